@@ -1,0 +1,27 @@
+import type { FileValidation } from './validate.js';
+
+/** `validate` over several files: each file's verdict and the totals. */
+export interface ValidationReport {
+  files: FileValidation[];
+  summary: { files: number; valid: number; errors: number; warnings: number; unreadable: number };
+}
+
+/** Totals over the files. */
+export function summarize(files: FileValidation[]): ValidationReport {
+  const diagnostics = files.flatMap((f) => f.diagnostics);
+  return {
+    files,
+    summary: {
+      files: files.length,
+      valid: files.filter((f) => f.valid).length,
+      errors: diagnostics.filter((d) => d.severity === 'error').length,
+      warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+      unreadable: files.filter((f) => !f.usable).length,
+    },
+  };
+}
+
+/** Only the errors, for --quiet. */
+export function onlyErrors(report: ValidationReport): ValidationReport {
+  return summarize(report.files.map((f) => ({ ...f, diagnostics: f.diagnostics.filter((d) => d.severity === 'error') })));
+}

@@ -1,0 +1,18 @@
+import type { Manifest } from '../types.js';
+import type { RuleId } from './catalog.js';
+
+/** What a rule reports: where, what, and (when the catalog's help is not specific enough) how to fix it. */
+export interface Finding {
+  rule: RuleId;
+  pointer: string;
+  message: string;
+  hint?: string;
+}
+
+/** A semantic rule over a schema-valid manifest. Pure: reads the manifest, returns findings. */
+export type Rule = (manifest: Manifest) => Finding[];
+
+/** RFC 6901 pointer from path segments. */
+export function pointer(...segments: (string | number)[]): string {
+  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}

@@ -1,0 +1,37 @@
+import { reachesEveryone } from '../access.js';
+import type { Manifest } from '../types.js';
+import type { Finding } from './rule.js';
+import { pointer } from './rule.js';
+
+/** AR108, AR109, AR110, AR120: the shape of the staged rollout. */
+export function checkStages(manifest: Manifest): Finding[] {
+  const findings: Finding[] = [];
+  const { stages } = manifest;
+  if (stages.length < 3) {
+    findings.push({ rule: 'AR120', pointer: pointer('stages'), message: `the rollout has ${stages.length} stage(s); the practice is at least three` });
+  }
+  stages.forEach((stage, i) => {
+    const isLast = i === stages.length - 1;
+    if (!isLast && (stage.exitCriteria ?? []).length === 0) {
+      findings.push({
+        rule: 'AR108',
+        pointer: pointer('stages', i),
+        message: `stage "${stage.id}" has no exit criteria, so nothing decides whether to advance to "${stages[i + 1]?.id}"`,
+      });
+    }
+    if (reachesEveryone(stage) && stage.governanceMode !== 'enforce') {
+      findings.push({
+        rule: 'AR109',
+        pointer: pointer('stages', i, 'governanceMode'),
+        message: `stage "${stage.id}" reaches 100% of its audience in ${stage.governanceMode} mode`,
+      });
+    } else if (i > 0 && stage.governanceMode === 'observe') {
+      findings.push({
+        rule: 'AR110',
+        pointer: pointer('stages', i, 'governanceMode'),
+        message: `stage "${stage.id}" (stage ${i + 1} of ${stages.length}) is still in observe mode`,
+      });
+    }
+  });
+  return findings;
+}

@@ -1,0 +1,256 @@
+import type { Diagnostic } from './diagnostic.js';
+import { diagnosticAt } from './diagnostic.js';
+import type { JsonValue, Location } from './json-parse.js';
+import { fromPointer, locate } from './json-parse.js';
+import { ruleMeta } from './rules/catalog.js';
+import type { RuleId } from './rules/catalog.js';
+import { describeValue } from './value-text.js';
+
+/** The subset of an ajv error (with `verbose: true`) that the translation reads. */
+export interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: Record<string, unknown>;
+  data?: unknown;
+  propertyName?: string;
+}
+
+/** A compiled validator of schemas/rollout.v1.schema.json, as ajv produces it. */
+export interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
+}
+
+type SchemaNode = Record<string, unknown>;
+
+function escapeSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function childPointer(pointer: string, key: string): string {
+  return `${pointer}/${escapeSegment(key)}`;
+}
+
+/** The name a person sees for a pointer: `stages/1/audience` rather than an escaped pointer. */
+function where(pointer: string): string {
+  const segments = fromPointer(pointer);
+  return segments.length === 0 ? 'the manifest' : segments.join('.');
+}
+
+function lastSegment(pointer: string): string {
+  return fromPointer(pointer).at(-1) ?? '';
+}
+
+/** Edit distance, for "did you mean" on unknown keys and enum values. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function propertyDoc(parent: SchemaNode | undefined, name: string): string | undefined {
+  const properties = parent?.['properties'] as Record<string, SchemaNode> | undefined;
+  const description = properties?.[name]?.['description'];
+  return typeof description === 'string' ? description : undefined;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'null',
+};
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a number';
+  return TYPE_NAMES[typeof value] ?? typeof value;
+}
+
+interface Translated {
+  pointer: string;
+  /** Place the finding on the property name rather than its value. */
+  onKey?: boolean;
+  message: string;
+  hint?: string;
+  rule?: RuleId;
+}
+
+/** Turns one ajv error into words a person can act on; undefined to drop it. */
+function translate(error: SchemaError): Translated | undefined {
+  const pointer = error.instancePath;
+  const parent = error.parentSchema;
+  const params = error.params;
+  const custom = (parent?.['x-messages'] as Record<string, string> | undefined)?.[error.keyword];
+  const rule = parent?.['x-rule'] as RuleId | undefined;
+  if (custom) return { pointer, message: `${where(pointer)}: ${custom}` };
+  switch (error.keyword) {
+    case 'required': {
+      const name = String(params['missingProperty']);
+      const doc = propertyDoc(parent, name);
+      return {
+        pointer,
+        message: `${where(pointer)} is missing the required property "${name}"`,
+        hint: doc ? `add "${name}": ${doc}` : `add "${name}"`,
+      };
+    }
+    case 'additionalProperties': {
+      const name = String(params['additionalProperty']);
+      const known = Object.keys((parent?.['properties'] as SchemaNode | undefined) ?? {});
+      const suggestion = closest(name, known);
+      return {
+        pointer: childPointer(pointer, name),
+        onKey: true,
+        message: `unknown property "${name}" in ${where(pointer)}`,
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : known.length > 0
+            ? `allowed here: ${known.join(', ')}`
+            : 'remove it',
+      };
+    }
+    case 'type': {
+      const expected = String(params['type'])
+        .split(',')
+        .map((t) => TYPE_NAMES[t] ?? t)
+        .join(' or ');
+      return { pointer, message: `${where(pointer)} must be ${expected}, not ${typeOf(error.data)}` };
+    }
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map(String);
+      const suggestion = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
+      return {
+        pointer,
+        message: `${where(pointer)} is ${describeValue(error.data)}, which is not one of: ${allowed.join(', ')}`,
+        hint: suggestion ? `did you mean "${suggestion}"?` : `use one of: ${allowed.join(', ')}`,
+      };
+    }
+    case 'const':
+      return { pointer, message: `${where(pointer)} must be ${JSON.stringify(params['allowedValue'])}` };
+    case 'pattern': {
+      const doc = typeof parent?.['description'] === 'string' ? (parent['description'] as string) : undefined;
+      const subject = error.propertyName === undefined ? where(pointer) : `the name "${error.propertyName}" in ${where(pointer)}`;
+      const shown = rule === 'AR104' ? 'is not a secret reference' : `is ${describeValue(error.data)}, which is not valid here`;
+      const translated: Translated = {
+        pointer: error.propertyName === undefined ? pointer : childPointer(pointer, error.propertyName),
+        onKey: error.propertyName !== undefined,
+        message: `${subject} ${shown}`,
+      };
+      if (doc) translated.hint = doc;
+      if (rule) translated.rule = rule;
+      return translated;
+    }
+    case 'format':
+      return { pointer, message: `${where(pointer)} is ${describeValue(error.data)}, which is not a valid ${String(params['format'])}` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'more than', exclusiveMaximum: 'less than' }[
+        error.keyword
+      ];
+      return { pointer, message: `${where(pointer)} must be ${words} ${String(params['limit'])}, not ${describeValue(error.data)}` };
+    }
+    case 'minItems':
+      return { pointer, message: `${where(pointer)} must have at least ${String(params['limit'])} item(s)` };
+    case 'maxItems':
+      return { pointer, message: `${where(pointer)} must have at most ${String(params['limit'])} item(s)` };
+    case 'minLength':
+      return { pointer, message: `${where(pointer)} must not be empty` };
+    case 'maxLength':
+      return { pointer, message: `${where(pointer)} is longer than ${String(params['limit'])} characters` };
+    case 'minProperties':
+      return { pointer, message: `${where(pointer)} must not be empty` };
+    case 'propertyNames':
+    case 'if':
+      // Reported through the errors they wrap.
+      return undefined;
+    case 'false schema':
+      return { pointer, onKey: true, message: `"${lastSegment(pointer)}" is not allowed in ${where(pointer.slice(0, pointer.lastIndexOf('/')))}` };
+    default:
+      return { pointer, message: `${where(pointer)} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+/** Errors of a combinator's branches repeat what its x-messages text says; keep only that text. */
+function dropBranchErrors(errors: readonly SchemaError[]): SchemaError[] {
+  const explained = errors.filter(
+    (error) => (error.parentSchema?.['x-messages'] as Record<string, string> | undefined)?.[error.keyword] !== undefined,
+  );
+  return errors.filter(
+    (error) =>
+      !explained.some(
+        (owner) =>
+          owner !== error &&
+          error.schemaPath.startsWith(`${owner.schemaPath}/`) &&
+          error.instancePath.startsWith(owner.instancePath),
+      ),
+  );
+}
+
+/**
+ * Validates a parsed manifest against the schema and returns AR100 findings (AR104 for a
+ * secretRef that is not a reference), each placed on the value it is about.
+ */
+export function checkSchema(
+  validate: SchemaValidator,
+  value: JsonValue,
+  locations: Map<string, Location>,
+): Diagnostic[] {
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const error of dropBranchErrors(validate.errors ?? [])) {
+    // The version check runs before the schema and says it better.
+    if (error.instancePath === '/version') continue;
+    if (error.instancePath === '' && error.keyword === 'required' && error.params['missingProperty'] === 'version') continue;
+    const translated = translate(error);
+    if (!translated) continue;
+    const key = `${translated.pointer}\u0000${translated.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const location = locate(locations, translated.pointer);
+    const position = translated.onKey && location.key ? location.key : location.value;
+    const rule = translated.rule ?? 'AR100';
+    const meta = ruleMeta(rule);
+    diagnostics.push(
+      diagnosticAt(position, {
+        rule,
+        severity: meta.severity,
+        message: translated.message,
+        hint: translated.hint ?? meta.help,
+        pointer: translated.pointer,
+      }),
+    );
+  }
+  return diagnostics;
+}

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
+import type { SchemaValidator } from './schema-check.js';
+
+/** The one schema of the manifest's shape. */
+export const SCHEMA_URL = new URL('../../schemas/rollout.v1.schema.json', import.meta.url);
+
+// ajv-formats is CommonJS: its default import is module.exports, whose .default is the plugin.
+const addFormats = ajvFormats.default;
+
+/** The schema as JSON. */
+export function readSchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * An ajv instance set up for the manifest schema. Used at build time to emit the standalone
+ * validator (scripts/compile-schema.js) and at run time only when that file is missing.
+ */
+export function createAjv(options: { standalone: boolean }): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+    code: options.standalone ? { source: true, esm: false } : {},
+  });
+  addFormats(ajv);
+  // Our annotations: x-messages words a combinator's failure, x-rule gives it a rule id.
+  ajv.addKeyword({ keyword: 'x-messages', schemaType: 'object' });
+  ajv.addKeyword({ keyword: 'x-rule', schemaType: 'string' });
+  return ajv;
+}
+
+/** Compiles the schema at run time. */
+export function compileSchemaValidator(): SchemaValidator {
+  return createAjv({ standalone: false }).compile(readSchema()) as SchemaValidator;
+}

@@ -1,0 +1,11 @@
+/** The output formats, a closed list; each command accepts the subset it renders. */
+export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** JSON output's own version, independent of the tool's. */
+export const FORMAT_VERSION = 1;
+
+/** Serializes a report as JSON output: formatVersion first, two-space indent, trailing newline. */
+export function toJson(report: object): string {
+  return `${JSON.stringify({ formatVersion: FORMAT_VERSION, ...report }, null, 2)}\n`;
+}
