@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { LoadedManifest } from '../manifest/load.js';
+import { loadManifest } from '../manifest/load.js';
+import { loadSchemaValidator } from '../manifest/schema-validator.js';
+import type { Manifest } from '../manifest/types.js';
+import type { FileValidation } from '../manifest/validate.js';
+import { validateLoaded } from '../manifest/validate.js';
+import { withLock } from '../state/lock.js';
+import { pendingPathFor, recoverInterruptedChange } from '../state/transaction.js';
+
+/** A manifest a command can work on: it parsed and matched the schema. */
+export interface OpenManifest {
+  path: string;
+  loaded: LoadedManifest;
+  /** Every finding, including semantic-rule errors the command may show or refuse on. */
+  validation: FileValidation;
+  manifest: Manifest;
+}
+
+/**
+ * Opens the manifest a command works on (`--manifest`, default ./rollout.json). A change that
+ * was interrupted is finished or undone first. A file that cannot be read, parsed or matched
+ * against the schema is an InputError (exit 2) that points at `agent-rollout validate`.
+ */
+export async function openManifest(path: string): Promise<OpenManifest> {
+  if (existsSync(pendingPathFor(path))) await withLock(path, () => recoverInterruptedChange(path));
+  const [loaded, validator] = await Promise.all([loadManifest(path), loadSchemaValidator()]);
+  const validation = validateLoaded(loaded, validator);
+  if (!validation.manifest) {
+    const errors = validation.diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0];
+    const where = first ? `${path}:${first.line}:${first.column}: ${first.message}` : path;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    throw new InputError(
+      loaded.usable ? `${path} is not a valid manifest: ${where}${more}` : `cannot read the manifest: ${where}`,
+      `run \`agent-rollout validate ${path}\` for every finding`,
+    );
+  }
+  return { path, loaded, validation, manifest: validation.manifest };
+}
