@@ -60,9 +60,9 @@ function printBug(io: Io, error: unknown): void {
 
 /** Runs the program on argv and sets process.exitCode; never calls process.exit. */
 export async function main(argv: readonly string[]): Promise<void> {
-  let program: Command | undefined;
   const run: Runner = async (action) => {
-    const color = program?.opts<{ color?: boolean }>().color;
+    // Runs during parseAsync below, when `program` exists.
+    const color = program.opts<{ color?: boolean }>().color;
     const io = processIo(color === false ? { color: false } : {});
     try {
       process.exitCode = await action(io);
@@ -76,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       }
     }
   };
-  program = buildProgram(run);
+  const program = buildProgram(run);
   try {
     await program.parseAsync(argv as string[], { from: 'node' });
   } catch (error) {

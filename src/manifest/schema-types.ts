@@ -153,7 +153,7 @@ export interface Credential {
    */
   secretRef?: string;
   /**
-   * The permissions the credential grants, e.g. tickets:read. A scope ending in write, admin, delete or * counts as write or admin access.
+   * The permissions the credential grants, e.g. tickets:read. A scope whose last segment is write, create, update, edit, post, send or publish counts as write access; admin, delete, manage, owner, root, all or * as admin.
    */
   scopes?: string[];
   access?: Access;
@@ -480,7 +480,7 @@ export interface Stage {
   description?: string;
   audience: Audience;
   /**
-   * Ids of the inventory credentials the agent holds in this stage (least privilege per stage).
+   * Ids of the inventory credentials the agent holds in this stage (least privilege per stage). Left out or empty: the agent holds no credential in this stage.
    */
   credentials?: Id[];
   /**

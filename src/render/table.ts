@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-control-regex -- matching the ESC that starts a colour code is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Visible width of a string: ANSI colour codes take no room. */
