@@ -1,5 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { defineValidate } from './cli/validate.js';
+import { defineStatus } from './cli/status.js';
+import { definePause } from './cli/pause.js';
+import { defineResume } from './cli/resume.js';
+import { defineEnable } from './cli/enable.js';
+import { defineDisable } from './cli/disable.js';
+import { defineRollback } from './cli/rollback.js';
+import { defineOrg } from './cli/org.js';
+import { defineMode } from './cli/mode.js';
+import { defineAudit } from './cli/audit.js';
+import { defineConfig } from './cli/config.js';
 import type { CommandDefinition, Runner } from './cli/program.js';
 import { examples } from './cli/program.js';
 import { CliError, ExitCode } from './errors.js';
@@ -14,13 +24,27 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js';
  */
 
 /** The commands, in the order --help lists them. */
-const COMMANDS: readonly CommandDefinition[] = [defineValidate];
+const COMMANDS: readonly CommandDefinition[] = [
+  defineValidate,
+  defineStatus,
+  definePause,
+  defineResume,
+  defineEnable,
+  defineDisable,
+  defineRollback,
+  defineOrg,
+  defineMode,
+  defineAudit,
+  defineConfig,
+];
 
 const EXIT_CODES = `
 Exit codes:
-  0    success (gate: go; validate: no errors)
-  1    a negative finding (validation errors, gate no-go, failed drill)
-  2    could not do the job (bad usage, unreadable input, a failed metric source)
+  0    success (gate: go; validate: no errors; diff: done, or no changes with --exit-code)
+  1    a negative finding (validation errors, gate no-go, failed drill or guardrail check,
+       diff changes with --exit-code, a --fail-on risk met)
+  2    could not do the job (bad usage, unreadable input, a failed metric source, a refused
+       state change)
   3    gate inconclusive: not enough evidence yet
   130  interrupted
 `;
@@ -37,6 +61,11 @@ export function buildProgram(run: Runner): Command {
       examples([
         'agent-rollout validate                         # ./rollout.json',
         "agent-rollout validate 'agents/*/rollout.json' --format sarif > results.sarif",
+        'agent-rollout plan                             # the staged plan, stage by stage',
+        'agent-rollout gate                             # go/no-go for the current stage',
+        'agent-rollout advance                          # gate, then move to the next stage',
+        'agent-rollout drill --dry-run                  # what the rollback drill would run',
+        'agent-rollout diff --git origin/main --format markdown > comment.md',
       ]) + EXIT_CODES,
     )
     .exitOverride();
@@ -60,6 +89,12 @@ function printBug(io: Io, error: unknown): void {
 
 /** Runs the program on argv and sets process.exitCode; never calls process.exit. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // `agent-rollout ... | head` closes the pipe early: stop writing quietly instead of crashing.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   const run: Runner = async (action) => {
     // Runs during parseAsync below, when `program` exists.
     const color = program.opts<{ color?: boolean }>().color;

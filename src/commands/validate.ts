@@ -3,7 +3,12 @@ import type { ValidationReport } from '../manifest/report.js';
 import { onlyErrors, summarize } from '../manifest/report.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
-import { ExitCode, InputError } from '../errors.js';
+import type { LoadedManifest } from '../manifest/load.js';
+import type { FileValidation } from '../manifest/validate.js';
+import { auditPathFor, readTrail } from '../state/audit.js';
+import { withStateDrift } from '../state/drift.js';
+import { ExitCode } from '../errors.js';
+import { expandManifestPatterns } from './manifest-files.js';
 import type { Format } from '../render/format.js';
 import { createStyle } from '../render/style.js';
 import { renderValidationGithub } from '../render/validate/github.js';
@@ -23,30 +28,34 @@ export interface ValidateCommandOptions {
   showSource?: boolean;
 }
 
-const GLOB_CHARS = /[*?[\]{}]/;
+const BATCH = 16;
 
-/** Expands glob patterns the shell left alone (quoted, or on Windows); plain paths pass through. */
-async function expandPatterns(patterns: readonly string[], cwd: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const pattern of patterns) {
-    if (!GLOB_CHARS.test(pattern)) {
-      files.push(pattern);
-      continue;
-    }
-    const { glob } = await import('tinyglobby');
-    const matches = (await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false })).sort();
-    if (matches.length === 0) throw new InputError(`no file matches ${pattern}`, 'check the pattern; quote it to let agent-rollout expand it');
-    files.push(...matches);
-  }
-  return [...new Set(files)];
+/** AR121: the state against the audit trail beside the manifest (a trail that cannot be read is skipped). */
+async function checkTrail(loaded: LoadedManifest, validation: FileValidation, strict: boolean): Promise<FileValidation> {
+  if (!validation.manifest) return validation;
+  const read = await readTrail(auditPathFor(loaded.path)).catch(() => undefined);
+  return read ? withStateDrift(validation, loaded.locations, read.trail.entries, { strict }) : validation;
 }
 
 /** `agent-rollout validate [files...]`. */
 export async function validateCommand(patterns: readonly string[], options: ValidateCommandOptions, io: Io): Promise<number> {
-  const files = await expandPatterns(patterns.length > 0 ? patterns : ['rollout.json'], io.cwd);
+  const files = await expandManifestPatterns(patterns, io.cwd);
   const validator = await loadSchemaValidator();
-  const loaded = await Promise.all(files.map((file) => loadManifest(file)));
-  const validations = loaded.map((manifest) => validateLoaded(manifest, validator, { strict: options.strict ?? false }));
+  const strict = options.strict ?? false;
+  const excerpt = options.format === 'text' && (options.showSource ?? io.stdoutIsTTY);
+  // A few files at a time, keeping only the findings (and the text, when excerpts need it), so
+  // a repository of a thousand manifests is validated in bounded memory.
+  const validations: FileValidation[] = [];
+  const sources = new Map<string, string>();
+  for (let i = 0; i < files.length; i += BATCH) {
+    const batch = files.slice(i, i + BATCH).map(async (file) => {
+      const loaded = await loadManifest(file);
+      const { manifest: _dropped, ...validation } = await checkTrail(loaded, validateLoaded(loaded, validator, { strict }), strict);
+      if (excerpt) sources.set(loaded.path, loaded.text);
+      return validation;
+    });
+    validations.push(...(await Promise.all(batch)));
+  }
   let report: ValidationReport = summarize(validations);
   const exitCode =
     report.summary.unreadable > 0 ? ExitCode.failure : report.summary.errors > 0 ? ExitCode.findings : ExitCode.ok;
@@ -55,8 +64,8 @@ export async function validateCommand(patterns: readonly string[], options: Vali
     text: () =>
       renderValidationText(report, {
         style: createStyle(io.color),
-        excerpt: options.showSource ?? io.stdoutIsTTY,
-        sources: new Map(loaded.map((m) => [m.path, m.text])),
+        excerpt,
+        sources,
         quiet: options.quiet ?? false,
       }),
     json: () => renderValidationJson(report),

@@ -23,12 +23,11 @@ export function canWrite(access: Access): boolean {
 }
 
 /**
- * What a credential lets the agent do: its declared access when set, else the highest of its
- * scopes and of the tools that use it.
+ * What a credential lets the agent do: the highest of its declared access, its scopes, and the
+ * tools that use it (a declared "read" cannot hide a write scope).
  */
 export function credentialAccess(credential: Credential, tools: readonly Tool[]): Access {
-  if (credential.access) return credential.access;
-  let access: Access = 'read';
+  let access: Access = credential.access ?? 'read';
   for (const scope of credential.scopes ?? []) access = maxAccess(access, scopeAccess(scope));
   for (const tool of tools) if (tool.credential === credential.id) access = maxAccess(access, tool.access);
   return access;

@@ -120,7 +120,7 @@ function translate(error: SchemaError): Translated | undefined {
       return {
         pointer,
         message: `${where(pointer)} is missing the required property "${name}"`,
-        hint: doc ? `add "${name}": ${doc}` : `add "${name}"`,
+        hint: doc ? `add "${name}" (${doc.replace(/\.$/, '')})` : `add "${name}"`,
       };
     }
     case 'additionalProperties': {
@@ -150,7 +150,7 @@ function translate(error: SchemaError): Translated | undefined {
       const suggestion = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
       return {
         pointer,
-        message: `${where(pointer)} is ${describeValue(error.data)}, which is not one of: ${allowed.join(', ')}`,
+        message: `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not one of: ${allowed.join(', ')}`,
         hint: suggestion ? `did you mean "${suggestion}"?` : `use one of: ${allowed.join(', ')}`,
       };
     }
@@ -159,7 +159,7 @@ function translate(error: SchemaError): Translated | undefined {
     case 'pattern': {
       const doc = typeof parent?.['description'] === 'string' ? (parent['description'] as string) : undefined;
       const subject = error.propertyName === undefined ? where(pointer) : `the name "${error.propertyName}" in ${where(pointer)}`;
-      const shown = rule === 'AR104' ? 'is not a secret reference' : `is ${describeValue(error.data)}, which is not valid here`;
+      const shown = rule === 'AR104' ? 'is not a secret reference' : `is ${describeValue(error.data, lastSegment(pointer))}, which is not valid here`;
       const translated: Translated = {
         pointer: error.propertyName === undefined ? pointer : childPointer(pointer, error.propertyName),
         onKey: error.propertyName !== undefined,
@@ -170,7 +170,7 @@ function translate(error: SchemaError): Translated | undefined {
       return translated;
     }
     case 'format':
-      return { pointer, message: `${where(pointer)} is ${describeValue(error.data)}, which is not a valid ${String(params['format'])}` };
+      return { pointer, message: `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not a valid ${String(params['format'])}` };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -178,7 +178,7 @@ function translate(error: SchemaError): Translated | undefined {
       const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'more than', exclusiveMaximum: 'less than' }[
         error.keyword
       ];
-      return { pointer, message: `${where(pointer)} must be ${words} ${String(params['limit'])}, not ${describeValue(error.data)}` };
+      return { pointer, message: `${where(pointer)} must be ${words} ${String(params['limit'])}, not ${describeValue(error.data, lastSegment(pointer))}` };
     }
     case 'minItems':
       return { pointer, message: `${where(pointer)} must have at least ${String(params['limit'])} item(s)` };

@@ -674,10 +674,10 @@ export interface Probe {
     stdout?: string;
     /**
      * The expected status, or a list of acceptable ones (e.g. [401, 403] for a revoked token).
+     *
+     * @minItems 1
      */
-    status?: {
-      [k: string]: unknown | undefined;
-    };
+    status?: number | [number, ...number[]];
     /**
      * A substring the response body must contain, or /regex/.
      */

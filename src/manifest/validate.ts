@@ -56,6 +56,9 @@ export function validateLoaded(loaded: LoadedManifest, validator: SchemaValidato
       diagnostics.push(...runSemanticRules(manifest).map((f) => toDiagnostic(loaded, f)));
     }
   }
+  // A source line that holds a secret is never shown, whichever finding points at it.
+  const secretLines = new Set(diagnostics.filter((d) => d.rule === 'AR103').map((d) => d.line));
+  for (const d of diagnostics) if (secretLines.has(d.line)) d.sensitive = true;
   const judged = options.strict
     ? diagnostics.map((d) => (d.severity === 'warning' ? { ...d, severity: 'error' as const } : d))
     : diagnostics;

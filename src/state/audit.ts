@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, open, readFile } from 'node:fs/promises';
+import { appendFile, open, readFile, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from './canonical-json.js';
 
@@ -48,7 +48,7 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'> | AuditEntry): string 
 
 /** Chains an input onto the trail: the next seq, the last entry's hash as prev, its own hash. */
 export function chainEntry(input: AuditInput, last: AuditEntry | undefined): AuditEntry {
-  const unhashed = { ...input, seq: (last?.seq ?? 0) + 1, prev: last?.hash ?? null };
+  const unhashed = { seq: (last?.seq ?? 0) + 1, ...input, prev: last?.hash ?? null };
   return { ...unhashed, hash: entryHash(unhashed) };
 }
 
@@ -61,57 +61,143 @@ export interface AuditProblem {
 export interface ParsedTrail {
   entries: AuditEntry[];
   problems: AuditProblem[];
+  /** The 1-based line of each entry (lines that are not entries are skipped in `entries`). */
+  lines?: number[];
+}
+
+const ENTRY_FIELDS: readonly [keyof AuditEntry, (value: unknown) => boolean][] = [
+  ['seq', (v) => Number.isInteger(v)],
+  ['at', (v) => typeof v === 'string'],
+  ['actor', (v) => typeof v === 'string'],
+  ['action', (v) => typeof v === 'string'],
+  ['before', (v) => v !== undefined],
+  ['after', (v) => v !== undefined],
+  ['reason', (v) => v === null || typeof v === 'string'],
+  ['manifestSha256', (v) => typeof v === 'string'],
+  ['prev', (v) => v === null || typeof v === 'string'],
+  ['hash', (v) => typeof v === 'string'],
+];
+
+/** Why a parsed line is not an audit entry, or undefined when it has every field. */
+function notAnEntry(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not an audit entry (not a JSON object)';
+  const missing = ENTRY_FIELDS.filter(([field, ok]) => !ok((value as Record<string, unknown>)[field])).map(([field]) => field);
+  return missing.length > 0 ? `not an audit entry (missing or malformed: ${missing.join(', ')})` : undefined;
+}
+
+/** A line that parsed as an entry, with where it sits. */
+interface PlacedEntry {
+  entry: AuditEntry;
+  line: number;
+}
+
+function seqRange(from: number, to: number): string {
+  return from === to ? `seq ${from} is` : `seq ${from} to ${to} are`;
 }
 
 /**
- * Parses and checks a trail's text: every line an entry, seq counting 1, 2, 3..., each prev the
- * hash of the line before, each hash matching its content. An edited line fails its own hash; a
- * dropped, inserted or reordered line breaks the chain at the line after. Pure.
+ * Why the chain breaks at `here` (its prev is not the hash of the entry before it, `previous`),
+ * told from where its prev and its own hash appear elsewhere in the trail.
+ */
+function chainBreak(here: PlacedEntry, previous: PlacedEntry | undefined, byHash: ReadonlyMap<string, PlacedEntry>): string {
+  const { entry, line } = here;
+  const twin = byHash.get(entry.hash);
+  if (twin && twin.line < line) return `this line repeats line ${twin.line} (seq ${twin.entry.seq})`;
+  const follows = entry.prev === null ? undefined : byHash.get(entry.prev);
+  if (follows && follows.line > line) {
+    return `the chain breaks before this line: seq ${entry.seq} comes before seq ${follows.entry.seq} (line ${follows.line}), the entry it follows: the lines were reordered`;
+  }
+  if (follows && follows.line < line - 1) {
+    const between = line - 1 - follows.line;
+    const lines = between === 1 ? `line ${follows.line + 1} comes` : `lines ${follows.line + 1} to ${line - 1} come`;
+    return `the chain breaks before this line: seq ${entry.seq} follows seq ${follows.entry.seq} on line ${follows.line}, but ${lines} between (${between === 1 ? 'a line was' : 'lines were'} inserted or moved there)`;
+  }
+  if (!previous) {
+    return entry.seq > 1
+      ? `the first entry is seq ${entry.seq} and its prev is not null: ${entry.seq - 1 === 1 ? 'seq 1 was' : `seq 1 to ${entry.seq - 1} were`} removed`
+      : 'the first entry must have prev null (lines before it were removed)';
+  }
+  const expected = previous.entry.seq + 1;
+  if (entry.seq > expected) {
+    const gap = entry.seq - expected;
+    return `the chain breaks before this line: ${seqRange(expected, entry.seq - 1)} missing (${gap === 1 ? 'a line was' : `${gap} lines were`} removed)`;
+  }
+  if (entry.seq <= previous.entry.seq) {
+    return `the chain breaks before this line: seq ${entry.seq} comes after seq ${previous.entry.seq} on line ${previous.line} (a line was inserted or moved)`;
+  }
+  return `the chain breaks before this line: prev is not the hash of line ${previous.line} (line ${previous.line} was replaced or rewritten with a new hash, or a line was removed and the rest renumbered)`;
+}
+
+/**
+ * Parses and checks a trail's text, naming each problem by its 1-based line:
+ * - every line is one entry exactly as agent-rollout wrote it (JSON.stringify of the entry: a
+ *   reformatted or re-encoded line is a change too), with every field;
+ * - each hash matches its content (an edited line fails its own hash);
+ * - each prev is the hash of the line before and seq counts 1, 2, 3... (a dropped, inserted,
+ *   repeated or reordered line breaks the chain there, and the message says which);
+ * - the text ends with a newline (a last line without one was cut off by an interrupted write).
+ * Pure.
  */
 export function verifyTrail(text: string): ParsedTrail {
-  const entries: AuditEntry[] = [];
   const problems: AuditProblem[] = [];
-  if (text === '') return { entries, problems };
+  const placed: PlacedEntry[] = [];
+  /** Lines after an unreadable line: their prev cannot be checked against it. */
+  const afterUnreadable = new Set<number>();
+  if (text === '') return { entries: [], problems, lines: [] };
   const lines = text.split('\n');
   const cutOff = lines.at(-1) !== '';
   if (!cutOff) lines.pop();
-  let previous: AuditEntry | undefined;
   lines.forEach((line, index) => {
     const number = index + 1;
     if (cutOff && index === lines.length - 1) {
       problems.push({ line: number, message: 'the last line is cut off (an interrupted write)' });
       return;
     }
-    let entry: AuditEntry;
+    if (line.trim() === '') {
+      problems.push({ line: number, message: 'an empty line (the trail has one entry a line)' });
+      return;
+    }
+    let parsed: unknown;
     try {
-      entry = JSON.parse(line) as AuditEntry;
+      parsed = JSON.parse(line);
     } catch {
-      problems.push({ line: number, message: 'not a JSON object' });
+      problems.push({ line: number, message: 'not a JSON object (the line was edited or damaged)' });
+      afterUnreadable.add(number + 1);
       return;
     }
-    if (entry === null || typeof entry !== 'object' || typeof entry.hash !== 'string') {
-      problems.push({ line: number, message: 'not an audit entry (no hash)' });
+    const malformed = notAnEntry(parsed);
+    if (malformed) {
+      problems.push({ line: number, message: malformed });
+      afterUnreadable.add(number + 1);
       return;
     }
+    const entry = parsed as AuditEntry;
     if (entryHash(entry) !== entry.hash) {
       problems.push({ line: number, message: `entry seq ${String(entry.seq)} was edited: its hash does not match its content` });
-    }
-    const expectedSeq = (previous?.seq ?? 0) + 1;
-    const expectedPrev = previous?.hash ?? null;
-    if (entry.prev !== expectedPrev) {
+    } else if (JSON.stringify(entry) !== line) {
       problems.push({
         line: number,
-        message: previous
-          ? `the chain breaks before this line: prev is not the hash of line ${number - 1} (a line was removed, inserted or reordered)`
-          : 'the first entry must have prev null (lines before it were removed)',
+        message: line.endsWith('\r')
+          ? 'the line ends with a carriage return (CRLF): keep the trail with LF line ends (.gitattributes: rollout.audit.jsonl text eol=lf)'
+          : `entry seq ${String(entry.seq)} is not as agent-rollout wrote it (reformatted or re-encoded)`,
       });
-    } else if (entry.seq !== expectedSeq) {
-      problems.push({ line: number, message: `seq is ${String(entry.seq)} where ${expectedSeq} was expected` });
     }
-    entries.push(entry);
-    previous = entry;
+    placed.push({ entry, line: number });
   });
-  return { entries, problems };
+
+  const byHash = new Map<string, PlacedEntry>();
+  for (const item of placed) if (!byHash.has(item.entry.hash)) byHash.set(item.entry.hash, item);
+  placed.forEach((item, index) => {
+    const previous = placed[index - 1];
+    if (afterUnreadable.has(item.line)) return;
+    if (item.entry.prev !== (previous?.entry.hash ?? null)) {
+      problems.push({ line: item.line, message: chainBreak(item, previous, byHash) });
+    } else if (item.entry.seq !== (previous?.entry.seq ?? 0) + 1) {
+      problems.push({ line: item.line, message: `seq is ${String(item.entry.seq)} where ${(previous?.entry.seq ?? 0) + 1} was expected` });
+    }
+  });
+  problems.sort((a, b) => a.line - b.line);
+  return { entries: placed.map((item) => item.entry), problems, lines: placed.map((item) => item.line) };
 }
 
 /** Reads a trail; a missing file is an empty trail. */
@@ -121,7 +207,7 @@ export async function readTrail(path: string): Promise<{ text: string; trail: Pa
     return { text, trail: verifyTrail(text), exists: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { text: '', trail: { entries: [], problems: [] }, exists: false };
+    return { text: '', trail: { entries: [], problems: [], lines: [] }, exists: false };
   }
 }
 
@@ -134,13 +220,39 @@ export async function appendEntry(path: string, input: AuditInput): Promise<Audi
   const entry = chainEntry(input, trail.entries.at(-1));
   const prefix = text !== '' && !text.endsWith('\n') ? '\n' : '';
   await appendFile(path, `${prefix}${JSON.stringify(entry)}\n`, 'utf8');
+  await syncFile(path);
+  return entry;
+}
+
+async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return entry;
+}
+
+/**
+ * Repairs the end of a trail that an interrupted append left without its final newline (call it
+ * under the manifest's lock, like every write to the trail): a last line that is a whole entry
+ * chained onto the line before gets its newline; a cut-off line is removed (its change was never
+ * committed: the manifest is renamed into place only after its entry is flushed). Returns what
+ * it did.
+ */
+export async function repairTrailTail(path: string): Promise<'none' | 'completed' | 'removed'> {
+  const { text, exists } = await readTrail(path);
+  if (!exists || text === '' || text.endsWith('\n')) return 'none';
+  const head = text.slice(0, text.lastIndexOf('\n') + 1);
+  const lastLine = head === '' ? 1 : head.split('\n').length;
+  const whole = verifyTrail(`${text}\n`);
+  if (!whole.problems.some((problem) => problem.line === lastLine)) {
+    await appendFile(path, '\n', 'utf8');
+  } else {
+    await truncate(path, Buffer.byteLength(head, 'utf8'));
+  }
+  await syncFile(path);
+  return whole.problems.some((problem) => problem.line === lastLine) ? 'removed' : 'completed';
 }
 
 /** The last entry that changed state (its `after` is the state the manifest should hold). */

@@ -1,8 +1,8 @@
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sha256, writeFileAtomic, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
-import { appendEntry, auditPathFor, readTrail } from './audit.js';
+import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit.js';
 import { withLock } from './lock.js';
 
 /** Where a change waits between the audit entry and the rename that makes it the manifest. */
@@ -10,13 +10,27 @@ export function pendingPathFor(manifestPath: string): string {
   return join(dirname(manifestPath), `.${basename(manifestPath)}.pending`);
 }
 
+/** Temporary files of the atomic write of the pending file (`.<pending name>.<pid>.<time>.tmp`). */
+async function removeLeftoverTemps(manifestPath: string): Promise<void> {
+  const prefix = `.${basename(pendingPathFor(manifestPath))}.`;
+  const folder = dirname(manifestPath);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) await unlink(join(folder, name)).catch(() => undefined);
+  }
+}
+
 /**
  * Finishes or undoes a change that was interrupted (killed) between its steps, like a database
- * replaying its journal on open: a pending manifest whose hash the last audit entry records is
- * moved into place (the change was committed); any other pending file is discarded (it was not).
- * Call it under the lock. Returns what it did, for a message.
+ * replaying its journal on open: a last audit line cut off mid-write is removed (or given its
+ * newline when it is whole); a pending manifest whose hash the last audit entry records is
+ * moved into place (the change was committed); any other pending file is discarded (it was not);
+ * temporary files of an interrupted pending write are removed. Call it under the lock. Returns
+ * what it did with the pending file, for a message.
  */
 export async function recoverInterruptedChange(manifestPath: string): Promise<'none' | 'completed' | 'discarded'> {
+  await repairTrailTail(auditPathFor(manifestPath));
+  await removeLeftoverTemps(manifestPath);
   const pending = pendingPathFor(manifestPath);
   let content: Buffer;
   try {

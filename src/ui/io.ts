@@ -7,6 +7,8 @@ export interface Io {
   err(text: string): void;
   /** Standard output is a terminal (human output may add excerpts and colour). */
   stdoutIsTTY: boolean;
+  /** Standard error is a terminal (progress may redraw a line in place). */
+  stderrIsTTY: boolean;
   /** Standard input is a terminal (prompts are allowed). */
   stdinIsTTY: boolean;
   /** Colour on standard output. */
@@ -37,6 +39,7 @@ export function processIo(options: { color?: boolean } = {}): Io {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     stdoutIsTTY,
+    stderrIsTTY,
     stdinIsTTY: process.stdin.isTTY === true,
     color: wantsColor(stdoutIsTTY, process.env, options.color),
     errColor: wantsColor(stderrIsTTY, process.env, options.color),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../src/manifest/rules/catalog.js';
+import { chainEntry } from '../../src/state/audit.js';
 import { EXAMPLES, parseJsonOutput, runCli, tempDir, writeFiles } from '../helpers/cli.js';
 
 type Doc = Record<string, any>;
@@ -13,6 +14,17 @@ interface RuleCase {
   pointer: string;
   /** A near miss that must not fire (default: the example itself). */
   pass?: (m: Doc) => void;
+  /** An audit trail beside both manifests, made from the unbroken example (the case then gets folders of its own). */
+  audit?: (original: Doc) => string;
+}
+
+/** A trail whose one entry recorded the example's state: an edit of state without an entry drifts from it. */
+function trailRecordingState(original: Doc): string {
+  const entry = chainEntry(
+    { at: '2026-11-16T09:00:00Z', actor: 'alice@example.com', action: 'enable', before: { ...original.state, enabled: false }, after: original.state, reason: null, manifestSha256: '0'.repeat(64), tool: { name: 'agent-rollout', version: '0.1.0' } },
+    undefined,
+  );
+  return `${JSON.stringify(entry)}\n`;
 }
 
 const AWS_KEY_ID = 'AKIA' + 'Q3EXAMPLE7NOTREAL'.slice(0, 16);
@@ -42,9 +54,12 @@ const CASES: RuleCase[] = [
   { rule: 'AR105', fail: (m) => m.stages[0].credentials.push('admin-token'), pointer: '/stages/0/credentials/2' },
   { rule: 'AR106', fail: (m) => (m.stages[0].dataAccess = 'production'), pointer: '/stages/0/dataAccess', pass: (m) => (m.stages[0].dataAccess = 'read-only-replica') },
   { rule: 'AR107', fail: (m) => m.stages[0].credentials.push('slack-bot'), pointer: '/stages/0/credentials/2' },
+  { rule: 'AR107', fail: (m) => m.inventory.credentials[1].scopes.push('kb.articles.write'), pointer: '/stages/0/credentials/1', pass: (m) => m.inventory.credentials[1].scopes.push('kb.articles.list') },
   { rule: 'AR107', fail: (m) => { m.inventory.credentials[1].access = undefined; m.inventory.credentials[1].scopes.push('kb.articles.admin'); }, pointer: '/stages/0/credentials/1', pass: (m) => (m.inventory.credentials[1].access = undefined) },
   { rule: 'AR108', fail: (m) => (m.stages[1].exitCriteria = []), pointer: '/stages/1', pass: (m) => (m.stages[2].exitCriteria = []) },
+  { rule: 'AR108', fail: (m) => m.stages[1].exitCriteria.forEach((c: Doc) => (c.observe = true)), pointer: '/stages/1', pass: (m) => m.stages[1].exitCriteria.slice(1).forEach((c: Doc) => (c.observe = true)) },
   { rule: 'AR109', fail: (m) => (m.stages[2].governanceMode = 'observe'), pointer: '/stages/2/governanceMode', pass: (m) => (m.stages[2].audience.percent = 99) },
+  { rule: 'AR109', fail: (m) => (m.state.stage = 'general-availability'), pointer: '/state/governanceMode', pass: (m) => { m.state.stage = 'general-availability'; m.state.governanceMode = 'enforce'; } },
   { rule: 'AR110', fail: (m) => (m.stages[1].governanceMode = 'observe'), pointer: '/stages/1/governanceMode' },
   { rule: 'AR111', fail: (m) => m.inventory.tools[1].dataClasses.push('contracts'), pointer: '/inventory/tools/1/dataClasses/1' },
   { rule: 'AR111', fail: (m) => m.guardrails.output.dataClasses.push('health'), pointer: '/guardrails/output/dataClasses/1' },
@@ -59,7 +74,13 @@ const CASES: RuleCase[] = [
   { rule: 'AR118', fail: (m) => delete m.rollback, pointer: '/stages/2/exitCriteria/2/drill' },
   { rule: 'AR119', fail: (m) => delete m.rollback, pointer: '', pass: (m) => (m.rollback.verify = []) },
   { rule: 'AR120', fail: (m) => m.stages.splice(1, 1), pointer: '/stages' },
+  { rule: 'AR121', audit: trailRecordingState, fail: (m) => (m.state.enabled = false), pointer: '/state', pass: (m) => (m.inventory.costEnvelope.invocationsPerDay += 1) },
 ];
+
+/** Where a case's manifest is written: a folder of its own when it has an audit trail beside it. */
+function caseFile(kind: 'fail' | 'pass', i: number): string {
+  return CASES[i]?.audit ? `${kind}-${i}/rollout.json` : `${kind}-${i}.json`;
+}
 
 interface Report { files: { file: string; diagnostics: { rule: string; pointer: string; line: number; column: number; message: string }[] }[] }
 
@@ -75,13 +96,17 @@ beforeAll(async () => {
   CASES.forEach((c, i) => {
     const fail = structuredClone(base);
     c.fail(fail);
-    files[`fail-${i}.json`] = JSON.stringify(fail, null, 2);
+    files[caseFile('fail', i)] = JSON.stringify(fail, null, 2);
     const pass = structuredClone(base);
     c.pass?.(pass);
-    files[`pass-${i}.json`] = JSON.stringify(pass, null, 2);
+    files[caseFile('pass', i)] = JSON.stringify(pass, null, 2);
+    if (c.audit) {
+      files[`fail-${i}/rollout.audit.jsonl`] = c.audit(base);
+      files[`pass-${i}/rollout.audit.jsonl`] = c.audit(base);
+    }
   });
   await writeFiles(dir, files);
-  const names = Object.keys(files);
+  const names = Object.keys(files).filter((name) => name.endsWith('.json'));
   // One run of the built binary over every case: several files in one call is part of what is tested.
   const failRun = await runCli(['validate', ...names.filter((n) => n.startsWith('fail-')), '--format', 'json'], { cwd: dir });
   expect(failRun.code).toBe(1);
@@ -94,11 +119,11 @@ afterAll(async () => cleanup());
 describe('each semantic rule, on the built binary: a failing and a passing case', () => {
   CASES.forEach((c, i) => {
     it(`${c.rule} at ${c.pointer || '(root)'} (case ${i})`, () => {
-      const fail = failing.files.find((f) => f.file === `fail-${i}.json`);
+      const fail = failing.files.find((f) => f.file === caseFile('fail', i));
       const hit = fail?.diagnostics.find((d) => d.rule === c.rule && d.pointer === c.pointer);
       expect(hit, JSON.stringify(fail?.diagnostics, null, 2)).toBeDefined();
       expect(hit?.line).toBeGreaterThan(0);
-      const pass = passing.files.find((f) => f.file === `pass-${i}.json`);
+      const pass = passing.files.find((f) => f.file === caseFile('pass', i));
       expect(pass?.diagnostics.filter((d) => d.rule === c.rule), JSON.stringify(pass?.diagnostics)).toEqual([]);
     });
   });

@@ -144,6 +144,19 @@ describe('validate output formats', () => {
     }
   });
 
+  it('a bearer token pasted as a header value is refused by the schema (AR100) and its line is never shown', async () => {
+    const bearer = 'Bearer ' + 'q8Zr2LmT7vXk4NpW'.repeat(3);
+    const manifest = JSON.parse(await readFile(SUPPORT, 'utf8')) as Record<string, any>;
+    manifest.metrics.sources.prom.headers = { Authorization: bearer };
+    const [path] = await writeFiles(dir, { 'bearer.json': JSON.stringify(manifest, null, 2) });
+    for (const format of ['text', 'json', 'sarif', 'github']) {
+      const result = await runCli(['validate', path!, '--format', format, '--show-source'], { cwd: dir });
+      expect(result.code, format).toBe(1);
+      expect(result.stdout, format).toContain('AR100');
+      expect(result.stdout + result.stderr, format).not.toContain(bearer.slice(7, 30));
+    }
+  });
+
   it('several files and a quoted glob; a glob that matches nothing is exit 2', async () => {
     const result = await runCli(['validate', '*/rollout.json', '--format', 'json'], { cwd: dir });
     const report = parseJsonOutput<{ files: { file: string }[] }>(result.stdout);

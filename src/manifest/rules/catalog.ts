@@ -221,6 +221,13 @@ export const RULES = [
     summary: 'The rollout has fewer than three stages.',
     help: 'Roll out in at least three stages (internal pilot, limited beta, general availability).',
   },
+  {
+    id: 'AR121',
+    name: 'state-drift',
+    severity: 'warning',
+    summary: "The manifest's state differs from the state its audit trail (rollout.audit.jsonl beside it) last recorded.",
+    help: 'State is changed with agent-rollout commands (pause, resume, enable, disable, rollback, org, mode, advance), each of which writes an audit entry. Undo the hand edit and make the change with the command; `agent-rollout audit verify` shows the difference.',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

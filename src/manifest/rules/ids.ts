@@ -15,7 +15,7 @@ function duplicates(list: readonly { id?: string }[] | undefined, where: (string
     findings.push({
       rule: 'AR102',
       pointer: pointer(...where, i, 'id'),
-      message: `${what} "${item.id}" is declared twice (entries ${first + 1} and ${i + 1})`,
+      message: `${what} id "${item.id}" is used twice (entries ${first + 1} and ${i + 1})`,
       hint: 'give each entry its own id, or merge the two',
     });
   });
@@ -33,7 +33,7 @@ export function checkUniqueIds(manifest: Manifest): Finding[] {
     ...duplicates(manifest.metrics?.alerts, ['metrics', 'alerts'], 'alert'),
     ...duplicates(manifest.stages, ['stages'], 'stage'),
     ...manifest.stages.flatMap((stage, s) =>
-      duplicates(stage.exitCriteria, ['stages', s, 'exitCriteria'], `criterion of stage "${stage.id}"`),
+      duplicates(stage.exitCriteria, ['stages', s, 'exitCriteria'], `stage "${stage.id}": criterion`),
     ),
     ...duplicates(rollback?.steps, ['rollback', 'steps'], 'rollback step'),
     ...duplicates(rollback?.verify, ['rollback', 'verify'], 'probe'),

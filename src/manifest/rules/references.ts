@@ -95,7 +95,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
       if (step.credential !== undefined && !credentials.has(step.credential)) {
         unresolved(
           pointer('rollback', list, i, 'credential'),
-          `rollback step "${step.id}" revokes credential "${step.credential}", which inventory.credentials does not declare`,
+          `${list === 'steps' ? 'rollback step' : 'restore step'} "${step.id}" names credential "${step.credential}", which inventory.credentials does not declare`,
           'declare the credential in inventory.credentials, or fix the id',
         );
       }

@@ -12,7 +12,7 @@ export function checkRevocation(manifest: Manifest): Finding[] {
         rule: 'AR113',
         pointer: pointer('inventory', 'credentials', i),
         message: `nothing says how credential "${credential.id}" is revoked`,
-        hint: `add a rollback step with "credential": "${credential.id}", or "revoke": { "run": [...] } or { "runbook": "..." } on the credential`,
+        hint: `add a rollback step with "credential": "${credential.id}", or give the credential "revoke": { "run": [...] } or "revoke": { "runbook": "..." }`,
       });
     }
     if (credential.independentlyRevocable === false) {

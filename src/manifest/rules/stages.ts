@@ -12,11 +12,15 @@ export function checkStages(manifest: Manifest): Finding[] {
   }
   stages.forEach((stage, i) => {
     const isLast = i === stages.length - 1;
-    if (!isLast && (stage.exitCriteria ?? []).length === 0) {
+    const criteria = stage.exitCriteria ?? [];
+    if (!isLast && !criteria.some((criterion) => criterion.observe !== true)) {
       findings.push({
         rule: 'AR108',
         pointer: pointer('stages', i),
-        message: `stage "${stage.id}" has no exit criteria, so nothing decides whether to advance to "${stages[i + 1]?.id}"`,
+        message:
+          criteria.length === 0
+            ? `stage "${stage.id}" has no exit criteria, so nothing decides whether to advance to "${stages[i + 1]?.id}"`
+            : `every exit criterion of stage "${stage.id}" is observe-only, so nothing decides whether to advance to "${stages[i + 1]?.id}"`,
       });
     }
     if (reachesEveryone(stage) && stage.governanceMode !== 'enforce') {
@@ -33,5 +37,14 @@ export function checkStages(manifest: Manifest): Finding[] {
       });
     }
   });
+  const current = stages.find((stage) => stage.id === manifest.state.stage);
+  if (current && reachesEveryone(current) && manifest.state.governanceMode === 'observe') {
+    findings.push({
+      rule: 'AR109',
+      pointer: pointer('state', 'governanceMode'),
+      message: `the rollout is in stage "${current.id}", which reaches 100% of its audience, but state.governanceMode is observe`,
+      hint: 'set state.governanceMode to enforce with `agent-rollout mode enforce`',
+    });
+  }
   return findings;
 }

@@ -1,0 +1,63 @@
+import { basename } from 'node:path';
+import { ExitCode, UsageError } from '../errors.js';
+import type { AuditListing } from '../render/audit/list.js';
+import { renderAuditText } from '../render/audit/list.js';
+import type { VerifyReport } from '../render/audit/verify.js';
+import { renderVerifyText } from '../render/audit/verify.js';
+import { toJson } from '../render/format.js';
+import { createStyle } from '../render/style.js';
+import { auditPathFor, readTrail } from '../state/audit.js';
+import { selectEntries, sinceTime } from '../state/audit-query.js';
+import { verifyAgainstManifest } from '../state/audit-verify.js';
+import { preferredFormat } from '../state/operator-config.js';
+import type { Io } from '../ui/io.js';
+import { openManifest } from './open-manifest.js';
+import type { StateFormat } from './state-change.js';
+import { STATE_FORMATS } from './state-change.js';
+
+export interface AuditCommandOptions {
+  manifest: string;
+  since?: string;
+  /** Repeatable; each may be a comma-separated list. */
+  action?: string[];
+  format?: StateFormat;
+}
+
+/** `agent-rollout audit`: the trail, newest first, as a table or JSON. */
+export async function auditCommand(options: AuditCommandOptions, io: Io): Promise<number> {
+  const now = Date.now();
+  const since = options.since === undefined ? undefined : sinceTime(options.since, now);
+  if (options.since !== undefined && since === undefined) {
+    throw new UsageError(`--since ${options.since} is neither a duration nor a date`, 'use a duration back from now (7d, 12h, 1h30m) or an RFC 3339 date (2026-11-01, 2026-11-01T09:00:00Z)');
+  }
+  const actions = (options.action ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
+  await openManifest(options.manifest);
+  const trailPath = auditPathFor(options.manifest);
+  const { trail, exists } = await readTrail(trailPath);
+  const listing: AuditListing = {
+    manifest: options.manifest,
+    trail: trailPath,
+    exists,
+    total: trail.entries.length,
+    problems: trail.problems.length,
+    filter: { ...(options.since !== undefined ? { since: options.since } : {}), ...(actions.length > 0 ? { actions } : {}) },
+    entries: selectEntries(trail.entries, { ...(since !== undefined ? { since } : {}), actions }),
+  };
+  if (trail.problems.length > 0) {
+    io.err(`warning: ${basename(trailPath)} has ${trail.problems.length} integrity ${trail.problems.length === 1 ? 'problem' : 'problems'}: run \`agent-rollout audit verify\`\n`);
+  }
+  io.out(format === 'json' ? toJson(listing) : renderAuditText(listing, createStyle(io.color)));
+  return ExitCode.ok;
+}
+
+/** `agent-rollout audit verify`: the chain and the state against the manifest; exit 1 on any finding. */
+export async function auditVerifyCommand(options: Pick<AuditCommandOptions, 'manifest' | 'format'>, io: Io): Promise<number> {
+  const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
+  const opened = await openManifest(options.manifest);
+  const trailPath = auditPathFor(options.manifest);
+  const { trail, exists } = await readTrail(trailPath);
+  const report: VerifyReport = { manifest: options.manifest, trail: trailPath, ...verifyAgainstManifest(opened.manifest.state, { ...trail, exists }) };
+  io.out(format === 'json' ? toJson({ ok: report.findings === 0, ...report }) : renderVerifyText(report, createStyle(io.color)));
+  return report.findings === 0 ? ExitCode.ok : ExitCode.findings;
+}

@@ -1,0 +1,111 @@
+import { basename, dirname, resolve } from 'node:path';
+import { CliError, ExitCode, UsageError } from '../errors.js';
+import type { Manifest } from '../manifest/types.js';
+import { toJson } from '../render/format.js';
+import { createStyle } from '../render/style.js';
+import type { StateChangeReport } from '../render/status/change.js';
+import { renderStateChangeText } from '../render/status/change.js';
+import { resolveActor } from '../state/actor.js';
+import { auditPathFor, readTrail } from '../state/audit.js';
+import { checkStateDrift, describeDrift } from '../state/drift.js';
+import { fieldChanges } from '../state/field-changes.js';
+import { preferredFormat } from '../state/operator-config.js';
+import { manifestTextWithState } from '../state/state-text.js';
+import { commitChange } from '../state/transaction.js';
+import type { Transition, TransitionContext } from '../state/transitions.js';
+import type { Io } from '../ui/io.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { openManifest } from './open-manifest.js';
+
+/** The formats every state command renders. */
+export const STATE_FORMATS = ['text', 'json'] as const;
+export type StateFormat = (typeof STATE_FORMATS)[number];
+
+/** The options every state command takes. */
+export interface StateCommandOptions {
+  manifest: string;
+  actor?: string;
+  reason?: string;
+  force?: boolean;
+  format?: StateFormat;
+}
+
+/** The time of a change: UTC, RFC 3339, whole seconds. */
+export function utcNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The reason given, trimmed; an empty reason is no reason. */
+export function givenReason(options: Pick<StateCommandOptions, 'reason'>): string | undefined {
+  const reason = options.reason?.trim();
+  return reason === '' ? undefined : reason;
+}
+
+/**
+ * The one flow of every state command: open the manifest (finishing an interrupted change),
+ * find out who acts, build the next state purely, and then refuse (exit 2, saying why and what
+ * overrides it), report nothing to do (exit 0, nothing written), or write the manifest (only its
+ * `state` section re-serialized, in the file's style) together with its audit entry (commitChange: lock, refuse if the file changed since it
+ * was read, pending file, entry, rename) and print what changed.
+ */
+export async function changeState(
+  options: StateCommandOptions,
+  io: Io,
+  next: (manifest: Manifest, context: TransitionContext) => Transition,
+): Promise<number> {
+  const reason = givenReason(options);
+  if (options.force && reason === undefined) {
+    throw new UsageError('--force needs --reason: say why the refusal is overridden', 'add --reason "<why>"; it is recorded in the audit trail');
+  }
+  const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
+  const path = options.manifest;
+  const opened = await openManifest(path);
+  const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(resolve(io.cwd, path)) });
+  const at = utcNow();
+  const transition = next(opened.manifest, { at, actor: actor.name, reason, force: options.force ?? false });
+  if (transition.outcome === 'refused') throw new CliError(transition.message, ExitCode.failure, transition.hint);
+
+  const trailPath = auditPathFor(path);
+  let report: StateChangeReport;
+  if (transition.outcome === 'unchanged') {
+    report = { manifest: path, action: transition.action, changed: false, summary: transition.summary, changes: [] };
+  } else {
+    const { trail } = await readTrail(trailPath);
+    const drift = checkStateDrift(transition.before, trail.entries);
+    const details = { ...transition.details, actorSource: actor.source };
+    const entry = await commitChange(path, {
+      expectedSha256: opened.loaded.sha256,
+      text: manifestTextWithState(opened.loaded, transition.after),
+      audit: {
+        at,
+        actor: actor.name,
+        action: transition.action,
+        before: transition.before,
+        after: transition.after,
+        reason: reason ?? null,
+        details,
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      },
+    });
+    report = {
+      manifest: path,
+      action: transition.action,
+      changed: true,
+      summary: transition.summary,
+      changes: fieldChanges(transition.before, transition.after),
+      before: transition.before,
+      after: transition.after,
+      audit: { file: basename(trailPath), seq: entry.seq, hash: entry.hash, at, actor: actor.name, actorSource: actor.source, reason: entry.reason, details },
+      ...(drift.status === 'drift'
+        ? { driftWarning: `${describeDrift(drift)}; this change records the state as found, and \`agent-rollout audit verify\` will report the gap` }
+        : {}),
+    };
+  }
+  if (format === 'json') {
+    io.out(toJson(report));
+  } else {
+    if (report.driftWarning) io.err(`warning: ${report.driftWarning}\n`);
+    io.out(renderStateChangeText(report, createStyle(io.color)));
+  }
+  return ExitCode.ok;
+}

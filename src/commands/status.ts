@@ -1,0 +1,26 @@
+import { ExitCode } from '../errors.js';
+import { toJson } from '../render/format.js';
+import { renderStatusText } from '../render/status/text.js';
+import { createStyle } from '../render/style.js';
+import { auditPathFor, readTrail } from '../state/audit.js';
+import { preferredFormat } from '../state/operator-config.js';
+import { rolloutStatus } from '../state/status.js';
+import type { Io } from '../ui/io.js';
+import { openManifest } from './open-manifest.js';
+import type { StateFormat } from './state-change.js';
+import { STATE_FORMATS } from './state-change.js';
+
+export interface StatusCommandOptions {
+  manifest: string;
+  format?: StateFormat;
+}
+
+/** `agent-rollout status`: where the rollout stands. Always exit 0 when the manifest can be read. */
+export async function statusCommand(options: StatusCommandOptions, io: Io): Promise<number> {
+  const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
+  const opened = await openManifest(options.manifest);
+  const { trail, exists } = await readTrail(auditPathFor(options.manifest));
+  const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now());
+  io.out(format === 'json' ? toJson({ manifest: options.manifest, ...status }) : renderStatusText(status, options.manifest, createStyle(io.color)));
+  return ExitCode.ok;
+}
