@@ -10,6 +10,9 @@ import { defineOrg } from './cli/org.js';
 import { defineMode } from './cli/mode.js';
 import { defineAudit } from './cli/audit.js';
 import { defineConfig } from './cli/config.js';
+import { defineInit } from './cli/init.js';
+import { defineInventory } from './cli/inventory.js';
+import { definePlan } from './cli/plan.js';
 import type { CommandDefinition, Runner } from './cli/program.js';
 import { examples } from './cli/program.js';
 import { CliError, ExitCode } from './errors.js';
@@ -25,7 +28,10 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 /** The commands, in the order --help lists them. */
 const COMMANDS: readonly CommandDefinition[] = [
+  defineInit,
   defineValidate,
+  defineInventory,
+  definePlan,
   defineStatus,
   definePause,
   defineResume,

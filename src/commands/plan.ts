@@ -1,0 +1,45 @@
+import { ExitCode } from '../errors.js';
+import { buildPlan } from '../plan/model.js';
+import type { Format } from '../render/format.js';
+import { renderPlanJson } from '../render/plan/json.js';
+import { renderPlanMarkdown } from '../render/plan/markdown.js';
+import { renderPlanText } from '../render/plan/text.js';
+import { createStyle } from '../render/style.js';
+import { auditPathFor, readTrail } from '../state/audit.js';
+import { preferredFormat } from '../state/operator-config.js';
+import type { Io } from '../ui/io.js';
+import { openManifest } from './open-manifest.js';
+
+export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const satisfies readonly Format[];
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+export interface PlanCommandOptions {
+  manifest: string;
+  format?: PlanFormat;
+}
+
+/**
+ * `agent-rollout plan`: the whole rollout as a person reads it before asking to expand. Exit 0,
+ * or 1 when the manifest has validation errors (the plan is still printed, findings first).
+ */
+export async function planCommand(options: PlanCommandOptions, io: Io): Promise<number> {
+  const format = await preferredFormat(options.format, io.env, PLAN_FORMATS);
+  const path = options.manifest;
+  const opened = await openManifest(path);
+  const { trail } = await readTrail(auditPathFor(path));
+  const plan = buildPlan({
+    path: options.manifest,
+    manifest: opened.manifest,
+    diagnostics: opened.validation.diagnostics,
+    trail: trail.entries,
+    trailProblems: trail.problems.length,
+    now: new Date(),
+  });
+  const renderers: Record<PlanFormat, () => string> = {
+    text: () => renderPlanText(plan, createStyle(io.color)),
+    markdown: () => renderPlanMarkdown(plan),
+    json: () => renderPlanJson(plan),
+  };
+  io.out(renderers[format]());
+  return plan.findings.errors > 0 ? ExitCode.findings : ExitCode.ok;
+}

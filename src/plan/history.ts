@@ -1,0 +1,83 @@
+import type { AuditEntry } from '../state/audit.js';
+
+/** A recorded go/no-go for a stage: a `gate --record` entry, or the gate an `advance` carried. */
+export interface GateRecord {
+  at: string;
+  action: 'gate' | 'advance';
+  actor: string;
+  verdict: string;
+  criteria: { id: string; status: string }[];
+}
+
+/** A recorded rollback drill. */
+export interface DrillRecord {
+  at: string;
+  actor: string;
+  passed: boolean;
+  /** Whether the drill was of the rollback section as it is now. */
+  current: boolean;
+  durationMs?: number;
+  windowMs?: number;
+  report?: string;
+  interrupted?: boolean;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function criteriaOf(value: unknown): { id: string; status: string }[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
+    const c = record(item);
+    return typeof c['id'] === 'string' ? [{ id: c['id'], status: typeof c['status'] === 'string' ? c['status'] : 'unknown' }] : [];
+  });
+}
+
+/**
+ * The newest recorded gate of a stage, from `gate --record` (details.stage) or an `advance`
+ * out of it (details.from, details.gate), not older than the stage's entry when that is known.
+ */
+export function lastGate(trail: readonly AuditEntry[], stage: string, since?: string): GateRecord | undefined {
+  const from = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
+  for (let i = trail.length - 1; i >= 0; i--) {
+    const entry = trail[i] as AuditEntry;
+    if (Date.parse(entry.at) < from) continue;
+    const details = record(entry.details);
+    if (entry.action === 'gate' && details['stage'] === stage) {
+      return { at: entry.at, action: 'gate', actor: entry.actor, verdict: String(details['verdict'] ?? 'unknown'), criteria: criteriaOf(details['criteria']) };
+    }
+    if (entry.action === 'advance' && details['from'] === stage) {
+      const gate = record(details['gate']);
+      return { at: entry.at, action: 'advance', actor: entry.actor, verdict: String(gate['verdict'] ?? 'unknown'), criteria: criteriaOf(gate['criteria']) };
+    }
+  }
+  return undefined;
+}
+
+function drillRecord(entry: AuditEntry, sha256: string): DrillRecord {
+  const details = record(entry.details);
+  const drill: DrillRecord = { at: entry.at, actor: entry.actor, passed: details['passed'] === true, current: details['rollbackSha256'] === sha256 };
+  if (typeof details['durationMs'] === 'number') drill.durationMs = details['durationMs'];
+  if (typeof details['windowMs'] === 'number') drill.windowMs = details['windowMs'];
+  if (typeof details['report'] === 'string') drill.report = details['report'];
+  if (typeof details['interrupted'] === 'boolean') drill.interrupted = details['interrupted'];
+  return drill;
+}
+
+/** The drills in the trail: the newest of the current rollback section, the newest passing one, and the newest of any section. */
+export function lastDrills(trail: readonly AuditEntry[], sha256: string): { last?: DrillRecord; lastPassing?: DrillRecord; newest?: DrillRecord } {
+  const result: { last?: DrillRecord; lastPassing?: DrillRecord; newest?: DrillRecord } = {};
+  for (let i = trail.length - 1; i >= 0; i--) {
+    const entry = trail[i] as AuditEntry;
+    if (entry.action !== 'drill') continue;
+    const drill = drillRecord(entry, sha256);
+    result.newest ??= drill;
+    if (drill.current) {
+      result.last ??= drill;
+      if (drill.passed) result.lastPassing ??= drill;
+    }
+    if (result.last && result.lastPassing) break;
+  }
+  return result;
+}

@@ -1,0 +1,145 @@
+import type { Blocker } from '../../plan/blockers.js';
+import { formatNumber } from '../../plan/criterion-text.js';
+import type { GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/model.js';
+
+/** Pieces of the plan in words, shared by the text and markdown renderers so the two always agree. */
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `2026-11-16T09:00:00Z` without milliseconds. */
+export function time(at: string): string {
+  return at.replace(/\.\d+Z$/, 'Z');
+}
+
+export function findingsSummary(plan: Plan): string {
+  const { errors, warnings } = plan.findings;
+  if (errors === 0 && warnings === 0) return 'no errors, no warnings';
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+/** The `+`/`-` mark of a credential, as in a diff. */
+export function changeMark(credential: PlanCredential): '+' | '-' | ' ' {
+  return credential.change === 'added' ? '+' : credential.change === 'dropped' ? '-' : ' ';
+}
+
+export function credentialText(credential: PlanCredential, width = 0): string {
+  const scopes = credential.scopes.length ? credential.scopes.join(', ') : 'no scopes listed';
+  return `${credential.id.padEnd(width)}  ${scopes} (${credential.access})`;
+}
+
+/** `production (was staging)` when a value changed since the stage before. */
+export function was(value: string | undefined, previous: string | undefined, index: number): string {
+  const shown = value ?? 'not set';
+  return index > 0 && value !== previous ? `${shown} (was ${previous ?? 'not set'})` : shown;
+}
+
+export function spendText(stage: StagePlan): string | undefined {
+  const limit = stage.spendLimit;
+  const parts: string[] = [];
+  if (limit?.usdPerDay !== undefined) parts.push(`${formatNumber(limit.usdPerDay)} USD/day`);
+  if (limit?.tokensPerDay !== undefined) parts.push(`${formatNumber(limit.tokensPerDay)} tokens/day`);
+  const limitText = parts.length ? parts.join(', ') : 'no spend limit';
+  const estimate = stage.estimate;
+  if (!estimate) return limit ? `${limitText} (no estimate: the cost envelope or the audience's volume is missing)` : undefined;
+  const est = [`${formatNumber(Number(estimate.usdPerDay.toFixed(4)))} USD/day`];
+  if (estimate.tokensPerDay !== undefined) est.push(`${formatNumber(estimate.tokensPerDay)} tokens/day`);
+  const check = stage.spendCheck === 'below-estimate' ? ' — below the estimate' : stage.spendCheck === 'far-above-estimate' ? ' — more than 3× the estimate' : '';
+  return `${limitText} · estimate ${est.join(', ')} (${estimate.basis})${check}`;
+}
+
+export function governanceText(stage: StagePlan, previous?: StagePlan): string {
+  const changed = previous && previous.governanceMode !== stage.governanceMode ? ` (was ${previous.governanceMode})` : '';
+  return stage.governanceMode === 'observe'
+    ? `observe${changed}: guardrails and policies log what they would block, and allow it`
+    : `enforce${changed}: guardrails and policies log and block`;
+}
+
+export function minimumText(stage: StagePlan, sampleSignal: string | undefined): string | undefined {
+  const parts: string[] = [];
+  if (stage.minDuration !== undefined) parts.push(`runs at least ${stage.minDuration}`);
+  if (stage.minSamples !== undefined) parts.push(`${formatNumber(stage.minSamples)} ${sampleSignal ?? 'samples'}`);
+  return parts.length ? parts.join(' and ') : undefined;
+}
+
+export function positionText(stage: StagePlan, state: StatePlan): string {
+  switch (stage.position) {
+    case 'passed':
+      return 'passed';
+    case 'current':
+      return state.since ? `current, since ${time(state.since)}` : 'current';
+    case 'next':
+      return 'next';
+    case 'later':
+      return 'later';
+  }
+}
+
+export function guardrailRows(guardrails: GuardrailsPlan | undefined): [string, string][] {
+  if (!guardrails) return [['guardrails', 'none declared']];
+  const rows: [string, string][] = [];
+  rows.push(['input', guardrails.input.length ? guardrails.input.join(' · ') : 'no input inspection']);
+  const output = guardrails.output;
+  rows.push(['output', !output ? 'no output inspection' : output.dataClasses.length ? `${output.dataClasses.join(', ')} → ${output.action}` : 'inspects no data class']);
+  if (guardrails.refuse.length || guardrails.tests) {
+    rows.push(['refuse', `${guardrails.refuse.length ? guardrails.refuse.join('; ') : 'nothing listed'}${guardrails.tests ? ` (tests: ${guardrails.tests})` : ''}`]);
+  }
+  return rows;
+}
+
+export function rollbackStepText(step: RollbackPlan['steps'][number]): string {
+  return `${step.text}${step.timeout ? ` (timeout ${step.timeout})` : ''}${step.credential ? ` [revokes ${step.credential}]` : ''}`;
+}
+
+export function drillText(rollback: RollbackPlan): string {
+  const { lastDrill, lastPassingDrill } = rollback;
+  if (!lastDrill) return 'no drill of this rollback section';
+  if (lastDrill.passed) return `passed ${time(lastDrill.at)} by ${lastDrill.actor}`;
+  const failed = `last drill failed ${time(lastDrill.at)}${lastDrill.interrupted ? ' (interrupted)' : ''}`;
+  return lastPassingDrill ? `${failed}; last passed ${time(lastPassingDrill.at)}` : failed;
+}
+
+export function stateText(state: StatePlan): string {
+  const parts = [
+    state.enabled ? 'enabled' : 'DISABLED',
+    `stage ${state.stage} (${state.position > 0 ? `${state.position} of ${state.stageCount}` : 'not a declared stage'})`,
+  ];
+  if (state.since) parts.push(`since ${time(state.since)}${state.sinceSource === 'audit' ? ' (from the audit trail)' : ''}`);
+  if (state.governanceMode) parts.push(`governance ${state.governanceMode}`);
+  return parts.join(' · ');
+}
+
+export function orgsText(state: StatePlan): string | undefined {
+  if (state.orgs.length === 0) return undefined;
+  return state.orgs
+    .map((o) => {
+      const bits = [o.enabled === undefined ? '' : o.enabled ? 'on' : 'off', o.governanceMode ?? ''].filter(Boolean);
+      return `${o.org}: ${bits.join(', ') || 'no override'}`;
+    })
+    .join(' · ');
+}
+
+export function lastGateText(state: StatePlan): string {
+  const gate = state.lastGate;
+  if (!gate) return `none recorded for ${state.stage}`;
+  return `${gate.verdict} at ${time(gate.at)} by ${gate.actor}${gate.action === 'advance' ? ' (with an advance)' : ''}`;
+}
+
+export function blockedHeading(plan: Plan): string {
+  const { state } = plan;
+  const count = plan.blockedBy.length;
+  if (state.next === undefined) {
+    return count === 0
+      ? `${state.stage} is the last stage, and nothing is outstanding`
+      : `${state.stage} is the last stage; ${plural(count, 'thing')} outstanding`;
+  }
+  return count === 0
+    ? `Nothing blocks the next step: ${state.stage} → ${state.next} (agent-rollout advance)`
+    : `Blocked: ${count === 1 ? '1 thing stands' : `${count} things stand`} between ${state.stage} and ${state.next}`;
+}
+
+export function blockerText(blocker: Blocker): string {
+  const criteria = blocker.criteria?.length && blocker.kind === 'criteria-not-evaluated' ? ` (${blocker.criteria.join(', ')})` : '';
+  return `${blocker.message}${criteria}`;
+}
