@@ -10,6 +10,8 @@ import { defineOrg } from './cli/org.js';
 import { defineMode } from './cli/mode.js';
 import { defineAudit } from './cli/audit.js';
 import { defineConfig } from './cli/config.js';
+import { defineGate } from './cli/gate.js';
+import { defineAdvance } from './cli/advance.js';
 import { defineInit } from './cli/init.js';
 import { defineInventory } from './cli/inventory.js';
 import { definePlan } from './cli/plan.js';
@@ -32,6 +34,8 @@ const COMMANDS: readonly CommandDefinition[] = [
   defineValidate,
   defineInventory,
   definePlan,
+  defineGate,
+  defineAdvance,
   defineStatus,
   definePause,
   defineResume,

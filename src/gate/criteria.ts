@@ -1,0 +1,265 @@
+import { durationMs } from '../manifest/duration.js';
+import { resolveDottedPath } from '../manifest/dotted-path.js';
+import type { Criterion, Manifest } from '../manifest/types.js';
+import type { Observation, Point } from '../metrics/types.js';
+import { originLabel, requestKey } from '../metrics/types.js';
+import type { AuditEntry } from '../state/audit.js';
+import { rollbackSha256 } from '../state/rollback-hash.js';
+import { criterionRequest } from './requests.js';
+import type { CriterionResult, EvaluationWindow, GateInput } from './types.js';
+import { formatAgainst, formatNumber, formatSpan, formatTime, plural } from './wording.js';
+
+/** The bounds a criterion puts on a value; `within` is the withinPercent test. */
+interface Bounds {
+  max?: number;
+  min?: number;
+  within?: { reference: number; percent: number; tolerance: number; path: string };
+}
+
+/** A value outside the bounds: which side, and the bound as a person reads it. */
+interface Violation {
+  side: 'above' | 'below';
+  text: string;
+}
+
+/** Rounding slack for withinPercent, so 0.096 is within 20% of 0.08 as arithmetic says it is. */
+const RELATIVE_SLACK = 1e-9;
+
+function violation(value: number, bounds: Bounds): Violation | undefined {
+  if (bounds.max !== undefined && value > bounds.max) return { side: 'above', text: `${formatAgainst(value, bounds.max)} is above the maximum ${formatNumber(bounds.max)}` };
+  if (bounds.min !== undefined && value < bounds.min) return { side: 'below', text: `${formatAgainst(value, bounds.min)} is below the minimum ${formatNumber(bounds.min)}` };
+  if (bounds.within) {
+    const { reference, percent, tolerance, path } = bounds.within;
+    const difference = value - reference;
+    if (Math.abs(difference) > tolerance + RELATIVE_SLACK * Math.max(Math.abs(reference), tolerance, 1e-12)) {
+      const off = reference === 0 ? '' : ` (${formatNumber((Math.abs(difference) / Math.abs(reference)) * 100)}% ${difference > 0 ? 'above' : 'below'})`;
+      return { side: difference > 0 ? 'above' : 'below', text: `${formatNumber(value)} is not within ${formatNumber(percent)}% of ${formatNumber(reference)} (${path})${off}` };
+    }
+  }
+  return undefined;
+}
+
+function passText(value: number, bounds: Bounds): string {
+  const parts: string[] = [];
+  const v = formatNumber(value);
+  if (bounds.max !== undefined && bounds.min !== undefined) parts.push(`${formatNumber(bounds.min)} ≤ ${v} ≤ ${formatNumber(bounds.max)}`);
+  else if (bounds.max !== undefined) parts.push(`${v} ≤ ${formatNumber(bounds.max)}`);
+  else if (bounds.min !== undefined) parts.push(`${v} ≥ ${formatNumber(bounds.min)}`);
+  if (bounds.within) {
+    const { reference, percent } = bounds.within;
+    const off = reference === 0 ? 0 : (Math.abs(value - reference) / Math.abs(reference)) * 100;
+    parts.push(`${v} is ${formatNumber(off)}% from ${formatNumber(reference)}, within ${formatNumber(percent)}%`);
+  }
+  return parts.join('; ');
+}
+
+function expectedText(criterion: Criterion, bounds: Bounds | undefined, unit: string): string {
+  const parts: string[] = [];
+  const u = unit ? ` ${unit}` : '';
+  if (bounds?.max !== undefined && bounds.min !== undefined) parts.push(`${formatNumber(bounds.min)} to ${formatNumber(bounds.max)}${u}`);
+  else if (bounds?.max !== undefined) parts.push(`≤ ${formatNumber(bounds.max)}${u}`);
+  else if (bounds?.min !== undefined) parts.push(`≥ ${formatNumber(bounds.min)}${u}`);
+  if (bounds?.within) {
+    const { reference, tolerance, percent } = bounds.within;
+    parts.push(`within ${formatNumber(percent)}% of ${formatNumber(reference)}${u} (${formatNumber(reference - tolerance)} to ${formatNumber(reference + tolerance)})`);
+  } else if (criterion.withinPercent !== undefined) {
+    parts.push(`within ${formatNumber(criterion.withinPercent)}% of ${criterion.of ?? '?'}`);
+  }
+  const text = parts.join(', ');
+  return criterion.for ? `${text}, every sample for ${criterion.for}` : text;
+}
+
+function medianGap(points: readonly Point[]): number {
+  const gaps = points.slice(1).map((point, i) => point[0] - (points[i] as Point)[0]);
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)] ?? 0;
+}
+
+type CheckPart = Pick<CriterionResult, 'outcome' | 'observed' | 'observedText' | 'reason' | 'hint' | 'nextPassAt' | 'samples' | 'source'>;
+
+function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<Observation, { status: 'series' }>, window: EvaluationWindow, unit: string): CheckPart {
+  const forMs = durationMs(criterion.for as string);
+  const rangeStart = Math.max(window.startMs, window.endMs - forMs);
+  const points = observation.points.filter(([t]) => t >= rangeStart && t <= window.endMs);
+  const source = originLabel(observation.origin);
+  const u = unit ? ` ${unit}` : '';
+  if (points.length === 0) {
+    return { outcome: 'inconclusive', observed: null, observedText: 'no samples', reason: `no samples of ${criterion.signal} in the last ${criterion.for} of the window`, samples: 0, source };
+  }
+  const values = points.map(([, v]) => v);
+  const highest = Math.max(...values);
+  const lowest = Math.min(...values);
+  const bad = points.map((point) => ({ point, broken: violation(point[1], bounds) })).filter((p) => p.broken);
+  if (bad.length > 0) {
+    const above = bad.filter((b) => b.broken?.side === 'above');
+    const worst =
+      above.length > 0 ? above.reduce((a, b) => (b.point[1] > a.point[1] ? b : a)) : bad.reduce((a, b) => (b.point[1] < a.point[1] ? b : a));
+    return {
+      outcome: 'fail',
+      observed: worst.point[1],
+      observedText: `${formatNumber(worst.point[1])}${u} at ${formatTime(worst.point[0])}`,
+      reason: `${worst.broken?.text} at ${formatTime(worst.point[0])} (${bad.length} of ${plural(points.length, 'sample')} out of bounds)`,
+      hint: `look at ${criterion.signal} around ${formatTime(worst.point[0])}; the criterion needs every sample to hold`,
+      samples: points.length,
+      source,
+    };
+  }
+  const shown = bounds.min !== undefined && bounds.max === undefined && !bounds.within ? lowest : highest;
+  const base = { observed: shown, observedText: `${bounds.min !== undefined && bounds.max === undefined ? 'lowest' : 'highest'} ${formatNumber(shown)}${u} of ${points.length}`, samples: points.length, source };
+  if (points.length < 2 && observation.stepMs === undefined) {
+    return { ...base, outcome: 'inconclusive', reason: `one sample cannot show that ${criterion.signal} held for ${criterion.for}`, hint: 'paste a series with a sample per interval, or use a prometheus source' };
+  }
+  if (window.endMs - window.startMs < forMs) {
+    const canPass = window.basis === 'stage-entry' ? window.startMs + forMs : undefined;
+    return {
+      ...base,
+      outcome: 'inconclusive',
+      reason: `the window is ${formatSpan(window.endMs - window.startMs)}, shorter than the ${criterion.for} every sample must hold for${canPass ? `; could pass from ${formatTime(canPass)}` : ''}`,
+      hint: canPass ? `run the gate again after ${formatTime(canPass)}` : `evaluate a window of at least ${criterion.for} (--window ${criterion.for})`,
+      ...(canPass ? { nextPassAt: canPass } : {}),
+    };
+  }
+  const step = observation.stepMs ?? medianGap(points);
+  const first = (points[0] as Point)[0];
+  const last = (points.at(-1) as Point)[0];
+  const covered = last - first + step;
+  if (forMs - covered >= step) {
+    return {
+      ...base,
+      outcome: 'inconclusive',
+      reason: `the samples cover ${formatSpan(covered)} (from ${formatTime(first - step)}) of the ${criterion.for} needed`,
+      hint: `check that ${criterion.signal} has data for the whole ${criterion.for}`,
+    };
+  }
+  let gapStart = first;
+  let gap = 0;
+  for (let i = 1; i < points.length; i++) {
+    const size = (points[i] as Point)[0] - (points[i - 1] as Point)[0];
+    if (size > gap) {
+      gap = size;
+      gapStart = (points[i - 1] as Point)[0];
+    }
+  }
+  if (gap > step * 1.5) {
+    return {
+      ...base,
+      outcome: 'inconclusive',
+      reason: `no samples between ${formatTime(gapStart)} and ${formatTime(gapStart + gap)}, so the series does not show every interval`,
+      hint: `check why ${criterion.signal} has a gap (scrapes missed, the agent down)`,
+    };
+  }
+  return { ...base, outcome: 'pass', reason: `all ${points.length} samples over ${criterion.for} hold (${formatNumber(lowest)} to ${formatNumber(highest)})` };
+}
+
+function fromObservation(criterion: Criterion, bounds: Bounds, observation: Observation | undefined, window: EvaluationWindow, unit: string): CheckPart {
+  const u = unit ? ` ${unit}` : '';
+  if (!observation) return { outcome: 'inconclusive', observed: null, observedText: '-', reason: `no value for ${criterion.signal}` };
+  const source = originLabel(observation.origin);
+  switch (observation.status) {
+    case 'error':
+      return { outcome: 'error', observed: null, observedText: 'error', reason: observation.reason, hint: 'fix the source or the value, then run the gate again', source };
+    case 'no-data':
+      return { outcome: 'inconclusive', observed: null, observedText: 'no data', reason: observation.reason, ...(observation.hint ? { hint: observation.hint } : {}), source };
+    case 'series':
+      if (criterion.for) return fromSeries(criterion, bounds, observation, window, unit);
+      return { outcome: 'inconclusive', observed: null, observedText: 'a series', reason: `${criterion.signal} was given as a series; this criterion needs one value over the window`, hint: `give ${criterion.signal} under "values"`, source };
+    case 'value': {
+      if (criterion.for) {
+        return {
+          outcome: 'inconclusive',
+          observed: observation.value,
+          observedText: `${formatNumber(observation.value)}${u}`,
+          reason: `one value cannot show that every sample held for ${criterion.for}: a series is needed (a range query or a pasted series)`,
+          hint: `paste "series": {"${criterion.signal}": [[time, value], ...]} with --metrics, or query a prometheus source`,
+          source,
+        };
+      }
+      const broken = violation(observation.value, bounds);
+      return {
+        outcome: broken ? 'fail' : 'pass',
+        observed: observation.value,
+        observedText: `${formatNumber(observation.value)}${u}`,
+        reason: broken ? broken.text : passText(observation.value, bounds),
+        ...(broken ? { hint: `find out why ${criterion.signal} is ${broken.side === 'above' ? 'high' : 'low'} before expanding` } : {}),
+        source,
+      };
+    }
+  }
+}
+
+function boundsOf(criterion: Criterion, manifest: Manifest): Bounds | { problem: string } {
+  const bounds: Bounds = {};
+  if (criterion.max !== undefined) bounds.max = criterion.max;
+  if (criterion.min !== undefined) bounds.min = criterion.min;
+  if (criterion.withinPercent !== undefined) {
+    const path = criterion.of;
+    const reference = path === undefined ? undefined : resolveDottedPath(manifest, path);
+    if (typeof reference !== 'number' || !Number.isFinite(reference)) {
+      return { problem: `"of": ${path ?? '(missing)'} is not a number in the manifest, so there is nothing to compare with` };
+    }
+    bounds.within = { reference, percent: criterion.withinPercent, tolerance: (Math.abs(reference) * criterion.withinPercent) / 100, path: path as string };
+  }
+  return bounds;
+}
+
+function drillResult(criterion: Criterion, input: GateInput): Omit<CriterionResult, 'id' | 'status' | 'observe' | 'kind' | 'expected'> {
+  const within = criterion.drill?.passedWithin as string;
+  const periodMs = durationMs(within);
+  const hint = 'run `agent-rollout drill` and let it pass';
+  if (input.trail.problems.length > 0) {
+    const first = input.trail.problems[0];
+    return {
+      outcome: 'error',
+      observed: null,
+      observedText: '-',
+      reason: `the audit trail fails verification (line ${first?.line}: ${first?.message}), so its drill records cannot be trusted`,
+      hint: 'run `agent-rollout audit verify` and restore the trail from git',
+    };
+  }
+  const sha = rollbackSha256(input.manifest);
+  if (!sha) return { outcome: 'error', observed: null, observedText: '-', reason: 'the manifest has no rollback section, so there is nothing to drill', hint: 'add a rollback section, then drill it' };
+  const endMs = input.window.endMs;
+  const drills = input.trail.entries.filter((entry) => entry.action === 'drill' && Date.parse(entry.at) <= endMs);
+  const passed = (entry: AuditEntry): boolean => entry.details?.['passed'] === true;
+  const current = (entry: AuditEntry): boolean => entry.details?.['rollbackSha256'] === sha;
+  const newest = drills.filter((entry) => passed(entry) && current(entry)).at(-1);
+  if (newest && Date.parse(newest.at) >= endMs - periodMs) {
+    return { outcome: 'pass', observed: newest.at, observedText: `passed ${formatTime(Date.parse(newest.at))}`, reason: `a drill of the current rollback section passed on ${formatTime(Date.parse(newest.at))}` };
+  }
+  let detail = '';
+  const last = drills.at(-1);
+  if (newest) detail = `; the last one, on ${formatTime(Date.parse(newest.at))}, is older than ${within}`;
+  else if (last && !current(last)) detail = `; the last drill, on ${formatTime(Date.parse(last.at))}, was of an earlier rollback section`;
+  else if (last && !passed(last)) detail = `; the last drill, on ${formatTime(Date.parse(last.at))}, failed`;
+  return {
+    outcome: 'inconclusive',
+    observed: newest?.at ?? null,
+    observedText: newest ? `passed ${formatTime(Date.parse(newest.at))}` : 'none',
+    reason: `no passing drill of the current rollback section within ${within}${detail}`,
+    hint,
+  };
+}
+
+/** Evaluates one exit criterion against the evidence. Pure. */
+export function evaluateCriterion(criterion: Criterion, input: GateInput): CriterionResult {
+  const observe = criterion.observe === true;
+  const finish = (kind: CriterionResult['kind'], expected: string, part: Omit<CriterionResult, 'id' | 'status' | 'observe' | 'kind' | 'expected'>): CriterionResult => {
+    const status: CriterionResult['status'] = observe ? 'observe' : part.outcome;
+    const reason = observe ? `observed only, does not decide: ${part.outcome === 'pass' ? '' : `would be ${part.outcome}: `}${part.reason}` : part.reason;
+    const result: CriterionResult = { id: criterion.id, kind, observe, status, expected, ...part, reason };
+    if (criterion.signal) result.signal = criterion.signal;
+    if (observe || part.outcome === 'pass') delete result.hint;
+    return result;
+  };
+  if (criterion.drill) {
+    return finish('drill', `a passing drill of the current rollback section within ${criterion.drill.passedWithin}`, drillResult(criterion, input));
+  }
+  const unit = (criterion.signal ? input.manifest.metrics?.signals?.[criterion.signal]?.unit : undefined) ?? '';
+  const bounds = boundsOf(criterion, input.manifest);
+  if ('problem' in bounds) {
+    return finish('signal', expectedText(criterion, undefined, unit), { outcome: 'error', observed: null, observedText: '-', reason: bounds.problem, hint: 'fix "of" in the manifest (agent-rollout validate)' });
+  }
+  const request = criterionRequest(criterion);
+  const observation = request ? input.observations.get(requestKey(request)) : undefined;
+  return finish('signal', expectedText(criterion, bounds, unit), fromObservation(criterion, bounds, observation, input.window, unit));
+}

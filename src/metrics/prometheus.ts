@@ -1,0 +1,151 @@
+import { SourceFailure, bodyExcerpt, displayUrl, httpGet } from './http-get.js';
+import type { Observation, Origin, Point } from './types.js';
+import { windowText } from './window-text.js';
+
+/** A Prometheus server and how to reach it. */
+export interface PrometheusTarget {
+  /** The source's name in metrics.sources. */
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** A range query returns at most this many points per series (Prometheus allows 11,000). */
+const MAX_POINTS = 1000;
+const STEP_LADDER_MS = [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];
+
+/** The resolution of a range query over `rangeMs`: the finest of 1m, 5m, 15m, 30m, 1h, ... giving at most 1000 points. */
+export function chooseStep(rangeMs: number): number {
+  return STEP_LADDER_MS.find((step) => rangeMs / step <= MAX_POINTS) ?? Math.ceil(rangeMs / MAX_POINTS / 60_000) * 60_000;
+}
+
+/** A sample value as Prometheus writes it: "0.5", "NaN", "+Inf", "-Inf". */
+export function parsePrometheusValue(text: unknown): number {
+  if (typeof text !== 'string') return Number.NaN;
+  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
+  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  if (text === 'NaN') return Number.NaN;
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+function endpoint(base: string, path: string): URL {
+  const root = base.endsWith('/') ? base : `${base}/`;
+  return new URL(path, root);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+interface PromAnswer {
+  status?: string;
+  errorType?: string;
+  error?: string;
+  data?: { resultType?: string; result?: unknown };
+}
+
+async function ask(target: PrometheusTarget, url: URL): Promise<NonNullable<PromAnswer['data']>> {
+  const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
+  let body: PromAnswer | undefined;
+  try {
+    body = JSON.parse(answer.text) as PromAnswer;
+  } catch {
+    body = undefined;
+  }
+  if (body?.status === 'error' || answer.status >= 400) {
+    const detail = body?.error ? `${body.errorType ? `${body.errorType}: ` : ''}${body.error}` : bodyExcerpt(answer.text) || 'no details';
+    throw new SourceFailure(`${answer.status >= 400 ? `HTTP ${answer.status}` : 'status error'}: ${detail}`);
+  }
+  if (!body || body.status !== 'success' || body.data === undefined || typeof body.data !== 'object') {
+    throw new SourceFailure(`the answer is not a Prometheus API response: ${bodyExcerpt(answer.text) || '(empty)'}`);
+  }
+  return body.data;
+}
+
+interface PromSeries {
+  metric?: Record<string, string>;
+  value?: [number, string];
+  values?: [number, string][];
+}
+
+function labelsText(series: PromSeries): string {
+  const labels = Object.entries(series.metric ?? {}).map(([k, v]) => `${k}="${v}"`);
+  return labels.length > 0 ? `{${labels.join(',')}}` : '{}';
+}
+
+function tooMany(count: number, series: PromSeries[]): SourceFailure {
+  const shown = series.slice(0, 2).map(labelsText).join(', ');
+  return new SourceFailure(`the query returned ${count} series (${shown}${count > 2 ? ', ...' : ''}); a signal must be one number: aggregate it, e.g. sum(...)`);
+}
+
+function failure(target: PrometheusTarget, origin: Origin, error: unknown): Observation {
+  if (!(error instanceof SourceFailure)) throw error;
+  return { status: 'error', origin, reason: `${target.name} (prometheus at ${displayUrl(target.url)}): ${error.message}` };
+}
+
+/** An instant query at `timeMs` (GET /api/v1/query). An empty result is no data, never zero. */
+export async function prometheusInstant(target: PrometheusTarget, query: string, timeMs: number): Promise<Observation> {
+  const url = endpoint(target.url, 'api/v1/query');
+  url.searchParams.set('query', query);
+  url.searchParams.set('time', String(timeMs / 1000));
+  url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
+  const origin: Origin = { kind: 'source', source: target.name, type: 'prometheus', query, url: displayUrl(endpoint(target.url, 'api/v1/query')), time: iso(timeMs) };
+  try {
+    const data = await ask(target, url);
+    if (data.resultType === 'scalar' || data.resultType === 'string') {
+      const pair = data.result as [number, string] | undefined;
+      if (data.resultType === 'string') throw new SourceFailure('the query returned a string, not a number');
+      return { status: 'value', value: parsePrometheusValue(pair?.[1]), origin, dated: true };
+    }
+    if (data.resultType !== 'vector') throw new SourceFailure(`the query returned a ${String(data.resultType)}, where one number was expected (an instant vector or scalar)`);
+    const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
+    if (result.length === 0) {
+      return { status: 'no-data', origin, reason: 'no data: the query returned no series', hint: `check that the metric exists in ${target.name} over the window, and the query's labels` };
+    }
+    if (result.length > 1) throw tooMany(result.length, result);
+    return { status: 'value', value: parsePrometheusValue(result[0]?.value?.[1]), origin, dated: true };
+  } catch (error) {
+    return failure(target, origin, error);
+  }
+}
+
+/**
+ * A range query (GET /api/v1/query_range) with points every `stepMs` up to `endMs`, the first a
+ * step after `startMs`, so each point covers its own step and none reaches before the start.
+ */
+export async function prometheusRange(target: PrometheusTarget, query: string, range: { startMs: number; endMs: number; stepMs: number }): Promise<Observation> {
+  const { endMs, stepMs } = range;
+  const steps = Math.floor((endMs - range.startMs) / stepMs);
+  const firstMs = endMs - (steps - 1) * stepMs;
+  const url = endpoint(target.url, 'api/v1/query_range');
+  url.searchParams.set('query', query);
+  url.searchParams.set('start', String(firstMs / 1000));
+  url.searchParams.set('end', String(endMs / 1000));
+  url.searchParams.set('step', String(stepMs / 1000));
+  url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
+  const origin: Origin = {
+    kind: 'source',
+    source: target.name,
+    type: 'prometheus',
+    query,
+    url: displayUrl(endpoint(target.url, 'api/v1/query_range')),
+    range: { start: iso(firstMs), end: iso(endMs), step: windowText(stepMs) },
+  };
+  try {
+    if (steps < 1) {
+      return { status: 'no-data', origin, reason: `no series yet: the window (${windowText(endMs - range.startMs)}) is shorter than one step (${windowText(stepMs)})` };
+    }
+    const data = await ask(target, url);
+    if (data.resultType !== 'matrix') throw new SourceFailure(`the range query returned a ${String(data.resultType)}, where a series was expected`);
+    const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
+    if (result.length === 0) {
+      return { status: 'no-data', origin, reason: 'no data: the range query returned no series', hint: `check that the metric exists in ${target.name} over the window, and the query's labels` };
+    }
+    if (result.length > 1) throw tooMany(result.length, result);
+    const points: Point[] = (result[0]?.values ?? []).map(([t, v]) => [Math.round(t * 1000), parsePrometheusValue(v)] as const);
+    return { status: 'series', points, origin, dated: true, stepMs };
+  } catch (error) {
+    return failure(target, origin, error);
+  }
+}

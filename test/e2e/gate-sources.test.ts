@@ -1,0 +1,221 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { sendJson, startHttpServer } from '../helpers/http-server.js';
+import type { LoopbackServer } from '../helpers/http-server.js';
+import { appendEntry, auditPathFor } from '../../src/state/audit.js';
+import { sha256 } from '../../src/manifest/write.js';
+
+interface Check {
+  id: string;
+  status: string;
+  observed: unknown;
+  reason: string;
+}
+interface GateJson {
+  verdict: string;
+  criteria: Check[];
+  prerequisites: Check[];
+  inputs: { metrics: { signal: string; origin: { kind: string; url?: string; argv?: string[] } }[] };
+}
+
+const TOKEN = 'Bearer metrics-reader-7f3a9c';
+const SINCE = '2026-10-01T00:00:00Z';
+const AT = '2026-10-08T00:00:00Z';
+
+/**
+ * The command source: `node scripts/metric.mjs <what> [window]`. It records the window it was
+ * given, prints a number or {"value": n}, fails, or hangs (with a child of its own, both pids
+ * written down so the test can check they were stopped).
+ */
+const METRIC_SCRIPT = `
+import { spawn } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
+const [what, window] = process.argv.slice(2);
+appendFileSync('command-calls.log', what + ' ' + window + ' ' + process.env.AGENT_ROLLOUT_WINDOW + ' ' + process.env.AGENT_ROLLOUT_WINDOW_END + '\\n');
+switch (what) {
+  case 'zero': console.log('0'); break;
+  case 'json': console.log(JSON.stringify({ value: 0 })); break;
+  case 'words': console.log('zero'); break;
+  case 'fail': console.error('cannot reach the SIEM at siem.internal:443'); process.exit(3); break;
+  case 'hang': {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    writeFileSync('hang.pids', JSON.stringify([process.pid, child.pid]));
+    setInterval(() => {}, 1000);
+    break;
+  }
+}
+`;
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let server: LoopbackServer;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+  server = await startHttpServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    if (request.headers.authorization !== TOKEN) return sendJson(response, 401, { error: 'unauthorized' });
+    switch (url.pathname) {
+      case '/invocations':
+        return sendJson(response, 200, { data: { value: url.searchParams.get('window') === '7d' ? 140 : 1 } });
+      case '/cost':
+        return sendJson(response, 200, { cost: { usd: 0.081 } });
+      case '/cost-text':
+        return sendJson(response, 200, { cost: { usd: '0.081' } });
+      case '/cost-null':
+        return sendJson(response, 200, { cost: { usd: null } });
+      case '/broken':
+        response.writeHead(500, { 'content-type': 'text/plain' });
+        return response.end('upstream metrics store is down\n');
+      case '/huge': {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        for (let i = 0; i < 11; i++) response.write(chunk);
+        return response.end('{}');
+      }
+      case '/slow':
+        return; // never answers
+      default:
+        return sendJson(response, 404, { error: 'no such metric' });
+    }
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await cleanup?.();
+});
+
+let count = 0;
+async function project(signals: { cost?: string; security?: string } = {}): Promise<string> {
+  const folder = await copyExample('support-triage', join(dir, `s${++count}`));
+  const path = join(folder, 'rollout.json');
+  const manifest = JSON.parse(await readFile(path, 'utf8'));
+  manifest.metrics.sources = {
+    api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '2s' },
+    cmd: { type: 'command', run: ['node', 'scripts/metric.mjs'], timeout: '3s' },
+  };
+  for (const signal of Object.values(manifest.metrics.signals) as any[]) {
+    delete signal.query;
+    signal.source = 'api';
+    signal.path = '/unused';
+    signal.pointer = '/value';
+  }
+  manifest.metrics.signals.invocations = { source: 'api', path: '/invocations?window=$window', pointer: '/data/value' };
+  manifest.metrics.signals.cost_per_invocation_usd = { source: 'api', path: signals.cost ?? '/cost', pointer: '/cost/usd', unit: 'USD' };
+  manifest.metrics.signals.security_events = { source: 'cmd', args: [signals.security ?? 'zero', '$window'] };
+  manifest.metrics.signals.output_policy_violations = { source: 'cmd', args: ['json'] };
+  manifest.state.since = SINCE;
+  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(join(folder, 'scripts', 'metric.mjs'), METRIC_SCRIPT);
+  await appendEntry(auditPathFor(path), {
+    at: '2026-10-01T01:00:00Z',
+    actor: 'test@example.com',
+    action: 'guardrails',
+    before: null,
+    after: null,
+    reason: null,
+    manifestSha256: sha256(await readFile(path)),
+    details: { passed: true, casesSha256: sha256(await readFile(join(folder, 'guardrails', 'cases.jsonl'))), total: 12, failed: 0 },
+    tool: { name: 'agent-rollout', version: 'test' },
+  });
+  return folder;
+}
+
+async function gate(folder: string, env: Record<string, string | undefined> = { METRICS_TOKEN: TOKEN }) {
+  const result = await runCli(['gate', '--at', AT, '--format', 'json'], { cwd: folder, env });
+  return { ...result, report: parseJsonOutput<GateJson>(result.stdout) };
+}
+
+const check = (report: GateJson, id: string): Check => {
+  const found = [...report.criteria, ...report.prerequisites].find((c) => c.id === id);
+  if (!found) throw new Error(`no ${id}`);
+  return found;
+};
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('gate with http and command sources', () => {
+  it('go: numbers from a JSON pointer over HTTP and from commands, with the header read from the environment', async () => {
+    const folder = await project();
+    const before = server.requests.length;
+    const { code, report, stdout, stderr } = await gate(folder);
+    expect(stderr).toBe('');
+    expect(report.verdict).toBe('go');
+    expect(code).toBe(0);
+    expect(check(report, 'min-samples')).toMatchObject({ status: 'pass', observed: 140 });
+    expect(check(report, 'cost-within-estimate')).toMatchObject({ status: 'pass', observed: 0.081 });
+    const seen = server.requests.slice(before);
+    expect(seen.map((r) => r.url).sort()).toEqual(['/cost', '/invocations?window=7d']);
+    expect(seen.every((r) => r.headers.authorization === TOKEN)).toBe(true);
+    expect(stdout).not.toContain('metrics-reader-7f3a9c');
+    expect(report.inputs.metrics.find((m) => m.signal === 'invocations')?.origin.url).toBe(`${server.url}/invocations?window=7d`);
+    expect(report.inputs.metrics.find((m) => m.signal === 'security_events')?.origin.argv).toEqual(['node', 'scripts/metric.mjs', 'zero', '7d']);
+    const calls = (await readFile(join(folder, 'command-calls.log'), 'utf8')).trim().split('\n').sort();
+    expect(calls).toEqual(['json undefined 7d 2026-10-08T00:00:00.000Z', 'zero 7d 7d 2026-10-08T00:00:00.000Z']);
+  });
+
+  it('error: HTTP 500 names the criterion that depended on it', async () => {
+    const { code, report } = await gate(await project({ cost: '/broken' }));
+    expect(report.verdict).toBe('error');
+    expect(code).toBe(2);
+    expect(check(report, 'cost-within-estimate')).toMatchObject({ status: 'error', reason: `api (http at ${server.url}/broken): HTTP 500: upstream metrics store is down` });
+    expect(report.criteria.filter((c) => c.status === 'error').map((c) => c.id)).toEqual(['cost-within-estimate']);
+  });
+
+  it('error: a server that does not answer times out', async () => {
+    const { code, report } = await gate(await project({ cost: '/slow' }));
+    expect(code).toBe(2);
+    expect(check(report, 'cost-within-estimate')).toMatchObject({ status: 'error', reason: `api (http at ${server.url}/slow): no answer within 2s (timed out)` });
+  });
+
+  it('error: a header whose environment variable is not set fails before any request', async () => {
+    const folder = await project();
+    const before = server.requests.length;
+    const { code, report } = await gate(folder, {});
+    expect(code).toBe(2);
+    expect(check(report, 'min-samples')).toMatchObject({ status: 'error', reason: 'api (http): header Authorization needs the environment variable METRICS_TOKEN, which is not set' });
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('error: an answer over 10 MB is refused; a string at the pointer is not a number; null is no data', async () => {
+    const huge = await gate(await project({ cost: '/huge' }));
+    expect(huge.code).toBe(2);
+    expect(check(huge.report, 'cost-within-estimate').reason).toBe(`api (http at ${server.url}/huge): the answer is larger than 10 MB`);
+    const text = await gate(await project({ cost: '/cost-text' }));
+    expect(text.code).toBe(2);
+    expect(check(text.report, 'cost-within-estimate').reason).toBe(`api (http at ${server.url}/cost-text): /cost/usd: the string "0.081" is not a number`);
+    const empty = await gate(await project({ cost: '/cost-null' }));
+    expect(empty.code).toBe(3);
+    expect(check(empty.report, 'cost-within-estimate')).toMatchObject({ status: 'inconclusive', reason: 'no data: /cost/usd is null in the answer' });
+  });
+
+  it('error: a command that hangs past its timeout is stopped, with everything it started', async () => {
+    const folder = await project({ security: 'hang' });
+    const { code, report } = await gate(folder);
+    expect(code).toBe(2);
+    expect(check(report, 'zero-security-events')).toMatchObject({ status: 'error', reason: 'cmd (command node): did not finish within 3s; it was stopped' });
+    const pids = JSON.parse(await readFile(join(folder, 'hang.pids'), 'utf8')) as number[];
+    expect(pids).toHaveLength(2);
+    for (let i = 0; i < 50 && pids.some(alive); i++) await sleep(100);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('error: a command that fails or prints words names the criterion, with its stderr', async () => {
+    const failing = await gate(await project({ security: 'fail' }));
+    expect(failing.code).toBe(2);
+    expect(check(failing.report, 'zero-security-events').reason).toBe('cmd (command node): exited with code 3: cannot reach the SIEM at siem.internal:443');
+    const words = await gate(await project({ security: 'words' }));
+    expect(words.code).toBe(2);
+    expect(check(words.report, 'zero-security-events').reason).toBe('cmd (command node): printed "zero", which is not a number');
+  });
+});
