@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { defineValidate } from './cli/validate.js';
+import { defineDrill } from './cli/drill.js';
 import { defineStatus } from './cli/status.js';
 import { definePause } from './cli/pause.js';
 import { defineResume } from './cli/resume.js';
@@ -10,6 +11,7 @@ import { defineOrg } from './cli/org.js';
 import { defineMode } from './cli/mode.js';
 import { defineAudit } from './cli/audit.js';
 import { defineConfig } from './cli/config.js';
+import { defineGuardrails } from './cli/guardrails.js';
 import { defineGate } from './cli/gate.js';
 import { defineAdvance } from './cli/advance.js';
 import { defineInit } from './cli/init.js';
@@ -44,6 +46,8 @@ const COMMANDS: readonly CommandDefinition[] = [
   defineRollback,
   defineOrg,
   defineMode,
+  defineDrill,
+  defineGuardrails,
   defineAudit,
   defineConfig,
 ];

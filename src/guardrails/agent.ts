@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import { formatDuration } from '../manifest/duration.js';
+import type { ProcessGroups } from '../drill/child-process.js';
+import { runCommand } from '../drill/child-process.js';
+import type { Decision } from './cases.js';
+import { DECISIONS, isDecision } from './cases.js';
+
+/** How the agent is asked: a command (input on stdin) or an endpoint (POST {"input"}). */
+export type AgentTarget =
+  | { kind: 'run'; argv: string[]; cwd: string; env: NodeJS.ProcessEnv }
+  | { kind: 'http'; url: string; headers: Record<string, string> };
+
+/** What the agent answered, or why there is no answer. */
+export interface AgentAnswer {
+  decision?: Decision;
+  /** The agent's own reason. */
+  reason?: string;
+  /** Why no decision could be read: a crash, a timeout, garbage. */
+  error?: string;
+  durationMs: number;
+}
+
+const EXCERPT = 200;
+
+function excerpt(text: string): string {
+  const clean = text.trim().replace(/\s+/g, ' ');
+  return clean.length > EXCERPT ? `${clean.slice(0, EXCERPT - 1)}…` : clean;
+}
+
+/** Reads `{"decision": ..., "reason": ...}` from what the agent printed or returned. Pure. */
+export function parseDecision(text: string): { decision: Decision; reason?: string } | { error: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return { error: 'the agent printed nothing; expected {"decision": ..., "reason": ...}' };
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return { error: `the agent's answer is not JSON: ${JSON.stringify(excerpt(trimmed))}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { error: `the agent's answer is not a JSON object: ${JSON.stringify(excerpt(trimmed))}` };
+  }
+  const { decision, reason } = value as { decision?: unknown; reason?: unknown };
+  if (!isDecision(decision)) {
+    return { error: `the agent's decision ${decision === undefined ? 'is missing' : JSON.stringify(decision)}; expected one of ${DECISIONS.join(', ')}` };
+  }
+  return typeof reason === 'string' ? { decision, reason } : { decision };
+}
+
+/** Asks the agent about one input, within the timeout; never throws. */
+export async function askAgent(
+  target: AgentTarget,
+  input: string,
+  options: { timeoutMs: number; signal: AbortSignal; groups?: ProcessGroups },
+): Promise<AgentAnswer> {
+  if (target.kind === 'run') {
+    const outcome = await runCommand({
+      argv: target.argv,
+      cwd: target.cwd,
+      env: target.env,
+      timeoutMs: options.timeoutMs,
+      input,
+      signal: options.signal,
+      ...(options.groups ? { groups: options.groups } : {}),
+    });
+    const durationMs = outcome.durationMs;
+    if (outcome.interrupted) return { error: 'interrupted (Ctrl-C)', durationMs };
+    if (outcome.timedOut) return { error: `no answer within ${formatDuration(options.timeoutMs)}: the agent was killed with its children`, durationMs };
+    if (outcome.startError) return { error: `the agent could not start: ${outcome.startError}`, durationMs };
+    if (outcome.signal) return { error: `the agent was killed by ${outcome.signal}`, durationMs };
+    if (outcome.exitCode !== 0) {
+      const stderr = excerpt(outcome.stderr);
+      return { error: `the agent exited with code ${String(outcome.exitCode)}${stderr ? `: ${stderr}` : ''}`, durationMs };
+    }
+    const parsed = parseDecision(outcome.stdout);
+    return 'error' in parsed ? { error: parsed.error, durationMs } : { ...parsed, durationMs };
+  }
+  const started = performance.now();
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const elapsed = (): number => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers },
+      body: JSON.stringify({ input }),
+      signal: AbortSignal.any([timeout, options.signal]),
+    });
+    const body = await response.text();
+    if (!response.ok) return { error: `the agent answered HTTP ${response.status}${body.trim() ? `: ${excerpt(body)}` : ''}`, durationMs: elapsed() };
+    const parsed = parseDecision(body);
+    return 'error' in parsed ? { error: parsed.error, durationMs: elapsed() } : { ...parsed, durationMs: elapsed() };
+  } catch (error) {
+    if (options.signal.aborted) return { error: 'interrupted (Ctrl-C)', durationMs: elapsed() };
+    if (timeout.aborted) return { error: `no answer within ${formatDuration(options.timeoutMs)}`, durationMs: elapsed() };
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return { error: `the request failed: ${cause?.code ?? (error as Error).message}`, durationMs: elapsed() };
+  }
+}
