@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { defineValidate } from './cli/validate.js';
 import { defineDrill } from './cli/drill.js';
+import { defineDiff } from './cli/diff.js';
 import { defineStatus } from './cli/status.js';
 import { definePause } from './cli/pause.js';
 import { defineResume } from './cli/resume.js';
@@ -48,6 +49,7 @@ const COMMANDS: readonly CommandDefinition[] = [
   defineMode,
   defineDrill,
   defineGuardrails,
+  defineDiff,
   defineAudit,
   defineConfig,
 ];
