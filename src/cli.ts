@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { defineValidate } from './cli/validate.js';
+import { defineExport } from './cli/export.js';
 import { defineDrill } from './cli/drill.js';
 import { defineDiff } from './cli/diff.js';
 import { defineStatus } from './cli/status.js';
@@ -51,6 +52,7 @@ const COMMANDS: readonly CommandDefinition[] = [
   defineGuardrails,
   defineDiff,
   defineAudit,
+  defineExport,
   defineConfig,
 ];
 

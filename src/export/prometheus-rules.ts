@@ -1,0 +1,250 @@
+import { Document } from 'yaml';
+import { currentStage } from '../manifest/access.js';
+import type { Alert, Criterion, Manifest, Signal } from '../manifest/types.js';
+
+/**
+ * The manifest's thresholds as Prometheus alerting rules: one rule per `metrics.alerts` entry,
+ * and one per exit criterion of the current stage that has a `max` or `min`, so the on-call
+ * sees a breach before the next gate. Pure: manifests in, rule groups and notes out.
+ */
+
+export interface PrometheusRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface RuleGroup {
+  name: string;
+  rules: PrometheusRule[];
+}
+
+/** A threshold that could not become a rule, and why. */
+export interface SkippedThreshold {
+  agent: string;
+  /** `alert <id>` or `criterion <stage>/<id>`. */
+  from: string;
+  signal: string;
+  reason: string;
+}
+
+export interface RulesSource {
+  manifest: Manifest;
+  sha256: string;
+  /** The manifest path as the user gave it, for the `-m` of the commands the annotations suggest. */
+  path: string;
+}
+
+export interface RulesOptions {
+  /** Replaces `$window` in the signals' PromQL, e.g. 5m. */
+  rateWindow: string;
+}
+
+export interface RulesExport {
+  groups: RuleGroup[];
+  skipped: SkippedThreshold[];
+  agents: { id: string; sha256: string; stage: string }[];
+}
+
+export const DEFAULT_RATE_WINDOW = '5m';
+export const DEFAULT_MANIFEST_PATH = 'rollout.json';
+
+type Bounds = { max?: number | undefined; min?: number | undefined };
+
+/** `support-triage-error-rate` → `SupportTriageErrorRate`. */
+export function alertName(...parts: string[]): string {
+  return parts
+    .join('-')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0]?.toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** A number as PromQL and people read it: 0.005, 3, 1e-7. */
+function numberText(value: number): string {
+  return String(value);
+}
+
+/** The PromQL of a breach: above max, below min, or either. */
+export function breachExpression(query: string, bounds: Bounds): string {
+  const q = `(${query})`;
+  const above = bounds.max !== undefined ? `${q} > ${numberText(bounds.max)}` : undefined;
+  const below = bounds.min !== undefined ? `${q} < ${numberText(bounds.min)}` : undefined;
+  return above && below ? `${above} or ${below}` : (above ?? below ?? '');
+}
+
+function boundsText(bounds: Bounds): string {
+  if (bounds.max !== undefined && bounds.min !== undefined) return `outside ${numberText(bounds.min)}..${numberText(bounds.max)}`;
+  if (bounds.max !== undefined) return `above ${numberText(bounds.max)}`;
+  return `below ${numberText(bounds.min as number)}`;
+}
+
+function manifestFlag(path: string): string {
+  return path === DEFAULT_MANIFEST_PATH ? '' : ` -m ${/^[A-Za-z0-9._/@:+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`}`;
+}
+
+type SignalLookup = { query: string } | { skip: string };
+
+function lookupSignal(manifest: Manifest, name: string, window: string): SignalLookup {
+  const signal: Signal | undefined = manifest.metrics?.signals?.[name];
+  if (!signal) return { skip: 'the signal is not declared in metrics.signals' };
+  const source = manifest.metrics?.sources?.[signal.source];
+  if (!source) return { skip: `its source "${signal.source}" is not declared` };
+  if (source.type !== 'prometheus') return { skip: `its source "${signal.source}" is ${source.type}, not prometheus` };
+  if (!signal.query) return { skip: 'it has no PromQL query' };
+  return { query: signal.query.replaceAll('$window', window) };
+}
+
+function defaultSeverity(action: Alert['action']): string {
+  return action === 'page' ? 'critical' : 'warning';
+}
+
+function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string): string {
+  const pause = `agent-rollout pause${m} --reason "${reason}"`;
+  switch (alert.action) {
+    case 'pause':
+      return `Pause the rollout now: ${pause}. Find the cause before you resume it.`;
+    case 'page': {
+      const who = manifest.agent.contact ? `${manifest.agent.owner} (${manifest.agent.contact})` : manifest.agent.owner;
+      return (
+        `Page ${who}. If the agent is doing harm, switch it off everywhere: ` +
+        `agent-rollout disable${m} --reason "${reason}", then export the flags again (agent-rollout export flagd) so the runtime sees it.`
+      );
+    }
+    case 'notify':
+      return `Look into it before the next gate. If it keeps firing, pause the rollout: ${pause}.`;
+  }
+}
+
+function alertRule(alert: Alert, index: number, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {
+  const agent = manifest.agent.id;
+  const id = alert.id ?? `${alert.signal}-${index + 1}`;
+  const name = alertName(id.startsWith(`${agent}-`) ? id : `${agent}-${id}`);
+  const bounds: Bounds = { max: alert.max, min: alert.min };
+  const reason = `${name}: ${alert.signal} ${boundsText(bounds)}`;
+  const held = alert.for ? ` for ${alert.for}` : '';
+  return {
+    alert: name,
+    expr: breachExpression(query, bounds),
+    for: alert.for ?? '0s',
+    labels: {
+      agent,
+      stage: manifest.state.stage,
+      severity: alert.severity ?? defaultSeverity(alert.action),
+      action: alert.action,
+    },
+    annotations: {
+      summary: `${agent}: ${alert.signal} is {{ $value | printf "%.4g" }} over the last ${options.rateWindow}, ${boundsText(bounds)} (the alert threshold)${held}`,
+      description: alert.description ?? `Alert ${id} of agent ${agent} (metrics.alerts in its rollout.json).`,
+      what_to_do: alertAdvice(alert, manifest, reason, m),
+    },
+  };
+}
+
+function criterionRule(criterion: Criterion, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {
+  const agent = manifest.agent.id;
+  const stage = manifest.state.stage;
+  const name = alertName(agent, stage, criterion.id);
+  const bounds: Bounds = { max: criterion.max, min: criterion.min };
+  const reason = `${name}: ${criterion.signal} ${boundsText(bounds)}`;
+  const limit = bounds.max !== undefined && bounds.min !== undefined ? 'the bounds' : 'the limit';
+  const observed = criterion.observe
+    ? ' An observe-only criterion: the gate reports it but it does not decide the verdict.'
+    : ` The gate for ${stage} checks this over its whole evaluation window: a breach now is an early warning of a no-go.`;
+  return {
+    alert: name,
+    expr: breachExpression(query, bounds),
+    for: '0s',
+    labels: {
+      agent,
+      stage,
+      severity: criterion.observe ? 'info' : 'warning',
+      action: 'notify',
+      criterion: criterion.id,
+    },
+    annotations: {
+      summary: `${agent}: ${criterion.signal} is {{ $value | printf "%.4g" }} over the last ${options.rateWindow}, ${boundsText(bounds)}, ${limit} of exit criterion ${criterion.id} of stage ${stage}`,
+      description: `${criterion.description ?? `Exit criterion ${criterion.id} of stage ${stage}.`}${observed}`,
+      what_to_do: `Find the cause before the next gate. To hold the rollout meanwhile: agent-rollout pause${m} --reason "${reason}".`,
+    },
+  };
+}
+
+function uniqueNames(rules: PrometheusRule[]): PrometheusRule[] {
+  const seen = new Map<string, number>();
+  return rules.map((rule) => {
+    const count = (seen.get(rule.alert) ?? 0) + 1;
+    seen.set(rule.alert, count);
+    return count === 1 ? rule : { ...rule, alert: `${rule.alert}${count}` };
+  });
+}
+
+function hasBound(item: Bounds): boolean {
+  return item.max !== undefined || item.min !== undefined;
+}
+
+/** The rule group of one agent, and the thresholds that could not become rules. */
+export function agentRuleGroup(source: RulesSource, options: RulesOptions): { group: RuleGroup; skipped: SkippedThreshold[] } {
+  const { manifest } = source;
+  const agent = manifest.agent.id;
+  const m = manifestFlag(source.path);
+  const rules: PrometheusRule[] = [];
+  const skipped: SkippedThreshold[] = [];
+  (manifest.metrics?.alerts ?? []).forEach((alert, index) => {
+    const from = `alert ${alert.id ?? `#${index + 1}`}`;
+    if (!hasBound(alert)) return void skipped.push({ agent, from, signal: alert.signal, reason: 'it has neither max nor min' });
+    const found = lookupSignal(manifest, alert.signal, options.rateWindow);
+    if ('skip' in found) return void skipped.push({ agent, from, signal: alert.signal, reason: found.skip });
+    rules.push(alertRule(alert, index, manifest, found.query, options, m));
+  });
+  const stage = currentStage(manifest);
+  for (const criterion of stage?.exitCriteria ?? []) {
+    if (!criterion.signal || !hasBound(criterion)) continue;
+    const found = lookupSignal(manifest, criterion.signal, options.rateWindow);
+    const from = `criterion ${stage?.id}/${criterion.id}`;
+    if ('skip' in found) {
+      skipped.push({ agent, from, signal: criterion.signal, reason: found.skip });
+      continue;
+    }
+    rules.push(criterionRule(criterion, manifest, found.query, options, m));
+  }
+  return { group: { name: `agent-rollout.${agent}`, rules: uniqueNames(rules) }, skipped };
+}
+
+/** Rule groups for every manifest, one group per agent, sorted by agent id. */
+export function buildPrometheusRules(sources: readonly RulesSource[], options: RulesOptions): RulesExport {
+  const ordered = [...sources].sort((a, b) => (a.manifest.agent.id < b.manifest.agent.id ? -1 : a.manifest.agent.id > b.manifest.agent.id ? 1 : 0));
+  const groups: RuleGroup[] = [];
+  const skipped: SkippedThreshold[] = [];
+  for (const source of ordered) {
+    const result = agentRuleGroup(source, options);
+    if (result.group.rules.length > 0) groups.push(result.group);
+    skipped.push(...result.skipped);
+  }
+  const agents = ordered.map((s) => ({ id: s.manifest.agent.id, sha256: s.sha256, stage: s.manifest.state.stage }));
+  return { groups, skipped, agents };
+}
+
+/** One line per threshold left out, for the file's header and for standard error. */
+export function skippedLines(skipped: readonly SkippedThreshold[]): string[] {
+  return skipped.map((s) => `${s.agent} ${s.from}: signal ${s.signal} is not exported: ${s.reason}`);
+}
+
+/** The rule file as YAML, with a header saying where it came from and what it left out. */
+export function renderPrometheusRules(result: RulesExport, options: { generatedBy: string }): string {
+  const header = [
+    ` Prometheus alerting rules generated by ${options.generatedBy}. Do not edit by hand:`,
+    ' change the rollout.json and export again.',
+    ...result.agents.map((a) => ` ${a.id}: stage ${a.stage}, manifest sha256 ${a.sha256}`),
+  ];
+  if (result.skipped.length > 0) {
+    header.push(' Not exported (only signals with a prometheus source can become rules):');
+    header.push(...skippedLines(result.skipped).map((line) => `   ${line}`));
+  }
+  const document = new Document({ groups: result.groups });
+  document.commentBefore = header.join('\n');
+  return document.toString({ lineWidth: 0 });
+}
