@@ -39,20 +39,37 @@ export function displayUrl(url: URL | string): string {
   }
 }
 
-function describeNetworkError(error: unknown, timeoutMs: number): string {
+/** Error codes of a connection that closed under the exchange. */
+const CUT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+function describeNetworkError(error: unknown, url: URL, timeoutMs: number): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${windowText(timeoutMs)} (timed out)`;
   const code = err.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused (is it running, and is the URL right?)';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was closed before the answer was complete';
+  if (code === 'ENOTFOUND') return `the host ${url.hostname} could not be resolved (DNS: no such host; is the URL right?)`;
+  if (code === 'EAI_AGAIN') return `the host ${url.hostname} could not be resolved (DNS: the lookup failed for now, EAI_AGAIN; is the network up?)`;
+  if (code !== undefined && CUT_CODES.has(code)) return 'the connection was closed before the answer was complete';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no answer within ${windowText(timeoutMs)} (timed out)`;
   return (err.cause?.message ?? err.message ?? String(error)).split('\n')[0] ?? 'request failed';
+}
+
+/** A connection cut while the body was being read: how much came, of how much announced. */
+function describeCut(error: unknown, received: number, announced: number | undefined): string | undefined {
+  const err = error as { message?: string; cause?: { code?: string } };
+  const code = err.cause?.code;
+  if (!(code !== undefined && CUT_CODES.has(code)) && err.message !== 'terminated') return undefined;
+  const bytes = announced === undefined ? `${received} bytes` : `${received} of the ${announced} bytes announced`;
+  return `the connection was cut after ${bytes}; the answer is incomplete`;
 }
 
 export interface HttpAnswer {
   status: number;
   text: string;
+  /** The Content-Type header, when there is one. */
+  contentType?: string;
+  /** Where redirects led, when they did: the URL without credentials, query or fragment. */
+  redirectedTo?: string;
 }
 
 /**
@@ -64,15 +81,21 @@ export async function httpGet(url: URL, options: { headers: Record<string, strin
   const secrets = Object.values(options.headers);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), options.timeoutMs);
+  /** Whether the headers came and the body is being read; how many bytes of it came, of how many announced. */
+  let reading = false;
+  let size = 0;
+  let announced: number | undefined;
   try {
     const response = await fetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: controller.signal, redirect: 'follow' });
-    const declared = Number(response.headers.get('content-length') ?? '0');
+    reading = true;
+    const lengthHeader = response.headers.get('content-length');
+    const declared = Number(lengthHeader ?? '0');
+    if (lengthHeader !== null && Number.isSafeInteger(declared) && declared >= 0) announced = declared;
     if (declared > MAX_INPUT_BYTES) {
       await response.body?.cancel().catch(() => undefined);
       throw new SourceFailure(`the answer is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MB`);
     }
     const chunks: Uint8Array[] = [];
-    let size = 0;
     if (response.body) {
       const reader = response.body.getReader();
       for (;;) {
@@ -87,15 +110,64 @@ export async function httpGet(url: URL, options: { headers: Record<string, strin
       }
     }
     const text = redactSecrets(Buffer.concat(chunks).toString('utf8'), secrets);
-    return { status: response.status, text };
+    const answer: HttpAnswer = { status: response.status, text };
+    const contentType = response.headers.get('content-type');
+    if (contentType !== null) answer.contentType = contentType;
+    if (response.redirected && response.url) answer.redirectedTo = withoutQuery(response.url);
+    return answer;
   } catch (error) {
     if (error instanceof SourceFailure) throw error;
     if (controller.signal.aborted) throw new SourceFailure(`no answer within ${windowText(options.timeoutMs)} (timed out)`);
-    throw new SourceFailure(redactSecrets(describeNetworkError(error, options.timeoutMs), secrets));
+    const cut = reading ? describeCut(error, size, announced) : undefined;
+    throw new SourceFailure(redactSecrets(cut ?? describeNetworkError(error, url, options.timeoutMs), secrets));
   } finally {
     clearTimeout(timer);
   }
 }
+
+/** A URL as it may be shown after a redirect: without credentials, query or fragment (a login page's query may carry a token). */
+function withoutQuery(url: string): string {
+  try {
+    const copy = new URL(url);
+    copy.search = '';
+    copy.hash = '';
+    return displayUrl(copy);
+  } catch {
+    return '(an unreadable URL)';
+  }
+}
+
+const HTML_TYPE = /^\s*(?:text\/html|application\/xhtml\+xml)\s*(?:;|$)/i;
+const HTML_START = /^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * When the answer is an HTML page (by its Content-Type or how it starts), what to call it:
+ * `an HTML page ("Sign in")`, with where a redirect led. Undefined for anything else.
+ */
+export function htmlPage(answer: HttpAnswer): string | undefined {
+  if (!HTML_TYPE.test(answer.contentType ?? '') && !HTML_START.test(answer.text)) return undefined;
+  // The title is in the head: looking no further keeps this linear on a 10 MB page.
+  const raw = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(answer.text.slice(0, 65_536))?.[1] ?? '';
+  const title = raw
+    .replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (entity, dec?: string, hex?: string, name?: string) => {
+      const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
+      if (code !== undefined) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+      return ENTITIES[(name ?? '').toLowerCase()] ?? entity;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+  const shown = title.length > 80 ? `${title.slice(0, 79)}…` : title;
+  return `an HTML page${shown ? ` (${JSON.stringify(shown)})` : ''}${answer.redirectedTo ? ` after a redirect to ${answer.redirectedTo}` : ''}`;
+}
+
+/** What a person is told about an answer that was not what was asked for: the HTML page it is, else its first line. */
+export function answerExcerpt(answer: HttpAnswer): string {
+  return htmlPage(answer) ?? bodyExcerpt(answer.text);
+}
+
+/** The hint after a page where JSON was expected. */
+export const HTML_HINT = 'a login page or a proxy may be in the way: check the URL and the credentials';
 
 /** The first line of a body, cut short, for a message about an unexpected answer. */
 export function bodyExcerpt(text: string): string {

@@ -1,4 +1,4 @@
-import { SourceFailure, bodyExcerpt, displayUrl, httpGet } from './http-get.js';
+import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber } from './value-check.js';
 
@@ -57,12 +57,17 @@ export async function httpSignal(target: HttpTarget, path: string | undefined, p
     url = signalUrl(target.url, path);
     origin.url = displayUrl(url);
     const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
-    if (answer.status >= 400) throw new SourceFailure(`HTTP ${answer.status}${bodyExcerpt(answer.text) ? `: ${bodyExcerpt(answer.text)}` : ''}`);
+    if (answer.status >= 400) {
+      const excerpt = answerExcerpt(answer);
+      throw new SourceFailure(`HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ''}`);
+    }
     let document: unknown;
     try {
       document = JSON.parse(answer.text);
     } catch {
-      throw new SourceFailure(`the answer is not JSON: ${bodyExcerpt(answer.text) || '(empty)'}`);
+      const page = htmlPage(answer);
+      if (page) throw new SourceFailure(`answered with ${page}, not JSON; ${HTML_HINT}`);
+      throw new SourceFailure(`the answer is not JSON: ${answerExcerpt(answer) || '(empty)'}`);
     }
     const at = resolvePointer(document, pointer);
     if (!at.found) throw new SourceFailure(`the answer has nothing at ${pointer || '(the root)'}`);

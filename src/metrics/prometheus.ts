@@ -1,4 +1,4 @@
-import { SourceFailure, bodyExcerpt, displayUrl, httpGet } from './http-get.js';
+import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { windowText } from './window-text.js';
 
@@ -54,11 +54,15 @@ async function ask(target: PrometheusTarget, url: URL): Promise<NonNullable<Prom
     body = undefined;
   }
   if (body?.status === 'error' || answer.status >= 400) {
-    const detail = body?.error ? `${body.errorType ? `${body.errorType}: ` : ''}${body.error}` : bodyExcerpt(answer.text) || 'no details';
+    const detail = body?.error ? `${body.errorType ? `${body.errorType}: ` : ''}${body.error}` : answerExcerpt(answer) || 'no details';
     throw new SourceFailure(`${answer.status >= 400 ? `HTTP ${answer.status}` : 'status error'}: ${detail}`);
   }
+  if (!body) {
+    const page = htmlPage(answer);
+    if (page) throw new SourceFailure(`answered with ${page}, not the JSON of the Prometheus API; ${HTML_HINT}`);
+  }
   if (!body || body.status !== 'success' || body.data === undefined || typeof body.data !== 'object') {
-    throw new SourceFailure(`the answer is not a Prometheus API response: ${bodyExcerpt(answer.text) || '(empty)'}`);
+    throw new SourceFailure(`the answer is not a Prometheus API response: ${answerExcerpt(answer) || '(empty)'}`);
   }
   return body.data;
 }
@@ -70,13 +74,20 @@ interface PromSeries {
 }
 
 function labelsText(series: PromSeries): string {
-  const labels = Object.entries(series.metric ?? {}).map(([k, v]) => `${k}="${v}"`);
-  return labels.length > 0 ? `{${labels.join(',')}}` : '{}';
+  const labels = Object.entries(series?.metric ?? {}).map(([k, v]) => `${k}="${String(v)}"`);
+  const text = `{${labels.join(',')}}`;
+  return text.length > 100 ? `${text.slice(0, 98)}…}` : text;
 }
 
-function tooMany(count: number, series: PromSeries[]): SourceFailure {
+/**
+ * More than one series is an error, never a pick: the first series Prometheus happens to list is
+ * an arbitrary one, and a criterion judged on it would say nothing about the agent.
+ */
+function tooMany(what: 'query' | 'range query', count: number, series: PromSeries[]): SourceFailure {
   const shown = series.slice(0, 2).map(labelsText).join(', ');
-  return new SourceFailure(`the query returned ${count} series (${shown}${count > 2 ? ', ...' : ''}); a signal must be one number: aggregate it, e.g. sum(...)`);
+  return new SourceFailure(
+    `the ${what} returned ${count} series (${shown}${count > 2 ? ', ...' : ''}); a criterion is judged on one number, never on an arbitrary series: aggregate the query to one series, e.g. sum(...) or max(...) without "by"`,
+  );
 }
 
 function failure(target: PrometheusTarget, origin: Origin, error: unknown): Observation {
@@ -103,7 +114,7 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
     if (result.length === 0) {
       return { status: 'no-data', origin, reason: 'no data: the query returned no series', hint: `check that the metric exists in ${target.name} over the window, and the query's labels` };
     }
-    if (result.length > 1) throw tooMany(result.length, result);
+    if (result.length > 1) throw tooMany('query', result.length, result);
     return { status: 'value', value: parsePrometheusValue(result[0]?.value?.[1]), origin, dated: true };
   } catch (error) {
     return failure(target, origin, error);
@@ -142,7 +153,7 @@ export async function prometheusRange(target: PrometheusTarget, query: string, r
     if (result.length === 0) {
       return { status: 'no-data', origin, reason: 'no data: the range query returned no series', hint: `check that the metric exists in ${target.name} over the window, and the query's labels` };
     }
-    if (result.length > 1) throw tooMany(result.length, result);
+    if (result.length > 1) throw tooMany('range query', result.length, result);
     const points: Point[] = (result[0]?.values ?? []).map(([t, v]) => [Math.round(t * 1000), parsePrometheusValue(v)] as const);
     return { status: 'series', points, origin, dated: true, stepMs };
   } catch (error) {
