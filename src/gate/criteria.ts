@@ -86,9 +86,13 @@ function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<O
   if (points.length === 0) {
     return { outcome: 'inconclusive', observed: null, observedText: 'no samples', reason: `no samples of ${criterion.signal} in the last ${criterion.for} of the window`, samples: 0, source };
   }
-  const values = points.map(([, v]) => v);
-  const highest = Math.max(...values);
-  const lowest = Math.min(...values);
+  // A loop, not Math.max(...values): a million samples would overflow the call stack.
+  let highest = -Infinity;
+  let lowest = Infinity;
+  for (const [, v] of points) {
+    if (v > highest) highest = v;
+    if (v < lowest) lowest = v;
+  }
   const bad = points.map((point) => ({ point, broken: violation(point[1], bounds) })).filter((p) => p.broken);
   if (bad.length > 0) {
     const above = bad.filter((b) => b.broken?.side === 'above');

@@ -45,7 +45,14 @@ export function recordInputs(options: {
     const metric: RecordedMetric = { signal: request.signal, wanted: request.kind === 'range' ? 'series' : 'value', origin: observation.origin, status: observation.status };
     if (request.kind === 'range' && request.rangeMs !== undefined) metric.for = windowText(request.rangeMs);
     if (observation.status === 'value') metric.value = observation.value;
-    if (observation.status === 'series') metric.series = observation.points.map(([t, v]) => [new Date(t).toISOString(), v]);
+    if (observation.status === 'series') {
+      // The samples the criterion judged (the last `for` of the window), not everything pasted:
+      // a pasted year of samples would otherwise be copied into every report.
+      const { startMs, endMs } = options.window;
+      const from = request.rangeMs === undefined ? startMs : Math.max(startMs, endMs - request.rangeMs);
+      metric.series = [];
+      for (const [t, v] of observation.points) if (t >= from && t <= endMs) metric.series.push([new Date(t).toISOString(), v]);
+    }
     if (observation.status === 'error' || observation.status === 'no-data') metric.reason = observation.reason;
     metrics.push(metric);
   }
