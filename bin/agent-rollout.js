@@ -1,2 +1,10 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+// `agent-rollout --version` needs nothing but package.json: answer it before loading the
+// program, so scripts that probe the version pay only for Node's own start-up.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  await import('../dist/cli.js');
+}

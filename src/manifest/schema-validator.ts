@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { SchemaValidator } from './schema-check.js';
 
 let cached: SchemaValidator | undefined;
@@ -9,12 +10,13 @@ let cached: SchemaValidator | undefined;
  */
 export async function loadSchemaValidator(): Promise<SchemaValidator> {
   if (cached) return cached;
-  const compiled = new URL('./schema-validator.cjs', import.meta.url);
   try {
-    const module = (await import(compiled.href)) as { default: SchemaValidator };
-    cached = module.default;
+    // require, not import(): importing CommonJS from ESM runs Node's export scanner over the
+    // whole 250 kB module first, which cost more than the validation itself.
+    const module = createRequire(import.meta.url)('./schema-validator.cjs') as { default?: SchemaValidator } & SchemaValidator;
+    cached = module.default ?? module;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
     const { compileSchemaValidator } = await import('./schema-compile.js');
     cached = compileSchemaValidator();
   }
