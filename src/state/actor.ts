@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { openConfigStore } from './operator-config.js';
+import { readOperatorConfig } from './operator-config.js';
 
 /** Who made a change, and where that name came from (recorded, so a reviewer can weigh it). */
 export interface Actor {
@@ -26,7 +26,7 @@ export async function resolveActor(options: { flag?: string; env: NodeJS.Process
   if (options.flag) return { name: options.flag, source: 'flag' };
   const fromEnv = options.env['AGENT_ROLLOUT_ACTOR'];
   if (fromEnv) return { name: fromEnv, source: 'env' };
-  const stored = (await openConfigStore(options.env)).get('actor');
+  const stored = (await readOperatorConfig(options.env)).actor;
   if (stored) return { name: stored, source: 'config' };
   const email = await gitEmail(options.cwd);
   if (email) return { name: email, source: 'git' };

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import envPaths from 'env-paths';
 import { InputError } from '../errors.js';
 
 /** Operator defaults kept with `conf` (`agent-rollout config`): who I am, how I like output. */
@@ -41,20 +43,31 @@ export async function openConfigStore(env: NodeJS.ProcessEnv): Promise<{
         projectName: 'agent-rollout',
         projectSuffix: '',
         ...(dir ? { cwd: dir } : {}),
-        schema: {
-          actor: { type: 'string', minLength: 1 },
-          format: { type: 'string', enum: ['text', 'json', 'markdown'] },
-        },
+        // No `schema`: conf would compile an Ajv validator on every start (~90 ms, most of a
+        // plan or status run). The two values are checked by checkStored instead.
       }),
   );
   where = store.path;
+  const checked = (): OperatorConfig => readable(() => checkStored(store.store as Record<string, unknown>));
   return {
-    get: (key) => readable(() => store.get(key)),
+    get: (key) => checked()[key],
     set: (key, value) => readable(() => store.set(key, value)),
     delete: (key) => readable(() => store.delete(key)),
-    all: () => readable(() => ({ ...store.store })),
+    all: () => ({ ...checked() }),
     path: store.path,
   };
+}
+
+/** The stored settings, or an error naming the first one a hand edit broke. */
+function checkStored(stored: Record<string, unknown>): OperatorConfig {
+  for (const key of CONFIG_KEYS) {
+    const value = stored[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.trim() === '') throw new Error(`${key} must be a non-empty string; got ${JSON.stringify(value)}`);
+    const choices = CONFIG_CHOICES[key];
+    if (choices && !choices.includes(value)) throw new Error(`${key} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return stored as OperatorConfig;
 }
 
 /** The values a key takes, when it takes only some (`format`); undefined for free text (`actor`). */
@@ -64,11 +77,46 @@ export const CONFIG_CHOICES: Record<ConfigKey, readonly string[] | undefined> = 
 };
 
 /**
+ * Where the config file is: $AGENT_ROLLOUT_CONFIG_DIR/config.json, else the file `conf` uses in
+ * the OS's per-user config folder (the same env-paths call conf makes; a test keeps them equal).
+ */
+export function configPath(env: NodeJS.ProcessEnv): string {
+  const dir = env['AGENT_ROLLOUT_CONFIG_DIR'];
+  return join(dir || envPaths('agent-rollout', { suffix: '' }).config, 'config.json');
+}
+
+/**
+ * The stored settings, read straight from the file: every command that only reads them (the
+ * actor, the output format) skips loading `conf` and its dependencies, which cost more than a
+ * plan or status run itself. A missing file is no settings.
+ */
+export async function readOperatorConfig(env: NodeJS.ProcessEnv): Promise<OperatorConfig> {
+  const path = configPath(env);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new InputError(`cannot read the operator config ${path}: ${(error as Error).message}`, 'check its permissions');
+  }
+  try {
+    const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('it is not a JSON object');
+    return checkStored(parsed as Record<string, unknown>);
+  } catch (error) {
+    throw new InputError(
+      `cannot read the operator config ${path}: ${(error as Error).message}`,
+      'fix the file, or remove it and set the values again with `agent-rollout config set`',
+    );
+  }
+}
+
+/**
  * The output format of a command: `--format` when given, else the stored `format` when the
  * command renders it, else `text`.
  */
 export async function preferredFormat<F extends string>(flag: F | undefined, env: NodeJS.ProcessEnv, supported: readonly F[]): Promise<F> {
   if (flag !== undefined) return flag;
-  const stored = (await openConfigStore(env)).get('format');
+  const stored = (await readOperatorConfig(env)).format;
   return supported.find((format) => format === stored) ?? (supported.includes('text' as F) ? ('text' as F) : (supported[0] as F));
 }

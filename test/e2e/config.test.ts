@@ -74,6 +74,22 @@ describe('config get, set, unset, list', () => {
   });
 });
 
+describe('a config file edited by hand', () => {
+  it('a value of the wrong kind is exit 2 naming the setting and the file, for config and for a command that reads it', async () => {
+    const configDir = join(dir, 'config-edited');
+    await mkdir(configDir);
+    await (await import('node:fs/promises')).writeFile(join(configDir, 'config.json'), '{ "format": "yaml", "actor": "ok@example.com" }');
+    const env = { ...base, AGENT_ROLLOUT_CONFIG_DIR: configDir };
+    const list = await runCli(['config', 'list'], { env });
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain(`error: cannot read the operator config ${join(configDir, 'config.json')}: format must be one of text, json, markdown; got "yaml"`);
+    const folder = await copyExample('support-triage', join(dir, 'edited-config'));
+    const status = await runCli(['status'], { cwd: folder, env });
+    expect(status.code).toBe(2);
+    expect(status.stderr).toContain('format must be one of text, json, markdown');
+  });
+});
+
 describe('who acts: --actor, then AGENT_ROLLOUT_ACTOR, then the stored actor, then git user.email, then the OS user', () => {
   it('each source in turn, recorded in the audit entry with where it came from', async () => {
     const repo = join(dir, 'repo');
