@@ -6,5 +6,5 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  await import('../dist/cli.js');
+  await import('../dist/bundle/cli.js');
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # npm run test:matrix: the test suite on Node 22 and 24 (Node 20 is the machine's own, run by
 # npm test). Each version comes from the npm registry's `node` package, so nothing outside the
-# registry is needed. The build in dist/ is plain ES2022 and shared by all versions.
+# registry is needed. The build in dist/ (and its bundle) is plain ES2022 and shared by all versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/cli.js ] || npm run build
+[ -f dist/bundle/cli.js ] || npm run build
 for version in ${NODE_VERSIONS:-22 24}; do
   echo "== Node ${version}"
   npx -y -p "node@${version}" -c 'node --version && node node_modules/vitest/vitest.mjs run'

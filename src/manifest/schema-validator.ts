@@ -12,8 +12,9 @@ export async function loadSchemaValidator(): Promise<SchemaValidator> {
   if (cached) return cached;
   try {
     // require, not import(): importing CommonJS from ESM runs Node's export scanner over the
-    // whole 250 kB module first, which cost more than the validation itself.
-    const module = createRequire(import.meta.url)('./schema-validator.cjs') as { default?: SchemaValidator } & SchemaValidator;
+    // whole 250 kB module first, which cost more than the validation itself. The path works from
+    // dist/manifest/ and from the bundle in dist/bundle/.
+    const module = createRequire(import.meta.url)('../manifest/schema-validator.cjs') as { default?: SchemaValidator } & SchemaValidator;
     cached = module.default ?? module;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
