@@ -1,6 +1,6 @@
 import { link, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { hostname } from 'node:os';
+import { constants, hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -85,17 +85,71 @@ async function takeOver(path: string, staleIno: number): Promise<void> {
   await unlink(aside).catch(() => undefined);
 }
 
+/** The signals that end a command run from a terminal, CI or a supervisor (Ctrl-C, a cancelled job, `docker stop`, a closed terminal). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+
+interface HeldSignals {
+  /** The stop signal received since, if any. */
+  received(): StopSignal | undefined;
+  /** Says why on stderr and dies of the signal received. */
+  stop(what: string): never;
+  dispose(): void;
+}
+
 /**
- * Runs `fn` holding `<target>.lock`, an exclusively created file naming its owner. A lock left
- * by a process that no longer runs (killed mid-change) on this host is taken over, and the files
- * such a process left while locking are removed; a live one is waited for up to `timeoutMs`, then
- * the command fails and says who holds it.
+ * Holds back SIGINT, SIGTERM and SIGHUP until `stop` or `dispose`, each one that the command does
+ * not already handle itself (drill does while it runs). A second signal ends the process at once.
  */
-export async function withLock<T>(target: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const path = `${target}.lock`;
-  const deadline = Date.now() + timeoutMs;
+function holdStopSignals(): HeldSignals {
+  let received: StopSignal | undefined;
+  const installed: [StopSignal, () => void][] = [];
+  const dispose = (): void => {
+    for (const [signal, handler] of installed.splice(0)) process.off(signal, handler);
+  };
+  const die = (signal: StopSignal): never => {
+    dispose();
+    // With no listener left, the signal's default action ends the process, so whoever started it
+    // sees it end by that signal; should it be ignored (pid 1 in a container), exit 128 + its number.
+    try {
+      process.kill(process.pid, signal);
+    } catch {
+      // a signal this platform cannot send (SIGHUP on Windows): exit instead
+    }
+    // eslint-disable-next-line no-restricted-syntax -- the process was told to stop and has released what it held
+    process.exit(128 + constants.signals[signal]);
+  };
+  for (const signal of STOP_SIGNALS) {
+    if (process.listenerCount(signal) > 0) continue;
+    const handler = (): void => {
+      if (received !== undefined) die(signal);
+      received = signal;
+    };
+    process.on(signal, handler);
+    installed.push([signal, handler]);
+  }
+  return {
+    received: () => received,
+    stop: (what) => {
+      const signal = received as StopSignal;
+      process.stderr.write(`agent-rollout: stopped by ${signal} ${what}\n`);
+      return die(signal);
+    },
+    dispose,
+  };
+}
+
+/** Thrown to leave the lock's critical section when a stop signal came before the change began. */
+class StopRequested extends Error {}
+
+/**
+ * Takes `path`, taking over a lock whose owner no longer runs on this host; waits for a live one
+ * up to `deadline`, then fails saying who holds it. Gives up (StopRequested) when `stopping`.
+ */
+async function acquire(path: string, target: string, deadline: number, stopping: () => boolean): Promise<void> {
   for (;;) {
-    if (await tryCreate(path)) break;
+    if (stopping()) throw new StopRequested();
+    if (await tryCreate(path)) return;
     const info = await stat(path).catch(() => undefined);
     if (info === undefined) continue;
     const owner = await readOwner(path);
@@ -112,10 +166,47 @@ export async function withLock<T>(target: string, fn: () => Promise<T>, timeoutM
     }
     await sleep(25 + Math.random() * 50);
   }
-  await removeDeadOwnerFiles(path);
+}
+
+/**
+ * Runs `fn` holding `<target>.lock`, an exclusively created file naming its owner. A lock left
+ * by a process that no longer runs (killed mid-change) on this host is taken over, and the files
+ * such a process left while locking are removed; a live one is waited for up to `timeoutMs`, then
+ * the command fails and says who holds it.
+ *
+ * A command told to stop (SIGINT, SIGTERM, SIGHUP) while it takes or holds the lock does not
+ * leave the lock behind: before `fn` began, the change is abandoned; while `fn` runs (a few file
+ * writes), it is let finish; then the lock is released and the process dies of the signal, as it
+ * would have without this. So only SIGKILL or a crash leaves a lock for the next command to take
+ * over, which it can only do on the same host and while the pid is not reused. A second signal
+ * ends the process at once (the next command recovers, as after SIGKILL).
+ */
+export async function withLock<T>(target: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const path = `${target}.lock`;
+  const signals: HeldSignals = holdStopSignals();
+  let held = false;
+  let outcome = 'not begun' as 'not begun' | 'finished' | { failed: unknown };
   try {
-    return await fn();
+    await acquire(path, target, Date.now() + timeoutMs, () => signals.received() !== undefined);
+    held = true;
+    await removeDeadOwnerFiles(path);
+    if (signals.received()) throw new StopRequested();
+    try {
+      const result = await fn();
+      outcome = 'finished';
+      return result;
+    } catch (error) {
+      outcome = { failed: error };
+      throw error;
+    }
   } finally {
-    await unlink(path).catch(() => undefined);
+    if (held) await unlink(path).catch(() => undefined);
+    if (signals.received()) {
+      if (outcome === 'not begun') signals.stop(`before writing to ${target}; nothing was changed`);
+      if (outcome === 'finished') signals.stop(`after finishing the write under way to ${target}`);
+      const { failed } = outcome;
+      signals.stop(`after the write under way to ${target} failed: ${failed instanceof Error ? failed.message : String(failed)}`);
+    }
+    signals.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { chmod, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { sha256, writeFileAtomic, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
@@ -59,7 +59,7 @@ export interface StateChange {
 
 /**
  * Commits a change to the manifest together with its audit entry, under the manifest's lock:
- * 1. the new manifest is written to a pending file and flushed;
+ * 1. the new manifest is written to a pending file (with the manifest's permission bits) and flushed;
  * 2. the audit entry (with the new manifest's hash) is appended and flushed;
  * 3. the pending file is renamed over the manifest.
  * A kill at any point leaves the old manifest or the new one, never a torn file, and the next
@@ -72,6 +72,9 @@ export async function commitChange(manifestPath: string, change: StateChange): P
     if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(manifestPath);
     const pending = pendingPathFor(manifestPath);
     await writeFileAtomic(pending, change.text);
+    // The pending file becomes the manifest: give it the manifest's permission bits before the
+    // entry that commits it is written (a pending file without them has no entry and is discarded).
+    await chmod(pending, (await stat(manifestPath)).mode & 0o777);
     const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) });
     await rename(pending, manifestPath);
     return entry;
