@@ -155,10 +155,35 @@ function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<O
   return { ...base, outcome: 'pass', reason: `all ${points.length} samples over ${criterion.for} hold (${formatNumber(lowest)} to ${formatNumber(highest)})` };
 }
 
+/**
+ * Why a value cannot be compared with a bound (NaN, ±Infinity, anything not a number), or
+ * undefined when it can. The metrics layer already makes such values errors; the gate checks
+ * again, because NaN compares false with every bound, so it would pass a `max` as it would a `min`.
+ */
+function notFinite(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : String(value);
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 function fromObservation(criterion: Criterion, bounds: Bounds, observation: Observation | undefined, window: EvaluationWindow, unit: string): CheckPart {
   const u = unit ? ` ${unit}` : '';
   if (!observation) return { outcome: 'inconclusive', observed: null, observedText: '-', reason: `no value for ${criterion.signal}` };
   const source = originLabel(observation.origin);
+  const unusable = (reason: string): CheckPart => ({ outcome: 'error', observed: null, observedText: 'error', reason, hint: 'fix the source or the value, then run the gate again', source });
+  if (observation.status === 'value') {
+    const bad = notFinite(observation.value);
+    if (bad !== undefined) return unusable(`${criterion.signal} is ${bad}, not a finite number`);
+  }
+  if (observation.status === 'series') {
+    const index = observation.points.findIndex(([, v]) => notFinite(v) !== undefined);
+    const point = observation.points[index];
+    if (point) {
+      const when = Number.isFinite(point[0]) && Math.abs(point[0]) <= 8.64e15 ? formatTime(point[0]) : `sample ${index + 1}`;
+      return unusable(`${criterion.signal} has ${notFinite(point[1])} at ${when}, not a finite number`);
+    }
+  }
   switch (observation.status) {
     case 'error':
       return { outcome: 'error', observed: null, observedText: 'error', reason: observation.reason, hint: 'fix the source or the value, then run the gate again', source };

@@ -11,6 +11,9 @@ import { formatNumber, formatSpan, formatTime, listText, plural } from './wordin
 
 type Row = Omit<PrerequisiteResult, 'status'>;
 
+/** The latest time a JavaScript Date can hold (ms since the epoch). */
+const MAX_TIME_MS = 8.64e15;
+
 function row(id: string, expected: string, part: Omit<Row, 'id' | 'expected'>): PrerequisiteResult {
   const result: PrerequisiteResult = { id, status: part.outcome, expected, ...part };
   if (part.outcome === 'pass') delete result.hint;
@@ -229,9 +232,14 @@ function minSamples(input: GateInput, stage: Stage): PrerequisiteResult | undefi
       return row('min-samples', expected, { outcome: 'inconclusive', observed: null, observedText: 'a series', reason: `${signal} was given as a series; the sample count needs one value over the window`, hint: `give ${signal} under "values"` });
     case 'value': {
       const count = observation.value;
+      if (typeof count !== 'number' || !Number.isFinite(count)) {
+        return row('min-samples', expected, { outcome: 'error', observed: null, observedText: 'error', reason: `${signal} is ${String(count)}, not a finite number`, hint: 'fix the source or the value, then run the gate again' });
+      }
       if (count >= stage.minSamples) return row('min-samples', expected, { outcome: 'pass', observed: count, observedText: formatNumber(count), reason: `${formatNumber(count)} ${signal} over the window` });
       const lengthMs = input.window.endMs - input.window.startMs;
-      const eta = count > 0 && observation.dated ? input.window.endMs + ((stage.minSamples - count) / count) * lengthMs : undefined;
+      const rate = count > 0 && observation.dated ? input.window.endMs + ((stage.minSamples - count) / count) * lengthMs : undefined;
+      // A tiny count (a fraction from a rate) puts the estimate past the last time a Date holds: no estimate then.
+      const eta = rate !== undefined && rate <= MAX_TIME_MS ? rate : undefined;
       return row('min-samples', expected, {
         outcome: 'inconclusive',
         observed: count,
