@@ -2,20 +2,11 @@ import type { DrillOutcome } from './runner.js';
 import type { DrillFiles } from './journal.js';
 import type { DrillReport } from './types.js';
 
-export interface ReportFacts {
-  files: DrillFiles;
-  agent: string;
-  manifest: string;
-  manifestSha256: string;
-  rollbackSha256: string;
-  tool: { name: string; version: string };
-  actor: { name: string; source: string };
-  startedAt: string;
-  finishedAt: string;
-  window: string;
-  windowMs: number;
-  options: { confirmManual: boolean; restore: boolean };
-}
+/** What the report says about the run besides its outcome: the report's own fields, and where its files are. */
+export type ReportFacts = Pick<
+  DrillReport,
+  'agent' | 'manifest' | 'manifestSha256' | 'rollbackSha256' | 'tool' | 'actor' | 'startedAt' | 'finishedAt' | 'window' | 'windowMs' | 'options'
+> & { files: DrillFiles };
 
 /** The report of a drill: what it was run on, by whom, and what happened. Pure. */
 export function buildDrillReport(facts: ReportFacts, outcome: DrillOutcome): DrillReport {

@@ -3,8 +3,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
-import { appendEntry, auditPathFor, readTrail } from '../../src/state/audit.js';
+import { auditPathFor, readTrail } from '../../src/state/audit.js';
 import { sha256 } from '../../src/manifest/write.js';
+import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 
 const SINCE = '2026-10-01T00:00:00Z';
 const WEEK = { start: SINCE, end: '2026-10-08T00:00:00Z' };
@@ -36,17 +37,7 @@ async function project(edit: (manifest: any) => void = () => undefined): Promise
   manifest.state.since = SINCE;
   edit(manifest);
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await appendEntry(auditPathFor(path), {
-    at: '2026-10-01T01:00:00Z',
-    actor: 'test@example.com',
-    action: 'guardrails',
-    before: null,
-    after: null,
-    reason: null,
-    manifestSha256: sha256(await readFile(path)),
-    details: { passed: true, casesSha256: sha256(await readFile(join(folder, 'guardrails', 'cases.jsonl'))), total: 12, failed: 0 },
-    tool: { name: 'agent-rollout', version: 'test' },
-  });
+  await recordRefusalTestsPassed(path)
   return { folder, path };
 }
 

@@ -6,6 +6,7 @@ import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js
 import { appendEntry, auditPathFor, readTrail } from '../../src/state/audit.js';
 import { sha256 } from '../../src/manifest/write.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
+import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 
 interface Check {
   id: string;
@@ -61,17 +62,7 @@ async function project(edit: (manifest: any) => void = () => undefined, options:
   edit(manifest);
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
   if (options.refusalTests !== false) {
-    await appendEntry(auditPathFor(path), {
-      at: '2026-10-01T01:00:00Z',
-      actor: 'test@example.com',
-      action: 'guardrails',
-      before: null,
-      after: null,
-      reason: null,
-      manifestSha256: sha256(await readFile(path)),
-      details: { passed: true, casesSha256: sha256(await readFile(join(folder, 'guardrails', 'cases.jsonl'))), total: 12, failed: 0 },
-      tool: { name: 'agent-rollout', version: 'test' },
-    });
+    await recordRefusalTestsPassed(path)
   }
   return { folder, path };
 }

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
 import { CANARY_SECURITY_EVENT, CANARY_SPIKE, WEEK_END, WEEK_START, agentWeekOpenMetrics, startPrometheus } from '../helpers/prometheus.js';
 import type { PrometheusServer } from '../helpers/prometheus.js';
-import { appendEntry, auditPathFor } from '../../src/state/audit.js';
-import { sha256 } from '../../src/manifest/write.js';
+import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 
 interface GateJson {
   verdict: string;
@@ -46,18 +45,7 @@ async function project(name: string, edit: (manifest: any) => void = () => undef
   manifest.state.since = iso(WEEK_START);
   edit(manifest);
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  const cases = await readFile(join(folder, 'guardrails', 'cases.jsonl'));
-  await appendEntry(auditPathFor(path), {
-    at: iso(WEEK_START + 3_600_000),
-    actor: 'test@example.com',
-    action: 'guardrails',
-    before: null,
-    after: null,
-    reason: null,
-    manifestSha256: sha256(await readFile(path)),
-    details: { passed: true, casesSha256: sha256(cases), total: 12, failed: 0 },
-    tool: { name: 'agent-rollout', version: 'test' },
-  });
+  await recordRefusalTestsPassed(path, iso(WEEK_START + 3_600_000))
   return folder;
 }
 

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, copyExample, parseJsonOutput, tempDir } from '../helpers/cli.js';
-import { appendEntry, auditPathFor } from '../../src/state/audit.js';
-import { sha256 } from '../../src/manifest/write.js';
+import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -32,17 +31,7 @@ async function project(name: string): Promise<string> {
   const manifest = JSON.parse(await readFile(path, 'utf8'));
   manifest.state.since = '2026-10-01T00:00:00Z';
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await appendEntry(auditPathFor(path), {
-    at: '2026-10-01T01:00:00Z',
-    actor: 'test@example.com',
-    action: 'guardrails',
-    before: null,
-    after: null,
-    reason: null,
-    manifestSha256: sha256(await readFile(path)),
-    details: { passed: true, casesSha256: sha256(await readFile(join(folder, 'guardrails', 'cases.jsonl'))), total: 12, failed: 0 },
-    tool: { name: 'agent-rollout', version: 'test' },
-  });
+  await recordRefusalTestsPassed(path)
   return folder;
 }
 

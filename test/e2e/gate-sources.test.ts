@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
-import { appendEntry, auditPathFor } from '../../src/state/audit.js';
-import { sha256 } from '../../src/manifest/write.js';
+import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 
 interface Check {
   id: string;
@@ -110,17 +109,7 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
   manifest.state.since = SINCE;
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(folder, 'scripts', 'metric.mjs'), METRIC_SCRIPT);
-  await appendEntry(auditPathFor(path), {
-    at: '2026-10-01T01:00:00Z',
-    actor: 'test@example.com',
-    action: 'guardrails',
-    before: null,
-    after: null,
-    reason: null,
-    manifestSha256: sha256(await readFile(path)),
-    details: { passed: true, casesSha256: sha256(await readFile(join(folder, 'guardrails', 'cases.jsonl'))), total: 12, failed: 0 },
-    tool: { name: 'agent-rollout', version: 'test' },
-  });
+  await recordRefusalTestsPassed(path)
   return folder;
 }
 
