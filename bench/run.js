@@ -97,7 +97,10 @@ try {
     const gateDir = join(work, 'gate');
     mkdirSync(gateDir);
     const manifest = structuredClone(base);
+    // At GA (its criterion holds every sample for 14d) and valid there: enforce, entered long ago.
     manifest.state.stage = 'general-availability';
+    manifest.state.governanceMode = 'enforce';
+    manifest.state.since = '2024-01-01T00:00:00Z';
     writeFileSync(join(gateDir, 'rollout.json'), JSON.stringify(manifest, null, 2));
     writeFileSync(join(gateDir, 'metrics.json'), JSON.stringify(pasted));
     // --no-sources: the pasted file is the evidence, nothing is fetched; go, no-go and
@@ -111,9 +114,11 @@ try {
   if (has('diff')) {
     const big = (shift) => {
       const manifest = structuredClone(base);
-      manifest.inventory.credentials = Array.from({ length: 5000 }, (_, i) => ({ id: `cred-${i}`, kind: 'api-token', secretRef: `env:TOKEN_${i}`, scopes: [`scope-${(i + shift) % 7}:read`], owner: 'it', access: 'read', independentlyRevocable: true, revoke: { runbook: 'docs/revoke.md' } }));
-      manifest.inventory.tools = Array.from({ length: 5000 }, (_, i) => ({ id: `tool-${i}`, kind: 'http-api', credential: `cred-${i}`, access: 'read', dataClasses: [] }));
-      manifest.inventory.credentials.reverse();
+      // 5,000 more of each beside the example's own, so both sides stay valid manifests.
+      const credentials = Array.from({ length: 5000 }, (_, i) => ({ id: `cred-${i}`, kind: 'api-token', secretRef: `env:TOKEN_${i}`, scopes: [`scope-${(i + shift) % 7}:read`], owner: 'it', access: 'read', independentlyRevocable: true, revoke: { runbook: 'docs/revoke.md' } }));
+      const tools = Array.from({ length: 5000 }, (_, i) => ({ id: `tool-${i}`, kind: 'http-api', credential: `cred-${i}`, access: 'read', dataClasses: [] }));
+      manifest.inventory.credentials = [...manifest.inventory.credentials, ...credentials.reverse()];
+      manifest.inventory.tools = [...manifest.inventory.tools, ...tools];
       return manifest;
     };
     writeFileSync(join(work, 'base.json'), JSON.stringify(big(0), null, 2));

@@ -631,6 +631,7 @@ export function findSecret(text: string, key?: string): SecretMatch | undefined 
   if (firstGeneric) return firstGeneric;
 
   // Tier 3: key-independent high entropy.
-  if (wholeValueIsRef || !/\S{32}/.test(text)) return undefined;
+  // Length first: most values are short ids, and the regex is the costlier test.
+  if (wholeValueIsRef || text.length < 32 || !/\S{32}/.test(text)) return undefined;
   return earliest(highEntropyMatches(text));
 }
