@@ -22,6 +22,7 @@ import { definePlan } from './cli/plan.js';
 import type { CommandDefinition, Runner } from './cli/program.js';
 import { examples } from './cli/program.js';
 import { CliError, ExitCode } from './errors.js';
+import { loadColor } from './render/style.js';
 import { processIo } from './ui/io.js';
 import type { Io } from './ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -118,6 +119,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     const color = program.opts<{ color?: boolean }>().color;
     const io = processIo(color === false ? { color: false } : {});
     try {
+      if (io.color || io.errColor) await loadColor();
       process.exitCode = await action(io);
     } catch (error) {
       if (error instanceof CliError) {

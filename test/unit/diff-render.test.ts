@@ -5,7 +5,7 @@ import { diffManifests } from '../../src/diff/diff.js';
 import type { DiffResult } from '../../src/diff/model.js';
 import { FOLD_AFTER, MARKDOWN_MARKER, renderDiffMarkdown } from '../../src/render/diff/markdown.js';
 import { renderDiffText } from '../../src/render/diff/text.js';
-import { createStyle } from '../../src/render/style.js';
+import { createStyle, loadColor } from '../../src/render/style.js';
 import { EXAMPLES } from '../helpers/cli.js';
 
 const SUPPORT = JSON.parse(readFileSync(join(EXAMPLES, 'support-triage', 'rollout.json'), 'utf8'));
@@ -83,13 +83,14 @@ describe('markdown', () => {
 });
 
 describe('text', () => {
-  it('colours by risk only when asked to', () => {
+  it('colours by risk only when asked to', async () => {
     const result = diffOf((h) => (h.stages[1].governanceMode = 'observe'));
     const plain = renderDiffText(result, createStyle(false));
     expect(plain).not.toContain('\u001b[');
     expect(plain).toBe(
       'agent-rollout diff main:rollout.json → rollout.json\n1 change: 1 high\n\nStages\n  high    stage limited-beta: governanceMode enforce → observe\n          enforce → observe: policy violations are logged, no longer blocked\n',
     );
+    await loadColor();
     expect(renderDiffText(result, createStyle(true))).toContain('\u001b[31m');
   });
 });
