@@ -5,6 +5,7 @@ import type { AdvanceOutcome } from '../render/gate/advance.js';
 import { renderAdvanceJson, renderAdvanceMarkdown, renderAdvanceText } from '../render/gate/advance.js';
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
+import { checkedReason } from '../state/reason.js';
 import type { State } from '../manifest/types.js';
 import { manifestTextWithState } from '../state/state-text.js';
 import { commitChange } from '../state/transaction.js';
@@ -42,7 +43,7 @@ function output(run: GateRun, outcome: AdvanceOutcome, options: AdvanceCommandOp
  * or disabled, at the last stage, and on an error verdict even with --force.
  */
 export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Promise<number> {
-  const reason = options.reason?.trim() ? options.reason.trim() : undefined;
+  const reason = checkedReason(options.reason);
   if (options.force && !reason) throw new UsageError('--force needs --reason "..." saying why the gate is overridden', 'the reason is recorded in the audit trail with forced: true');
   const opened = await openManifest(options.manifest);
   const { manifest } = opened;

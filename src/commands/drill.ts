@@ -27,6 +27,7 @@ import { confirmManualStep } from '../ui/manual-step.js';
 import { createDrillProgress } from '../ui/progress.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
+import { checkedReason } from '../state/reason.js';
 
 export const DRILL_FORMATS = ['text', 'json', 'markdown'] as const satisfies readonly Format[];
 export type DrillFormat = (typeof DRILL_FORMATS)[number];
@@ -94,6 +95,7 @@ function interruptHandling(onFirst: () => void, onSecond: () => never): { interr
 
 /** `agent-rollout drill`. */
 export async function drillCommand(options: DrillCommandOptions, io: Io): Promise<number> {
+  const reason = checkedReason(options.reason);
   const manifestPath = resolve(io.cwd, options.manifest);
   const { manifest, loaded } = await openManifest(manifestPath);
   const rollback = manifest.rollback;
@@ -223,7 +225,7 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
       at: report.finishedAt,
       actor: actor.name,
       action: 'drill',
-      reason: options.reason ?? null,
+      reason: reason ?? null,
       details: drillAuditDetails(report),
       tool: TOOL,
     });

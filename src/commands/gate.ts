@@ -28,6 +28,7 @@ import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { OpenManifest } from './open-manifest.js';
 import { openManifest } from './open-manifest.js';
+import { checkedReason } from '../state/reason.js';
 
 export const GATE_FORMATS = ['text', 'json', 'markdown'] as const satisfies readonly Format[];
 export type GateFormat = (typeof GATE_FORMATS)[number];
@@ -232,6 +233,7 @@ export function gateDetails(run: GateRun): Record<string, unknown> {
 /** `agent-rollout gate [stage]`: exit 0 go, 1 no-go, 3 inconclusive, 2 error. */
 export async function gateCommand(stageArg: string | undefined, options: GateCommandOptions, io: Io): Promise<number> {
   if (options.reason !== undefined && !options.record) throw new UsageError('--reason is recorded with --record only', 'add --record, or leave --reason out');
+  const reason = checkedReason(options.reason);
   const run = await runGate(stageArg, options, io);
   io.out(renderGate(run, options.format, io));
   if (options.record) {
@@ -240,7 +242,7 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
       at: new Date(run.now).toISOString(),
       actor: actor.name,
       action: 'gate',
-      reason: options.reason ?? null,
+      reason: reason ?? null,
       details: gateDetails(run),
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
     });

@@ -18,6 +18,7 @@ import { commitChange } from '../state/transaction.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
+import { checkedReason } from '../state/reason.js';
 
 export const INVENTORY_FORMATS = ['text', 'markdown', 'json'] as const satisfies readonly Format[];
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
@@ -38,6 +39,7 @@ export interface InventoryCommandOptions {
  */
 export async function inventoryCommand(options: InventoryCommandOptions, io: Io): Promise<number> {
   const path = options.manifest;
+  const reason = checkedReason(options.reason);
   if (options.check) {
     const format = await preferredFormat(options.format, io.env, INVENTORY_FORMATS);
     const { manifest } = await openManifest(path);
@@ -89,7 +91,7 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
       action: 'inventory',
       before: opened.manifest.state,
       after: state,
-      reason: options.reason?.trim() || null,
+      reason: reason ?? null,
       details: { sections: changedSections(result.changes) },
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
     },

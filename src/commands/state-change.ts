@@ -16,6 +16,7 @@ import type { Transition, TransitionContext } from '../state/transitions.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
+import { checkedReason } from '../state/reason.js';
 
 /** The formats every state command renders. */
 export const STATE_FORMATS = ['text', 'json'] as const;
@@ -35,10 +36,9 @@ export function utcNow(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The reason given, trimmed; an empty reason is no reason. */
+/** The reason given, trimmed; an empty reason is no reason; one holding a secret is refused. */
 export function givenReason(options: Pick<StateCommandOptions, 'reason'>): string | undefined {
-  const reason = options.reason?.trim();
-  return reason === '' ? undefined : reason;
+  return checkedReason(options.reason);
 }
 
 /**

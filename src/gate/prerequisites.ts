@@ -2,6 +2,7 @@ import { durationMs } from '../manifest/duration.js';
 import { reachesEveryone } from '../manifest/access.js';
 import type { Stage } from '../manifest/types.js';
 import { inventoryReport } from '../inventory/completeness.js';
+import { effectiveMode } from '../state/transitions.js';
 import type { Observation } from '../metrics/types.js';
 import { originLabel, requestKey } from '../metrics/types.js';
 import type { AuditEntry } from '../state/audit.js';
@@ -92,6 +93,14 @@ function enforceAtFullAudience(input: GateInput, stage: Stage, next: Stage | und
     }
   }
   if (next && reachesEveryone(next) && next.governanceMode !== 'enforce') problems.push(`the next stage, ${next.id}, reaches 100% of users but its governanceMode is ${next.governanceMode}`);
+  // Before the step to everyone, as plan's blockers say: the mode in force now, and every org
+  // override, must already enforce (advance changes the global mode, never an org's).
+  if (next && reachesEveryone(next) && state.stage === stage.id && !reachesEveryone(stage)) {
+    if (effectiveMode(input.manifest)?.mode === 'observe') problems.push(`governance is in observe mode, and the next stage, ${next.id}, reaches 100% of users`);
+    for (const [org, override] of Object.entries(state.orgs ?? {})) {
+      if (override?.governanceMode === 'observe') problems.push(`org ${org} is in observe mode, and the next stage, ${next.id}, reaches 100% of users`);
+    }
+  }
   if (!reachesEveryone(stage) && !(next && reachesEveryone(next))) return undefined;
   const result = row('enforce-at-full-audience', 'enforce mode for a stage that reaches 100%', {
     outcome: problems.length === 0 ? 'pass' : 'fail',
@@ -204,8 +213,16 @@ function minDuration(input: GateInput, stage: Stage): PrerequisiteResult | undef
       ...(young || entry ? { nextPassAt: firstPass } : {}),
     });
   }
-  const note = entry ? '' : ' (when the stage was entered is unknown)';
-  return row('min-duration', expected, { ...base, outcome: 'pass', reason: `the window spans ${formatSpan(lengthMs)} from ${formatTime(window.startMs)}${note}` });
+  if (!entry) {
+    // Fail closed: a window of any length says nothing about how long the stage has run.
+    return row('min-duration', expected, {
+      ...base,
+      outcome: 'inconclusive',
+      reason: `when the rollout entered ${stage.id} is unknown (no state.since, and no audit entry moved it there), so nothing shows it has run ${stage.minDuration}`,
+      hint: 'record when the stage began: "since" (RFC 3339) in state; commands that move the rollout (advance, rollback, init) record it',
+    });
+  }
+  return row('min-duration', expected, { ...base, outcome: 'pass', reason: `the window spans ${formatSpan(lengthMs)} from ${formatTime(window.startMs)}` });
 }
 
 function minSamples(input: GateInput, stage: Stage): PrerequisiteResult | undefined {

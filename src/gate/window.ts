@@ -2,27 +2,22 @@ import { durationMs } from '../manifest/duration.js';
 import type { Manifest, Stage } from '../manifest/types.js';
 import type { AuditEntry } from '../state/audit.js';
 import type { EvaluationWindow, StageEntry } from './types.js';
+import { lastEntryInto } from '../state/stage-entry.js';
 
 const DAY_MS = 86_400_000;
 
 /**
- * When a stage was entered: `state.since` for the current stage, else the `at` of the last
- * `advance` or `rollback` audit entry whose `after.stage` is the stage. Undefined when unknown.
+ * When a stage was entered: `state.since` for the current stage, else the `at` of the last audit
+ * entry that moved the rollout into it (init, advance, rollback). Undefined when unknown.
  */
 export function stageEntry(manifest: Manifest, stageId: string, entries: readonly AuditEntry[]): StageEntry | undefined {
   if (manifest.state.stage === stageId && manifest.state.since) {
     const at = Date.parse(manifest.state.since);
     if (!Number.isNaN(at)) return { atMs: at, from: 'state.since' };
   }
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const entry = entries[i] as AuditEntry;
-    if (entry.action !== 'advance' && entry.action !== 'rollback') continue;
-    const after = entry.after as { stage?: unknown } | null;
-    if (after?.stage !== stageId) continue;
-    const at = Date.parse(entry.at);
-    if (!Number.isNaN(at)) return { atMs: at, from: 'audit' };
-  }
-  return undefined;
+  const entry = lastEntryInto(entries, stageId);
+  const at = entry ? Date.parse(entry.at) : Number.NaN;
+  return Number.isNaN(at) ? undefined : { atMs: at, from: 'audit' };
 }
 
 export interface WindowChoice {

@@ -15,16 +15,27 @@ function afterStage(entry: AuditEntry): unknown {
 }
 
 /**
- * The stage-entry time: `state.since`, else the `at` of the last `advance` or `rollback` entry
- * whose `after.stage` is the current stage (docs/architecture.md). Undefined when neither knows. Pure.
+ * The last audit entry that moved the rollout into `stageId`: its `after.stage` is the stage and
+ * its `before` was elsewhere (or nothing: `init` starts the rollout in its first stage). Any
+ * action counts (init, advance, rollback), so a rollout that never advanced still knows when
+ * its first stage began. Pure.
+ */
+export function lastEntryInto(entries: readonly AuditEntry[], stageId: string): AuditEntry | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i] as AuditEntry;
+    if (afterStage(entry) !== stageId) continue;
+    const before = entry.before as { stage?: unknown } | null;
+    if (before === null || typeof before !== 'object' || before.stage !== stageId) return entry;
+  }
+  return undefined;
+}
+
+/**
+ * The stage-entry time: `state.since`, else the `at` of the last entry that moved the rollout
+ * into the current stage (lastEntryInto). Undefined when neither knows. Pure.
  */
 export function stageEnteredAt(state: State, entries: readonly AuditEntry[]): StageEntry | undefined {
   if (state.since) return { at: state.since, source: 'state.since' };
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const entry = entries[i] as AuditEntry;
-    if ((entry.action === 'advance' || entry.action === 'rollback') && afterStage(entry) === state.stage) {
-      return { at: entry.at, source: 'audit', seq: entry.seq };
-    }
-  }
-  return undefined;
+  const entry = lastEntryInto(entries, state.stage);
+  return entry ? { at: entry.at, source: 'audit', seq: entry.seq } : undefined;
 }

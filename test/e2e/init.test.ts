@@ -61,6 +61,20 @@ describe('init --yes', () => {
     });
   });
 
+  it('a rollout started minutes ago is never go, however long a --window is claimed: init records when the first stage began', async () => {
+    const folder = join(dir, 'young');
+    expect((await runCli(['init', '--yes', '-m', join(folder, 'rollout.json')], { env })).code).toBe(0);
+    expect((await runCli(['enable', '--reason', 'start the pilot'], { cwd: folder, env })).code).toBe(0);
+    const values = ['security_events=0', 'cost_per_invocation_usd=0.05', 'output_policy_violations=0', 'invocations=500'].flatMap((v) => ['--set', v]);
+    const gate = await runCli(['gate', '--no-sources', '--window', '7d', ...values, '--format', 'json'], { cwd: folder, env });
+    const report = parseJsonOutput<{ verdict: string; prerequisites: { id: string; status: string; reason: string }[] }>(gate.stdout);
+    expect(report.verdict).toBe('inconclusive');
+    expect(gate.code).toBe(3);
+    const minDuration = report.prerequisites.find((p) => p.id === 'min-duration');
+    expect(minDuration?.status).toBe('inconclusive');
+    expect(minDuration?.reason).toMatch(/before the stage was entered/);
+  });
+
   it('refuses to overwrite an existing file unless --force, and says so', async () => {
     const cwd = join(dir, 'fresh');
     const before = await readFile(join(cwd, 'rollout.json'), 'utf8');

@@ -112,6 +112,20 @@ describe('pause and resume', () => {
     expect(await trail(folder)).toHaveLength(1);
   });
 
+  it('a reason holding a secret is refused before anything is written or printed, for state commands, advance and drill', async () => {
+    const token = 'ghp_' + 'Q7w9E2r4T6y8'.repeat(3);
+    const folder = await fresh();
+    const before = await manifestText(folder);
+    for (const args of [['pause', '--reason', `rotating ${token}`], ['disable', '--reason', token], ['advance', '--force', '--reason', `x ${token}`], ['drill', '--dry-run', '--reason', token]]) {
+      const result = await run(folder, args);
+      expect(result.code, args[0]).toBe(2);
+      expect(result.stderr, args[0]).toContain('--reason holds what looks like a GitHub');
+      expect(result.stdout + result.stderr, args[0]).not.toContain(token.slice(4, 24));
+    }
+    expect(await manifestText(folder)).toBe(before);
+    expect(existsSync(join(folder, 'rollout.audit.jsonl'))).toBe(false);
+  });
+
   it('resume lifts the pause with a second, chained entry; resuming again is nothing to do', async () => {
     const folder = await fresh();
     await run(folder, ['pause', '--reason', 'INC-1']);

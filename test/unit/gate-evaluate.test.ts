@@ -185,10 +185,26 @@ describe('prerequisites', () => {
     expect(report.verdict).toBe('inconclusive');
   });
 
-  it('minDuration passes on a long enough window when the entry time is unknown', () => {
+  it('minDuration with the entry time unknown is inconclusive, however long the window: it proves nothing about the stage', () => {
     const { stageEntry: _entry, ...rest } = input({ window: { startMs: SINCE, endMs: END, basis: 'min-duration' } });
     const report = evaluateGate(rest);
-    expect(prerequisite(report, 'min-duration')).toMatchObject({ status: 'pass', reason: 'the window spans 7d from 2026-10-01 00:00 UTC (when the stage was entered is unknown)' });
+    expect(prerequisite(report, 'min-duration')).toMatchObject({ status: 'inconclusive' });
+    expect(prerequisite(report, 'min-duration')?.reason).toContain('is unknown (no state.since, and no audit entry moved it there)');
+    expect(report.verdict).not.toBe('go');
+  });
+
+  it('enforce before the step to everyone: an org left in observe mode, or observe in force, blocks it', () => {
+    const atBeta = (edit: (m: any) => void) => manifest((m) => {
+      m.state.stage = 'limited-beta';
+      m.state.governanceMode = 'enforce';
+      edit(m);
+    });
+    const org = evaluateGate(input({ stageId: 'limited-beta', manifest: atBeta((m) => (m.state.orgs = { 'support-pilot': { enabled: true, governanceMode: 'observe' } })) }));
+    expect(prerequisite(org, 'enforce-at-full-audience')).toMatchObject({ status: 'fail', reason: 'org support-pilot is in observe mode, and the next stage, general-availability, reaches 100% of users' });
+    const global = evaluateGate(input({ stageId: 'limited-beta', manifest: atBeta((m) => (m.state.governanceMode = 'observe')) }));
+    expect(prerequisite(global, 'enforce-at-full-audience')?.status).toBe('fail');
+    const clean = evaluateGate(input({ stageId: 'limited-beta', manifest: atBeta(() => undefined) }));
+    expect(prerequisite(clean, 'enforce-at-full-audience')?.status).toBe('pass');
   });
 
   it('minSamples: too few is inconclusive, with an estimate at the current rate', () => {
@@ -225,7 +241,11 @@ describe('prerequisites', () => {
     const report = evaluateGate(input({ manifest: observeGa, stageId: 'limited-beta', values }));
     expect(prerequisite(report, 'enforce-at-full-audience')).toMatchObject({ status: 'fail', reason: 'the next stage, general-availability, reaches 100% of users but its governanceMode is observe' });
     expect(report.verdict).toBe('no-go');
-    const fine = evaluateGate(input({ manifest: manifest((m) => (m.state.stage = 'limited-beta')), stageId: 'limited-beta', values, window: { startMs: SINCE, endMs: SINCE + 14 * DAY, basis: 'window-flag' } }));
+    const atBeta = (m: any) => {
+      m.state.stage = 'limited-beta';
+      m.state.governanceMode = 'enforce'; // as advance leaves it
+    };
+    const fine = evaluateGate(input({ manifest: manifest(atBeta), stageId: 'limited-beta', values, window: { startMs: SINCE, endMs: SINCE + 14 * DAY, basis: 'window-flag' } }));
     expect(prerequisite(fine, 'enforce-at-full-audience')?.status).toBe('pass');
     expect(fine.verdict).toBe('go');
     expect(prerequisite(evaluateGate(input()), 'enforce-at-full-audience')).toBeUndefined();
