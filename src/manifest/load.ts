@@ -95,7 +95,7 @@ function checkVersion(value: JsonValue, locations: Map<string, Location>): Diagn
       `version ${version} is newer than this agent-rollout supports (${SUPPORTED_VERSION}): upgrade agent-rollout`,
       '/version',
       at,
-      'install a newer agent-rollout (npm install -g agent-rollout@latest)',
+      'install a newer agent-rollout (check with `agent-rollout --version`), or keep the manifest at the version this one reads',
     );
   }
   if (version !== SUPPORTED_VERSION) {

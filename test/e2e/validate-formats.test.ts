@@ -111,15 +111,21 @@ describe('validate output formats', () => {
     expect(lines[1]).toMatch(/^::warning file=broken\/rollout\.json,line=\d+,col=\d+,title=AR110 later-stage-observe::/);
   });
 
-  it.skipIf(!existsSync(SARIF_SCHEMA))('sarif: valid against the published SARIF 2.1.0 schema, with rule metadata and locations', async () => {
+  // The published schema sits beside the project (../shared/third-party), not in it; where it is
+  // missing, the structure code scanning reads is still checked, and the test's name says so.
+  const sarifSchemaNote = existsSync(SARIF_SCHEMA) ? 'valid against the published SARIF 2.1.0 schema' : 'SARIF 2.1.0 structure (the published schema is not beside the project here)';
+  it(`sarif: ${sarifSchemaNote}, with rule metadata and locations`, async () => {
     const result = await runCli(['validate', 'broken/rollout.json', 'leaky/rollout.json', '--format', 'sarif'], { cwd: dir });
     expect(result.code).toBe(1);
     const sarif = parseJsonOutput<any>(result.stdout);
-    const require = createRequire(import.meta.url);
-    const AjvDraft04 = require('ajv-draft-04') as new (options: object) => { compile: (schema: object) => ((data: unknown) => boolean) & { errors?: unknown } };
-    const ajv = new AjvDraft04({ allErrors: true, strict: false });
-    const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')));
-    expect(validate(sarif), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(sarif).toMatchObject({ version: '2.1.0', $schema: expect.stringContaining('sarif'), runs: [{ tool: { driver: { name: 'agent-rollout' } } }] });
+    if (existsSync(SARIF_SCHEMA)) {
+      const require = createRequire(import.meta.url);
+      const AjvDraft04 = require('ajv-draft-04') as new (options: object) => { compile: (schema: object) => ((data: unknown) => boolean) & { errors?: unknown } };
+      const ajv = new AjvDraft04({ allErrors: true, strict: false, logger: false });
+      const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')));
+      expect(validate(sarif), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    }
     const run = sarif.runs[0];
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toContain('AR105');
     const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === 'AR105');
