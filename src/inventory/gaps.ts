@@ -1,6 +1,7 @@
 import { SENSITIVE_DATA_CLASSES } from '../manifest/access.js';
 import { pointer } from '../manifest/rules/rule.js';
 import type { Manifest } from '../manifest/types.js';
+import { DEFAULT_ANSWERS } from '../init/answers.js';
 import type { InventorySection } from './sections.js';
 import { COST_FIELDS, COST_FIELD_LABELS, triggerLabel } from './sections.js';
 
@@ -16,7 +17,8 @@ export type GapKind =
   | 'trigger-agent-no-owner'
   | 'triggers-none'
   | 'cost-envelope-missing'
-  | 'cost-envelope-incomplete';
+  | 'cost-envelope-incomplete'
+  | 'placeholder';
 
 /** Something the inventory does not say, which a reviewer needs before the agent is exposed. */
 export interface InventoryGap {
@@ -164,6 +166,37 @@ function costGaps(manifest: Manifest): InventoryGap[] {
 }
 
 /** Every gap in a manifest's inventory, section by section in the guide's order. Pure. */
+/**
+ * Values `init --yes` writes as placeholders, still in place: they validate, but they are not
+ * the agent's facts, so the inventory is not complete while they are there.
+ */
+function placeholderGaps(manifest: Manifest): InventoryGap[] {
+  const placeholders = DEFAULT_ANSWERS;
+  const gaps: InventoryGap[] = [];
+  const gap = (section: InventorySection, subject: string, at: string, what: string, value: string): void => {
+    gaps.push({
+      section,
+      kind: 'placeholder',
+      subject,
+      pointer: at,
+      message: `${what} still holds init's placeholder ${JSON.stringify(value)}`,
+      hint: "replace it with the agent's own fact (agent-rollout inventory, or edit rollout.json)",
+    });
+  };
+  manifest.inventory.credentials.forEach((credential, i) => {
+    const at = pointer('inventory', 'credentials', i);
+    if (credential.secretRef === placeholders.credential.secretRef) gap('credentials', credential.id, `${at}/secretRef`, `credential "${credential.id}"'s secretRef`, credential.secretRef ?? '');
+    if (credential.owner === placeholders.agent.owner) gap('credentials', credential.id, `${at}/owner`, `credential "${credential.id}"'s owner`, placeholders.agent.owner);
+  });
+  manifest.inventory.tools.forEach((tool, i) => {
+    if (tool.endpoint === placeholders.tool.endpoint) gap('tools', tool.id, `${pointer('inventory', 'tools', i)}/endpoint`, `tool "${tool.id}"'s endpoint`, tool.endpoint ?? '');
+  });
+  manifest.inventory.triggers.forEach((trigger, i) => {
+    if (trigger.owner === placeholders.agent.owner) gap('triggers', triggerLabel(trigger, i), `${pointer('inventory', 'triggers', i)}/owner`, `trigger ${triggerLabel(trigger, i)}'s owner`, placeholders.agent.owner);
+  });
+  return gaps;
+}
+
 export function findInventoryGaps(manifest: Manifest): InventoryGap[] {
-  return [...credentialGaps(manifest), ...toolGaps(manifest), ...dataClassGaps(manifest), ...triggerGaps(manifest), ...costGaps(manifest)];
+  return [...credentialGaps(manifest), ...toolGaps(manifest), ...dataClassGaps(manifest), ...triggerGaps(manifest), ...costGaps(manifest), ...placeholderGaps(manifest)];
 }

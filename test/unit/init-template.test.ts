@@ -18,10 +18,17 @@ async function validate(document: unknown) {
 }
 
 describe('the init template', () => {
-  it('with the placeholders: validates with no finding at all, and its inventory is complete', async () => {
+  it('with the placeholders: validates with no finding at all, and its inventory lists each placeholder as a gap', async () => {
     const manifest = buildManifest(DEFAULT_ANSWERS, SCHEMA_ID);
     expect(await validate(manifest)).toEqual([]);
-    expect(inventoryReport(manifest).complete).toBe(true);
+    const report = inventoryReport(manifest);
+    expect(report.complete).toBe(false);
+    expect(report.gaps.map((g) => [g.kind, g.pointer])).toEqual([
+      ['placeholder', '/inventory/credentials/0/secretRef'],
+      ['placeholder', '/inventory/credentials/0/owner'],
+      ['placeholder', '/inventory/tools/0/endpoint'],
+      ['placeholder', '/inventory/triggers/0/owner'],
+    ]);
     expect(Object.keys(manifest)).toEqual(['$schema', 'version', 'agent', 'inventory', 'guardrails', 'metrics', 'stages', 'rollback', 'state']);
     expect(manifest.$schema).toBe(SCHEMA_ID);
   });
