@@ -136,6 +136,20 @@ function observeAtFullAudience(manifest: Manifest, action: StateAction, mode: Go
   };
 }
 
+/**
+ * Switching to observe weakens the guardrails (violations are logged, no longer blocked), so it
+ * needs a reason, like a pause; the way back to enforce does not.
+ */
+function observeNeedsReason(action: StateAction, mode: GovernanceMode, context: TransitionContext, who: string): Transition | undefined {
+  if (mode !== 'observe' || context.reason) return undefined;
+  return {
+    outcome: 'refused',
+    action,
+    message: `switching ${who} to observe mode stops blocking policy violations: say why with --reason`,
+    hint: 'add --reason "<why>" (e.g. the ticket of the false positives); it is recorded in the audit trail',
+  };
+}
+
 /** The global governance mode. */
 export function mode(manifest: Manifest, context: TransitionContext & { mode: GovernanceMode }): Transition {
   const { state } = manifest;
@@ -146,6 +160,8 @@ export function mode(manifest: Manifest, context: TransitionContext & { mode: Go
   }
   const refusal = observeAtFullAudience(manifest, 'mode', context.mode, context, 'the agent');
   if (typeof refusal === 'object') return refusal;
+  const unexplained = observeNeedsReason('mode', context.mode, context, 'the agent');
+  if (unexplained) return unexplained;
   const details = refusal === 'forced' ? { forced: true } : {};
   return changed('mode', state, { ...state, governanceMode: context.mode }, `governance mode ${current?.mode ?? '(unset)'} → ${context.mode}`, details);
 }
@@ -184,6 +200,8 @@ export function org(manifest: Manifest, context: TransitionContext & OrgChange):
       if (current?.governanceMode === context.mode) return { outcome: 'unchanged', action: 'org', summary: `org ${quote(name)} is already in ${context.mode} mode` };
       const refusal = observeAtFullAudience(manifest, 'org', context.mode, context, `org ${quote(name)}`);
       if (typeof refusal === 'object') return refusal;
+      const unexplained = observeNeedsReason('org', context.mode, context, `org ${quote(name)}`);
+      if (unexplained) return unexplained;
       if (refusal === 'forced') details['forced'] = true;
       details['mode'] = context.mode;
       const after = withOrg(state, name, { ...current, governanceMode: context.mode });

@@ -241,6 +241,20 @@ describe('mode: the global governance mode', () => {
     await expectVerified(folder);
   });
 
+  it('observe anywhere weakens the guardrails: it needs --reason (exit 2 without, nothing written); enforce does not', async () => {
+    const folder = await fresh({ stage: 'limited-beta', governanceMode: 'enforce' });
+    const before = await manifestText(folder);
+    for (const args of [['mode', 'observe'], ['org', 'mode', 'acme', 'observe']]) {
+      const result = await run(folder, args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toContain('to observe mode stops blocking policy violations: say why with --reason');
+    }
+    expect(await manifestText(folder)).toBe(before);
+    expect((await run(folder, ['mode', 'observe', '--reason', 'calibrating, INC-4801'])).code).toBe(0);
+    expect((await run(folder, ['mode', 'enforce'])).code).toBe(0);
+    expect((await trail(folder)).map((e) => [e.action, e.reason])).toEqual([['mode', 'calibrating, INC-4801'], ['mode', null]]);
+  });
+
   it('rejects a mode that is not observe or enforce (exit 2)', async () => {
     const folder = await fresh();
     const result = await run(folder, ['mode', 'audit']);
