@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { diffManifests } from '../diff/diff.js';
 import type { DiffSide } from '../diff/diff.js';
-import { readManifestAtRef } from '../diff/git-source.js';
+import { readFileAtRef, readManifestAtRef } from '../diff/git-source.js';
 import type { Risk } from '../diff/model.js';
 import { reaches } from '../diff/model.js';
 import type { TrailFacts } from '../diff/trail.js';
@@ -15,8 +15,11 @@ import { renderDiffJson } from '../render/diff/json.js';
 import { renderDiffMarkdown } from '../render/diff/markdown.js';
 import { renderDiffText } from '../render/diff/text.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail, verifyTrail } from '../state/audit.js';
 import type { Io } from '../ui/io.js';
+
+/** A trail read from git is refused past this size (a trail grows by a few hundred bytes an entry). */
+const MAX_TRAIL_BYTES = 64 * 1024 * 1024;
 
 export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const satisfies readonly Format[];
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -97,6 +100,15 @@ async function readTrailFacts(path: string, cwd: string, explicit: boolean): Pro
   return { path: shown, exists: read.exists, entries: read.trail.entries, problems: read.trail.problems };
 }
 
+/** The audit trail beside the manifest as it was at `ref`, when the ref has one. */
+async function trailAtRef(ref: string, manifestFile: string, cwd: string): Promise<TrailFacts | undefined> {
+  const path = relative(cwd, auditPathFor(resolve(cwd, manifestFile))) || auditPathFor(resolve(cwd, manifestFile));
+  const bytes = await readFileAtRef(ref, path, cwd, MAX_TRAIL_BYTES);
+  if (bytes === undefined) return undefined;
+  const trail = verifyTrail(Buffer.from(bytes).toString('utf8'));
+  return { path: `${ref}:${path}`, exists: true, entries: trail.entries, problems: trail.problems };
+}
+
 /**
  * `agent-rollout diff BASE HEAD` / `diff --git REF [FILE]`: the semantic, risk-annotated diff of
  * two manifests. A side that cannot be read or is not JSON exits 2; a side that does not validate
@@ -122,7 +134,8 @@ export async function diffCommand(args: readonly string[], options: DiffCommandO
 
   const trailPath = options.audit !== undefined ? resolve(io.cwd, options.audit) : head.file !== undefined ? auditPathFor(resolve(io.cwd, head.file)) : undefined;
   const trail = trailPath === undefined ? undefined : await readTrailFacts(trailPath, io.cwd, options.audit !== undefined);
-  const result = diffManifests({ base: side('BASE', base), head: side('HEAD', head), ...(trail ? { trail } : {}) });
+  const baseTrail = options.git !== undefined && head.file !== undefined && options.audit === undefined ? await trailAtRef(options.git, head.file, io.cwd) : undefined;
+  const result = diffManifests({ base: side('BASE', base), head: side('HEAD', head), ...(trail ? { trail } : {}), ...(baseTrail ? { baseTrail } : {}) });
 
   const renderers: Record<DiffFormat, () => string> = {
     text: () => renderDiffText(result, createStyle(io.color)),

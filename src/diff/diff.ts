@@ -4,7 +4,7 @@ import type { Assessment } from './risk.js';
 import { assess, indexSide } from './risk.js';
 import { redact, showRedacted } from './show.js';
 import type { StateAudit, TrailFacts } from './trail.js';
-import { checkStateAudit, drillCoverageNote } from './trail.js';
+import { checkStateAudit, drillCoverageNote, trailHistoryChange } from './trail.js';
 import type { RawChange } from './walk.js';
 import { walkManifests } from './walk.js';
 
@@ -21,6 +21,8 @@ export interface DiffInput {
   head: DiffSide;
   /** The audit trail beside HEAD's manifest, to tell audited state changes from hand edits. */
   trail?: TrailFacts;
+  /** The trail as it was at BASE (diff --git): HEAD's must extend it. */
+  baseTrail?: TrailFacts;
 }
 
 type Obj = Record<string, unknown>;
@@ -139,6 +141,8 @@ export function diffManifests(input: DiffInput): DiffResult {
       parts: partsOf(change, before.value, after.value),
     };
   });
+  const history = trailHistoryChange(input.baseTrail, input.trail);
+  if (history) changes.push(history);
   const order = new Map<Section, number>(SECTIONS.map((section, i) => [section, i]));
   changes.sort((a, b) => (order.get(a.section) ?? 0) - (order.get(b.section) ?? 0));
 

@@ -59,3 +59,22 @@ export async function readManifestAtRef(ref: string, file: string, cwd: string):
   }
   return { label: `${ref}:${path}`, bytes: shown.stdout as Uint8Array };
 }
+
+/**
+ * `file`'s bytes at `ref`, or undefined when the ref does not have it (or this is not a
+ * repository). For files beside the manifest, such as its audit trail.
+ */
+export async function readFileAtRef(ref: string, file: string, cwd: string, maxBytes: number): Promise<Uint8Array | undefined> {
+  const { execa } = await import('execa');
+  const absolute = resolve(cwd, file);
+  const folder = dirname(absolute);
+  if (!existsSync(folder) || ref.startsWith('-')) return undefined;
+  const git = (args: string[]) => execa('git', args, { cwd: folder, reject: false, encoding: 'buffer', maxBuffer: maxBytes + 1, stripFinalNewline: false, env: { GIT_TERMINAL_PROMPT: '0' } });
+  const prefix = await git(['rev-parse', '--show-prefix']);
+  if (prefix.exitCode !== 0) return undefined;
+  const path = `${Buffer.from(prefix.stdout as Uint8Array).toString('utf8').trim()}${basename(absolute)}`;
+  const shown = await git(['show', `${ref}:${path}`]);
+  if (shown.exitCode !== 0) return undefined;
+  if (shown.isMaxBuffer || (shown.stdout as Uint8Array).length > maxBytes) throw new InputError(`${ref}:${path} is larger than ${maxBytes / 1024 / 1024} MB`);
+  return shown.stdout as Uint8Array;
+}

@@ -2,7 +2,7 @@ import type { AuditEntry, AuditProblem } from '../state/audit.js';
 import { lastStateEntry, sameState } from '../state/audit.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import type { Manifest } from '../manifest/types.js';
-import type { Note } from './model.js';
+import type { Change, Note } from './model.js';
 
 /** The audit trail beside HEAD's manifest, as read (the command reads it; the core judges it). */
 export interface TrailFacts {
@@ -81,5 +81,36 @@ export function drillCoverageNote(base: unknown, head: unknown, trail: TrailFact
   return {
     level: 'warning',
     text: `The rollback section changed (rollbackSha256 ${(before ?? 'none').slice(0, 12)} → ${after.slice(0, 12)}): the last drill no longer covers it; ${last}. Run \`agent-rollout drill\` before a gate with a drill criterion.`,
+  };
+}
+
+/**
+ * What the audit trail held at BASE must still be there at HEAD, entry for entry (same hashes, in
+ * order): a trail only grows. A HEAD trail that is missing, shorter, or different in any entry
+ * BASE recorded means the state history was rewritten, which `audit verify` on HEAD alone cannot
+ * see (a deleted trail reads as "no trail yet"). Undefined when BASE had no trail or HEAD extends it.
+ */
+export function trailHistoryChange(base: TrailFacts | undefined, head: TrailFacts | undefined): Change | undefined {
+  if (base === undefined || !base.exists || base.entries.length === 0) return undefined;
+  const kept = head?.exists ? head.entries : [];
+  const lost = base.entries.findIndex((entry, i) => kept[i]?.hash !== entry.hash);
+  if (lost < 0) return undefined;
+  const last = base.entries.at(-1) as AuditEntry;
+  const from = `${base.entries.length} entries (last seq ${last.seq}, ${last.action} at ${last.at})`;
+  const to = head?.exists ? `${kept.length} entries, differing from seq ${(base.entries[lost] as AuditEntry).seq}` : 'no trail';
+  return {
+    section: 'state',
+    subject: 'audit trail',
+    field: '',
+    path: '',
+    kind: head?.exists ? 'changed' : 'removed',
+    before: from,
+    after: head?.exists ? to : null,
+    risk: 'high',
+    rule: 'audit-history-rewritten',
+    reason: head?.exists
+      ? `entries BASE recorded are changed or gone at HEAD (from seq ${(base.entries[lost] as AuditEntry).seq}): the state history was rewritten; a trail only grows`
+      : 'the audit trail BASE had is deleted at HEAD: the state history is gone, and nothing at HEAD shows it',
+    parts: { label: 'audit trail', op: '→', from, to },
   };
 }

@@ -149,4 +149,35 @@ describe('diff --git REF [FILE]', () => {
     expect(missingHead.code).toBe(2);
     expect(missingHead.stderr).toMatch(/cannot read HEAD \(gone\.json:1:1: no such file\)/);
   });
+  it('a trail only grows: one deleted or rewritten since the ref is a high-risk change, though HEAD alone looks clean', async () => {
+    const own = join(dir, 'trail-repo');
+    await writeFiles(own, { 'rollout.json': json(support) });
+    git(own, 'init', '-q', '-b', 'main');
+    const env = { AGENT_ROLLOUT_ACTOR: 'alice@example.com' };
+    expect((await runCli(['pause', '--reason', 'weekly review'], { cwd: own, env })).code).toBe(0);
+    expect((await runCli(['resume'], { cwd: own, env })).code).toBe(0);
+    git(own, 'add', '.');
+    git(own, 'commit', '-q', '-m', 'pilot with its trail');
+
+    // Extending the trail is fine.
+    expect((await runCli(['pause', '--reason', 'holiday freeze'], { cwd: own, env })).code).toBe(0);
+    expect((await diffJson(own, '--git', 'main')).changes.map((c) => c.rule)).not.toContain('audit-history-rewritten');
+    git(own, 'checkout', '-q', '--', '.');
+
+    // Deleted: audit verify says there is no trail yet, exit 0; the diff says what happened.
+    await rm(join(own, 'rollout.audit.jsonl'));
+    expect((await runCli(['audit', 'verify'], { cwd: own })).code).toBe(0);
+    const deleted = (await diffJson(own, '--git', 'main')).changes.find((c) => c.rule === 'audit-history-rewritten');
+    expect(deleted).toMatchObject({ risk: 'high', subject: 'audit trail' });
+    const gate = await runCli(['diff', '--git', 'main', '--fail-on', 'high'], { cwd: own });
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toContain('the audit trail BASE had is deleted at HEAD');
+
+    // Rewritten: the first entry dropped.
+    git(own, 'checkout', '-q', '--', '.');
+    const lines = (await readFile(join(own, 'rollout.audit.jsonl'), 'utf8')).split('\n');
+    await writeFile(join(own, 'rollout.audit.jsonl'), lines.slice(1).join('\n'));
+    const rewritten = (await diffJson(own, '--git', 'main')).changes.find((c) => c.rule === 'audit-history-rewritten');
+    expect(rewritten?.risk).toBe('high');
+  });
 });
