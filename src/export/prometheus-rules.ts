@@ -1,10 +1,11 @@
 import { Document } from 'yaml';
 import { currentStage } from '../manifest/access.js';
 import type { Alert, Criterion, Manifest, Signal } from '../manifest/types.js';
+import { resolveDottedPath } from '../manifest/dotted-path.js';
 
 /**
  * The manifest's thresholds as Prometheus alerting rules: one rule per `metrics.alerts` entry,
- * and one per exit criterion of the current stage that has a `max` or `min`, so the on-call
+ * and one per exit criterion of the current stage that has a `max`, a `min` or a `withinPercent`, so the on-call
  * sees a breach before the next gate. Pure: manifests in, rule groups and notes out.
  */
 
@@ -65,7 +66,8 @@ export function alertName(...parts: string[]): string {
 
 /** A number as PromQL and people read it: 0.005, 3, 1e-7. */
 function numberText(value: number): string {
-  return String(value);
+  // 12 significant digits: a band computed as 0.08 × 1.2 reads 0.096, not 0.09600000000000001.
+  return String(Number(value.toPrecision(12)));
 }
 
 /** The PromQL of a breach: above max, below min, or either. */
@@ -144,11 +146,28 @@ function alertRule(alert: Alert, index: number, manifest: Manifest, query: strin
   };
 }
 
-function criterionRule(criterion: Criterion, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {
+/**
+ * A criterion's thresholds as bounds: max and min, and `withinPercent` of the number at `of` as
+ * the band around it (two-sided, inclusive, as the gate judges it), narrowed by max/min if both
+ * are given. A reason instead when `of` names no number.
+ */
+function criterionBounds(criterion: Criterion, manifest: Manifest): Bounds | { skip: string } {
+  let max = criterion.max;
+  let min = criterion.min;
+  if (criterion.withinPercent !== undefined) {
+    const reference = criterion.of === undefined ? undefined : resolveDottedPath(manifest, criterion.of);
+    if (typeof reference !== 'number' || !Number.isFinite(reference)) return { skip: `"of" (${criterion.of ?? 'missing'}) is not a number in the manifest` };
+    const tolerance = (Math.abs(reference) * criterion.withinPercent) / 100;
+    max = max === undefined ? reference + tolerance : Math.min(max, reference + tolerance);
+    min = min === undefined ? reference - tolerance : Math.max(min, reference - tolerance);
+  }
+  return { max, min };
+}
+
+function criterionRule(criterion: Criterion, bounds: Bounds, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {
   const agent = manifest.agent.id;
   const stage = manifest.state.stage;
   const name = alertName(agent, stage, criterion.id);
-  const bounds: Bounds = { max: criterion.max, min: criterion.min };
   const reason = `${name}: ${criterion.signal} ${boundsText(bounds)}`;
   const limit = bounds.max !== undefined && bounds.min !== undefined ? 'the bounds' : 'the limit';
   const observed = criterion.observe
@@ -202,14 +221,19 @@ export function agentRuleGroup(source: RulesSource, options: RulesOptions): { gr
   });
   const stage = currentStage(manifest);
   for (const criterion of stage?.exitCriteria ?? []) {
-    if (!criterion.signal || !hasBound(criterion)) continue;
-    const found = lookupSignal(manifest, criterion.signal, options.rateWindow);
+    if (!criterion.signal || (!hasBound(criterion) && criterion.withinPercent === undefined)) continue;
     const from = `criterion ${stage?.id}/${criterion.id}`;
+    const bounds = criterionBounds(criterion, manifest);
+    if ('skip' in bounds) {
+      skipped.push({ agent, from, signal: criterion.signal, reason: bounds.skip });
+      continue;
+    }
+    const found = lookupSignal(manifest, criterion.signal, options.rateWindow);
     if ('skip' in found) {
       skipped.push({ agent, from, signal: criterion.signal, reason: found.skip });
       continue;
     }
-    rules.push(criterionRule(criterion, manifest, found.query, options, m));
+    rules.push(criterionRule(criterion, bounds, manifest, found.query, options, m));
   }
   return { group: { name: `agent-rollout.${agent}`, rules: uniqueNames(rules) }, skipped };
 }

@@ -16,7 +16,7 @@ function example(name: string, change: (manifest: any) => void = () => undefined
 const OPTIONS = { rateWindow: '5m' };
 
 describe('export prometheus-rules: the rules', () => {
-  it('support-triage: one rule per alert, one per max/min exit criterion of the current stage', () => {
+  it('support-triage: one rule per alert, one per exit criterion of the current stage with a threshold', () => {
     const result = buildPrometheusRules([example('support-triage')], OPTIONS);
     expect(result.groups.map((g) => g.name)).toEqual(['agent-rollout.support-triage']);
     const rules = result.groups[0]?.rules ?? [];
@@ -25,11 +25,23 @@ describe('export prometheus-rules: the rules', () => {
       'SupportTriageSecurityEvent',
       'SupportTriageErrorRate',
       'SupportTriageInternalPilotZeroSecurityEvents',
+      'SupportTriageInternalPilotCostWithinEstimate',
       'SupportTriageInternalPilotNoOutputViolations',
     ]);
-    // cost-within-estimate (withinPercent) is the gate's business, not a threshold rule.
-    expect(rules.map((r) => r.labels['criterion']).filter(Boolean)).toEqual(['zero-security-events', 'no-output-violations']);
+    expect(rules.map((r) => r.labels['criterion']).filter(Boolean)).toEqual(['zero-security-events', 'cost-within-estimate', 'no-output-violations']);
     expect(result.skipped).toEqual([]);
+  });
+
+  it('withinPercent of a number in the manifest is a band around it, both ways, as the gate judges it', () => {
+    const rules = buildPrometheusRules([example('support-triage')], OPTIONS).groups[0]?.rules ?? [];
+    const cost = rules.find((r) => r.labels['criterion'] === 'cost-within-estimate');
+    // 20% of inventory.costEnvelope.usdPerInvocation (0.08): 0.064 to 0.096.
+    expect(cost?.expr).toMatch(/\) > 0\.096 or \(.*\) < 0\.064$/);
+    expect(cost?.annotations['summary']).toContain('outside 0.064..0.096');
+    const broken = example('support-triage', (m) => (m.stages[0].exitCriteria[1].of = 'agent.name'));
+    expect(buildPrometheusRules([broken], OPTIONS).skipped).toEqual([
+      { agent: 'support-triage', from: 'criterion internal-pilot/cost-within-estimate', signal: 'cost_per_invocation_usd', reason: '"of" (agent.name) is not a number in the manifest' },
+    ]);
   });
 
   it('a rule: the PromQL with $window replaced, for, labels and annotations that name the threshold and what to do', () => {
@@ -61,7 +73,7 @@ describe('export prometheus-rules: the rules', () => {
 
   it('--rate-window and the manifest path reach the queries and the suggested commands', () => {
     const rules = buildPrometheusRules([example('finance-ledger', () => undefined, 'agents/finance ledger/rollout.json')], { rateWindow: '10m' }).groups[0]?.rules ?? [];
-    expect(rules.length).toBe(9);
+    expect(rules.length).toBe(10);
     for (const rule of rules) {
       expect(rule.expr).toMatch(/\[10m\]/);
       expect(rule.expr).not.toMatch(/\[5m\]|\$window/);
