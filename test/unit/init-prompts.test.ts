@@ -51,6 +51,11 @@ describe('init prompts', () => {
     volume.events.type('-5');
     volume.events.keypress('enter');
     await expect.poll(flat(volume.getScreen)).toContain('enter at least 0');
+    // Finish the prompt: one left pending rejects when the worker exits, an unhandled error.
+    erase(volume.events, 2);
+    volume.events.type('5');
+    volume.events.keypress('enter');
+    await expect(volume.answer).resolves.toBe('5');
   });
 
   it('pilot orgs are optional, but each one must be an org name', async () => {
