@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './cli/commander.js';
 import { defineValidate } from './cli/validate.js';
 import { defineExport } from './cli/export.js';
 import { defineDrill } from './cli/drill.js';

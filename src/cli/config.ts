@@ -1,5 +1,5 @@
-import { Argument, Option } from 'commander';
-import type { Command } from 'commander';
+import { Argument, Option } from './commander.js';
+import type { Command } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
 

@@ -1,4 +1,4 @@
-import { Argument } from 'commander';
+import { Argument } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
 import { STATE_EXIT_CODES, withStateOptions } from './state-options.js';

@@ -1,4 +1,4 @@
-import { Argument } from 'commander';
+import { Argument } from './commander.js';
 import type { StateCommandOptions } from '../commands/state-change.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';

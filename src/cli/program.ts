@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from './commander.js';
 import type { Io } from '../ui/io.js';
 
 /** Runs a command's action with the process's Io and turns its result or error into the exit code. */

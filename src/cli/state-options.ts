@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import type { Command } from './commander.js';
+import { Option } from './commander.js';
 
 /**
  * The options every state command shares: the manifest, who acts, why, and the output format.
