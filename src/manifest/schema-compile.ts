@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import { _, Ajv2020 } from 'ajv/dist/2020.js';
+import type { Format } from 'ajv/dist/2020.js';
 import type { SchemaValidator } from './schema-check.js';
 
 /** The one schema of the manifest's shape. */
 export const SCHEMA_URL = new URL('../../schemas/rollout.v1.schema.json', import.meta.url);
 
-// ajv-formats is CommonJS: its default import is module.exports, whose .default is the plugin.
-const addFormats = ajvFormats.default;
+/** Where the checks behind the schema's "format" keywords live, from src/manifest/ and dist/manifest/. */
+const FORMATS_PATH = '../../schemas/formats.cjs';
 
 /** The schema as JSON. */
 export function readSchema(): Record<string, unknown> {
@@ -25,9 +26,11 @@ export function createAjv(options: { standalone: boolean }): Ajv2020 {
     strict: true,
     strictRequired: false,
     strictTypes: false,
-    code: options.standalone ? { source: true, esm: false } : {},
+    // The generated validator sits in dist/manifest/ too, so the same relative path finds the formats.
+    code: options.standalone ? { source: true, esm: false, formats: _`require(${FORMATS_PATH})` } : {},
   });
-  addFormats(ajv);
+  const formats = createRequire(import.meta.url)(FORMATS_PATH) as Record<string, Format>;
+  for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
   // Our annotations: x-messages words a combinator's failure, x-rule gives it a rule id.
   ajv.addKeyword({ keyword: 'x-messages', schemaType: 'object' });
   ajv.addKeyword({ keyword: 'x-rule', schemaType: 'string' });

@@ -91,6 +91,19 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
     expect(unknown).toMatchObject({ rule: 'AR100', line: 3, column: 3, message: expect.stringMatching(/unknown property "__proto__"/) });
   });
 
+  it('a metric source URL that is not a URL, and a stage date that is not RFC 3339, are AR100 on their lines', async () => {
+    const example = await readFile(new URL('../../examples/support-triage/rollout.json', import.meta.url), 'utf8');
+    const broken = example.replace('"url": "http://127.0.0.1:9090"', '"url": "127.0.0.1:9090/api"').replace('"since": "2026-11-16T09:00:00Z"', '"since": "16/11/2026 09:00"');
+    const lineOf = (text: string): number => broken.slice(0, broken.indexOf(text)).split('\n').length;
+    const { code, report } = await validateJson('formats.json', broken);
+    expect(code).toBe(1);
+    const findings = report.files[0]?.diagnostics.filter((d) => d.rule === 'AR100');
+    expect(findings).toEqual([
+      expect.objectContaining({ pointer: '/metrics/sources/prom/url', line: lineOf('"url": "127.0.0.1'), message: expect.stringMatching(/not a valid uri/) }),
+      expect.objectContaining({ pointer: '/state/since', line: lineOf('"since": "16/11'), message: expect.stringMatching(/not a valid date-time/) }),
+    ]);
+  });
+
   it('a duplicate key is AR002 at the second occurrence', async () => {
     const { code, report } = await validateJson('dup.json', '{\n  "version": 1,\n  "version": 1\n}\n');
     expect(code).toBe(1);

@@ -61,6 +61,22 @@ describe('schemas/rollout.v1.schema.json', () => {
     expect(() => compileSchemaValidator()).not.toThrow();
   });
 
+  it('checks "format": "uri" and "date-time" when compiled at run time too (schemas/formats.cjs)', () => {
+    const validate = compileSchemaValidator();
+    const example = JSON.parse(readFileSync(new URL('../../examples/support-triage/rollout.json', import.meta.url), 'utf8')) as any;
+    expect(validate(example)).toBe(true);
+    const failedFormats = (change: (doc: any) => void): string[] => {
+      const doc = structuredClone(example);
+      change(doc);
+      expect(validate(doc)).toBe(false);
+      return (validate.errors ?? []).filter((e) => e.keyword === 'format').map((e) => `${e.instancePath} ${String(e.params['format'])}`);
+    };
+    for (const url of ['127.0.0.1:9090', 'http://', 'http://prometheus internal:9090', 'http://x/\u0007']) {
+      expect(failedFormats((doc) => (doc.metrics.sources.prom.url = url))).toEqual(['/metrics/sources/prom/url uri']);
+    }
+    expect(failedFormats((doc) => (doc.state.since = '2026-11-16 09:00'))).toEqual(['/state/since date-time']);
+  });
+
   it('and src/manifest/schema-types.ts cannot drift: the committed types equal a fresh generation', async () => {
     const committed = readFileSync(new URL('../../src/manifest/schema-types.ts', import.meta.url), 'utf8');
     expect(committed, 'run `npm run gen:types` after changing the schema').toBe(await generateTypes());
