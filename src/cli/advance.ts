@@ -8,8 +8,8 @@ export const defineAdvance: CommandDefinition = (program, run) => {
     .command('advance')
     .summary('move to the next stage, only after a go gate evaluated now')
     .description(
-      "Evaluate the current stage's gate now (same metric options as gate) and, on go, move state.stage to the next\n" +
-        "stage, set state.since and state.governanceMode, and append an audit entry with the gate result. --force with\n" +
+      "Evaluate the current stage's gate now (same metric options as gate) and, on go, move state.stage to the next " +
+        "stage, set state.since and state.governanceMode, and append an audit entry with the gate result. --force with " +
         '--reason overrides a no-go or inconclusive gate and records that it did; an error verdict cannot be forced.\n' +
         'Refuses while the rollout is paused or disabled, and at the last stage.',
     );
@@ -26,7 +26,7 @@ export const defineAdvance: CommandDefinition = (program, run) => {
         'agent-rollout advance --metrics week.json --reason "pilot review 2026-11-23"',
         'agent-rollout advance --force --reason "CFO sign-off; samples short over the holiday" --actor alice@example.com',
       ]) +
-        '\nExit codes: 0 advanced, 1 no-go (not advanced), 3 inconclusive (not advanced), 2 error or refused\n' +
+        '\nExit codes: 0 advanced, 1 no-go (not advanced), 3 inconclusive (not advanced), 2 error or refused ' +
         '(paused, disabled, last stage, bad input).\n',
     )
     .action(async (options) => {

@@ -20,8 +20,8 @@ export const defineAudit: CommandDefinition = (program, run) => {
       .command('audit')
       .summary('the audit trail, newest first; `audit verify` checks its integrity')
       .description(
-        'List the audit trail (rollout.audit.jsonl beside the manifest), newest first: who changed what, when and why,\n' +
-          'and the gates, drills and guardrail tests recorded. `audit verify` checks that no line was edited, dropped,\n' +
+        'List the audit trail (rollout.audit.jsonl beside the manifest), newest first: who changed what, when and why, ' +
+          'and the gates, drills and guardrail tests recorded. `audit verify` checks that no line was edited, dropped, ' +
           "inserted or reordered, and that the manifest's state is the one the trail last recorded.",
       ),
   )
@@ -45,9 +45,9 @@ export const defineAudit: CommandDefinition = (program, run) => {
     audit
       .command('verify')
       .description(
-        'Check the audit trail: every line an entry as written, each hash matching its content, each prev the hash of the\n' +
-          'line before (an edited, dropped, inserted or reordered line is named by its line number; a cut-off last line too),\n' +
-          "each state change starting where the one before ended, and the manifest's current state equal to the state\n" +
+        'Check the audit trail: every line an entry as written, each hash matching its content, each prev the hash of the ' +
+          'line before (an edited, dropped, inserted or reordered line is named by its line number; a cut-off last line too), ' +
+          "each state change starting where the one before ended, and the manifest's current state equal to the state " +
           'the last state change recorded (a hand edit of state is reported). A manifest without a trail yet is clean.',
       ),
   )

@@ -8,7 +8,7 @@ export const defineDisable: CommandDefinition = (program, run) => {
       .command('disable')
       .summary('switch the agent off everywhere (the global kill switch)')
       .description(
-        'Set state.enabled to false, with an audit entry. No reason is needed, so an emergency is one command;\n' +
+        'Set state.enabled to false, with an audit entry. No reason is needed, so an emergency is one command; ' +
           'an entry written without --reason is marked details.emergency: true. Disabling a disabled agent changes nothing.',
       ),
     { reason: 'optional' },

@@ -7,10 +7,10 @@ export const defineDrill: CommandDefinition = (program, run) => {
     .command('drill')
     .summary('run the rollback drill, timed against rollback.window')
     .description(
-      "Run the manifest's rollback for real: rollback.steps in order, then the rollback.verify probes, timed from the\n" +
-        'first step to the last probe passing against rollback.window; then rollback.restore puts the drill environment\n' +
-        'back. Commands run without a shell in the manifest\'s folder; a step that outlives its timeout is killed with its\n' +
-        'children. Manual steps wait for confirmation at the terminal. Every event goes to drills/<id>.journal.jsonl as it\n' +
+      "Run the manifest's rollback for real: rollback.steps in order, then the rollback.verify probes, timed from the " +
+        'first step to the last probe passing against rollback.window; then rollback.restore puts the drill environment ' +
+        'back. Commands run without a shell in the manifest\'s folder; a step that outlives its timeout is killed with its ' +
+        'children. Manual steps wait for confirmation at the terminal. Every event goes to drills/<id>.journal.jsonl as it ' +
         'happens; the report goes to drills/<id>.report.json and .report.md, and the result to the audit trail.\n' +
         'Ctrl-C stops the current step, restores and reports (exit 130); a second Ctrl-C exits at once.',
     )

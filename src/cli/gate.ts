@@ -21,10 +21,10 @@ export const defineGate: CommandDefinition = (program, run) => {
     .command('gate')
     .summary("go/no-go for a stage: its exit criteria and prerequisites against real metrics")
     .description(
-      "Evaluate a stage's exit criteria and prerequisites (minDuration, minSamples, a complete inventory, enforce mode at\n" +
-        '100%, no pause, refusal tests before the first stage) and print each with the observed value, the threshold, a\n' +
+      "Evaluate a stage's exit criteria and prerequisites (minDuration, minSamples, a complete inventory, enforce mode at " +
+        '100%, no pause, refusal tests before the first stage) and print each with the observed value, the threshold, a ' +
         'status and a reason, then the verdict and what to do next. Fail-closed: missing or broken data is never go.\n' +
-        'Metrics come from --set, then --metrics, then the manifest\'s sources (prometheus, http, command); on a terminal\n' +
+        'Metrics come from --set, then --metrics, then the manifest\'s sources (prometheus, http, command); on a terminal ' +
         'with none of these, the gate asks for each value.',
     )
     .argument('[stage]', 'the stage to evaluate (default: the current stage, state.stage)');

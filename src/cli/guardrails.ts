@@ -18,10 +18,10 @@ export const defineGuardrails: CommandDefinition = (program, run) => {
     .command('test')
     .summary('run the refusal test cases against the agent and report what fired')
     .description(
-      'Run every case of guardrails.boundaries.tests.cases (JSON lines: {"id", "input", "expect", "category"}) against\n' +
+      'Run every case of guardrails.boundaries.tests.cases (JSON lines: {"id", "input", "expect", "category"}) against ' +
         'the agent: "run" gets the input on stdin, "http" a POST of {"input"}; each answers {"decision", "reason"}.\n' +
-        'Cases run "concurrency" at a time (default 4), each within "timeout" (default 30s). A case passes when the\n' +
-        'decision is the expected one; a crash, a hang or an answer that is not a decision fails that case, and the\n' +
+        'Cases run "concurrency" at a time (default 4), each within "timeout" (default 30s). A case passes when the ' +
+        'decision is the expected one; a crash, a hang or an answer that is not a decision fails that case, and the ' +
         'run goes on. The report is per category; the result is recorded in the audit trail for the gate.',
     )
     .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')

@@ -6,8 +6,8 @@ export const defineInit: CommandDefinition = (program, run) => {
     .command('init')
     .summary('scaffold a rollout.json that validates: interactive, or --yes for placeholders')
     .description(
-      'Write a new rollout manifest: asks for the agent (id, owner, model), its first credential and tool, data\n' +
-        'classes, triggers, a cost estimate, and the three stages of the guide (internal pilot, limited beta, general\n' +
+      'Write a new rollout manifest: asks for the agent (id, owner, model), its first credential and tool, data ' +
+        'classes, triggers, a cost estimate, and the three stages of the guide (internal pilot, limited beta, general ' +
         'availability), then writes a rollout.json that validates, with "$schema" set, and an `init` audit entry.\n' +
         'With --yes: the same template with placeholders, no prompts. Refuses to overwrite a file unless --force.\n' +
         'See docs/inventory.md.',

@@ -7,11 +7,11 @@ export const defineInventory: CommandDefinition = (program, run) => {
     .command('inventory')
     .summary('walk through the inventory; --check reports its gaps without prompting')
     .description(
-      "Walk through the manifest's five inventory sections (credentials, tools, data classes, triggers, cost\n" +
-        'envelope): for each, see what the manifest holds and its gaps, say whether it is still true, and add, edit\n' +
-        'or remove entries. At the end a summary; the manifest is written (atomically, in its own formatting, with an\n' +
+      "Walk through the manifest's five inventory sections (credentials, tools, data classes, triggers, cost " +
+        'envelope): for each, see what the manifest holds and its gaps, say whether it is still true, and add, edit ' +
+        'or remove entries. At the end a summary; the manifest is written (atomically, in its own formatting, with an ' +
         'audit entry) only when you confirm. Ctrl-C leaves it untouched. Needs a terminal.\n' +
-        'With --check: no prompts; the completeness of each section, every gap, and the blast radius per stage (the\n' +
+        'With --check: no prompts; the completeness of each section, every gap, and the blast radius per stage (the ' +
         'data classes the agent can read and write, through which tools and credentials, from which triggers).\n' +
         'See docs/inventory.md.',
     )

@@ -9,8 +9,8 @@ export const defineMode: CommandDefinition = (program, run) => {
       .command('mode')
       .summary('set the global governance mode: observe or enforce')
       .description(
-        'Set state.governanceMode, with an audit entry. observe: policy controls log what they would block but allow it;\n' +
-          'enforce: they block. observe in a stage whose audience reaches 100% is refused (a hard requirement) unless\n' +
+        'Set state.governanceMode, with an audit entry. observe: policy controls log what they would block but allow it; ' +
+          'enforce: they block. observe in a stage whose audience reaches 100% is refused (a hard requirement) unless ' +
           '--force --reason, and the entry is then marked details.forced: true.',
       )
       .addArgument(new Argument('<mode>', 'the governance mode').choices(['observe', 'enforce'])),

@@ -7,10 +7,10 @@ export const definePlan: CommandDefinition = (program, run) => {
     .command('plan')
     .summary('the staged plan, stage by stage, and what blocks the next step')
     .description(
-      'Show the whole rollout as a reviewer reads it, like `terraform plan`: validation findings first; then each\n' +
-        'stage with its audience, the credentials it holds (+ added, - dropped since the stage before), data access,\n' +
-        "spend limit beside the cost envelope's estimate, governance mode, minimum duration and samples, and each exit\n" +
-        'criterion in words; the guardrails; the rollback window and steps with the last drill; where the rollout\n' +
+      'Show the whole rollout as a reviewer reads it, like `terraform plan`: validation findings first; then each ' +
+        'stage with its audience, the credentials it holds (+ added, - dropped since the stage before), data access, ' +
+        "spend limit beside the cost envelope's estimate, governance mode, minimum duration and samples, and each exit " +
+        'criterion in words; the guardrails; the rollback window and steps with the last drill; where the rollout ' +
         'stands; the blast radius per stage; and what blocks the next step. Reads the audit trail beside the manifest.\n' +
         'See docs/plan.md.',
     )

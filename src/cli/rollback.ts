@@ -8,7 +8,7 @@ export const defineRollback: CommandDefinition = (program, run) => {
       .command('rollback')
       .summary('go back to the previous (or a named earlier) stage')
       .description(
-        "Move state.stage back to the previous stage, or to an earlier one named with --to; never forward and never to\n" +
+        "Move state.stage back to the previous stage, or to an earlier one named with --to; never forward and never to " +
           "the current stage. state.since restarts and the stage's governance mode comes back. Written with an audit entry.\n" +
           '(This changes the manifest state; `agent-rollout drill` runs the rollback steps.)',
       )

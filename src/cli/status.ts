@@ -8,8 +8,8 @@ export const defineStatus: CommandDefinition = (program, run) => {
       .command('status')
       .summary('where the rollout stands: on or off, stage and since when, mode, pause, last gate and drill')
       .description(
-        'Show where the rollout stands, in a few lines to paste into chat: enabled or not, the stage and since when,\n' +
-          'the governance mode (global and per org), the pause, the last gate and the last drill with their age,\n' +
+        'Show where the rollout stands, in a few lines to paste into chat: enabled or not, the stage and since when, ' +
+          'the governance mode (global and per org), the pause, the last gate and the last drill with their age, ' +
           'the org overrides, and whether the audit trail agrees with the manifest.',
       ),
     { reason: 'none' },

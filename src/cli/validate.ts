@@ -7,8 +7,8 @@ export const defineValidate: CommandDefinition = (program, run) => {
     .command('validate')
     .summary('check manifests against the schema and the rollout-safety rules')
     .description(
-      'Check one or more rollout manifests: JSON syntax, the v1 schema, and the semantic rules of docs/rules.md\n' +
-        '(references, unique ids, literal secrets, least privilege, enforce mode at 100%, revocation, spend limits,\n' +
+      'Check one or more rollout manifests: JSON syntax, the v1 schema, and the semantic rules of docs/rules.md ' +
+        '(references, unique ids, literal secrets, least privilege, enforce mode at 100%, revocation, spend limits, ' +
         'rollback timeouts). Each finding has a rule id, file:line:col, the JSON pointer and a hint.',
     )
     .argument('[files...]', 'manifest files or glob patterns (default: ./rollout.json)', [])

@@ -200,6 +200,24 @@ describe('the command line', () => {
     }
   });
 
+  it('each command\'s description is wrapped once, to the width, as paragraphs; `help X` prints `X --help`', async () => {
+    const help = await runCli(['--help']);
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[[^\]]*\]| <[^>]*>)* {2,}/gm)].map((m) => m[1] as string).filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['init', 'validate', 'plan', 'gate', 'advance', 'status', 'drill', 'diff', 'audit', 'export', 'config']));
+    for (const command of commands) {
+      const sub = await runCli([command, '--help']);
+      const description = sub.stdout.split('\n\n')[1] ?? '';
+      const lines = description.split('\n');
+      for (const [i, line] of lines.entries()) {
+        expect(line.length, `${command}: ${line}`).toBeLessThanOrEqual(80);
+        // A short line followed by the rest of its sentence is text wrapped twice.
+        const next = lines[i + 1];
+        if (next !== undefined && line.length < 60 && !line.startsWith(' ')) expect(next, `${command}: "${line}" then "${next}"`).not.toMatch(/^[a-z]/);
+      }
+      expect((await runCli(['help', command])).stdout, command).toBe(sub.stdout);
+    }
+  });
+
   it('an unknown option or command is a usage error: exit 2 and a pointer to --help', async () => {
     const option = await runCli(['validate', '--colour']);
     expect(option.code).toBe(2);
