@@ -11,9 +11,22 @@ function where(segments: readonly string[]): string {
  * document, so it also runs on a manifest that does not match the schema. The message names
  * the kind of secret, never the secret.
  */
+/** A place in the document, as a chain to the root: built per value without copying a path. */
+interface Place {
+  parent: Place | undefined;
+  segment: string;
+}
+
+function segmentsOf(place: Place | undefined): string[] {
+  const segments: string[] = [];
+  for (let p = place; p; p = p.parent) segments.push(p.segment);
+  return segments.reverse();
+}
+
 export function checkLiteralSecrets(document: JsonValue): Finding[] {
   const findings: Finding[] = [];
-  const report = (segments: string[], description: string): void => {
+  const report = (place: Place | undefined, description: string): void => {
+    const segments = segmentsOf(place);
     findings.push({
       rule: 'AR103',
       pointer: segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''),
@@ -21,19 +34,21 @@ export function checkLiteralSecrets(document: JsonValue): Finding[] {
     });
   };
   // Iterative walk: the document's depth is bounded by the parser, but keep the stack flat anyway.
-  const stack: { value: JsonValue; segments: string[]; key?: string }[] = [{ value: document, segments: [] }];
+  // `key` is the nearest property name above the value (an array's items keep their array's).
+  const stack: { value: JsonValue; place: Place | undefined; key: string | undefined }[] = [{ value: document, place: undefined, key: undefined }];
   while (stack.length > 0) {
-    const { value, segments, key } = stack.pop() as (typeof stack)[number];
+    const { value, place, key } = stack.pop() as (typeof stack)[number];
     if (typeof value === 'string') {
       const match = findSecret(value, key);
-      if (match) report(segments, match.description);
+      if (match) report(place, match.description);
     } else if (Array.isArray(value)) {
-      value.forEach((item, i) => stack.push({ value: item, segments: [...segments, String(i)], ...(key === undefined ? {} : { key }) }));
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i] as JsonValue, place: { parent: place, segment: String(i) }, key });
     } else if (value !== null && typeof value === 'object') {
-      for (const [name, item] of Object.entries(value)) {
+      for (const name of Object.keys(value)) {
+        const child: Place = { parent: place, segment: name };
         const match = findSecret(name);
-        if (match) report([...segments, name], `a property name that is ${match.description}`);
-        stack.push({ value: item, segments: [...segments, name], key: name });
+        if (match) report(child, `a property name that is ${match.description}`);
+        stack.push({ value: value[name] as JsonValue, place: child, key: name });
       }
     }
   }
