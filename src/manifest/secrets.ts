@@ -265,8 +265,21 @@ const NON_SECRET_LAST_WORDS = new Set([
  * filtered out by value, and a literal pasted there is exactly what we want to catch
  * (an id such as `github-app-token` is filtered out by value too).
  */
+/** isSecretKey's answers: a manifest repeats a few dozen keys thousands of times. Bounded. */
+const secretKeyAnswers = new Map<string, boolean>();
+
 function isSecretKey(key: string | undefined): boolean {
-  if (key === undefined || !SECRET_KEY.test(key)) return false;
+  if (key === undefined) return false;
+  let answer = secretKeyAnswers.get(key);
+  if (answer === undefined) {
+    answer = judgeSecretKey(key);
+    if (secretKeyAnswers.size < 10_000) secretKeyAnswers.set(key, answer);
+  }
+  return answer;
+}
+
+function judgeSecretKey(key: string): boolean {
+  if (!SECRET_KEY.test(key)) return false;
   const words = keyWords(key);
   if (words.length === 0) return false;
   if (words.length === 1 && (words[0] === 'credential' || words[0] === 'credentials')) return false;
@@ -631,7 +644,9 @@ export function findSecret(text: string, key?: string): SecretMatch | undefined 
     const whole = keySensitiveMatch(key, trimmed, text.indexOf(trimmed));
     if (whole) generic.push(whole);
   }
-  if (/[=:]/.test(text)) generic.push(...inlineAssignmentMatches(text));
+  // An inline `k=v` counts only under a secret-sounding k, and such a k makes SECRET_KEY match
+  // the whole text too: a cheap test first, before the assignment expression.
+  if (/[=:]/.test(text) && SECRET_KEY.test(text)) generic.push(...inlineAssignmentMatches(text));
   const firstGeneric = earliest(generic);
   if (firstGeneric) return firstGeneric;
 
