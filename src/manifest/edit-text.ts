@@ -1,4 +1,4 @@
-import type { Location } from './json-parse.js';
+import type { Location, Locations } from './json-parse.js';
 import { pointer } from './rules/rule.js';
 import type { JsonStyle } from './write.js';
 import { detectStyle, serializeJson } from './write.js';
@@ -19,7 +19,7 @@ import { detectStyle, serializeJson } from './write.js';
 export interface LoadedText {
   text: string;
   value?: unknown;
-  locations: Map<string, Location>;
+  locations: Locations;
 }
 
 interface Edit {

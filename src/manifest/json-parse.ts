@@ -16,6 +16,12 @@
  * The parser is iterative (an explicit stack, not recursion), runs in linear time and never
  * throws for any input string: every problem comes back as `{ ok: false, error }`.
  *
+ * Most documents are well-formed, and most callers need a location only for a finding. So
+ * `parseJson` first lets `JSON.parse` (native, several times faster) read the document and
+ * checks what it does not (repeated keys, depth, numbers out of range); when all is well the
+ * locations are worked out by this parser only on first use. Anything else takes this parser
+ * from the start, for its messages.
+ *
  * This module is pure: no fs, no process, no console.
  */
 
@@ -62,9 +68,12 @@ export interface ParseError {
   related?: Position;
 }
 
+/** Where each value sits, by JSON pointer. */
+export type Locations = ReadonlyMap<string, Location>;
+
 /** Outcome of {@link parseJson}. */
 export type ParseResult =
-  | { ok: true; value: JsonValue; locations: Map<string, Location>; duplicates: DuplicateKey[] }
+  | { ok: true; value: JsonValue; locations: Locations; duplicates: DuplicateKey[] }
   | { ok: false; error: ParseError };
 
 /** Options for {@link parseJson}. */
@@ -814,13 +823,110 @@ class Parser {
  * data property; the result's prototype is always `Object.prototype`.
  */
 export function parseJson(source: string, options?: ParseOptions): ParseResult {
-  const parser = new Parser(source, normalizeMaxDepth(options?.maxDepth));
+  const maxDepth = normalizeMaxDepth(options?.maxDepth);
+  return parsedNatively(source, maxDepth) ?? parseCarefully(source, maxDepth);
+}
+
+/** The careful parser alone: what parseJson returns, positions worked out at once. For tests. */
+export function parseCarefully(source: string, maxDepth = DEFAULT_MAX_DEPTH): ParseResult {
+  const parser = new Parser(source, maxDepth);
   try {
     const value = parser.run();
     return { ok: true, value, locations: parser.locations, duplicates: parser.duplicates };
   } catch (e) {
     if (e instanceof Failure) return { ok: false, error: e.error };
     throw e;
+  }
+}
+
+/** A string token and, when it is a property name, its colon. Matched from each token's opening quote. */
+const STRING_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*(:)?/g;
+
+/** How many property names the text holds: one per string followed by a colon. */
+function propertyNamesIn(source: string): number {
+  let count = 0;
+  STRING_TOKEN.lastIndex = 0;
+  for (let m = STRING_TOKEN.exec(source); m !== null; m = STRING_TOKEN.exec(source)) if (m[1] !== undefined) count++;
+  return count;
+}
+
+/**
+ * The fast path: the document as JSON.parse reads it, when that is also what the careful parser
+ * would return with no duplicates: JSON.parse accepted it, no container is nested deeper than
+ * `maxDepth`, every number is finite, and the parsed objects hold as many members as the text
+ * names (fewer means a repeated key, which JSON.parse silently drops). Otherwise undefined.
+ */
+function parsedNatively(source: string, maxDepth: number): ParseResult | undefined {
+  const text = source.charCodeAt(0) === C_BOM ? source.slice(1) : source;
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  let members = 0;
+  const stack: [JsonValue, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [JsonValue, number];
+    if (typeof node === 'number') {
+      if (!Number.isFinite(node)) return undefined;
+    } else if (node !== null && typeof node === 'object') {
+      if (depth + 1 > maxDepth) return undefined;
+      if (Array.isArray(node)) {
+        for (const item of node) stack.push([item, depth + 1]);
+      } else {
+        for (const key of Object.keys(node)) {
+          members++;
+          stack.push([node[key] as JsonValue, depth + 1]);
+        }
+      }
+    }
+  }
+  if (propertyNamesIn(text) !== members) return undefined;
+  return { ok: true, value, locations: new LazyLocations(source, maxDepth), duplicates: [] };
+}
+
+/** Locations the careful parser works out on first use, for a document the fast path read. */
+class LazyLocations implements ReadonlyMap<string, Location> {
+  private computed: Map<string, Location> | undefined;
+
+  constructor(
+    private readonly source: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  private get map(): Map<string, Location> {
+    if (this.computed === undefined) {
+      const parsed = parseCarefully(this.source, this.maxDepth);
+      if (!parsed.ok) throw new Error(`json-parse: internal error: JSON.parse read what the parser refuses: ${parsed.error.message}`);
+      this.computed = parsed.locations as Map<string, Location>;
+    }
+    return this.computed;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+  get(pointer: string): Location | undefined {
+    return this.map.get(pointer);
+  }
+  has(pointer: string): boolean {
+    return this.map.has(pointer);
+  }
+  forEach(callback: (value: Location, key: string, map: ReadonlyMap<string, Location>) => void, thisArg?: unknown): void {
+    this.map.forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+  entries(): MapIterator<[string, Location]> {
+    return this.map.entries();
+  }
+  keys(): MapIterator<string> {
+    return this.map.keys();
+  }
+  values(): MapIterator<Location> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): MapIterator<[string, Location]> {
+    return this.map[Symbol.iterator]();
   }
 }
 
@@ -851,7 +957,7 @@ export function fromPointer(pointer: string): string[] {
 }
 
 /** Location of the deepest existing ancestor of `pointer` (the pointer itself if present, else its parent, ..., else the root). Used to place a diagnostic for a missing property on the object that lacks it. Falls back to line 1, column 1 if even the root is absent. */
-export function locate(locations: Map<string, Location>, pointer: string): Location {
+export function locate(locations: Locations, pointer: string): Location {
   let current = pointer;
   for (;;) {
     const loc = locations.get(current);

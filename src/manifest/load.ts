@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { Diagnostic } from './diagnostic.js';
 import { diagnosticAt } from './diagnostic.js';
-import type { JsonValue, Location, ParseError } from './json-parse.js';
+import type { JsonValue, Locations, ParseError } from './json-parse.js';
 import { locate, parseJson } from './json-parse.js';
 import { ruleMeta } from './rules/catalog.js';
 import type { RuleId } from './rules/catalog.js';
@@ -24,7 +24,7 @@ export interface LoadedManifest {
   /** The parsed document, when it parsed. */
   value?: JsonValue;
   /** Where every value sits, keyed by JSON pointer. */
-  locations: Map<string, Location>;
+  locations: Locations;
   /** Findings from reading, parsing and the version check. */
   diagnostics: Diagnostic[];
   /**
@@ -76,7 +76,7 @@ function invalidUtf8Position(bytes: Uint8Array): { line: number; column: number 
   return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
 
-function checkVersion(value: JsonValue, locations: Map<string, Location>): Diagnostic | undefined {
+function checkVersion(value: JsonValue, locations: Locations): Diagnostic | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   if (!Object.prototype.hasOwnProperty.call(value, 'version')) {
     return problem(
@@ -88,6 +88,8 @@ function checkVersion(value: JsonValue, locations: Map<string, Location>): Diagn
     );
   }
   const version = value['version'];
+  if (version === SUPPORTED_VERSION) return undefined;
+  // Only now: a position is worked out on demand (see parseJson), and a valid manifest needs none.
   const at = locate(locations, '/version').value;
   if (typeof version === 'number' && Number.isInteger(version) && version > SUPPORTED_VERSION) {
     return problem(
@@ -98,16 +100,13 @@ function checkVersion(value: JsonValue, locations: Map<string, Location>): Diagn
       'install a newer agent-rollout (check with `agent-rollout --version`), or keep the manifest at the version this one reads',
     );
   }
-  if (version !== SUPPORTED_VERSION) {
-    return problem(
-      'AR003',
-      `"version" must be the number ${SUPPORTED_VERSION}, not ${JSON.stringify(version)}`,
-      '/version',
-      at,
-      `write "version": ${SUPPORTED_VERSION}`,
-    );
-  }
-  return undefined;
+  return problem(
+    'AR003',
+    `"version" must be the number ${SUPPORTED_VERSION}, not ${JSON.stringify(version)}`,
+    '/version',
+    at,
+    `write "version": ${SUPPORTED_VERSION}`,
+  );
 }
 
 /**

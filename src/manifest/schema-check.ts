@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 import { diagnosticAt } from './diagnostic.js';
-import type { JsonValue, Location } from './json-parse.js';
+import type { JsonValue, Locations } from './json-parse.js';
 import { fromPointer, locate } from './json-parse.js';
 import { ruleMeta } from './rules/catalog.js';
 import type { RuleId } from './rules/catalog.js';
@@ -224,7 +224,7 @@ function dropBranchErrors(errors: readonly SchemaError[]): SchemaError[] {
 export function checkSchema(
   validate: SchemaValidator,
   value: JsonValue,
-  locations: Map<string, Location>,
+  locations: Locations,
 ): Diagnostic[] {
   if (validate(value)) return [];
   const seen = new Set<string>();

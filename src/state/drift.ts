@@ -1,7 +1,7 @@
 import { compareDiagnostics, diagnosticAt } from '../manifest/diagnostic.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { locate } from '../manifest/json-parse.js';
-import type { Location } from '../manifest/json-parse.js';
+import type { Locations } from '../manifest/json-parse.js';
 import { ruleMeta } from '../manifest/rules/catalog.js';
 import type { State } from '../manifest/types.js';
 import type { FileValidation } from '../manifest/validate.js';
@@ -60,7 +60,7 @@ export function describeDrift(drift: Extract<StateDriftCheck, { status: 'drift' 
 export function stateDriftDiagnostic(
   state: State,
   entries: readonly AuditEntry[],
-  locations: Map<string, Location>,
+  locations: Locations,
   options: { strict?: boolean } = {},
 ): Diagnostic | undefined {
   const drift = checkStateDrift(state, entries);
@@ -81,7 +81,7 @@ export function stateDriftDiagnostic(
  */
 export function withStateDrift(
   validation: FileValidation,
-  locations: Map<string, Location>,
+  locations: Locations,
   entries: readonly AuditEntry[],
   options: { strict?: boolean } = {},
 ): FileValidation {

@@ -1,4 +1,4 @@
-import type { Location } from '../manifest/json-parse.js';
+import type { Locations } from '../manifest/json-parse.js';
 import { textWithValue } from '../manifest/edit-text.js';
 import type { State } from '../manifest/types.js';
 
@@ -8,7 +8,7 @@ import type { State } from '../manifest/types.js';
  * diff as those lines and nothing else, and the compact arrays a person wrote stay compact. Pure.
  */
 export function manifestTextWithState(
-  loaded: { text: string; value?: unknown; locations: Map<string, Location> },
+  loaded: { text: string; value?: unknown; locations: Locations },
   state: State,
 ): string {
   return textWithValue(loaded, { ...(loaded.value as Record<string, unknown>), state });

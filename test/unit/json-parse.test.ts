@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { fromPointer, locate, parseJson, toPointer } from '../../src/manifest/json-parse.js';
+import { fromPointer, locate, parseCarefully, parseJson, toPointer } from '../../src/manifest/json-parse.js';
 import type { JsonValue, Location, ParseError, ParseErrorCode, ParseResult, Position } from '../../src/manifest/json-parse.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -645,5 +645,32 @@ describe('parseJson: randomized', () => {
         if (result.error.code !== 'number-range') expect(expected.ok, `${result.error.message}\n${mutated}`).toBe(false);
       }
     }
+  });
+});
+
+/** Everything a parse result says, locations included, as plain data. */
+function everything(result: ParseResult): unknown {
+  if (!result.ok) return result;
+  return { value: result.value, duplicates: result.duplicates, locations: [...result.locations.entries()] };
+}
+
+describe('parseJson: the JSON.parse fast path says exactly what the careful parser says', () => {
+  it('on 2,000 random documents, with repeated keys, nesting past the limit and numbers out of range spliced in', () => {
+    const random = rng(99);
+    const splices = ['"a": 1, "a": 2', '"x\\"": 1, "x\\"": 2', '"k": "v\\": 1, \\"k", "k": 3', '"n": 1e400', '"d": ' + '['.repeat(8) + ']'.repeat(8), '"s": "a\\\\"', '"__proto__": {"p": 1}, "__proto__": 2'];
+    for (let i = 0; i < 2000; i++) {
+      let text = JSON.stringify(randomValue(random, 0), null, i % 3 === 0 ? undefined : 2);
+      if (i % 2 === 0) text = `{${splices[i % splices.length]}${text.startsWith('{') && text !== '{}' ? `, ${text.slice(1)}` : '}'}`;
+      if (i % 5 === 0) text = `\ufeff${text}`;
+      const maxDepth = i % 4 === 0 ? 3 : 256;
+      expect(everything(parseJson(text, { maxDepth })), text).toEqual(everything(parseCarefully(text, maxDepth)));
+    }
+  });
+
+  it('a repeated key is found even when a string value holds what looks like one', () => {
+    const result = parseJson('{"a": "x\\": 1, \\"a", "b": 1, "a": 2}');
+    expect(result.ok && result.duplicates.map((d) => [d.key, d.duplicate.column])).toEqual([['a', 30]]);
+    const clean = parseJson('{"a": "\\"a\\": 1", "b": {"a": 2}}');
+    expect(clean.ok && clean.duplicates).toEqual([]);
   });
 });
