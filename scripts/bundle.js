@@ -31,7 +31,7 @@ function builtinsThroughRequire(folder) {
       requires.push(`const ${binding} = __requireBuiltin(${JSON.stringify(from)});`);
       return '';
     });
-    if (/ from "node:(?!module")/.test(rest) || (requires.length > 0 && code.includes('__requireBuiltin'))) {
+    if (/ from "node:(?!module")/.test(rest) || (requires.length > 0 && /__requireBuiltin|__createRequire/.test(code))) {
       throw new Error(`bundle: ${name} imports a built-in in a form builtinsThroughRequire does not rewrite`);
     }
     if (requires.length === 0) continue;
@@ -52,6 +52,7 @@ function externalPackagesExcept(bundled) {
     },
   };
 }
+
 await build({
   entryPoints: [`${dist}cli.js`],
   outdir: fresh,
