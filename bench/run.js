@@ -65,7 +65,14 @@ const rows = [];
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 function report(name, result, baseline, target, met) {
-  rows.push([name, `${fmt(result.ms)} ms`, baseline ? `${fmt(result.ms / baseline, 2)}×` : '', `${fmt(result.mb)} MB`, target, result.failed ? 'FAILED' : met ? 'met' : 'NOT met']);
+  rows.push([
+    name,
+    `${fmt(result.ms)} ms`,
+    baseline ? `${fmt(result.ms / baseline, 2)}×` : '',
+    `${fmt(result.mb)} MB`,
+    target,
+    result.failed ? 'FAILED' : met ? 'met' : 'NOT met',
+  ]);
 }
 
 try {
@@ -81,7 +88,18 @@ try {
   const ajvCli = join(root, 'node_modules', 'ajv-cli', 'dist', 'index.js');
   if (existsSync(ajvCli)) {
     const schema = join(root, 'schemas', 'rollout.v1.schema.json');
-    const ajv = measure(process.execPath, [ajvCli, 'validate', '--spec=draft2020', '-c', 'ajv-formats', '--strict=false', '-s', schema, '-d', support]);
+    const ajv = measure(process.execPath, [
+      ajvCli,
+      'validate',
+      '--spec=draft2020',
+      '-c',
+      'ajv-formats',
+      '--strict=false',
+      '-s',
+      schema,
+      '-d',
+      support,
+    ]);
     report('  ajv-cli validate (same schema and file)', ajv, ajv.baselineMs, 'validate ≤ 0.5 × this', one.ms <= 0.5 * ajv.ms);
   } else {
     rows.push(['  ajv-cli validate', 'not installed', '', '', 'validate ≤ 0.5 × ajv-cli', 'skipped']);
@@ -96,13 +114,23 @@ try {
     writeFileSync(join(many, `agent-${String(i).padStart(4, '0')}.json`), JSON.stringify(manifest, null, 2));
   }
   const thousand = measure(...cli('validate', join(many, '*.json'), '--quiet'));
-  report('validate 1,000 manifests in one call', thousand, one.ms, '≤ 25 × one manifest; ≤ 150 MB', thousand.ms <= 25 * one.ms && thousand.mb <= 150);
+  report(
+    'validate 1,000 manifests in one call',
+    thousand,
+    one.ms,
+    '≤ 25 × one manifest; ≤ 150 MB',
+    thousand.ms <= 25 * one.ms && thousand.mb <= 150,
+  );
 
   if (has('gate')) {
     const series = [];
     const end = Date.parse('2026-11-20T00:00:00Z') / 1000;
     for (let i = 0; i < 1_000_000; i++) series.push([end - (1_000_000 - i) * 60, 0.001]);
-    const pasted = { window: { start: new Date((end - 1_000_000 * 60) * 1000).toISOString(), end: new Date(end * 1000).toISOString() }, values: {}, series: { error_rate: series } };
+    const pasted = {
+      window: { start: new Date((end - 1_000_000 * 60) * 1000).toISOString(), end: new Date(end * 1000).toISOString() },
+      values: {},
+      series: { error_rate: series },
+    };
     const gateDir = join(work, 'gate');
     mkdirSync(gateDir);
     const manifest = structuredClone(base);
@@ -114,7 +142,10 @@ try {
     writeFileSync(join(gateDir, 'metrics.json'), JSON.stringify(pasted));
     // --no-sources: the pasted file is the evidence, nothing is fetched; go, no-go and
     // inconclusive (0, 1, 3) are all real evaluations, only an error (2) is a failed case.
-    const gate = measure(...cli('gate', '-m', join(gateDir, 'rollout.json'), '--metrics', join(gateDir, 'metrics.json'), '--no-sources', '--format', 'json'), { cwd: gateDir, okStatus: [0, 1, 3] });
+    const gate = measure(
+      ...cli('gate', '-m', join(gateDir, 'rollout.json'), '--metrics', join(gateDir, 'metrics.json'), '--no-sources', '--format', 'json'),
+      { cwd: gateDir, okStatus: [0, 1, 3] },
+    );
     report('gate, pasted series of 1,000,000 samples', gate, gate.baselineMs, '≤ 3 s; ≤ 400 MB', gate.ms <= 3000 && gate.mb <= 400);
   } else {
     rows.push(['gate, 1,000,000 samples', 'no gate command yet', '', '', '≤ 3 s; ≤ 400 MB', 'skipped']);
@@ -124,8 +155,23 @@ try {
     const big = (shift) => {
       const manifest = structuredClone(base);
       // 5,000 more of each beside the example's own, so both sides stay valid manifests.
-      const credentials = Array.from({ length: 5000 }, (_, i) => ({ id: `cred-${i}`, kind: 'api-token', secretRef: `env:TOKEN_${i}`, scopes: [`scope-${(i + shift) % 7}:read`], owner: 'it', access: 'read', independentlyRevocable: true, revoke: { runbook: 'docs/revoke.md' } }));
-      const tools = Array.from({ length: 5000 }, (_, i) => ({ id: `tool-${i}`, kind: 'http-api', credential: `cred-${i}`, access: 'read', dataClasses: [] }));
+      const credentials = Array.from({ length: 5000 }, (_, i) => ({
+        id: `cred-${i}`,
+        kind: 'api-token',
+        secretRef: `env:TOKEN_${i}`,
+        scopes: [`scope-${(i + shift) % 7}:read`],
+        owner: 'it',
+        access: 'read',
+        independentlyRevocable: true,
+        revoke: { runbook: 'docs/revoke.md' },
+      }));
+      const tools = Array.from({ length: 5000 }, (_, i) => ({
+        id: `tool-${i}`,
+        kind: 'http-api',
+        credential: `cred-${i}`,
+        access: 'read',
+        dataClasses: [],
+      }));
       manifest.inventory.credentials = [...manifest.inventory.credentials, ...credentials.reverse()];
       manifest.inventory.tools = [...manifest.inventory.tools, ...tools];
       return manifest;
@@ -152,7 +198,13 @@ try {
 
 const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
 const header = ['case', 'median', 'ratio', 'peak memory', 'target', ''];
-const line = (cells) => cells.map((cell, i) => String(cell).padEnd(Math.max(widths[i], header[i].length))).join('  ').trimEnd();
-console.log(`agent-rollout bench: Node ${process.version}, ${runs} runs after ${warmups} warm-ups, medians${hasTime ? '' : ' (no /usr/bin/time: memory not measured)'}\n`);
+const line = (cells) =>
+  cells
+    .map((cell, i) => String(cell).padEnd(Math.max(widths[i], header[i].length)))
+    .join('  ')
+    .trimEnd();
+console.log(
+  `agent-rollout bench: Node ${process.version}, ${runs} runs after ${warmups} warm-ups, medians${hasTime ? '' : ' (no /usr/bin/time: memory not measured)'}\n`,
+);
 console.log(line(header));
 for (const row of rows) console.log(line(row));

@@ -35,7 +35,11 @@ function builtinsThroughRequire(folder) {
       throw new Error(`bundle: ${name} imports a built-in in a form builtinsThroughRequire does not rewrite`);
     }
     if (requires.length === 0) continue;
-    const head = ['import { createRequire as __createRequire } from "node:module";', 'const __requireBuiltin = __createRequire(import.meta.url);', ...requires];
+    const head = [
+      'import { createRequire as __createRequire } from "node:module";',
+      'const __requireBuiltin = __createRequire(import.meta.url);',
+      ...requires,
+    ];
     writeFileSync(path, `${head.join('\n')}\n${rest}`);
   }
 }

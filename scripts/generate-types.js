@@ -36,8 +36,7 @@ export async function generateTypes() {
   const prepared = prepare(schema);
   prepared.title = 'Manifest';
   return compile(prepared, 'Manifest', {
-    bannerComment:
-      '/* Generated from schemas/rollout.v1.schema.json by `npm run gen:types`. Do not edit by hand. */',
+    bannerComment: '/* Generated from schemas/rollout.v1.schema.json by `npm run gen:types`. Do not edit by hand. */',
     additionalProperties: false,
     unreachableDefinitions: true,
     strictIndexSignatures: true,

@@ -67,7 +67,6 @@ export function invokedCommand(args: readonly string[]): string | undefined {
   return COMMANDS.some(([name]) => name === first) ? first : undefined;
 }
 
-
 const EXIT_CODES = `
 Exit codes:
   0    success (gate: go; validate: no errors; diff: done, or no changes with --exit-code)
@@ -85,7 +84,9 @@ Exit codes:
  */
 export function buildProgram(run: Runner, only?: string): Command {
   const program = new Command(TOOL_NAME)
-    .description('Roll an AI agent out in stages, safely: a validated rollout manifest, go/no-go gates, rollback drills and reviewable diffs.')
+    .description(
+      'Roll an AI agent out in stages, safely: a validated rollout manifest, go/no-go gates, rollback drills and reviewable diffs.',
+    )
     .version(TOOL_VERSION, '-v, --version', 'print the version')
     .option('--no-color', 'no colour in the output (also: NO_COLOR=1)')
     .showHelpAfterError('(run with --help for usage)')

@@ -9,7 +9,7 @@ export const defineAdvance: CommandDefinition = (program, run) => {
     .summary('move to the next stage, only after a go gate evaluated now')
     .description(
       "Evaluate the current stage's gate now (same metric options as gate) and, on go, move state.stage to the next " +
-        "stage, set state.since and state.governanceMode, and append an audit entry with the gate result. --force with " +
+        'stage, set state.since and state.governanceMode, and append an audit entry with the gate result. --force with ' +
         '--reason overrides a no-go or inconclusive gate and records that it did; an error verdict cannot be forced.\n' +
         'Refuses while the rollout is paused or disabled, and at the last stage.',
     );

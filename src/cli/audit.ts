@@ -51,7 +51,11 @@ export const defineAudit: CommandDefinition = (program, run) => {
           'the last state change recorded (a hand edit of state is reported). A manifest without a trail yet is clean.',
       ),
   )
-    .addHelpText('after', examples(['agent-rollout audit verify', 'agent-rollout audit verify -m agents/support/rollout.json --format json']) + '\nExit codes: 0 intact; 1 findings; 2 an unreadable manifest.\n')
+    .addHelpText(
+      'after',
+      examples(['agent-rollout audit verify', 'agent-rollout audit verify -m agents/support/rollout.json --format json']) +
+        '\nExit codes: 0 intact; 1 findings; 2 an unreadable manifest.\n',
+    )
     .action(async (options: { manifest?: string; format?: 'text' | 'json' }) => {
       const parent = audit.opts<{ manifest?: string; format?: 'text' | 'json' }>();
       const manifest = options.manifest ?? parent.manifest ?? 'rollout.json';

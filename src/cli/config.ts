@@ -21,8 +21,13 @@ export const defineConfig: CommandDefinition = (program, run) => {
     )
     .addHelpText(
       'after',
-      examples(['agent-rollout config set actor alice@example.com', 'agent-rollout config get actor', 'agent-rollout config set format json', 'agent-rollout config unset format', 'agent-rollout config list']) +
-        '\nExit codes: 0 done; 1 `get` of a setting that is not set; 2 an unknown setting or a bad value.\n',
+      examples([
+        'agent-rollout config set actor alice@example.com',
+        'agent-rollout config get actor',
+        'agent-rollout config set format json',
+        'agent-rollout config unset format',
+        'agent-rollout config list',
+      ]) + '\nExit codes: 0 done; 1 `get` of a setting that is not set; 2 an unknown setting or a bad value.\n',
     );
 
   withFormat(config.command('list').description('Every setting, set or not, and the file they are kept in.'))
@@ -31,13 +36,24 @@ export const defineConfig: CommandDefinition = (program, run) => {
       const { configListCommand } = await import('../commands/config.js');
       await run((io) => configListCommand(options, io));
     });
-  withFormat(config.command('get').description('Print one setting; exit 1 with no output when it is not set.').addArgument(new Argument('<key>', 'the setting').choices(KEYS)))
+  withFormat(
+    config
+      .command('get')
+      .description('Print one setting; exit 1 with no output when it is not set.')
+      .addArgument(new Argument('<key>', 'the setting').choices(KEYS)),
+  )
     .addHelpText('after', examples(['agent-rollout config get actor']))
     .action(async (key: string, options) => {
       const { configGetCommand } = await import('../commands/config.js');
       await run((io) => configGetCommand(key, options, io));
     });
-  withFormat(config.command('set').description('Store one setting.').addArgument(new Argument('<key>', 'the setting').choices(KEYS)).argument('<value>', 'its value'))
+  withFormat(
+    config
+      .command('set')
+      .description('Store one setting.')
+      .addArgument(new Argument('<key>', 'the setting').choices(KEYS))
+      .argument('<value>', 'its value'),
+  )
     .addHelpText('after', examples(['agent-rollout config set actor alice@example.com', 'agent-rollout config set format json']))
     .action(async (key: string, value: string, options) => {
       const { configSetCommand } = await import('../commands/config.js');

@@ -18,7 +18,11 @@ export const defineDiff: CommandDefinition = (program, run) => {
     .option('--git <ref>', 'compare the manifest at this git revision (e.g. origin/main) with the working tree')
     .option('-m, --manifest <path>', 'with --git: the manifest (default ./rollout.json)')
     .option('--audit <file>', "the audit trail state changes must match (default: rollout.audit.jsonl beside HEAD's manifest)")
-    .addOption(new Option('--format <format>', 'output format; markdown is a pull-request comment').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format; markdown is a pull-request comment')
+        .choices(['text', 'json', 'markdown'])
+        .default('text'),
+    )
     .option('--exit-code', 'exit 1 when there are changes (like git diff --exit-code)')
     .addOption(new Option('--fail-on <risk>', 'exit 1 when any change reaches this risk').choices(['high', 'medium', 'low']))
     .addHelpText(
@@ -28,7 +32,8 @@ export const defineDiff: CommandDefinition = (program, run) => {
         'agent-rollout diff --git origin/main                       # ./rollout.json at origin/main vs the working tree',
         'agent-rollout diff --git HEAD~1 -m agents/triage/rollout.json --fail-on high',
         'agent-rollout diff --git origin/main --format markdown > comment.md',
-      ]) + '\nExit codes: 0 done; 1 with --exit-code: there are changes, with --fail-on: a change reaches that risk;\n2 a side cannot be read or is not JSON (or the ref does not have the file).\n',
+      ]) +
+        '\nExit codes: 0 done; 1 with --exit-code: there are changes, with --fail-on: a change reaches that risk;\n2 a side cannot be read or is not JSON (or the ref does not have the file).\n',
     )
     .action(async (files: string[] | undefined, options) => {
       const { diffCommand } = await import('../commands/diff.js');

@@ -13,7 +13,10 @@ export const defineDisable: CommandDefinition = (program, run) => {
       ),
     { reason: 'optional' },
   )
-    .addHelpText('after', examples(['agent-rollout disable', 'agent-rollout disable --reason "data leak suspected, INC-4712"']) + STATE_EXIT_CODES)
+    .addHelpText(
+      'after',
+      examples(['agent-rollout disable', 'agent-rollout disable --reason "data leak suspected, INC-4712"']) + STATE_EXIT_CODES,
+    )
     .action(async (options) => {
       const { disableCommand } = await import('../commands/disable.js');
       await run((io) => disableCommand(options, io));

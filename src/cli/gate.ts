@@ -12,19 +12,22 @@ export function addMetricOptions(command: Command): Command {
   return command
     .option('--set <name=value>', 'a metric value, e.g. read off a dashboard (repeatable; wins over --metrics and sources)', collect, [])
     .option('--metrics <file>', 'pasted metrics: a JSON file ({"window", "values", "series"}) or name=value lines; - reads standard input')
-    .option('--window <duration>', 'the length of the evaluation window, e.g. 7d (default: since the stage was entered, else its minDuration)')
+    .option(
+      '--window <duration>',
+      'the length of the evaluation window, e.g. 7d (default: since the stage was entered, else its minDuration)',
+    )
     .option('--no-sources', "do not query the manifest's metrics.sources; what is not supplied counts as missing");
 }
 
 export const defineGate: CommandDefinition = (program, run) => {
   const command = program
     .command('gate')
-    .summary("go/no-go for a stage: its exit criteria and prerequisites against real metrics")
+    .summary('go/no-go for a stage: its exit criteria and prerequisites against real metrics')
     .description(
       "Evaluate a stage's exit criteria and prerequisites (minDuration, minSamples, a complete inventory, enforce mode at " +
         '100%, no pause, refusal tests before the first stage) and print each with the observed value, the threshold, a ' +
         'status and a reason, then the verdict and what to do next. Fail-closed: missing or broken data is never go.\n' +
-        'Metrics come from --set, then --metrics, then the manifest\'s sources (prometheus, http, command); on a terminal ' +
+        "Metrics come from --set, then --metrics, then the manifest's sources (prometheus, http, command); on a terminal " +
         'with none of these, the gate asks for each value.',
     )
     .argument('[stage]', 'the stage to evaluate (default: the current stage, state.stage)');

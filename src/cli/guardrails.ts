@@ -33,8 +33,9 @@ export const defineGuardrails: CommandDefinition = (program, run) => {
         'agent-rollout guardrails test',
         'agent-rollout guardrails test -m examples/finance-ledger/rollout.json',
         'agent-rollout guardrails test --format markdown >> "$GITHUB_STEP_SUMMARY"',
-        'agent-rollout guardrails test --format json | jq \'.failures[] | {id, expected, got}\'',
-      ]) + '\nExit codes: 0 every case passed, 1 a case failed, 2 the manifest, the cases file or a path cannot be used, 130 interrupted.\n',
+        "agent-rollout guardrails test --format json | jq '.failures[] | {id, expected, got}'",
+      ]) +
+        '\nExit codes: 0 every case passed, 1 a case failed, 2 the manifest, the cases file or a path cannot be used, 130 interrupted.\n',
     )
     .action(async (options) => {
       const { guardrailsTestCommand } = await import('../commands/guardrails.js');

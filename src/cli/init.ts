@@ -23,7 +23,8 @@ export const defineInit: CommandDefinition = (program, run) => {
         'agent-rollout init --yes                        # placeholders, no prompts (CI, scripts)',
         'agent-rollout init -m agents/support/rollout.json',
         'agent-rollout init --yes --force                # start over',
-      ]) + '\nExit codes: 0 written (or declined at the last question), 2 the file exists (without --force), no terminal\n(without --yes) or it could not be written, 130 interrupted (nothing written).\n',
+      ]) +
+        '\nExit codes: 0 written (or declined at the last question), 2 the file exists (without --force), no terminal\n(without --yes) or it could not be written, 130 interrupted (nothing written).\n',
     )
     .action(async (options) => {
       const { initCommand } = await import('../commands/init.js');

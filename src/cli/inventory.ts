@@ -17,7 +17,13 @@ export const defineInventory: CommandDefinition = (program, run) => {
     )
     .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
     .option('--check', 'report completeness and gaps without prompting (for CI); exit 1 when incomplete')
-    .addOption(new Option('--format <format>', 'with --check: output format (default: the stored config, else text)').choices(['text', 'markdown', 'json']))
+    .addOption(
+      new Option('--format <format>', 'with --check: output format (default: the stored config, else text)').choices([
+        'text',
+        'markdown',
+        'json',
+      ]),
+    )
     .option('--actor <name>', 'who makes the change (default: AGENT_ROLLOUT_ACTOR, the stored config, git user.email)')
     .option('--reason <text>', 'why the inventory changed, recorded in the audit entry')
     .addHelpText(
@@ -27,7 +33,8 @@ export const defineInventory: CommandDefinition = (program, run) => {
         'agent-rollout inventory --check                 # in CI: exit 1 when a section has a gap',
         'agent-rollout inventory --check --format json -m agents/support/rollout.json',
         'agent-rollout inventory --reason "ticket OPS-123: add the Slack bot"',
-      ]) + '\nExit codes: 0 done (--check: complete), 1 --check: incomplete, 2 no terminal, bad usage, unreadable manifest or\nthe file changed meanwhile, 130 interrupted (nothing written).\n',
+      ]) +
+        '\nExit codes: 0 done (--check: complete), 1 --check: incomplete, 2 no terminal, bad usage, unreadable manifest or\nthe file changed meanwhile, 130 interrupted (nothing written).\n',
     )
     .action(async (options) => {
       const { inventoryCommand } = await import('../commands/inventory.js');

@@ -18,7 +18,10 @@ export const defineMode: CommandDefinition = (program, run) => {
   )
     .addHelpText(
       'after',
-      examples(['agent-rollout mode enforce --reason "guardrails calibrated"', 'agent-rollout mode observe --force --reason "false positives block every order, INC-4713"']) + STATE_EXIT_CODES,
+      examples([
+        'agent-rollout mode enforce --reason "guardrails calibrated"',
+        'agent-rollout mode observe --force --reason "false positives block every order, INC-4713"',
+      ]) + STATE_EXIT_CODES,
     )
     .action(async (governanceMode, options) => {
       const { modeCommand } = await import('../commands/mode.js');

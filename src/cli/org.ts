@@ -26,26 +26,52 @@ export const defineOrg: CommandDefinition = (program, run) => {
       await run((io) => orgCommand({ change, org: name }, options, io));
     };
 
-  withStateOptions(org.command('enable').description('Turn the agent on for one organization (state.orgs.ORG.enabled true).').argument('<org>', 'the organization'), { reason: 'optional' })
+  withStateOptions(
+    org
+      .command('enable')
+      .description('Turn the agent on for one organization (state.orgs.ORG.enabled true).')
+      .argument('<org>', 'the organization'),
+    { reason: 'optional' },
+  )
     .addHelpText('after', examples(['agent-rollout org enable beta-co --reason "signed the beta agreement"']) + STATE_EXIT_CODES)
     .action(action('enable'));
-  withStateOptions(org.command('disable').description('Turn the agent off for one organization (state.orgs.ORG.enabled false).').argument('<org>', 'the organization'), { reason: 'optional' })
+  withStateOptions(
+    org
+      .command('disable')
+      .description('Turn the agent off for one organization (state.orgs.ORG.enabled false).')
+      .argument('<org>', 'the organization'),
+    { reason: 'optional' },
+  )
     .addHelpText('after', examples(['agent-rollout org disable acme --reason "customer asked to opt out"']) + STATE_EXIT_CODES)
     .action(action('disable'));
   withStateOptions(
     org
       .command('mode')
-      .description('Set the governance mode for one organization. observe is refused in a stage whose audience reaches 100% unless --force --reason.')
+      .description(
+        'Set the governance mode for one organization. observe is refused in a stage whose audience reaches 100% unless --force --reason.',
+      )
       .argument('<org>', 'the organization')
       .addArgument(new Argument('<mode>', 'the governance mode').choices(['observe', 'enforce'])),
     { reason: 'optional', force: true },
   )
-    .addHelpText('after', examples(['agent-rollout org mode beta-co enforce', 'agent-rollout org mode beta-co observe --reason "calibrating their custom guardrails"']) + STATE_EXIT_CODES)
+    .addHelpText(
+      'after',
+      examples([
+        'agent-rollout org mode beta-co enforce',
+        'agent-rollout org mode beta-co observe --reason "calibrating their custom guardrails"',
+      ]) + STATE_EXIT_CODES,
+    )
     .action(async (name: string, governanceMode: 'observe' | 'enforce', options: StateCommandOptions) => {
       const { orgCommand } = await import('../commands/org.js');
       await run((io) => orgCommand({ change: 'mode', org: name, mode: governanceMode }, options, io));
     });
-  withStateOptions(org.command('clear').description("Remove one organization's overrides: it follows the global state again.").argument('<org>', 'the organization'), { reason: 'optional' })
+  withStateOptions(
+    org
+      .command('clear')
+      .description("Remove one organization's overrides: it follows the global state again.")
+      .argument('<org>', 'the organization'),
+    { reason: 'optional' },
+  )
     .addHelpText('after', examples(['agent-rollout org clear beta-co']) + STATE_EXIT_CODES)
     .action(action('clear'));
 };

@@ -7,10 +7,18 @@ export const definePause: CommandDefinition = (program, run) => {
     program
       .command('pause')
       .summary('pause the rollout (blocks advance), with a reason')
-      .description('Pause the rollout: state.paused records the reason, who and when, and advance is refused until resume.\nThe change is written with an audit entry. Pausing a paused rollout changes nothing.'),
+      .description(
+        'Pause the rollout: state.paused records the reason, who and when, and advance is refused until resume.\nThe change is written with an audit entry. Pausing a paused rollout changes nothing.',
+      ),
     { reason: 'required' },
   )
-    .addHelpText('after', examples(['agent-rollout pause --reason "error rate above threshold, INC-4711"', 'agent-rollout pause --reason "holiday freeze" --actor release-bot']) + STATE_EXIT_CODES)
+    .addHelpText(
+      'after',
+      examples([
+        'agent-rollout pause --reason "error rate above threshold, INC-4711"',
+        'agent-rollout pause --reason "holiday freeze" --actor release-bot',
+      ]) + STATE_EXIT_CODES,
+    )
     .action(async (options) => {
       const { pauseCommand } = await import('../commands/pause.js');
       await run((io) => pauseCommand(options, io));

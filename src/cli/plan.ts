@@ -15,7 +15,9 @@ export const definePlan: CommandDefinition = (program, run) => {
         'See docs/plan.md.',
     )
     .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
-    .addOption(new Option('--format <format>', 'output format (default: the stored config, else text)').choices(['text', 'markdown', 'json']))
+    .addOption(
+      new Option('--format <format>', 'output format (default: the stored config, else text)').choices(['text', 'markdown', 'json']),
+    )
     .addHelpText(
       'after',
       examples([

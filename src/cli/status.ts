@@ -16,8 +16,11 @@ export const defineStatus: CommandDefinition = (program, run) => {
   )
     .addHelpText(
       'after',
-      examples(['agent-rollout status', 'agent-rollout status -m agents/support/rollout.json', 'agent-rollout status --format json | jq .stage']) +
-        '\nExit codes: 0 always when the manifest can be read; 2 when it cannot.\n',
+      examples([
+        'agent-rollout status',
+        'agent-rollout status -m agents/support/rollout.json',
+        'agent-rollout status --format json | jq .stage',
+      ]) + '\nExit codes: 0 always when the manifest can be read; 2 when it cannot.\n',
     )
     .action(async (options) => {
       const { statusCommand } = await import('../commands/status.js');

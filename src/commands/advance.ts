@@ -44,11 +44,20 @@ function output(run: GateRun, outcome: AdvanceOutcome, options: AdvanceCommandOp
  */
 export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Promise<number> {
   const reason = checkedReason(options.reason);
-  if (options.force && !reason) throw new UsageError('--force needs --reason "..." saying why the gate is overridden', 'the reason is recorded in the audit trail with forced: true');
+  if (options.force && !reason)
+    throw new UsageError(
+      '--force needs --reason "..." saying why the gate is overridden',
+      'the reason is recorded in the audit trail with forced: true',
+    );
   const opened = await openManifest(options.manifest);
   const { manifest } = opened;
   const { state } = manifest;
-  if (!state.enabled) throw new CliError('the agent is switched off (state.enabled is false): advance refuses', ExitCode.failure, 'find out why it was disabled; run `agent-rollout enable` first');
+  if (!state.enabled)
+    throw new CliError(
+      'the agent is switched off (state.enabled is false): advance refuses',
+      ExitCode.failure,
+      'find out why it was disabled; run `agent-rollout enable` first',
+    );
   if (state.paused) {
     throw new CliError(
       `the rollout is paused since ${formatTime(Date.parse(state.paused.at))}${state.paused.by ? ` by ${state.paused.by}` : ''} (${state.paused.reason}): advance refuses`,
@@ -57,7 +66,8 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
     );
   }
   const index = manifest.stages.findIndex((stage) => stage.id === state.stage);
-  if (index < 0) throw new InputError(`state.stage is "${state.stage}", which is not a stage of ${options.manifest}`, 'run `agent-rollout validate`');
+  if (index < 0)
+    throw new InputError(`state.stage is "${state.stage}", which is not a stage of ${options.manifest}`, 'run `agent-rollout validate`');
   const next = manifest.stages[index + 1];
   if (!next) throw new CliError(`${state.stage} is the last stage: there is nothing to advance to`, ExitCode.failure);
 
@@ -65,13 +75,33 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
   const { verdict } = run.report;
   const base = { from: state.stage, to: next.id, verdict };
   if (verdict === 'error') {
-    output(run, { ...base, advanced: false, forced: false, message: 'the gate could not be evaluated (error); fix it and run advance again. --force does not override an error.' }, options, io);
+    output(
+      run,
+      {
+        ...base,
+        advanced: false,
+        forced: false,
+        message: 'the gate could not be evaluated (error); fix it and run advance again. --force does not override an error.',
+      },
+      options,
+      io,
+    );
     return ExitCode.failure;
   }
   const forced = verdict !== 'go';
   const aVerdict = `${verdict === 'inconclusive' ? 'an' : 'a'} ${verdict}`;
   if (forced && !options.force) {
-    output(run, { ...base, advanced: false, forced: false, message: `the gate says ${verdict}; ${state.stage} stays the current stage. (To override ${aVerdict} gate: --force --reason "...", recorded in the audit trail.)` }, options, io);
+    output(
+      run,
+      {
+        ...base,
+        advanced: false,
+        forced: false,
+        message: `the gate says ${verdict}; ${state.stage} stays the current stage. (To override ${aVerdict} gate: --force --reason "...", recorded in the audit trail.)`,
+      },
+      options,
+      io,
+    );
     return verdictExitCode(verdict);
   }
 

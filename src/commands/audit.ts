@@ -28,9 +28,15 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
   const now = Date.now();
   const since = options.since === undefined ? undefined : sinceTime(options.since, now);
   if (options.since !== undefined && since === undefined) {
-    throw new UsageError(`--since ${options.since} is neither a duration nor a date`, 'use a duration back from now (7d, 12h, 1h30m) or an RFC 3339 date (2026-11-01, 2026-11-01T09:00:00Z)');
+    throw new UsageError(
+      `--since ${options.since} is neither a duration nor a date`,
+      'use a duration back from now (7d, 12h, 1h30m) or an RFC 3339 date (2026-11-01, 2026-11-01T09:00:00Z)',
+    );
   }
-  const actions = (options.action ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter((a) => a !== '');
+  const actions = (options.action ?? [])
+    .flatMap((a) => a.split(','))
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
   await openManifest(options.manifest);
   const trailPath = auditPathFor(options.manifest);
@@ -45,7 +51,9 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
     entries: selectEntries(trail.entries, { ...(since !== undefined ? { since } : {}), actions }),
   };
   if (trail.problems.length > 0) {
-    io.err(`warning: ${basename(trailPath)} has ${trail.problems.length} integrity ${trail.problems.length === 1 ? 'problem' : 'problems'}: run \`agent-rollout audit verify\`\n`);
+    io.err(
+      `warning: ${basename(trailPath)} has ${trail.problems.length} integrity ${trail.problems.length === 1 ? 'problem' : 'problems'}: run \`agent-rollout audit verify\`\n`,
+    );
   }
   io.out(format === 'json' ? toJson(listing) : renderAuditText(listing, createStyle(io.color)));
   return ExitCode.ok;
@@ -57,7 +65,11 @@ export async function auditVerifyCommand(options: Pick<AuditCommandOptions, 'man
   const opened = await openManifest(options.manifest);
   const trailPath = auditPathFor(options.manifest);
   const { trail, exists } = await readTrail(trailPath);
-  const report: VerifyReport = { manifest: options.manifest, trail: trailPath, ...verifyAgainstManifest(opened.manifest.state, { ...trail, exists }) };
+  const report: VerifyReport = {
+    manifest: options.manifest,
+    trail: trailPath,
+    ...verifyAgainstManifest(opened.manifest.state, { ...trail, exists }),
+  };
   io.out(format === 'json' ? toJson({ ok: report.findings === 0, ...report }) : renderVerifyText(report, createStyle(io.color)));
   return report.findings === 0 ? ExitCode.ok : ExitCode.findings;
 }

@@ -43,7 +43,8 @@ export async function configGetCommand(key: string, options: ConfigCommandOption
 export async function configSetCommand(key: string, value: string, options: ConfigCommandOptions, io: Io): Promise<number> {
   const known = configKey(key);
   const choices = CONFIG_CHOICES[known];
-  if (choices && !choices.includes(value)) throw new UsageError(`${known} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
+  if (choices && !choices.includes(value))
+    throw new UsageError(`${known} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
   if (value.trim() === '') throw new UsageError(`${known} cannot be empty`, `to remove it, run \`agent-rollout config unset ${known}\``);
   const store = await openConfigStore(io.env);
   store.set(known, value);
@@ -58,7 +59,8 @@ export async function configUnsetCommand(key: string, options: ConfigCommandOpti
   const store = await openConfigStore(io.env);
   const had = store.get(known) !== undefined;
   store.delete(known);
-  if ((await preferredFormat(options.format, io.env, FORMATS)) === 'json') io.out(toJson({ key: known, value: null, removed: had, path: store.path }));
+  if ((await preferredFormat(options.format, io.env, FORMATS)) === 'json')
+    io.out(toJson({ key: known, value: null, removed: had, path: store.path }));
   else io.out(had ? `${known} unset\n` : `${known} was not set\n`);
   return ExitCode.ok;
 }

@@ -51,9 +51,17 @@ function shellWord(word: string): string {
 }
 
 /** Reads both sides: two files, or the manifest at a git revision and in the working tree. */
-async function readSides(args: readonly string[], options: DiffCommandOptions, io: Io): Promise<{ base: Side; head: Side; command: string }> {
+async function readSides(
+  args: readonly string[],
+  options: DiffCommandOptions,
+  io: Io,
+): Promise<{ base: Side; head: Side; command: string }> {
   if (options.git !== undefined) {
-    if (args.length > 1) throw new UsageError('with --git, diff takes at most one file (the manifest in the working tree)', 'agent-rollout diff --git origin/main rollout.json');
+    if (args.length > 1)
+      throw new UsageError(
+        'with --git, diff takes at most one file (the manifest in the working tree)',
+        'agent-rollout diff --git origin/main rollout.json',
+      );
     if (args.length === 1 && options.manifest !== undefined && args[0] !== options.manifest) {
       throw new UsageError('name the manifest once: as the argument or with --manifest, not both');
     }
@@ -64,7 +72,8 @@ async function readSides(args: readonly string[], options: DiffCommandOptions, i
     const base: Side = { loaded: parseManifest(atRef.label, atRef.bytes), label: atRef.label };
     return { base, head, command: `agent-rollout diff --git ${shellWord(options.git)} ${shellWord(file)}` };
   }
-  if (options.manifest !== undefined) throw new UsageError('--manifest goes with --git; to compare two files, name both', 'agent-rollout diff old.json new.json');
+  if (options.manifest !== undefined)
+    throw new UsageError('--manifest goes with --git; to compare two files, name both', 'agent-rollout diff old.json new.json');
   if (args.length !== 2) {
     throw new UsageError(
       args.length < 2 ? 'diff needs two manifests (BASE HEAD), or --git REF' : 'diff compares two manifests: BASE and HEAD',
@@ -132,10 +141,23 @@ export async function diffCommand(args: readonly string[], options: DiffCommandO
     return result;
   };
 
-  const trailPath = options.audit !== undefined ? resolve(io.cwd, options.audit) : head.file !== undefined ? auditPathFor(resolve(io.cwd, head.file)) : undefined;
+  const trailPath =
+    options.audit !== undefined
+      ? resolve(io.cwd, options.audit)
+      : head.file !== undefined
+        ? auditPathFor(resolve(io.cwd, head.file))
+        : undefined;
   const trail = trailPath === undefined ? undefined : await readTrailFacts(trailPath, io.cwd, options.audit !== undefined);
-  const baseTrail = options.git !== undefined && head.file !== undefined && options.audit === undefined ? await trailAtRef(options.git, head.file, io.cwd) : undefined;
-  const result = diffManifests({ base: side('BASE', base), head: side('HEAD', head), ...(trail ? { trail } : {}), ...(baseTrail ? { baseTrail } : {}) });
+  const baseTrail =
+    options.git !== undefined && head.file !== undefined && options.audit === undefined
+      ? await trailAtRef(options.git, head.file, io.cwd)
+      : undefined;
+  const result = diffManifests({
+    base: side('BASE', base),
+    head: side('HEAD', head),
+    ...(trail ? { trail } : {}),
+    ...(baseTrail ? { baseTrail } : {}),
+  });
 
   const renderers: Record<DiffFormat, () => string> = {
     text: () => renderDiffText(result, createStyle(io.color)),

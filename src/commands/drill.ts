@@ -51,7 +51,11 @@ async function checkPlan(plan: DrillPlan, folder: string, env: NodeJS.ProcessEnv
     const program = command.argv[0] ?? '';
     if (command.shell || !isManifestRelativeProgram(program)) continue;
     const contained = await containedPath(folder, program, `${command.where} runs`);
-    if (!contained.ok) throw new InputError(contained.message, 'keep the rollback scripts in the manifest\'s folder (e.g. ./scripts/), and no symbolic link out of it');
+    if (!contained.ok)
+      throw new InputError(
+        contained.message,
+        "keep the rollback scripts in the manifest's folder (e.g. ./scripts/), and no symbolic link out of it",
+      );
   }
   if (dryRun) return;
   for (const probe of plan.probes) {
@@ -100,18 +104,30 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   const { manifest, loaded } = await openManifest(manifestPath);
   const rollback = manifest.rollback;
   if (!rollback) {
-    throw new InputError(`${options.manifest} has no rollback section to drill`, 'add "rollback" with a window, steps, verify probes and restore steps (docs/manifest.md)');
+    throw new InputError(
+      `${options.manifest} has no rollback section to drill`,
+      'add "rollback" with a window, steps, verify probes and restore steps (docs/manifest.md)',
+    );
   }
   const folder = dirname(manifestPath);
   const { plan, problems } = planDrill(rollback, folder);
   if (problems.length > 0) {
-    throw new InputError(`${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, `fix the rollback section of ${options.manifest}`);
+    throw new InputError(
+      `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      `fix the rollback section of ${options.manifest}`,
+    );
   }
   await checkPlan(plan, folder, io.env, options.dryRun === true);
   const manifestLabel = relative(io.cwd, manifestPath) || manifestPath;
 
   if (options.dryRun) {
-    const view: PlanView = { agent: manifest.agent.id, manifest: manifestLabel, plan, restore: options.restore, confirmManual: options.confirmManual === true };
+    const view: PlanView = {
+      agent: manifest.agent.id,
+      manifest: manifestLabel,
+      plan,
+      restore: options.restore,
+      confirmManual: options.confirmManual === true,
+    };
     const secrets = secretValues(manifest, io.env);
     const safe = redactDeep(view, secrets);
     const renderers: Record<DrillFormat, () => string> = {
@@ -124,7 +140,8 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   }
 
   const manual = manualSteps(plan, options.restore);
-  if (manual.length > 0 && !options.confirmManual && !io.stdinIsTTY) refuseManualWithoutTerminal(manual, options.actor ?? io.env['AGENT_ROLLOUT_ACTOR']);
+  if (manual.length > 0 && !options.confirmManual && !io.stdinIsTTY)
+    refuseManualWithoutTerminal(manual, options.actor ?? io.env['AGENT_ROLLOUT_ACTOR']);
 
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: folder });
   const secrets = secretValues(manifest, io.env);
@@ -135,7 +152,10 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   try {
     journal = DrillJournal.create(folder, files, () => performance.now());
   } catch (error) {
-    throw new InputError(`cannot create the drill journal ${join(folder, files.journal)}: ${(error as Error).message}`, 'the drill records beside the manifest, in drills/: make that folder writable');
+    throw new InputError(
+      `cannot create the drill journal ${join(folder, files.journal)}: ${(error as Error).message}`,
+      'the drill records beside the manifest, in drills/: make that folder writable',
+    );
   }
   const progress = createDrillProgress(io, plan.windowMs);
   const controller = new AbortController();
@@ -158,7 +178,8 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   );
 
   const confirmManual = async (step: PlannedStep, signal: AbortSignal): Promise<ManualOutcome> => {
-    if (options.confirmManual) return { kind: 'confirmed', confirmation: { by: actor.name, at: new Date().toISOString(), via: '--confirm-manual' } };
+    if (options.confirmManual)
+      return { kind: 'confirmed', confirmation: { by: actor.name, at: new Date().toISOString(), via: '--confirm-manual' } };
     if (!io.stdinIsTTY) return { kind: 'declined', reason: 'no terminal to confirm on (pass --confirm-manual)' };
     progress.pause();
     return confirmManualStep(io, {
@@ -229,7 +250,13 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
       details: drillAuditDetails(report),
       tool: TOOL,
     });
-    record({ event: 'drill-finished', passed: report.passed, interrupted: report.interrupted, restore: report.restore.status, report: files.report });
+    record({
+      event: 'drill-finished',
+      passed: report.passed,
+      interrupted: report.interrupted,
+      restore: report.restore.status,
+      report: files.report,
+    });
   } catch (error) {
     groups.killAll();
     const message = error instanceof Error ? error.message : String(error);

@@ -43,7 +43,8 @@ export async function openExportManifests(
     if (readiness.kind === 'warned') io.err(`warning: ${readiness.message}\n`);
     const id = open.manifest.agent.id;
     const other = byAgent.get(id);
-    if (other !== undefined) throw new InputError(`${other} and ${path} both declare agent "${id}"`, 'export each agent once: agent ids must be unique');
+    if (other !== undefined)
+      throw new InputError(`${other} and ${path} both declare agent "${id}"`, 'export each agent once: agent ids must be unique');
     byAgent.set(id, path);
     opened.push(open);
   }
@@ -78,6 +79,11 @@ export async function exportFlagdCommand(files: readonly string[], options: Expo
     { contextKey: options.contextKey, userKey: options.userKey, exportedAt, generatedBy: `${TOOL_NAME} ${TOOL_VERSION}` },
   );
   const flagCount = Object.keys(document.flags).length;
-  await emitExport(renderFlagdDocument(document), options.out, io, `${flagCount} flags for ${opened.length} agent${opened.length === 1 ? '' : 's'}`);
+  await emitExport(
+    renderFlagdDocument(document),
+    options.out,
+    io,
+    `${flagCount} flags for ${opened.length} agent${opened.length === 1 ? '' : 's'}`,
+  );
   return ExitCode.ok;
 }

@@ -12,10 +12,15 @@ export interface ExportPrometheusRulesOptions {
 }
 
 /** `agent-rollout export prometheus-rules [files...]`. */
-export async function exportPrometheusRulesCommand(files: readonly string[], options: ExportPrometheusRulesOptions, io: Io): Promise<number> {
+export async function exportPrometheusRulesCommand(
+  files: readonly string[],
+  options: ExportPrometheusRulesOptions,
+  io: Io,
+): Promise<number> {
   const window = options.rateWindow;
   const ms = parseDuration(window);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--rate-window "${window}" is not a duration`, 'give a Prometheus duration such as 5m, 90s or 1h');
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--rate-window "${window}" is not a duration`, 'give a Prometheus duration such as 5m, 90s or 1h');
   const opened = await openExportManifests(files, options.manifest, io, { killSwitchExempt: false });
   const result = buildPrometheusRules(
     opened.map((open) => ({ manifest: open.manifest, sha256: open.loaded.sha256, path: open.path })),
@@ -24,6 +29,11 @@ export async function exportPrometheusRulesCommand(files: readonly string[], opt
   for (const line of skippedLines(result.skipped)) io.err(`note: ${line}\n`);
   const count = result.groups.reduce((sum, group) => sum + group.rules.length, 0);
   const text = renderPrometheusRules(result, { generatedBy: `${TOOL_NAME} ${TOOL_VERSION}` });
-  await emitExport(text, options.out, io, `${count} alerting rule${count === 1 ? '' : 's'} for ${opened.length} agent${opened.length === 1 ? '' : 's'}`);
+  await emitExport(
+    text,
+    options.out,
+    io,
+    `${count} alerting rule${count === 1 ? '' : 's'} for ${opened.length} agent${opened.length === 1 ? '' : 's'}`,
+  );
   return ExitCode.ok;
 }

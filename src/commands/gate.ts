@@ -70,7 +70,8 @@ function parseAt(text: string | undefined, now: number): number | undefined {
   if (text === undefined) return undefined;
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) throw new UsageError(`--at ${text}: not a time`, 'use RFC 3339, e.g. --at 2026-11-23T09:00:00Z');
-  if (ms > now + FUTURE_SLACK_MS) throw new UsageError(`--at ${text} is in the future`, 'evidence cannot come from the future: use a past time or leave --at out');
+  if (ms > now + FUTURE_SLACK_MS)
+    throw new UsageError(`--at ${text} is in the future`, 'evidence cannot come from the future: use a past time or leave --at out');
   return ms;
 }
 
@@ -85,7 +86,11 @@ function stageOf(manifest: Manifest, path: string, id: string | undefined): stri
   const wanted = id ?? manifest.state.stage;
   if (!manifest.stages.some((stage) => stage.id === wanted)) {
     const known = manifest.stages.map((stage) => stage.id).join(', ');
-    if (id === undefined) throw new InputError(`state.stage is "${wanted}", which is not a stage of ${path}`, `stages: ${known}; run \`agent-rollout validate\``);
+    if (id === undefined)
+      throw new InputError(
+        `state.stage is "${wanted}", which is not a stage of ${path}`,
+        `stages: ${known}; run \`agent-rollout validate\``,
+      );
     throw new UsageError(`no stage "${wanted}" in ${path}`, `stages: ${known}`);
   }
   return wanted;
@@ -127,10 +132,16 @@ export async function runGate(
     if (options.metrics === '-' && io.stdinIsTTY) io.err('Paste the metrics (JSON or name=value lines), then press Ctrl-D:\n');
     const { text, label } = await readMetricsInput(options.metrics, io.cwd, context.stdin ?? process.stdin);
     const metrics = parsePastedMetrics(text, label);
-    if (metrics.window && metrics.window.end > now + FUTURE_SLACK_MS) throw new InputError(`the window in ${label} ends in the future (${new Date(metrics.window.end).toISOString()})`);
+    if (metrics.window && metrics.window.end > now + FUTURE_SLACK_MS)
+      throw new InputError(`the window in ${label} ends in the future (${new Date(metrics.window.end).toISOString()})`);
     pasted = { metrics, label: options.metrics === '-' ? '-' : options.metrics };
     for (const warning of metrics.warnings) io.err(`warning: ${warning}\n`);
-    for (const warning of unknownSignalWarnings([...metrics.values.keys(), ...metrics.series.keys()], manifest, `--metrics ${pasted.label}`)) io.err(`${warning}\n`);
+    for (const warning of unknownSignalWarnings(
+      [...metrics.values.keys(), ...metrics.series.keys()],
+      manifest,
+      `--metrics ${pasted.label}`,
+    ))
+      io.err(`${warning}\n`);
   }
   for (const warning of unknownSignalWarnings(set.keys(), manifest, '--set')) io.err(`${warning}\n`);
 
@@ -150,7 +161,12 @@ export async function runGate(
       const answers = await promptForMetrics(
         names.map((name) => {
           const signal = manifest.metrics?.signals?.[name];
-          return { name, count: isCountSignal(name, sampleSignal), ...(signal?.unit ? { unit: signal.unit } : {}), ...(signal?.description ? { description: signal.description } : {}) };
+          return {
+            name,
+            count: isCountSignal(name, sampleSignal),
+            ...(signal?.unit ? { unit: signal.unit } : {}),
+            ...(signal?.description ? { description: signal.description } : {}),
+          };
         }),
         { askWindow: lengthMs === undefined, defaultWindow: formatSpan(proposed.endMs - proposed.startMs) },
       );
@@ -232,7 +248,8 @@ export function gateDetails(run: GateRun): Record<string, unknown> {
 
 /** `agent-rollout gate [stage]`: exit 0 go, 1 no-go, 3 inconclusive, 2 error. */
 export async function gateCommand(stageArg: string | undefined, options: GateCommandOptions, io: Io): Promise<number> {
-  if (options.reason !== undefined && !options.record) throw new UsageError('--reason is recorded with --record only', 'add --record, or leave --reason out');
+  if (options.reason !== undefined && !options.record)
+    throw new UsageError('--reason is recorded with --record only', 'add --record, or leave --reason out');
   const reason = checkedReason(options.reason);
   const run = await runGate(stageArg, options, io);
   io.out(renderGate(run, options.format, io));

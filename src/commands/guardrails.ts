@@ -67,7 +67,11 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     target = { kind: 'run', argv: [...tests.run], cwd: folder, env: io.env };
   } else if (tests.http) {
     const { headers, missing } = resolveHeaders(definedStrings(tests.http.headers), io.env);
-    if (missing.length > 0) throw new InputError(`the guardrail endpoint needs the environment variable ${missing.join(', ')}, which is not set`, `export ${missing[0]}=...`);
+    if (missing.length > 0)
+      throw new InputError(
+        `the guardrail endpoint needs the environment variable ${missing.join(', ')}, which is not set`,
+        `export ${missing[0]}=...`,
+      );
     target = { kind: 'http', url: tests.http.url, headers };
   } else {
     throw new InputError('guardrails.boundaries.tests names neither "run" nor "http"', 'name how to ask the agent');
@@ -78,15 +82,22 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     bytes = await readFile(casesPath.path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the cases file ${tests.cases}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, `create ${tests.cases} (docs/drill.md describes the format)`);
+    throw new InputError(
+      `cannot read the cases file ${tests.cases}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      `create ${tests.cases} (docs/drill.md describes the format)`,
+    );
   }
   if (bytes.length > MAX_CASES_BYTES) throw new InputError(`the cases file ${tests.cases} is larger than 10 MB`);
   const { cases, problems } = parseCases(bytes.toString('utf8'));
   if (problems.length > 0) {
     const first = problems[0] as { line: number; message: string };
-    throw new InputError(`${tests.cases}:${first.line}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, 'each line is {"id", "input", "expect": "refuse"|"allow"|"block"|"redact", "category"}');
+    throw new InputError(
+      `${tests.cases}:${first.line}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      'each line is {"id", "input", "expect": "refuse"|"allow"|"block"|"redact", "category"}',
+    );
   }
-  if (cases.length === 0) throw new InputError(`the cases file ${tests.cases} holds no cases`, 'a refusal test with no case proves nothing');
+  if (cases.length === 0)
+    throw new InputError(`the cases file ${tests.cases} holds no cases`, 'a refusal test with no case proves nothing');
 
   const concurrency = tests.concurrency ?? DEFAULT_CONCURRENCY;
   const timeoutMs = durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT);

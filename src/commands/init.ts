@@ -35,7 +35,11 @@ async function packageSchema(): Promise<PackageSchema> {
 }
 
 function refuseOverwrite(shown: string): CliError {
-  return new CliError(`${shown} already exists; nothing was written`, ExitCode.failure, 'pass --force to overwrite it, or --manifest to write another file');
+  return new CliError(
+    `${shown} already exists; nothing was written`,
+    ExitCode.failure,
+    'pass --force to overwrite it, or --manifest to write another file',
+  );
 }
 
 /**
@@ -70,7 +74,10 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
   const text = serializeJson(document, { indent: '  ', eol: '\n', finalNewline: true, bom: false });
   const validation = validateLoaded(parseManifest(options.manifest, new TextEncoder().encode(text)), await loadSchemaValidator());
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`init built a manifest that does not validate:\n${errors.map((d) => `${d.rule} ${d.pointer} ${d.message}`).join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(
+      `init built a manifest that does not validate:\n${errors.map((d) => `${d.rule} ${d.pointer} ${d.message}`).join('\n')}`,
+    );
   const warnings = validation.diagnostics.length;
 
   await mkdir(dirname(path), { recursive: true });
@@ -94,9 +101,19 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
   const stages = document.stages.map((s) => s.id).join(' → ');
   io.out(`${style.green('✔')} wrote ${options.manifest} for ${answers.agent.id}: ${stages} (audit entry ${entry.seq} by ${actor.name})\n`);
   io.out(`  $schema: ${schema}\n`);
-  if (options.yes) io.out(`  It holds placeholders (${answers.agent.id}, ${answers.agent.owner}, ${answers.credential.secretRef ?? ''}, ${answers.tool.endpoint ?? ''}): replace them with your agent's facts.\n`);
-  io.out('  The agent starts disabled, in the internal pilot, in observe mode; the rollback steps are manual until you give them commands.\n');
-  if (warnings > 0) io.out(`  ${style.yellow(`validate reports ${warnings} warning${warnings === 1 ? '' : 's'}`)}: agent-rollout validate ${options.manifest}\n`);
-  io.out(`Next:\n  agent-rollout inventory${options.manifest === 'rollout.json' ? '' : ` -m ${options.manifest}`}   # walk through what the agent holds\n  agent-rollout plan${options.manifest === 'rollout.json' ? '' : ` -m ${options.manifest}`}        # the plan as a reviewer reads it\n`);
+  if (options.yes)
+    io.out(
+      `  It holds placeholders (${answers.agent.id}, ${answers.agent.owner}, ${answers.credential.secretRef ?? ''}, ${answers.tool.endpoint ?? ''}): replace them with your agent's facts.\n`,
+    );
+  io.out(
+    '  The agent starts disabled, in the internal pilot, in observe mode; the rollback steps are manual until you give them commands.\n',
+  );
+  if (warnings > 0)
+    io.out(
+      `  ${style.yellow(`validate reports ${warnings} warning${warnings === 1 ? '' : 's'}`)}: agent-rollout validate ${options.manifest}\n`,
+    );
+  io.out(
+    `Next:\n  agent-rollout inventory${options.manifest === 'rollout.json' ? '' : ` -m ${options.manifest}`}   # walk through what the agent holds\n  agent-rollout plan${options.manifest === 'rollout.json' ? '' : ` -m ${options.manifest}`}        # the plan as a reviewer reads it\n`,
+  );
   return ExitCode.ok;
 }

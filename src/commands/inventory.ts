@@ -52,9 +52,13 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
     io.out(renderers[format]());
     return check.complete ? ExitCode.ok : ExitCode.findings;
   }
-  if (options.format !== undefined) throw new UsageError('--format goes with --check; the walkthrough talks to a person', 'agent-rollout inventory --check --format json');
+  if (options.format !== undefined)
+    throw new UsageError('--format goes with --check; the walkthrough talks to a person', 'agent-rollout inventory --check --format json');
   if (!io.stdinIsTTY) {
-    throw new UsageError('the inventory walkthrough asks questions and needs a terminal', 'run `agent-rollout inventory --check` to report completeness and gaps without prompts');
+    throw new UsageError(
+      'the inventory walkthrough asks questions and needs a terminal',
+      'run `agent-rollout inventory --check` to report completeness and gaps without prompts',
+    );
   }
   const opened = await openManifest(path);
   if (opened.loaded.value === undefined) throw new Error('an opened manifest has a parsed value');
@@ -68,7 +72,13 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
   const style = createStyle(io.color);
   let result: Awaited<ReturnType<typeof walkInventory>>;
   try {
-    result = await walkInventory({ document: opened.loaded.value as ManifestDocument, path: options.manifest, out: io.out, style, validate });
+    result = await walkInventory({
+      document: opened.loaded.value as ManifestDocument,
+      path: options.manifest,
+      out: io.out,
+      style,
+      validate,
+    });
   } catch (error) {
     if (error instanceof PromptInterrupted) throw new PromptInterrupted(`interrupted; ${options.manifest} was not changed`);
     throw error;
@@ -96,6 +106,8 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
     },
   });
-  io.out(`${style.green('✔')} wrote ${options.manifest} (${result.changes.length} change${result.changes.length === 1 ? '' : 's'}; audit entry ${entry.seq} by ${actor.name})\n`);
+  io.out(
+    `${style.green('✔')} wrote ${options.manifest} (${result.changes.length} change${result.changes.length === 1 ? '' : 's'}; audit entry ${entry.seq} by ${actor.name})\n`,
+  );
   return ExitCode.ok;
 }

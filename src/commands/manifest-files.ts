@@ -16,7 +16,8 @@ export async function expandManifestPatterns(patterns: readonly string[], cwd: s
     }
     const { glob } = await import('tinyglobby');
     const matches = (await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false })).sort();
-    if (matches.length === 0) throw new InputError(`no file matches ${pattern}`, 'check the pattern; quote it to let agent-rollout expand it');
+    if (matches.length === 0)
+      throw new InputError(`no file matches ${pattern}`, 'check the pattern; quote it to let agent-rollout expand it');
     files.push(...matches);
   }
   return [...new Set(files)];

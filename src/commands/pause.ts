@@ -8,7 +8,10 @@ import { changeState, givenReason } from './state-change.js';
 export async function pauseCommand(options: StateCommandOptions, io: Io): Promise<number> {
   const reason = givenReason(options);
   if (reason === undefined) {
-    throw new UsageError('pause needs a reason: --reason "<why>"', 'the reason is recorded in the audit trail and shown by `agent-rollout status`');
+    throw new UsageError(
+      'pause needs a reason: --reason "<why>"',
+      'the reason is recorded in the audit trail and shown by `agent-rollout status`',
+    );
   }
   return changeState(options, io, (manifest, context) => pause(manifest, { ...context, reason }));
 }

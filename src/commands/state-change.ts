@@ -55,7 +55,10 @@ export async function changeState(
 ): Promise<number> {
   const reason = givenReason(options);
   if (options.force && reason === undefined) {
-    throw new UsageError('--force needs --reason: say why the refusal is overridden', 'add --reason "<why>"; it is recorded in the audit trail');
+    throw new UsageError(
+      '--force needs --reason: say why the refusal is overridden',
+      'add --reason "<why>"; it is recorded in the audit trail',
+    );
   }
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
   const path = options.manifest;
@@ -95,9 +98,20 @@ export async function changeState(
       changes: fieldChanges(transition.before, transition.after),
       before: transition.before,
       after: transition.after,
-      audit: { file: basename(trailPath), seq: entry.seq, hash: entry.hash, at, actor: actor.name, actorSource: actor.source, reason: entry.reason, details },
+      audit: {
+        file: basename(trailPath),
+        seq: entry.seq,
+        hash: entry.hash,
+        at,
+        actor: actor.name,
+        actorSource: actor.source,
+        reason: entry.reason,
+        details,
+      },
       ...(drift.status === 'drift'
-        ? { driftWarning: `${describeDrift(drift)}; this change records the state as found, and \`agent-rollout audit verify\` will report the gap` }
+        ? {
+            driftWarning: `${describeDrift(drift)}; this change records the state as found, and \`agent-rollout audit verify\` will report the gap`,
+          }
         : {}),
     };
   }

@@ -21,6 +21,10 @@ export async function statusCommand(options: StatusCommandOptions, io: Io): Prom
   const opened = await openManifest(options.manifest);
   const { trail, exists } = await readTrail(auditPathFor(options.manifest));
   const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now());
-  io.out(format === 'json' ? toJson({ manifest: options.manifest, ...status }) : renderStatusText(status, options.manifest, createStyle(io.color)));
+  io.out(
+    format === 'json'
+      ? toJson({ manifest: options.manifest, ...status })
+      : renderStatusText(status, options.manifest, createStyle(io.color)),
+  );
   return ExitCode.ok;
 }

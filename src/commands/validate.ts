@@ -57,8 +57,7 @@ export async function validateCommand(patterns: readonly string[], options: Vali
     validations.push(...(await Promise.all(batch)));
   }
   let report: ValidationReport = summarize(validations);
-  const exitCode =
-    report.summary.unreadable > 0 ? ExitCode.failure : report.summary.errors > 0 ? ExitCode.findings : ExitCode.ok;
+  const exitCode = report.summary.unreadable > 0 ? ExitCode.failure : report.summary.errors > 0 ? ExitCode.findings : ExitCode.ok;
   if (options.quiet) report = onlyErrors(report);
   const renderers: Record<ValidateFormat, () => string> = {
     text: () =>

@@ -38,24 +38,125 @@ const ORDER_SHOWN = 400;
 const FIELD_DISPLAY = new Map<string, { label: string; format: (value: unknown) => string }>([
   ['stages/[]/audience/percent', { label: 'audience', format: (v) => (typeof v === 'number' ? `${v}%` : showRedacted(v)) }],
   ['stages/[]/spendLimit/usdPerDay', { label: 'spend limit', format: (v) => (typeof v === 'number' ? `$${v}/day` : showRedacted(v)) }],
-  ['stages/[]/spendLimit/tokensPerDay', { label: 'token limit', format: (v) => (typeof v === 'number' ? `${v} tokens/day` : showRedacted(v)) }],
+  [
+    'stages/[]/spendLimit/tokensPerDay',
+    { label: 'token limit', format: (v) => (typeof v === 'number' ? `${v} tokens/day` : showRedacted(v)) },
+  ],
 ]);
 
 /** What a whole item added or removed holds, in a few words: "api-token, access write, scopes [ledger:write]". */
 const ITEM_FIELDS = new Map<string, readonly (readonly [label: string, key: string])[]>([
-  ['inventory/credentials/[]', [['', 'kind'], ['access', 'access'], ['scopes', 'scopes']]],
-  ['inventory/tools/[]', [['', 'kind'], ['access', 'access'], ['credential', 'credential'], ['data classes', 'dataClasses']]],
-  ['inventory/dataClasses/[]', [['access', 'access'], ['sensitive', 'sensitive']]],
-  ['inventory/triggers/[]', [['', 'kind'], ['source', 'source'], ['cron', 'cron']]],
-  ['metrics/alerts/[]', [['signal', 'signal'], ['max', 'max'], ['min', 'min'], ['for', 'for'], ['action', 'action']]],
-  ['metrics/sources/*', [['', 'type'], ['url', 'url'], ['run', 'run']]],
-  ['metrics/signals/*', [['source', 'source'], ['query', 'query'], ['path', 'path']]],
-  ['stages/[]', [['audience', 'audience'], ['governance', 'governanceMode'], ['credentials', 'credentials']]],
-  ['stages/[]/exitCriteria/[]', [['signal', 'signal'], ['max', 'max'], ['min', 'min'], ['within %', 'withinPercent'], ['of', 'of'], ['for', 'for'], ['drill', 'drill'], ['observe', 'observe']]],
-  ['rollback/steps/[]', [['run', 'run'], ['manual', 'manual'], ['credential', 'credential'], ['timeout', 'timeout']]],
-  ['rollback/restore/[]', [['run', 'run'], ['manual', 'manual'], ['timeout', 'timeout']]],
-  ['rollback/verify/[]', [['run', 'run'], ['http', 'http'], ['expect', 'expect']]],
-  ['state/orgs/*', [['enabled', 'enabled'], ['governance', 'governanceMode']]],
+  [
+    'inventory/credentials/[]',
+    [
+      ['', 'kind'],
+      ['access', 'access'],
+      ['scopes', 'scopes'],
+    ],
+  ],
+  [
+    'inventory/tools/[]',
+    [
+      ['', 'kind'],
+      ['access', 'access'],
+      ['credential', 'credential'],
+      ['data classes', 'dataClasses'],
+    ],
+  ],
+  [
+    'inventory/dataClasses/[]',
+    [
+      ['access', 'access'],
+      ['sensitive', 'sensitive'],
+    ],
+  ],
+  [
+    'inventory/triggers/[]',
+    [
+      ['', 'kind'],
+      ['source', 'source'],
+      ['cron', 'cron'],
+    ],
+  ],
+  [
+    'metrics/alerts/[]',
+    [
+      ['signal', 'signal'],
+      ['max', 'max'],
+      ['min', 'min'],
+      ['for', 'for'],
+      ['action', 'action'],
+    ],
+  ],
+  [
+    'metrics/sources/*',
+    [
+      ['', 'type'],
+      ['url', 'url'],
+      ['run', 'run'],
+    ],
+  ],
+  [
+    'metrics/signals/*',
+    [
+      ['source', 'source'],
+      ['query', 'query'],
+      ['path', 'path'],
+    ],
+  ],
+  [
+    'stages/[]',
+    [
+      ['audience', 'audience'],
+      ['governance', 'governanceMode'],
+      ['credentials', 'credentials'],
+    ],
+  ],
+  [
+    'stages/[]/exitCriteria/[]',
+    [
+      ['signal', 'signal'],
+      ['max', 'max'],
+      ['min', 'min'],
+      ['within %', 'withinPercent'],
+      ['of', 'of'],
+      ['for', 'for'],
+      ['drill', 'drill'],
+      ['observe', 'observe'],
+    ],
+  ],
+  [
+    'rollback/steps/[]',
+    [
+      ['run', 'run'],
+      ['manual', 'manual'],
+      ['credential', 'credential'],
+      ['timeout', 'timeout'],
+    ],
+  ],
+  [
+    'rollback/restore/[]',
+    [
+      ['run', 'run'],
+      ['manual', 'manual'],
+      ['timeout', 'timeout'],
+    ],
+  ],
+  [
+    'rollback/verify/[]',
+    [
+      ['run', 'run'],
+      ['http', 'http'],
+      ['expect', 'expect'],
+    ],
+  ],
+  [
+    'state/orgs/*',
+    [
+      ['enabled', 'enabled'],
+      ['governance', 'governanceMode'],
+    ],
+  ],
 ]);
 
 function itemDetail(logical: string, value: unknown): string | undefined {
@@ -79,7 +180,9 @@ function partsOf(raw: RawChange, before: unknown, after: unknown): ChangeText {
       return { label: '', op: raw.kind === 'added' ? 'added' : 'removed', ...(detail !== undefined ? { detail } : {}) };
     }
     case 'element':
-      return raw.kind === 'added' ? { label: raw.field, op: '+', to: showRedacted(after) } : { label: raw.field, op: '-', from: showRedacted(before) };
+      return raw.kind === 'added'
+        ? { label: raw.field, op: '+', to: showRedacted(after) }
+        : { label: raw.field, op: '-', from: showRedacted(before) };
     case 'order':
       return { label: raw.field, op: 'order', from: showRedacted(before, ORDER_SHOWN), to: showRedacted(after, ORDER_SHOWN) };
     case 'field': {
@@ -123,7 +226,12 @@ export function diffManifests(input: DiffInput): DiffResult {
     const after = redact(change.after, change.key);
     let assessment = assess(change, ctx);
     if (after.found > 0 && change.kind !== 'removed') {
-      assessment = { risk: 'high', rule: 'literal-secret', reason: 'the new value looks like a literal secret: a manifest holds references (secretRef), never secrets; rotate it, since it is now in the history' };
+      assessment = {
+        risk: 'high',
+        rule: 'literal-secret',
+        reason:
+          'the new value looks like a literal secret: a manifest holds references (secretRef), never secrets; rotate it, since it is now in the history',
+      };
     } else if (change.section === 'state' && audit && !audit.audited) {
       assessment = unaudited(assessment, audit);
     }
@@ -147,13 +255,22 @@ export function diffManifests(input: DiffInput): DiffResult {
   changes.sort((a, b) => (order.get(a.section) ?? 0) - (order.get(b.section) ?? 0));
 
   const notes: Note[] = [];
-  for (const [name, side] of [['BASE', input.base], ['HEAD', input.head]] as const) {
+  for (const [name, side] of [
+    ['BASE', input.base],
+    ['HEAD', input.head],
+  ] as const) {
     if (side.invalid !== undefined) {
-      notes.push({ level: 'warning', text: `${name} (${side.label}) is not a valid manifest: ${side.invalid}. The diff covers what could be read; run \`agent-rollout validate\` on it.` });
+      notes.push({
+        level: 'warning',
+        text: `${name} (${side.label}) is not a valid manifest: ${side.invalid}. The diff covers what could be read; run \`agent-rollout validate\` on it.`,
+      });
     }
   }
   if (audit && !audit.audited) {
-    notes.push({ level: 'warning', text: `The state changed without a matching audit entry: ${audit.reason}. \`agent-rollout audit verify\` reports the same drift.` });
+    notes.push({
+      level: 'warning',
+      text: `The state changed without a matching audit entry: ${audit.reason}. \`agent-rollout audit verify\` reports the same drift.`,
+    });
   }
   const drill = drillCoverageNote(input.base.document, input.head.document, input.trail);
   if (drill) notes.push(drill);

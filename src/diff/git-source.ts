@@ -11,7 +11,12 @@ export interface ManifestAtRef {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 /**
@@ -24,7 +29,14 @@ export async function readManifestAtRef(ref: string, file: string, cwd: string):
   const absolute = resolve(cwd, file);
   const folder = dirname(absolute);
   const git = (args: string[], encoding: 'utf8' | 'buffer' = 'utf8') =>
-    execa('git', args, { cwd: folder, reject: false, encoding, maxBuffer: MAX_MANIFEST_BYTES + 1, stripFinalNewline: false, env: { GIT_TERMINAL_PROMPT: '0' } });
+    execa('git', args, {
+      cwd: folder,
+      reject: false,
+      encoding,
+      maxBuffer: MAX_MANIFEST_BYTES + 1,
+      stripFinalNewline: false,
+      env: { GIT_TERMINAL_PROMPT: '0' },
+    });
 
   if (!existsSync(folder)) throw new InputError(`cannot read ${file}: the folder ${folder} does not exist`);
   let prefix;
@@ -38,7 +50,10 @@ export async function readManifestAtRef(ref: string, file: string, cwd: string):
     );
   }
   if (prefix.exitCode !== 0) {
-    throw new InputError(`${file} is not in a git repository (${firstLine(String(prefix.stderr))})`, 'run it inside the repository, or diff two files: agent-rollout diff BASE HEAD');
+    throw new InputError(
+      `${file} is not in a git repository (${firstLine(String(prefix.stderr))})`,
+      'run it inside the repository, or diff two files: agent-rollout diff BASE HEAD',
+    );
   }
   if (ref.startsWith('-')) throw new InputError(`${ref} is not a git revision`, 'name a branch, tag or commit, e.g. --git origin/main');
   const path = `${String(prefix.stdout).trim()}${basename(absolute)}`;
@@ -51,7 +66,9 @@ export async function readManifestAtRef(ref: string, file: string, cwd: string):
     const missing = /does not exist in|exists on disk, but not in/.test(message);
     throw new InputError(
       missing ? `${path} does not exist at ${ref}` : `git cannot show ${ref}:${path}: ${message}`,
-      missing ? 'a manifest new in this change has nothing to diff against; validate it instead' : 'check the ref (in CI, fetch it first: git fetch origin main, or checkout with fetch-depth: 0)',
+      missing
+        ? 'a manifest new in this change has nothing to diff against; validate it instead'
+        : 'check the ref (in CI, fetch it first: git fetch origin main, or checkout with fetch-depth: 0)',
     );
   }
   if ((shown.stdout as Uint8Array).length > MAX_MANIFEST_BYTES) {
@@ -69,12 +86,23 @@ export async function readFileAtRef(ref: string, file: string, cwd: string, maxB
   const absolute = resolve(cwd, file);
   const folder = dirname(absolute);
   if (!existsSync(folder) || ref.startsWith('-')) return undefined;
-  const git = (args: string[]) => execa('git', args, { cwd: folder, reject: false, encoding: 'buffer', maxBuffer: maxBytes + 1, stripFinalNewline: false, env: { GIT_TERMINAL_PROMPT: '0' } });
+  const git = (args: string[]) =>
+    execa('git', args, {
+      cwd: folder,
+      reject: false,
+      encoding: 'buffer',
+      maxBuffer: maxBytes + 1,
+      stripFinalNewline: false,
+      env: { GIT_TERMINAL_PROMPT: '0' },
+    });
   const prefix = await git(['rev-parse', '--show-prefix']);
   if (prefix.exitCode !== 0) return undefined;
-  const path = `${Buffer.from(prefix.stdout as Uint8Array).toString('utf8').trim()}${basename(absolute)}`;
+  const path = `${Buffer.from(prefix.stdout as Uint8Array)
+    .toString('utf8')
+    .trim()}${basename(absolute)}`;
   const shown = await git(['show', `${ref}:${path}`]);
   if (shown.exitCode !== 0) return undefined;
-  if (shown.isMaxBuffer || (shown.stdout as Uint8Array).length > maxBytes) throw new InputError(`${ref}:${path} is larger than ${maxBytes / 1024 / 1024} MB`);
+  if (shown.isMaxBuffer || (shown.stdout as Uint8Array).length > maxBytes)
+    throw new InputError(`${ref}:${path} is larger than ${maxBytes / 1024 / 1024} MB`);
   return shown.stdout as Uint8Array;
 }

@@ -111,7 +111,12 @@ function accessOf(credential: Obj | undefined, side: SideIndex): Access {
 function dataClassOf(id: string, ...sides: SideIndex[]): DataClass {
   for (const side of sides) {
     const found = side.dataClasses.get(id);
-    if (found) return { id, access: (found['access'] as DataClass['access']) ?? 'read', ...(typeof found['sensitive'] === 'boolean' ? { sensitive: found['sensitive'] } : {}) };
+    if (found)
+      return {
+        id,
+        access: (found['access'] as DataClass['access']) ?? 'read',
+        ...(typeof found['sensitive'] === 'boolean' ? { sensitive: found['sensitive'] } : {}),
+      };
   }
   return { id, access: 'read' };
 }
@@ -160,36 +165,49 @@ type Rule = (c: RawChange, ctx: RiskContext) => Assessment | undefined;
 const credentialAdded: Rule = (c, ctx) => {
   if (c.kind === 'removed') return low('credential-removed', 'a credential removed: the agent holds less');
   const credential = obj(c.after);
-  return high('credential-added', `a new credential with ${accessOf(credential, ctx.head)} access: the agent holds more than before; check its scopes, its owner and how it is revoked`);
+  return high(
+    'credential-added',
+    `a new credential with ${accessOf(credential, ctx.head)} access: the agent holds more than before; check its scopes, its owner and how it is revoked`,
+  );
 };
 
 const scopeChanged: Rule = (c) => {
   if (c.kind === 'removed') return low('scope-removed', 'a scope removed: the credential can do less');
   const scope = text(c.after) ?? '';
   const access = scopeAccess(scope);
-  if (access !== 'read') return high('scope-write', `scope ${showValue(scope)} grants ${access} access: the agent can change things it could only read before`);
+  if (access !== 'read')
+    return high('scope-write', `scope ${showValue(scope)} grants ${access} access: the agent can change things it could only read before`);
   return medium('scope-read', `a new read scope: the credential sees more (${showValue(scope)})`);
 };
 
 const credentialAccess_: Rule = (c, ctx) => {
   const before = accessOf(obj(c.scope.base), ctx.base);
   const after = accessOf(obj(c.scope.head), ctx.head);
-  if (ACCESS_RANK[after] > ACCESS_RANK[before]) return high('credential-access', `the credential can now ${after === 'admin' ? 'administer' : 'write'} (it could ${before} before)`);
-  return low('credential-access', ACCESS_RANK[after] < ACCESS_RANK[before] ? `less access: ${before} → ${after}` : `the effective access stays ${after}`);
+  if (ACCESS_RANK[after] > ACCESS_RANK[before])
+    return high('credential-access', `the credential can now ${after === 'admin' ? 'administer' : 'write'} (it could ${before} before)`);
+  return low(
+    'credential-access',
+    ACCESS_RANK[after] < ACCESS_RANK[before] ? `less access: ${before} → ${after}` : `the effective access stays ${after}`,
+  );
 };
 
-const secretRef: Rule = () => medium('secret-ref', 'the credential is read from a different secret: check it is the agent\'s own, least-privilege credential');
+const secretRef: Rule = () =>
+  medium('secret-ref', "the credential is read from a different secret: check it is the agent's own, least-privilege credential");
 
 const revocable: Rule = (c) =>
   c.after === true
     ? low('independently-revocable', 'the credential can now be revoked on its own')
-    : high('independently-revocable', 'the credential can no longer be revoked on its own: a rollback would also cut off the systems that share it, or skip it');
+    : high(
+        'independently-revocable',
+        'the credential can no longer be revoked on its own: a rollback would also cut off the systems that share it, or skip it',
+      );
 
 const revokeProcedure: Rule = (c) => {
   if (c.kind === 'added') return low('revoke-procedure', 'a revocation procedure added');
   const remaining = obj(obj(c.scope.head)?.['revoke']);
   const none = remaining === undefined || (remaining['run'] === undefined && remaining['runbook'] === undefined);
-  if (c.kind === 'removed' && none) return high('revoke-procedure', 'the credential has no revocation procedure any more: a rollback cannot revoke it');
+  if (c.kind === 'removed' && none)
+    return high('revoke-procedure', 'the credential has no revocation procedure any more: a rollback cannot revoke it');
   return medium('revoke-procedure', 'the revocation procedure changed: a drill should prove it still works');
 };
 
@@ -198,7 +216,9 @@ const toolAdded: Rule = (c, ctx) => {
   const tool = obj(c.after) ?? {};
   const access = isAccess(tool['access']) ? tool['access'] : 'read';
   if (access !== 'read') return high('tool-added', `a new tool with ${access} access: the agent can change things in another system`);
-  const sensitive = list(tool['dataClasses']).filter((id): id is string => typeof id === 'string' && isSensitive(dataClassOf(id, ctx.head)));
+  const sensitive = list(tool['dataClasses']).filter(
+    (id): id is string => typeof id === 'string' && isSensitive(dataClassOf(id, ctx.head)),
+  );
   if (sensitive.length > 0) return high('tool-added', `a new tool that reaches sensitive data (${sensitive.map(showName).join(', ')})`);
   return medium('tool-added', 'a new tool: the agent can reach another system (read access)');
 };
@@ -206,21 +226,26 @@ const toolAdded: Rule = (c, ctx) => {
 const toolAccess: Rule = (c) => {
   const before = isAccess(c.before) ? ACCESS_RANK[c.before] : -1;
   const after = isAccess(c.after) ? ACCESS_RANK[c.after] : 3;
-  if (after > before && after >= ACCESS_RANK.write) return high('tool-access', `the tool's access rose to ${showValue(c.after)}: the agent can change things it could only read before`);
+  if (after > before && after >= ACCESS_RANK.write)
+    return high('tool-access', `the tool's access rose to ${showValue(c.after)}: the agent can change things it could only read before`);
   return low('tool-access', after < before ? 'less access' : 'no more access than before');
 };
 
-const toolCredential: Rule = () => medium('tool-credential', 'the tool authenticates with a different credential: check that credential\'s scopes');
-const toolEndpoint: Rule = () => medium('tool-endpoint', 'the tool points at a different system: the agent reaches something else under the same name');
+const toolCredential: Rule = () =>
+  medium('tool-credential', "the tool authenticates with a different credential: check that credential's scopes");
+const toolEndpoint: Rule = () =>
+  medium('tool-endpoint', 'the tool points at a different system: the agent reaches something else under the same name');
 
 const toolDataClass: Rule = (c, ctx) => {
   if (c.shape === 'field') {
-    if (c.kind === 'removed') return medium('tool-data-classes', 'the tool\'s data classes are unknown now (the list was left out): an inventory gap');
-    if (c.kind === 'added') return low('tool-data-classes', 'the tool\'s data classes are declared now');
+    if (c.kind === 'removed')
+      return medium('tool-data-classes', "the tool's data classes are unknown now (the list was left out): an inventory gap");
+    if (c.kind === 'added') return low('tool-data-classes', "the tool's data classes are declared now");
   }
   if (c.kind === 'removed') return low('tool-data-classes', 'the tool reaches one data class less');
   const id = text(c.after) ?? '';
-  if (isSensitive(dataClassOf(id, ctx.head, ctx.base))) return high('tool-data-classes', `the tool now reaches sensitive data class ${showName(id)}`);
+  if (isSensitive(dataClassOf(id, ctx.head, ctx.base)))
+    return high('tool-data-classes', `the tool now reaches sensitive data class ${showName(id)}`);
   return medium('tool-data-classes', `the tool now reaches data class ${showName(id)}`);
 };
 
@@ -229,7 +254,10 @@ const dataClassAdded: Rule = (c, ctx) => {
   const dataClass = obj(c.after) ?? {};
   const id = text(dataClass['id']) ?? '';
   const sensitive = isSensitive(dataClassOf(id, ctx.head));
-  return high('data-class-added', `a new ${sensitive ? 'sensitive ' : ''}data class (${showValue(dataClass['access'])}): the agent reaches data it could not before; check output inspection covers it`);
+  return high(
+    'data-class-added',
+    `a new ${sensitive ? 'sensitive ' : ''}data class (${showValue(dataClass['access'])}): the agent reaches data it could not before; check output inspection covers it`,
+  );
 };
 
 const dataClassAccess: Rule = (c, ctx) => {
@@ -249,7 +277,11 @@ const dataClassSensitive: Rule = (c, ctx) => {
   const id = text(obj(c.scope.head)?.['id']) ?? '';
   const before = isSensitive({ ...dataClassOf(id, ctx.base), id } as DataClass);
   const after = isSensitive({ ...dataClassOf(id, ctx.head), id } as DataClass);
-  if (before && !after) return high('data-class-sensitive', `data class ${showName(id)} is no longer treated as sensitive: output inspection stops being required for it`);
+  if (before && !after)
+    return high(
+      'data-class-sensitive',
+      `data class ${showName(id)} is no longer treated as sensitive: output inspection stops being required for it`,
+    );
   return low('data-class-sensitive', after && !before ? 'the data class is treated as sensitive now' : 'no effective change');
 };
 
@@ -258,7 +290,8 @@ const triggerItem: Rule = (c) =>
     ? low('trigger-removed', 'a trigger removed: one way less to invoke the agent')
     : medium('trigger-added', 'a new way to invoke the agent: check who owns the source and the volume it brings');
 
-const triggerChanged: Rule = () => medium('trigger-changed', 'the agent is invoked by something else or on another schedule: check the volume and the cost envelope');
+const triggerChanged: Rule = () =>
+  medium('trigger-changed', 'the agent is invoked by something else or on another schedule: check the volume and the cost envelope');
 
 const costEstimate: Rule = (c) =>
   judged(
@@ -280,18 +313,23 @@ const inputGuardrail: Rule = (c) => {
 const outputDataClass: Rule = (c, ctx) => {
   if (c.kind === 'added') return low('output-inspection', 'output inspection looks for one more data class');
   const id = text(c.before) ?? '';
-  if (isSensitive(dataClassOf(id, ctx.head, ctx.base))) return high('output-inspection', `responses are no longer inspected for sensitive data class ${showName(id)}`);
+  if (isSensitive(dataClassOf(id, ctx.head, ctx.base)))
+    return high('output-inspection', `responses are no longer inspected for sensitive data class ${showName(id)}`);
   return medium('output-inspection', `responses are no longer inspected for data class ${showName(id)}`);
 };
 
 const outputAction: Rule = (c) => {
-  if (rank(OUTPUT_STRENGTH, c.after) < rank(OUTPUT_STRENGTH, c.before)) return high('output-inspection', 'output inspection weakened: a matching response is no longer stopped');
+  if (rank(OUTPUT_STRENGTH, c.after) < rank(OUTPUT_STRENGTH, c.before))
+    return high('output-inspection', 'output inspection weakened: a matching response is no longer stopped');
   return low('output-inspection', 'output inspection strengthened');
 };
 
 const guardrailSection: Rule = (c) => {
   if (c.kind === 'added') return low('guardrails-added', 'guardrails added');
-  return high('guardrails-removed', `${c.subject === 'guardrails' && c.field === '' ? 'all guardrails' : c.field || c.subject} removed: nothing inspects what the agent takes in or sends out`);
+  return high(
+    'guardrails-removed',
+    `${c.subject === 'guardrails' && c.field === '' ? 'all guardrails' : c.field || c.subject} removed: nothing inspects what the agent takes in or sends out`,
+  );
 };
 
 const refuse: Rule = (c) =>
@@ -305,7 +343,8 @@ const guardrailTests: Rule = (c) => {
       ? high('guardrails-removed', 'the behaviour boundaries and their refusal tests are gone')
       : low('guardrails-added', 'behaviour boundaries added');
   }
-  if (c.kind === 'removed' && c.field === 'tests') return high('guardrail-tests', 'the refusal tests are gone: nothing proves the boundaries fire');
+  if (c.kind === 'removed' && c.field === 'tests')
+    return high('guardrail-tests', 'the refusal tests are gone: nothing proves the boundaries fire');
   if (c.kind === 'added' && c.field === 'tests') return low('guardrail-tests', 'refusal tests added');
   const last = c.field.split('.').at(-1);
   if (last === 'timeout' || last === 'concurrency' || last === 'description') return low('guardrail-tests', 'how the refusal tests run');
@@ -378,7 +417,8 @@ const stageItem: Rule = (c) =>
     ? medium('stage-added', 'a new stage: review its audience, privileges and exit criteria')
     : high('stage-removed', 'the stage and its exit criteria are gone: the rollout no longer passes that gate');
 
-const stageOrder: Rule = () => medium('stage-order', 'the stage order changed: advance moves to a different next stage, gated by different criteria');
+const stageOrder: Rule = () =>
+  medium('stage-order', 'the stage order changed: advance moves to a different next stage, gated by different criteria');
 
 const audience: Rule = (c) => {
   const field = c.field;
@@ -406,16 +446,22 @@ const stageCredential: Rule = (c, ctx) => {
 
 const dataAccess: Rule = (c) => {
   const before = rank(DATA_ACCESS_RANK, c.before);
-  const after = c.after === undefined ? DATA_ACCESS_RANK['production'] as number : rank(DATA_ACCESS_RANK, c.after);
+  const after = c.after === undefined ? (DATA_ACCESS_RANK['production'] as number) : rank(DATA_ACCESS_RANK, c.after);
   if (after > before) {
-    return c.after === 'production' ? high('data-access', 'the stage now works on production data') : medium('data-access', 'closer to production data');
+    return c.after === 'production'
+      ? high('data-access', 'the stage now works on production data')
+      : medium('data-access', 'closer to production data');
   }
   return low('data-access', 'further from production data');
 };
 
 const spendLimit: Rule = (c) => {
   if (c.field === 'spendLimit') {
-    return c.kind === 'removed' ? medium('spend-limit', 'the stage has no spend limit any more') : c.kind === 'added' ? low('spend-limit', 'a spend limit added') : medium('spend-limit', 'the spend limit changed');
+    return c.kind === 'removed'
+      ? medium('spend-limit', 'the stage has no spend limit any more')
+      : c.kind === 'added'
+        ? low('spend-limit', 'a spend limit added')
+        : medium('spend-limit', 'the spend limit changed');
   }
   return judged(
     bound(num(c.before), num(c.after), 'higher'),
@@ -426,15 +472,26 @@ const spendLimit: Rule = (c) => {
 };
 
 const governance: Rule = (c) => {
-  if (c.before === 'enforce' && c.after !== 'enforce') return high('governance', 'enforce → observe: policy violations are logged, no longer blocked');
+  if (c.before === 'enforce' && c.after !== 'enforce')
+    return high('governance', 'enforce → observe: policy violations are logged, no longer blocked');
   return low('governance', 'enforce mode: policy violations are blocked');
 };
 
 const minDuration: Rule = (c) =>
-  judged(bound(ms(c.before), ms(c.after), 'lower'), 'threshold', () => high('threshold', 'minDuration lowered: the stage can be left sooner, on less evidence'), 'minDuration raised');
+  judged(
+    bound(ms(c.before), ms(c.after), 'lower'),
+    'threshold',
+    () => high('threshold', 'minDuration lowered: the stage can be left sooner, on less evidence'),
+    'minDuration raised',
+  );
 
 const minSamples: Rule = (c) =>
-  judged(bound(num(c.before), num(c.after), 'lower'), 'threshold', () => high('threshold', 'minSamples lowered: the gate decides on fewer invocations'), 'minSamples raised');
+  judged(
+    bound(num(c.before), num(c.after), 'lower'),
+    'threshold',
+    () => high('threshold', 'minSamples lowered: the gate decides on fewer invocations'),
+    'minSamples raised',
+  );
 
 const criterionItem: Rule = (c) =>
   c.kind === 'added'
@@ -446,18 +503,43 @@ const criterionField: Rule = (c) => {
   const loosened = (what: string): Assessment => high('threshold', `${what}: the gate passes on worse evidence`);
   switch (field) {
     case 'max':
-      return judged(bound(num(c.before), num(c.after), 'higher'), 'threshold', () => loosened(c.after === undefined ? 'the max bound dropped' : 'max raised'), 'max lowered');
+      return judged(
+        bound(num(c.before), num(c.after), 'higher'),
+        'threshold',
+        () => loosened(c.after === undefined ? 'the max bound dropped' : 'max raised'),
+        'max lowered',
+      );
     case 'min':
-      return judged(bound(num(c.before), num(c.after), 'lower'), 'threshold', () => loosened(c.after === undefined ? 'the min bound dropped' : 'min lowered'), 'min raised');
+      return judged(
+        bound(num(c.before), num(c.after), 'lower'),
+        'threshold',
+        () => loosened(c.after === undefined ? 'the min bound dropped' : 'min lowered'),
+        'min raised',
+      );
     case 'withinPercent':
-      return judged(bound(num(c.before), num(c.after), 'higher'), 'threshold', () => loosened('the tolerance widened'), 'the tolerance narrowed');
+      return judged(
+        bound(num(c.before), num(c.after), 'higher'),
+        'threshold',
+        () => loosened('the tolerance widened'),
+        'the tolerance narrowed',
+      );
     case 'for':
-      return judged(bound(ms(c.before), ms(c.after), 'lower'), 'threshold', () => loosened('the sustained window shortened'), 'the sustained window lengthened');
+      return judged(
+        bound(ms(c.before), ms(c.after), 'lower'),
+        'threshold',
+        () => loosened('the sustained window shortened'),
+        'the sustained window lengthened',
+      );
     case 'drill':
     case 'drill.passedWithin': {
       const before = ms(field === 'drill' ? obj(c.before)?.['passedWithin'] : c.before);
       const after = ms(field === 'drill' ? obj(c.after)?.['passedWithin'] : c.after);
-      return judged(bound(before, after, 'higher'), 'threshold', () => high('threshold', 'an older drill is accepted, or none'), 'a more recent drill is required');
+      return judged(
+        bound(before, after, 'higher'),
+        'threshold',
+        () => high('threshold', 'an older drill is accepted, or none'),
+        'a more recent drill is required',
+      );
     }
     case 'observe':
       return c.after === true
@@ -481,12 +563,20 @@ const rollbackSection: Rule = (c) => {
 };
 
 const rollbackWindow: Rule = (c) =>
-  judged(bound(ms(c.before), ms(c.after), 'higher'), 'rollback-window', () => high('rollback-window', 'the rollback window lengthened: the agent may run longer after the decision to stop it'), 'the rollback window shortened');
+  judged(
+    bound(ms(c.before), ms(c.after), 'higher'),
+    'rollback-window',
+    () => high('rollback-window', 'the rollback window lengthened: the agent may run longer after the decision to stop it'),
+    'the rollback window shortened',
+  );
 
 const rollbackStepItem: Rule = (c) =>
   c.kind === 'added'
     ? low('rollback-step-added', 'a new rollback step')
-    : high('rollback-step-removed', 'a rollback step removed: the rollback does less (a kill switch, a revocation, an announcement is gone)');
+    : high(
+        'rollback-step-removed',
+        'a rollback step removed: the rollback does less (a kill switch, a revocation, an announcement is gone)',
+      );
 
 const rollbackProbeItem: Rule = (c) =>
   c.kind === 'added'
@@ -494,20 +584,31 @@ const rollbackProbeItem: Rule = (c) =>
     : high('rollback-probe-removed', 'a verification probe removed: the drill no longer proves that part of the rollback worked');
 
 const restoreItem: Rule = (c) =>
-  c.kind === 'added' ? low('restore-step', 'a new restore step') : medium('restore-step', 'a restore step removed: a drill may leave the environment switched off or revoked');
+  c.kind === 'added'
+    ? low('restore-step', 'a new restore step')
+    : medium('restore-step', 'a restore step removed: a drill may leave the environment switched off or revoked');
 
 const rollbackStepField: Rule = (c) => {
   const first = c.field.split('.')[0];
   if (first === 'timeout') {
-    return judged(bound(ms(c.before), ms(c.after), 'higher'), 'rollback-step-changed', () => medium('rollback-step-changed', 'the step may take longer'), 'a shorter timeout');
+    return judged(
+      bound(ms(c.before), ms(c.after), 'higher'),
+      'rollback-step-changed',
+      () => medium('rollback-step-changed', 'the step may take longer'),
+      'a shorter timeout',
+    );
   }
   if (first === 'run' || first === 'shell' || first === 'credential' || first === 'manual' || first === 'http' || first === 'expect') {
-    return medium('rollback-step-changed', `the ${c.logical.startsWith('rollback/verify') ? 'probe checks' : 'step does'} something else now (${c.field}): drill it`);
+    return medium(
+      'rollback-step-changed',
+      `the ${c.logical.startsWith('rollback/verify') ? 'probe checks' : 'step does'} something else now (${c.field}): drill it`,
+    );
   }
   return undefined;
 };
 
-const rollbackOrder: Rule = () => low('rollback-order', 'the drill runs these in a different order: the rollback section changed, so a new drill is needed');
+const rollbackOrder: Rule = () =>
+  low('rollback-order', 'the drill runs these in a different order: the rollback section changed, so a new drill is needed');
 
 // --- state ----------------------------------------------------------------------------------
 
@@ -517,7 +618,8 @@ function globalMode(side: SideIndex): unknown {
 }
 
 const killSwitch: Rule = (c) => {
-  if (c.after === true && c.before !== true) return medium('kill-switch', 'the agent was switched back on everywhere (kill switch released)');
+  if (c.after === true && c.before !== true)
+    return medium('kill-switch', 'the agent was switched back on everywhere (kill switch released)');
   return low('kill-switch', 'the agent was switched off everywhere (kill switch on)');
 };
 
@@ -527,7 +629,10 @@ const stateStage: Rule = (c, ctx) => {
   if (after === -1) return medium('state-stage', `state.stage names a stage that stages does not declare (${showValue(c.after)})`);
   if (before === -1) return medium('state-stage', `the rollout moved to ${showName(String(c.after))} from a stage HEAD no longer declares`);
   if (after > before + 1) {
-    const skipped = ctx.head.stageOrder.slice(before + 1, after).map(showName).join(', ');
+    const skipped = ctx.head.stageOrder
+      .slice(before + 1, after)
+      .map(showName)
+      .join(', ');
     return medium('state-stage', `stage skipped: ${skipped} ${after - before - 1 === 1 ? 'was' : 'were'} never gated`);
   }
   if (after === before + 1) return low('state-stage', 'advanced one stage');
@@ -537,7 +642,11 @@ const stateStage: Rule = (c, ctx) => {
 const stateMode: Rule = (c, ctx) => {
   const before = globalMode(ctx.base);
   const after = globalMode(ctx.head);
-  if (before === 'enforce' && after !== 'enforce') return high('governance', `global governance ${showValue(before)} → ${showValue(after)}: policy violations are logged, no longer blocked`);
+  if (before === 'enforce' && after !== 'enforce')
+    return high(
+      'governance',
+      `global governance ${showValue(before)} → ${showValue(after)}: policy violations are logged, no longer blocked`,
+    );
   return low('governance', `global governance ${showValue(before)} → ${showValue(after)}`);
 };
 
@@ -551,14 +660,20 @@ const orgOverride: Rule = (c, ctx) => {
   // A field change is rated on what that field does; an override added or cleared on both.
   const mode = c.field !== 'enabled';
   const enabled = c.field !== 'governanceMode';
-  if (mode && before.mode === 'enforce' && after.mode !== 'enforce') return high('governance', `governance for the org ${showValue(before.mode)} → ${showValue(after.mode)}: policy violations are logged, no longer blocked`);
+  if (mode && before.mode === 'enforce' && after.mode !== 'enforce')
+    return high(
+      'governance',
+      `governance for the org ${showValue(before.mode)} → ${showValue(after.mode)}: policy violations are logged, no longer blocked`,
+    );
   if (enabled && before.enabled !== true && after.enabled === true) return medium('org-enabled', 'the agent is turned on for this org');
   if (enabled && before.enabled === true && after.enabled !== true) return low('org-enabled', 'the agent is turned off for this org');
   return low('org-enabled', 'the org override changed with no effect on whether the agent runs there or how it is governed');
 };
 
 const statePaused: Rule = (c) =>
-  c.after === undefined ? low('pause', 'the rollout was resumed: advancing is allowed again') : low('pause', 'the rollout was paused: advancing is blocked');
+  c.after === undefined
+    ? low('pause', 'the rollout was resumed: advancing is allowed again')
+    : low('pause', 'the rollout was paused: advancing is blocked');
 
 // --- agent ----------------------------------------------------------------------------------
 
@@ -660,9 +775,7 @@ const DESCRIPTIVE = new Set(['description', 'name', 'owner', 'contact', 'unit'])
 /** The risk of one change: its rule, else low (descriptive text, or no rule covers the field). */
 export function assess(change: RawChange, ctx: RiskContext): Assessment {
   const exact = RULES.get(change.logical);
-  const result =
-    exact?.(change, ctx) ??
-    PREFIX_RULES.find(([prefix]) => change.logical.startsWith(prefix))?.[1](change, ctx);
+  const result = exact?.(change, ctx) ?? PREFIX_RULES.find(([prefix]) => change.logical.startsWith(prefix))?.[1](change, ctx);
   if (result) return result;
   const last = change.logical.split('/').at(-1) ?? '';
   if (DESCRIPTIVE.has(last)) return low('descriptive', `${last} only: no effect on what the agent can do`);

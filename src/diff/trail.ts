@@ -70,7 +70,10 @@ export function drillCoverageNote(base: unknown, head: unknown, trail: TrailFact
   const drill = lastPassingDrill(trail);
   const drilled = drill?.details?.['rollbackSha256'];
   if (drill !== undefined && drilled === after) {
-    return { level: 'info', text: `The rollback section changed; the passing drill of ${drill.at} (audit seq ${drill.seq}) already covers the new section.` };
+    return {
+      level: 'info',
+      text: `The rollback section changed; the passing drill of ${drill.at} (audit seq ${drill.seq}) already covers the new section.`,
+    };
   }
   const last =
     drill === undefined

@@ -107,7 +107,14 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
     scope: { base, head },
   };
 
-  const emit = (cursor: Cursor, shape: RawChange['shape'], kind: ChangeKind, before: unknown, after: unknown, pointerSide: 'base' | 'head'): void => {
+  const emit = (
+    cursor: Cursor,
+    shape: RawChange['shape'],
+    kind: ChangeKind,
+    before: unknown,
+    after: unknown,
+    pointerSide: 'base' | 'head',
+  ): void => {
     const change: RawChange = {
       logical: cursor.logical,
       shape,
@@ -142,7 +149,16 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
   };
 
   /** The cursor of a named thing: a keyed list item or a map entry. */
-  const item = (cursor: Cursor, noun: string, name: string, marker: string, baseIndex: string | number | undefined, headIndex: string | number | undefined, base: unknown, head: unknown): Cursor => {
+  const item = (
+    cursor: Cursor,
+    noun: string,
+    name: string,
+    marker: string,
+    baseIndex: string | number | undefined,
+    headIndex: string | number | undefined,
+    base: unknown,
+    head: unknown,
+  ): Cursor => {
     const parent = cursor.itemSubject ? cursor.subject : undefined;
     let subject: string | undefined;
     return {
@@ -173,26 +189,42 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
     }
     for (const entry of baseItems) {
       if (inHead.has(entry.key)) continue;
-      emit(item(cursor, shape.noun, entry.name, '[]', entry.index, undefined, entry.item, undefined), 'item', 'removed', entry.item, undefined, 'base');
+      emit(
+        item(cursor, shape.noun, entry.name, '[]', entry.index, undefined, entry.item, undefined),
+        'item',
+        'removed',
+        entry.item,
+        undefined,
+        'base',
+      );
     }
     if (shape.ordered) {
       const baseOrder = baseItems.filter((entry) => inHead.has(entry.key)).map((entry) => entry.key);
       const headOrder = headItems.filter((entry) => byKey.has(entry.key)).map((entry) => entry.key);
       if (baseOrder.some((key, i) => key !== headOrder[i])) {
-        emit(cursor, 'order', 'changed', baseItems.map((entry) => entry.name), headItems.map((entry) => entry.name), 'head');
+        emit(
+          cursor,
+          'order',
+          'changed',
+          baseItems.map((entry) => entry.name),
+          headItems.map((entry) => entry.name),
+          'head',
+        );
       }
     }
   };
 
   const walkSet = (cursor: Cursor, base: unknown[], head: unknown[]): void => {
-    const keyOf = (value: unknown): string => (value !== null && typeof value === 'object' ? canonicalJson(value) : JSON.stringify(value) ?? 'null');
+    const keyOf = (value: unknown): string =>
+      value !== null && typeof value === 'object' ? canonicalJson(value) : (JSON.stringify(value) ?? 'null');
     const baseKeys = new Set(base.map(keyOf));
     const headKeys = new Set(head.map(keyOf));
     head.forEach((value, index) => {
       if (!baseKeys.has(keyOf(value))) emit({ ...cursor, head: pointer(cursor.head, index) }, 'element', 'added', undefined, value, 'head');
     });
     base.forEach((value, index) => {
-      if (!headKeys.has(keyOf(value))) emit({ ...cursor, base: pointer(cursor.base, index) }, 'element', 'removed', value, undefined, 'base');
+      if (!headKeys.has(keyOf(value)))
+        emit({ ...cursor, base: pointer(cursor.base, index) }, 'element', 'removed', value, undefined, 'base');
     });
   };
 

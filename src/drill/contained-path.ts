@@ -30,7 +30,10 @@ export async function containedPath(folder: string, path: string, what: string):
     return { ok: true, path: target };
   }
   if (!inside(realBase, realTarget)) {
-    return { ok: false, message: `${what} ${JSON.stringify(path)} is a symbolic link to ${realTarget}, outside the manifest's folder (${realBase})` };
+    return {
+      ok: false,
+      message: `${what} ${JSON.stringify(path)} is a symbolic link to ${realTarget}, outside the manifest's folder (${realBase})`,
+    };
   }
   return { ok: true, path: target };
 }

@@ -16,7 +16,10 @@ export interface DrillFiles {
 
 /** `20261123T184501Z-3fa9c2`: sortable by time, unique by its random suffix. */
 export function newDrillId(now: Date, random: string = randomBytes(3).toString('hex')): string {
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `${stamp}-${random}`;
 }
 

@@ -33,7 +33,9 @@ export function judgeDrill(input: JudgeInput): DrillVerdict {
   for (const probe of input.probes) {
     if (!probe.passed && !probe.interrupted) {
       const attempts = probe.attempts.length;
-      reasons.push(`probe "${probe.id}" did not meet its expectation after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${probe.reason ?? 'no reason recorded'}`);
+      reasons.push(
+        `probe "${probe.id}" did not meet its expectation after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${probe.reason ?? 'no reason recorded'}`,
+      );
     }
   }
   const marginMs = input.windowMs - input.elapsedMs;

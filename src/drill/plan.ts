@@ -32,7 +32,9 @@ export function textMatches(expectation: TextExpectation, text: string): boolean
 
 /** A failed text expectation in words, for a reason: `does not contain "off"`, `does not match /^off$/`. */
 export function describeMismatch(expectation: TextExpectation): string {
-  return expectation.kind === 'substring' ? `does not contain ${JSON.stringify(expectation.text)}` : `does not match /${expectation.source}/${expectation.flags}`;
+  return expectation.kind === 'substring'
+    ? `does not contain ${JSON.stringify(expectation.text)}`
+    : `does not match /${expectation.source}/${expectation.flags}`;
 }
 
 /** An object of optional strings (as the generated types have them) without the undefined ones. */
@@ -89,7 +91,12 @@ function planProbe(probe: Probe, index: number, of: number, problems: string[]):
     }
     // The generated type of expect.status is loose (a oneOf of a code and a list); the schema has checked it.
     const status = probe.expect.status as unknown;
-    expect.status = typeof status === 'number' ? [status] : Array.isArray(status) ? status.filter((code): code is number => typeof code === 'number') : [];
+    expect.status =
+      typeof status === 'number'
+        ? [status]
+        : Array.isArray(status)
+          ? status.filter((code): code is number => typeof code === 'number')
+          : [];
     const body = text('body');
     if (body) expect.body = body;
   }
@@ -148,7 +155,12 @@ export function manualSteps(plan: DrillPlan, withRestore: boolean): PlannedStep[
 export function plannedCommands(plan: DrillPlan): { where: string; argv: string[]; shell: boolean }[] {
   const commands: { where: string; argv: string[]; shell: boolean }[] = [];
   for (const step of [...plan.steps, ...plan.restore]) {
-    if (step.command) commands.push({ where: `rollback.${step.phase === 'rollback' ? 'steps' : 'restore'} "${step.id}"`, argv: step.command, shell: step.shell });
+    if (step.command)
+      commands.push({
+        where: `rollback.${step.phase === 'rollback' ? 'steps' : 'restore'} "${step.id}"`,
+        argv: step.command,
+        shell: step.shell,
+      });
   }
   for (const probe of plan.probes) {
     if (probe.command) commands.push({ where: `rollback.verify "${probe.id}"`, argv: probe.command, shell: false });

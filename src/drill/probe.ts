@@ -20,11 +20,21 @@ export function judgeObservation(probe: PlannedProbe, seen: ProbeObservation, se
     const { outcome } = seen;
     const output = recordOutput(outcome.output, secrets);
     const base = { durationMs: outcome.durationMs, output };
-    const failure = outcome.interrupted || outcome.timedOut || outcome.startError || outcome.signal ? describeFailure(outcome, formatDuration(probe.timeoutMs)) : undefined;
-    if (failure) return { ...base, passed: false, observed: outcome.exitCode === undefined ? 'no exit code' : `exit ${outcome.exitCode}`, reason: failure };
+    const failure =
+      outcome.interrupted || outcome.timedOut || outcome.startError || outcome.signal
+        ? describeFailure(outcome, formatDuration(probe.timeoutMs))
+        : undefined;
+    if (failure)
+      return {
+        ...base,
+        passed: false,
+        observed: outcome.exitCode === undefined ? 'no exit code' : `exit ${outcome.exitCode}`,
+        reason: failure,
+      };
     const observed = `exit ${String(outcome.exitCode)}`;
     const wantExit = probe.expect.exitCode ?? 0;
-    if (outcome.exitCode !== wantExit) return { ...base, passed: false, observed, reason: `exit code ${String(outcome.exitCode)}, expected ${wantExit}` };
+    if (outcome.exitCode !== wantExit)
+      return { ...base, passed: false, observed, reason: `exit code ${String(outcome.exitCode)}, expected ${wantExit}` };
     const stdout = probe.expect.stdout;
     if (stdout && !textMatches(stdout, outcome.stdout)) {
       return { ...base, passed: false, observed, reason: `stdout ${describeMismatch(stdout)}` };
@@ -34,7 +44,8 @@ export function judgeObservation(probe: PlannedProbe, seen: ProbeObservation, se
   const body = recordOutput(seen.body, secrets, MAX_BODY_CHARS);
   const base = { durationMs: seen.durationMs, ...(body === '' ? {} : { output: body }) };
   if (seen.interrupted) return { ...base, passed: false, observed: 'no response', reason: 'interrupted (Ctrl-C)' };
-  if (seen.status === undefined) return { ...base, passed: false, observed: 'no response', reason: recordOutput(seen.error ?? 'no response', secrets) };
+  if (seen.status === undefined)
+    return { ...base, passed: false, observed: 'no response', reason: recordOutput(seen.error ?? 'no response', secrets) };
   const observed = `HTTP ${seen.status}`;
   const wanted = probe.expect.status ?? [];
   const statusOk = wanted.length === 0 ? seen.status >= 200 && seen.status < 300 : wanted.includes(seen.status);
@@ -57,7 +68,10 @@ export interface ProbeContext {
 }
 
 /** The headers of an HTTP probe, with `env:NAME` values read from the environment. */
-export function resolveHeaders(headers: Record<string, string>, env: NodeJS.ProcessEnv): { headers: Record<string, string>; missing: string[] } {
+export function resolveHeaders(
+  headers: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): { headers: Record<string, string>; missing: string[] } {
   const resolved: Record<string, string> = {};
   const missing: string[] = [];
   for (const [name, ref] of Object.entries(headers)) {

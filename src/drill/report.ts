@@ -5,7 +5,17 @@ import type { DrillReport } from './types.js';
 /** What the report says about the run besides its outcome: the report's own fields, and where its files are. */
 export type ReportFacts = Pick<
   DrillReport,
-  'agent' | 'manifest' | 'manifestSha256' | 'rollbackSha256' | 'tool' | 'actor' | 'startedAt' | 'finishedAt' | 'window' | 'windowMs' | 'options'
+  | 'agent'
+  | 'manifest'
+  | 'manifestSha256'
+  | 'rollbackSha256'
+  | 'tool'
+  | 'actor'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'window'
+  | 'windowMs'
+  | 'options'
 > & { files: DrillFiles };
 
 /** The report of a drill: what it was run on, by whom, and what happened. Pure. */

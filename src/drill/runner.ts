@@ -21,9 +21,7 @@ import type {
 
 /** What became of a manual step: confirmed (by whom, how), declined, or interrupted. */
 export type ManualOutcome =
-  | { kind: 'confirmed'; confirmation: ManualConfirmation }
-  | { kind: 'declined'; reason: string }
-  | { kind: 'interrupted' };
+  { kind: 'confirmed'; confirmation: ManualConfirmation } | { kind: 'declined'; reason: string } | { kind: 'interrupted' };
 
 /** What the drill runner needs from the outside: the command supplies it. */
 export interface DrillContext {
@@ -90,7 +88,10 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
     const outcome = await context.confirmManual(step, signal);
     const durationMs = context.elapsed() - startedAtMs;
     if (outcome.kind === 'confirmed') {
-      const confirmation = { ...outcome.confirmation, ...(outcome.confirmation.note !== undefined ? { note: redactSecrets(outcome.confirmation.note, secrets) } : {}) };
+      const confirmation = {
+        ...outcome.confirmation,
+        ...(outcome.confirmation.note !== undefined ? { note: redactSecrets(outcome.confirmation.note, secrets) } : {}),
+      };
       record({ event: 'manual-confirmed', phase: step.phase, id: step.id, ...confirmation });
       result = { ...base, status: 'passed', startedAtMs, durationMs, confirmation };
     } else if (outcome.kind === 'declined') {
@@ -108,7 +109,9 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
       signal,
       groups: context.groups,
     });
-    const note = outcome.leftoversKilled ? '\n[agent-rollout: the command exited, but processes it started kept its output open; they were killed]' : '';
+    const note = outcome.leftoversKilled
+      ? '\n[agent-rollout: the command exited, but processes it started kept its output open; they were killed]'
+      : '';
     const output = recordOutput(note ? outcome.output.trimEnd() + note : outcome.output, secrets);
     const failure = describeFailure(outcome, formatDuration(step.timeoutMs));
     const status = outcome.interrupted ? 'interrupted' : outcome.timedOut ? 'timed-out' : failure ? 'failed' : 'passed';
@@ -134,7 +137,16 @@ async function runProbe(probe: PlannedProbe, context: DrillContext): Promise<Pro
   const { record, signal } = context;
   const startedAtMs = context.elapsed();
   const target = redactSecrets(probeTarget(probe), context.secrets);
-  record({ event: 'probe-started', id: probe.id, index: probe.index, of: probe.of, kind: probe.kind, target, expect: probe.expectText, retries: probe.retries });
+  record({
+    event: 'probe-started',
+    id: probe.id,
+    index: probe.index,
+    of: probe.of,
+    kind: probe.kind,
+    target,
+    expect: probe.expectText,
+    retries: probe.retries,
+  });
   const attempts: ProbeAttempt[] = [];
   let passedAtMs: number | undefined;
   const tries = probe.retries + 1;

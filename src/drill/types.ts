@@ -170,7 +170,18 @@ export type DrillEvent =
       probes: string[];
       restore: string[];
     }
-  | { event: 'step-started'; phase: StepPhase; id: string; index: number; of: number; kind: 'run' | 'manual'; command?: string[]; shell?: boolean; instruction?: string; timeoutMs?: number }
+  | {
+      event: 'step-started';
+      phase: StepPhase;
+      id: string;
+      index: number;
+      of: number;
+      kind: 'run' | 'manual';
+      command?: string[];
+      shell?: boolean;
+      instruction?: string;
+      timeoutMs?: number;
+    }
   | ({ event: 'manual-confirmed'; phase: StepPhase; id: string } & ManualConfirmation)
   | ({ event: 'step-finished' } & StepRecord)
   | { event: 'step-skipped'; phase: StepPhase; id: string; reason: string }

@@ -10,7 +10,8 @@ export function exportTime(options: { flag?: string | undefined; env: NodeJS.Pro
   if (flag !== undefined) return iso(parseTime(flag, '--time'));
   const epoch = env['SOURCE_DATE_EPOCH'];
   if (epoch !== undefined && epoch !== '') {
-    if (!/^[0-9]+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH is not a number of seconds: ${epoch}`, 'set it to e.g. $(git log -1 --format=%ct)');
+    if (!/^[0-9]+$/.test(epoch))
+      throw new UsageError(`SOURCE_DATE_EPOCH is not a number of seconds: ${epoch}`, 'set it to e.g. $(git log -1 --format=%ct)');
     return iso(new Date(Number(epoch) * 1000));
   }
   return iso(now);
@@ -21,7 +22,10 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d
 function parseTime(text: string, name: string): Date {
   const date = /^[0-9]+$/.test(text) ? new Date(Number(text) * 1000) : RFC3339.test(text) ? new Date(text) : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) {
-    throw new UsageError(`${name} is not a time: ${text}`, 'give an RFC 3339 time such as 2026-11-20T09:00:00Z, or seconds since the epoch');
+    throw new UsageError(
+      `${name} is not a time: ${text}`,
+      'give an RFC 3339 time such as 2026-11-20T09:00:00Z, or seconds since the epoch',
+    );
   }
   return date;
 }

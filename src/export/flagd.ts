@@ -57,7 +57,8 @@ const BOOLEAN_VARIANTS = { [ON]: true, [OFF]: false } as const;
 export function contextKeyProblem(key: string): string | undefined {
   if (key.trim() === '' || key !== key.trim()) return 'it must be a non-empty name without surrounding spaces';
   if (key.startsWith('$flagd.') || key === '$flagd') return '$flagd is reserved by flagd';
-  if (key.startsWith('.') || key.endsWith('.') || key.includes('..')) return 'a dot separates nested keys, so it cannot start, end or repeat';
+  if (key.startsWith('.') || key.endsWith('.') || key.includes('..'))
+    return 'a dot separates nested keys, so it cannot start, end or repeat';
   return undefined;
 }
 
@@ -144,7 +145,11 @@ function flagMetadata(source: FlagdSource, options: FlagdOptions): FlagMetadata 
   };
 }
 
-function withTargeting(flag: Omit<FlagdFlag, 'targeting' | 'metadata'>, targeting: JsonLogic | undefined, metadata: FlagMetadata): FlagdFlag {
+function withTargeting(
+  flag: Omit<FlagdFlag, 'targeting' | 'metadata'>,
+  targeting: JsonLogic | undefined,
+  metadata: FlagMetadata,
+): FlagdFlag {
   return targeting === undefined ? { ...flag, metadata } : { ...flag, targeting, metadata };
 }
 

@@ -156,7 +156,8 @@ function criterionBounds(criterion: Criterion, manifest: Manifest): Bounds | { s
   let min = criterion.min;
   if (criterion.withinPercent !== undefined) {
     const reference = criterion.of === undefined ? undefined : resolveDottedPath(manifest, criterion.of);
-    if (typeof reference !== 'number' || !Number.isFinite(reference)) return { skip: `"of" (${criterion.of ?? 'missing'}) is not a number in the manifest` };
+    if (typeof reference !== 'number' || !Number.isFinite(reference))
+      return { skip: `"of" (${criterion.of ?? 'missing'}) is not a number in the manifest` };
     const tolerance = (Math.abs(reference) * criterion.withinPercent) / 100;
     max = max === undefined ? reference + tolerance : Math.min(max, reference + tolerance);
     min = min === undefined ? reference - tolerance : Math.max(min, reference - tolerance);
@@ -164,7 +165,14 @@ function criterionBounds(criterion: Criterion, manifest: Manifest): Bounds | { s
   return { max, min };
 }
 
-function criterionRule(criterion: Criterion, bounds: Bounds, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {
+function criterionRule(
+  criterion: Criterion,
+  bounds: Bounds,
+  manifest: Manifest,
+  query: string,
+  options: RulesOptions,
+  m: string,
+): PrometheusRule {
   const agent = manifest.agent.id;
   const stage = manifest.state.stage;
   const name = alertName(agent, stage, criterion.id);
@@ -240,7 +248,9 @@ export function agentRuleGroup(source: RulesSource, options: RulesOptions): { gr
 
 /** Rule groups for every manifest, one group per agent, sorted by agent id. */
 export function buildPrometheusRules(sources: readonly RulesSource[], options: RulesOptions): RulesExport {
-  const ordered = [...sources].sort((a, b) => (a.manifest.agent.id < b.manifest.agent.id ? -1 : a.manifest.agent.id > b.manifest.agent.id ? 1 : 0));
+  const ordered = [...sources].sort((a, b) =>
+    a.manifest.agent.id < b.manifest.agent.id ? -1 : a.manifest.agent.id > b.manifest.agent.id ? 1 : 0,
+  );
   const groups: RuleGroup[] = [];
   const skipped: SkippedThreshold[] = [];
   for (const source of ordered) {

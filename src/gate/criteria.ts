@@ -26,14 +26,22 @@ interface Violation {
 const RELATIVE_SLACK = 1e-9;
 
 function violation(value: number, bounds: Bounds): Violation | undefined {
-  if (bounds.max !== undefined && value > bounds.max) return { side: 'above', text: `${formatAgainst(value, bounds.max)} is above the maximum ${formatNumber(bounds.max)}` };
-  if (bounds.min !== undefined && value < bounds.min) return { side: 'below', text: `${formatAgainst(value, bounds.min)} is below the minimum ${formatNumber(bounds.min)}` };
+  if (bounds.max !== undefined && value > bounds.max)
+    return { side: 'above', text: `${formatAgainst(value, bounds.max)} is above the maximum ${formatNumber(bounds.max)}` };
+  if (bounds.min !== undefined && value < bounds.min)
+    return { side: 'below', text: `${formatAgainst(value, bounds.min)} is below the minimum ${formatNumber(bounds.min)}` };
   if (bounds.within) {
     const { reference, percent, tolerance, path } = bounds.within;
     const difference = value - reference;
     if (Math.abs(difference) > tolerance + RELATIVE_SLACK * Math.max(Math.abs(reference), tolerance, 1e-12)) {
-      const off = reference === 0 ? '' : ` (${formatNumber((Math.abs(difference) / Math.abs(reference)) * 100)}% ${difference > 0 ? 'above' : 'below'})`;
-      return { side: difference > 0 ? 'above' : 'below', text: `${formatNumber(value)} is not within ${formatNumber(percent)}% of ${formatNumber(reference)} (${path})${off}` };
+      const off =
+        reference === 0
+          ? ''
+          : ` (${formatNumber((Math.abs(difference) / Math.abs(reference)) * 100)}% ${difference > 0 ? 'above' : 'below'})`;
+      return {
+        side: difference > 0 ? 'above' : 'below',
+        text: `${formatNumber(value)} is not within ${formatNumber(percent)}% of ${formatNumber(reference)} (${path})${off}`,
+      };
     }
   }
   return undefined;
@@ -61,7 +69,9 @@ function expectedText(criterion: Criterion, bounds: Bounds | undefined, unit: st
   else if (bounds?.min !== undefined) parts.push(`≥ ${formatNumber(bounds.min)}${u}`);
   if (bounds?.within) {
     const { reference, tolerance, percent } = bounds.within;
-    parts.push(`within ${formatNumber(percent)}% of ${formatNumber(reference)}${u} (${formatNumber(reference - tolerance)} to ${formatNumber(reference + tolerance)})`);
+    parts.push(
+      `within ${formatNumber(percent)}% of ${formatNumber(reference)}${u} (${formatNumber(reference - tolerance)} to ${formatNumber(reference + tolerance)})`,
+    );
   } else if (criterion.withinPercent !== undefined) {
     parts.push(`within ${formatNumber(criterion.withinPercent)}% of ${criterion.of ?? '?'}`);
   }
@@ -77,14 +87,27 @@ function medianGap(points: readonly Point[]): number {
 
 type CheckPart = Pick<CriterionResult, 'outcome' | 'observed' | 'observedText' | 'reason' | 'hint' | 'nextPassAt' | 'samples' | 'source'>;
 
-function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<Observation, { status: 'series' }>, window: EvaluationWindow, unit: string): CheckPart {
+function fromSeries(
+  criterion: Criterion,
+  bounds: Bounds,
+  observation: Extract<Observation, { status: 'series' }>,
+  window: EvaluationWindow,
+  unit: string,
+): CheckPart {
   const forMs = durationMs(criterion.for as string);
   const rangeStart = Math.max(window.startMs, window.endMs - forMs);
   const points = observation.points.filter(([t]) => t >= rangeStart && t <= window.endMs);
   const source = originLabel(observation.origin);
   const u = unit ? ` ${unit}` : '';
   if (points.length === 0) {
-    return { outcome: 'inconclusive', observed: null, observedText: 'no samples', reason: `no samples of ${criterion.signal} in the last ${criterion.for} of the window`, samples: 0, source };
+    return {
+      outcome: 'inconclusive',
+      observed: null,
+      observedText: 'no samples',
+      reason: `no samples of ${criterion.signal} in the last ${criterion.for} of the window`,
+      samples: 0,
+      source,
+    };
   }
   // A loop, not Math.max(...values): a million samples would overflow the call stack.
   let highest = -Infinity;
@@ -97,7 +120,9 @@ function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<O
   if (bad.length > 0) {
     const above = bad.filter((b) => b.broken?.side === 'above');
     const worst =
-      above.length > 0 ? above.reduce((a, b) => (b.point[1] > a.point[1] ? b : a)) : bad.reduce((a, b) => (b.point[1] < a.point[1] ? b : a));
+      above.length > 0
+        ? above.reduce((a, b) => (b.point[1] > a.point[1] ? b : a))
+        : bad.reduce((a, b) => (b.point[1] < a.point[1] ? b : a));
     return {
       outcome: 'fail',
       observed: worst.point[1],
@@ -109,9 +134,19 @@ function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<O
     };
   }
   const shown = bounds.min !== undefined && bounds.max === undefined && !bounds.within ? lowest : highest;
-  const base = { observed: shown, observedText: `${bounds.min !== undefined && bounds.max === undefined ? 'lowest' : 'highest'} ${formatNumber(shown)}${u} of ${points.length}`, samples: points.length, source };
+  const base = {
+    observed: shown,
+    observedText: `${bounds.min !== undefined && bounds.max === undefined ? 'lowest' : 'highest'} ${formatNumber(shown)}${u} of ${points.length}`,
+    samples: points.length,
+    source,
+  };
   if (points.length < 2 && observation.stepMs === undefined) {
-    return { ...base, outcome: 'inconclusive', reason: `one sample cannot show that ${criterion.signal} held for ${criterion.for}`, hint: 'paste a series with a sample per interval, or use a prometheus source' };
+    return {
+      ...base,
+      outcome: 'inconclusive',
+      reason: `one sample cannot show that ${criterion.signal} held for ${criterion.for}`,
+      hint: 'paste a series with a sample per interval, or use a prometheus source',
+    };
   }
   if (window.endMs - window.startMs < forMs) {
     const canPass = window.basis === 'stage-entry' ? window.startMs + forMs : undefined;
@@ -119,7 +154,9 @@ function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<O
       ...base,
       outcome: 'inconclusive',
       reason: `the window is ${formatSpan(window.endMs - window.startMs)}, shorter than the ${criterion.for} every sample must hold for${canPass ? `; could pass from ${formatTime(canPass)}` : ''}`,
-      hint: canPass ? `run the gate again after ${formatTime(canPass)}` : `evaluate a window of at least ${criterion.for} (--window ${criterion.for})`,
+      hint: canPass
+        ? `run the gate again after ${formatTime(canPass)}`
+        : `evaluate a window of at least ${criterion.for} (--window ${criterion.for})`,
       ...(canPass ? { nextPassAt: canPass } : {}),
     };
   }
@@ -152,7 +189,11 @@ function fromSeries(criterion: Criterion, bounds: Bounds, observation: Extract<O
       hint: `check why ${criterion.signal} has a gap (scrapes missed, the agent down)`,
     };
   }
-  return { ...base, outcome: 'pass', reason: `all ${points.length} samples over ${criterion.for} hold (${formatNumber(lowest)} to ${formatNumber(highest)})` };
+  return {
+    ...base,
+    outcome: 'pass',
+    reason: `all ${points.length} samples over ${criterion.for} hold (${formatNumber(lowest)} to ${formatNumber(highest)})`,
+  };
 }
 
 /**
@@ -167,11 +208,24 @@ function notFinite(value: unknown): string | undefined {
   return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function fromObservation(criterion: Criterion, bounds: Bounds, observation: Observation | undefined, window: EvaluationWindow, unit: string): CheckPart {
+function fromObservation(
+  criterion: Criterion,
+  bounds: Bounds,
+  observation: Observation | undefined,
+  window: EvaluationWindow,
+  unit: string,
+): CheckPart {
   const u = unit ? ` ${unit}` : '';
   if (!observation) return { outcome: 'inconclusive', observed: null, observedText: '-', reason: `no value for ${criterion.signal}` };
   const source = originLabel(observation.origin);
-  const unusable = (reason: string): CheckPart => ({ outcome: 'error', observed: null, observedText: 'error', reason, hint: 'fix the source or the value, then run the gate again', source });
+  const unusable = (reason: string): CheckPart => ({
+    outcome: 'error',
+    observed: null,
+    observedText: 'error',
+    reason,
+    hint: 'fix the source or the value, then run the gate again',
+    source,
+  });
   if (observation.status === 'value') {
     const bad = notFinite(observation.value);
     if (bad !== undefined) return unusable(`${criterion.signal} is ${bad}, not a finite number`);
@@ -186,12 +240,33 @@ function fromObservation(criterion: Criterion, bounds: Bounds, observation: Obse
   }
   switch (observation.status) {
     case 'error':
-      return { outcome: 'error', observed: null, observedText: 'error', reason: observation.reason, hint: 'fix the source or the value, then run the gate again', source };
+      return {
+        outcome: 'error',
+        observed: null,
+        observedText: 'error',
+        reason: observation.reason,
+        hint: 'fix the source or the value, then run the gate again',
+        source,
+      };
     case 'no-data':
-      return { outcome: 'inconclusive', observed: null, observedText: 'no data', reason: observation.reason, ...(observation.hint ? { hint: observation.hint } : {}), source };
+      return {
+        outcome: 'inconclusive',
+        observed: null,
+        observedText: 'no data',
+        reason: observation.reason,
+        ...(observation.hint ? { hint: observation.hint } : {}),
+        source,
+      };
     case 'series':
       if (criterion.for) return fromSeries(criterion, bounds, observation, window, unit);
-      return { outcome: 'inconclusive', observed: null, observedText: 'a series', reason: `${criterion.signal} was given as a series; this criterion needs one value over the window`, hint: `give ${criterion.signal} under "values"`, source };
+      return {
+        outcome: 'inconclusive',
+        observed: null,
+        observedText: 'a series',
+        reason: `${criterion.signal} was given as a series; this criterion needs one value over the window`,
+        hint: `give ${criterion.signal} under "values"`,
+        source,
+      };
     case 'value': {
       if (criterion.for) {
         return {
@@ -226,7 +301,12 @@ function boundsOf(criterion: Criterion, manifest: Manifest): Bounds | { problem:
     if (typeof reference !== 'number' || !Number.isFinite(reference)) {
       return { problem: `"of": ${path ?? '(missing)'} is not a number in the manifest, so there is nothing to compare with` };
     }
-    bounds.within = { reference, percent: criterion.withinPercent, tolerance: (Math.abs(reference) * criterion.withinPercent) / 100, path: path as string };
+    bounds.within = {
+      reference,
+      percent: criterion.withinPercent,
+      tolerance: (Math.abs(reference) * criterion.withinPercent) / 100,
+      path: path as string,
+    };
   }
   return bounds;
 }
@@ -246,14 +326,26 @@ function drillResult(criterion: Criterion, input: GateInput): Omit<CriterionResu
     };
   }
   const sha = rollbackSha256(input.manifest);
-  if (!sha) return { outcome: 'error', observed: null, observedText: '-', reason: 'the manifest has no rollback section, so there is nothing to drill', hint: 'add a rollback section, then drill it' };
+  if (!sha)
+    return {
+      outcome: 'error',
+      observed: null,
+      observedText: '-',
+      reason: 'the manifest has no rollback section, so there is nothing to drill',
+      hint: 'add a rollback section, then drill it',
+    };
   const endMs = input.window.endMs;
   const drills = input.trail.entries.filter((entry) => entry.action === 'drill' && Date.parse(entry.at) <= endMs);
   const passed = (entry: AuditEntry): boolean => entry.details?.['passed'] === true;
   const current = (entry: AuditEntry): boolean => entry.details?.['rollbackSha256'] === sha;
   const newest = drills.filter((entry) => passed(entry) && current(entry)).at(-1);
   if (newest && Date.parse(newest.at) >= endMs - periodMs) {
-    return { outcome: 'pass', observed: newest.at, observedText: `passed ${formatTime(Date.parse(newest.at))}`, reason: `a drill of the current rollback section passed on ${formatTime(Date.parse(newest.at))}` };
+    return {
+      outcome: 'pass',
+      observed: newest.at,
+      observedText: `passed ${formatTime(Date.parse(newest.at))}`,
+      reason: `a drill of the current rollback section passed on ${formatTime(Date.parse(newest.at))}`,
+    };
   }
   let detail = '';
   const last = drills.at(-1);
@@ -272,21 +364,37 @@ function drillResult(criterion: Criterion, input: GateInput): Omit<CriterionResu
 /** Evaluates one exit criterion against the evidence. Pure. */
 export function evaluateCriterion(criterion: Criterion, input: GateInput): CriterionResult {
   const observe = criterion.observe === true;
-  const finish = (kind: CriterionResult['kind'], expected: string, part: Omit<CriterionResult, 'id' | 'status' | 'observe' | 'kind' | 'expected'>): CriterionResult => {
+  const finish = (
+    kind: CriterionResult['kind'],
+    expected: string,
+    part: Omit<CriterionResult, 'id' | 'status' | 'observe' | 'kind' | 'expected'>,
+  ): CriterionResult => {
     const status: CriterionResult['status'] = observe ? 'observe' : part.outcome;
-    const reason = observe ? `observed only, does not decide: ${part.outcome === 'pass' ? '' : `would be ${part.outcome}: `}${part.reason}` : part.reason;
+    const reason = observe
+      ? `observed only, does not decide: ${part.outcome === 'pass' ? '' : `would be ${part.outcome}: `}${part.reason}`
+      : part.reason;
     const result: CriterionResult = { id: criterion.id, kind, observe, status, expected, ...part, reason };
     if (criterion.signal) result.signal = criterion.signal;
     if (observe || part.outcome === 'pass') delete result.hint;
     return result;
   };
   if (criterion.drill) {
-    return finish('drill', `a passing drill of the current rollback section within ${criterion.drill.passedWithin}`, drillResult(criterion, input));
+    return finish(
+      'drill',
+      `a passing drill of the current rollback section within ${criterion.drill.passedWithin}`,
+      drillResult(criterion, input),
+    );
   }
   const unit = (criterion.signal ? input.manifest.metrics?.signals?.[criterion.signal]?.unit : undefined) ?? '';
   const bounds = boundsOf(criterion, input.manifest);
   if ('problem' in bounds) {
-    return finish('signal', expectedText(criterion, undefined, unit), { outcome: 'error', observed: null, observedText: '-', reason: bounds.problem, hint: 'fix "of" in the manifest (agent-rollout validate)' });
+    return finish('signal', expectedText(criterion, undefined, unit), {
+      outcome: 'error',
+      observed: null,
+      observedText: '-',
+      reason: bounds.problem,
+      hint: 'fix "of" in the manifest (agent-rollout validate)',
+    });
   }
   const request = criterionRequest(criterion);
   const observation = request ? input.observations.get(requestKey(request)) : undefined;

@@ -67,7 +67,8 @@ function nextSteps(verdict: Verdict, report: Omit<GateReport, 'next' | 'summary'
   const order: CheckStatus[] = ['error', 'fail', 'inconclusive'];
   const hints = order.flatMap((status) => deciding.filter((c) => c.outcome === status && c.hint).map((c) => `${c.id}: ${c.hint}`));
   steps.push(...new Set(hints));
-  if (verdict === 'inconclusive' && report.notBefore !== undefined) steps.push(`The gate could pass from ${formatTime(report.notBefore)} at the earliest.`);
+  if (verdict === 'inconclusive' && report.notBefore !== undefined)
+    steps.push(`The gate could pass from ${formatTime(report.notBefore)} at the earliest.`);
   return steps;
 }
 

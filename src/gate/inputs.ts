@@ -42,7 +42,12 @@ export function recordInputs(options: {
     const observation = options.observations.get(key);
     if (seen.has(key) || !observation) continue;
     seen.add(key);
-    const metric: RecordedMetric = { signal: request.signal, wanted: request.kind === 'range' ? 'series' : 'value', origin: observation.origin, status: observation.status };
+    const metric: RecordedMetric = {
+      signal: request.signal,
+      wanted: request.kind === 'range' ? 'series' : 'value',
+      origin: observation.origin,
+      status: observation.status,
+    };
     if (request.kind === 'range' && request.rangeMs !== undefined) metric.for = windowText(request.rangeMs);
     if (observation.status === 'value') metric.value = observation.value;
     if (observation.status === 'series') {

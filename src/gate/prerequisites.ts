@@ -27,7 +27,10 @@ function manifestValid(input: GateInput): PrerequisiteResult {
     outcome: errors.length === 0 ? 'pass' : 'error',
     observed: errors.length,
     observedText: errors.length === 0 ? 'valid' : plural(errors.length, 'error'),
-    reason: errors.length === 0 ? 'the manifest validates' : `the manifest does not validate: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+    reason:
+      errors.length === 0
+        ? 'the manifest validates'
+        : `the manifest does not validate: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
     hint: 'run `agent-rollout validate` and fix every error',
   });
 }
@@ -49,7 +52,9 @@ function notPaused(input: GateInput): PrerequisiteResult {
     outcome: paused ? 'fail' : 'pass',
     observed: paused ? 'paused' : 'not paused',
     observedText: paused ? `paused ${formatTime(Date.parse(paused.at))}` : 'not paused',
-    reason: paused ? `the rollout is paused since ${formatTime(Date.parse(paused.at))}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}` : 'no pause in force',
+    reason: paused
+      ? `the rollout is paused since ${formatTime(Date.parse(paused.at))}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}`
+      : 'no pause in force',
     hint: 'resolve the cause of the pause, then `agent-rollout resume`',
   });
 }
@@ -84,7 +89,8 @@ function enforceAtFullAudience(input: GateInput, stage: Stage, next: Stage | und
   const problems: string[] = [];
   const { state } = input.manifest;
   if (reachesEveryone(stage)) {
-    if (stage.governanceMode !== 'enforce') problems.push(`${stage.id} reaches 100% of users but its governanceMode is ${stage.governanceMode}`);
+    if (stage.governanceMode !== 'enforce')
+      problems.push(`${stage.id} reaches 100% of users but its governanceMode is ${stage.governanceMode}`);
     if (state.stage === stage.id) {
       if (state.governanceMode === 'observe') problems.push(`${stage.id} reaches 100% of users but state.governanceMode is observe`);
       for (const [org, override] of Object.entries(state.orgs ?? {})) {
@@ -92,13 +98,16 @@ function enforceAtFullAudience(input: GateInput, stage: Stage, next: Stage | und
       }
     }
   }
-  if (next && reachesEveryone(next) && next.governanceMode !== 'enforce') problems.push(`the next stage, ${next.id}, reaches 100% of users but its governanceMode is ${next.governanceMode}`);
+  if (next && reachesEveryone(next) && next.governanceMode !== 'enforce')
+    problems.push(`the next stage, ${next.id}, reaches 100% of users but its governanceMode is ${next.governanceMode}`);
   // Before the step to everyone, as plan's blockers say: the mode in force now, and every org
   // override, must already enforce (advance changes the global mode, never an org's).
   if (next && reachesEveryone(next) && state.stage === stage.id && !reachesEveryone(stage)) {
-    if (effectiveMode(input.manifest)?.mode === 'observe') problems.push(`governance is in observe mode, and the next stage, ${next.id}, reaches 100% of users`);
+    if (effectiveMode(input.manifest)?.mode === 'observe')
+      problems.push(`governance is in observe mode, and the next stage, ${next.id}, reaches 100% of users`);
     for (const [org, override] of Object.entries(state.orgs ?? {})) {
-      if (override?.governanceMode === 'observe') problems.push(`org ${org} is in observe mode, and the next stage, ${next.id}, reaches 100% of users`);
+      if (override?.governanceMode === 'observe')
+        problems.push(`org ${org} is in observe mode, and the next stage, ${next.id}, reaches 100% of users`);
     }
   }
   if (!reachesEveryone(stage) && !(next && reachesEveryone(next))) return undefined;
@@ -133,7 +142,14 @@ function refusalTests(input: GateInput, index: number): PrerequisiteResult | und
     });
   }
   const broken = trailBroken(input);
-  if (broken) return row('refusal-tests', expected, { outcome: 'error', observed: null, observedText: '-', reason: `${broken}, so its test records cannot be trusted`, hint: 'run `agent-rollout audit verify`' });
+  if (broken)
+    return row('refusal-tests', expected, {
+      outcome: 'error',
+      observed: null,
+      observedText: '-',
+      reason: `${broken}, so its test records cannot be trusted`,
+      hint: 'run `agent-rollout audit verify`',
+    });
   const runs = input.trail.entries.filter((entry) => entry.action === 'guardrails');
   const matching = (entry: AuditEntry): boolean => entry.details?.['casesSha256'] === cases.sha256;
   const passing = runs.filter((entry) => matching(entry) && entry.details?.['passed'] === true).at(-1);
@@ -148,7 +164,8 @@ function refusalTests(input: GateInput, index: number): PrerequisiteResult | und
   const last = runs.at(-1);
   let detail = '';
   if (last && !matching(last)) detail = `; the last run, on ${formatTime(Date.parse(last.at))}, was against other cases`;
-  else if (last) detail = `; the last run, on ${formatTime(Date.parse(last.at))}, failed ${String(last.details?.['failed'] ?? 'some')} of ${String(last.details?.['total'] ?? '?')} cases`;
+  else if (last)
+    detail = `; the last run, on ${formatTime(Date.parse(last.at))}, failed ${String(last.details?.['failed'] ?? 'some')} of ${String(last.details?.['total'] ?? '?')} cases`;
   return row('refusal-tests', expected, {
     outcome: 'inconclusive',
     observed: null,
@@ -222,7 +239,11 @@ function minDuration(input: GateInput, stage: Stage): PrerequisiteResult | undef
       hint: 'record when the stage began: "since" (RFC 3339) in state; commands that move the rollout (advance, rollback, init) record it',
     });
   }
-  return row('min-duration', expected, { ...base, outcome: 'pass', reason: `the window spans ${formatSpan(lengthMs)} from ${formatTime(window.startMs)}` });
+  return row('min-duration', expected, {
+    ...base,
+    outcome: 'pass',
+    reason: `the window spans ${formatSpan(lengthMs)} from ${formatTime(window.startMs)}`,
+  });
 }
 
 function minSamples(input: GateInput, stage: Stage): PrerequisiteResult | undefined {
@@ -239,20 +260,51 @@ function minSamples(input: GateInput, stage: Stage): PrerequisiteResult | undefi
     });
   }
   const observation = input.observations.get(requestKey({ signal, kind: 'instant' }));
-  if (!observation) return row('min-samples', expected, { outcome: 'inconclusive', observed: null, observedText: '-', reason: `no value for ${signal}` });
+  if (!observation)
+    return row('min-samples', expected, { outcome: 'inconclusive', observed: null, observedText: '-', reason: `no value for ${signal}` });
   switch (observation.status) {
     case 'error':
-      return row('min-samples', expected, { outcome: 'error', observed: null, observedText: 'error', reason: observation.reason, hint: 'fix the source or the value, then run the gate again' });
+      return row('min-samples', expected, {
+        outcome: 'error',
+        observed: null,
+        observedText: 'error',
+        reason: observation.reason,
+        hint: 'fix the source or the value, then run the gate again',
+      });
     case 'no-data':
-      return row('min-samples', expected, { outcome: 'inconclusive', observed: null, observedText: 'no data', reason: observation.reason, ...(observation.hint ? { hint: observation.hint } : {}) });
+      return row('min-samples', expected, {
+        outcome: 'inconclusive',
+        observed: null,
+        observedText: 'no data',
+        reason: observation.reason,
+        ...(observation.hint ? { hint: observation.hint } : {}),
+      });
     case 'series':
-      return row('min-samples', expected, { outcome: 'inconclusive', observed: null, observedText: 'a series', reason: `${signal} was given as a series; the sample count needs one value over the window`, hint: `give ${signal} under "values"` });
+      return row('min-samples', expected, {
+        outcome: 'inconclusive',
+        observed: null,
+        observedText: 'a series',
+        reason: `${signal} was given as a series; the sample count needs one value over the window`,
+        hint: `give ${signal} under "values"`,
+      });
     case 'value': {
       const count = observation.value;
       if (typeof count !== 'number' || !Number.isFinite(count)) {
-        return row('min-samples', expected, { outcome: 'error', observed: null, observedText: 'error', reason: `${signal} is ${String(count)}, not a finite number`, hint: 'fix the source or the value, then run the gate again' });
+        return row('min-samples', expected, {
+          outcome: 'error',
+          observed: null,
+          observedText: 'error',
+          reason: `${signal} is ${String(count)}, not a finite number`,
+          hint: 'fix the source or the value, then run the gate again',
+        });
       }
-      if (count >= stage.minSamples) return row('min-samples', expected, { outcome: 'pass', observed: count, observedText: formatNumber(count), reason: `${formatNumber(count)} ${signal} over the window` });
+      if (count >= stage.minSamples)
+        return row('min-samples', expected, {
+          outcome: 'pass',
+          observed: count,
+          observedText: formatNumber(count),
+          reason: `${formatNumber(count)} ${signal} over the window`,
+        });
       const lengthMs = input.window.endMs - input.window.startMs;
       const rate = count > 0 && observation.dated ? input.window.endMs + ((stage.minSamples - count) / count) * lengthMs : undefined;
       // A tiny count (a fraction from a rate) puts the estimate past the last time a Date holds: no estimate then.

@@ -5,7 +5,9 @@ import type { SignalRequest } from '../metrics/types.js';
 /** The evidence a signal criterion reads: one number over the window, or a series for `for`. */
 export function criterionRequest(criterion: Criterion): SignalRequest | undefined {
   if (!criterion.signal) return undefined;
-  return criterion.for ? { signal: criterion.signal, kind: 'range', rangeMs: durationMs(criterion.for) } : { signal: criterion.signal, kind: 'instant' };
+  return criterion.for
+    ? { signal: criterion.signal, kind: 'range', rangeMs: durationMs(criterion.for) }
+    : { signal: criterion.signal, kind: 'instant' };
 }
 
 /** The sample-signal request of a stage with minSamples. */

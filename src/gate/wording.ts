@@ -29,7 +29,12 @@ export function formatSpan(ms: number): string {
   let rest = Math.round(ms / unit) * unit;
   if (rest <= 0) return '0s';
   let text = '';
-  for (const [suffix, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [suffix, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     const count = Math.floor(rest / size);
     if (count > 0) {
       text += `${count}${suffix}`;

@@ -7,8 +7,7 @@ import { DECISIONS, isDecision } from './cases.js';
 
 /** How the agent is asked: a command (input on stdin) or an endpoint (POST {"input"}). */
 export type AgentTarget =
-  | { kind: 'run'; argv: string[]; cwd: string; env: NodeJS.ProcessEnv }
-  | { kind: 'http'; url: string; headers: Record<string, string> };
+  { kind: 'run'; argv: string[]; cwd: string; env: NodeJS.ProcessEnv } | { kind: 'http'; url: string; headers: Record<string, string> };
 
 /** What the agent answered, or why there is no answer. */
 export interface AgentAnswer {
@@ -42,7 +41,9 @@ export function parseDecision(text: string): { decision: Decision; reason?: stri
   }
   const { decision, reason } = value as { decision?: unknown; reason?: unknown };
   if (!isDecision(decision)) {
-    return { error: `the agent's decision ${decision === undefined ? 'is missing' : JSON.stringify(decision)}; expected one of ${DECISIONS.join(', ')}` };
+    return {
+      error: `the agent's decision ${decision === undefined ? 'is missing' : JSON.stringify(decision)}; expected one of ${DECISIONS.join(', ')}`,
+    };
   }
   return typeof reason === 'string' ? { decision, reason } : { decision };
 }
@@ -65,7 +66,8 @@ export async function askAgent(
     });
     const durationMs = outcome.durationMs;
     if (outcome.interrupted) return { error: 'interrupted (Ctrl-C)', durationMs };
-    if (outcome.timedOut) return { error: `no answer within ${formatDuration(options.timeoutMs)}: the agent was killed with its children`, durationMs };
+    if (outcome.timedOut)
+      return { error: `no answer within ${formatDuration(options.timeoutMs)}: the agent was killed with its children`, durationMs };
     if (outcome.startError) return { error: `the agent could not start: ${outcome.startError}`, durationMs };
     if (outcome.signal) return { error: `the agent was killed by ${outcome.signal}`, durationMs };
     if (outcome.exitCode !== 0) {
@@ -86,7 +88,8 @@ export async function askAgent(
       signal: AbortSignal.any([timeout, options.signal]),
     });
     const body = await response.text();
-    if (!response.ok) return { error: `the agent answered HTTP ${response.status}${body.trim() ? `: ${excerpt(body)}` : ''}`, durationMs: elapsed() };
+    if (!response.ok)
+      return { error: `the agent answered HTTP ${response.status}${body.trim() ? `: ${excerpt(body)}` : ''}`, durationMs: elapsed() };
     const parsed = parseDecision(body);
     return 'error' in parsed ? { error: parsed.error, durationMs: elapsed() } : { ...parsed, durationMs: elapsed() };
   } catch (error) {

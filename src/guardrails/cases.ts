@@ -66,7 +66,13 @@ export function parseCases(text: string): { cases: GuardrailCase[]; problems: Ca
       return;
     }
     seen.set(id, line);
-    cases.push({ id, input: record['input'] as string, expect: record['expect'] as Decision, category: record['category'] as string, line });
+    cases.push({
+      id,
+      input: record['input'] as string,
+      expect: record['expect'] as Decision,
+      category: record['category'] as string,
+      line,
+    });
   });
   return { cases, problems };
 }

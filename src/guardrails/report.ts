@@ -55,7 +55,14 @@ export function summarizeCategories(results: readonly CaseResult[]): CategorySum
       outcomes.set(key, entry);
     }
     const passed = list.filter((r) => r.passed).length;
-    return { category, total: list.length, passed, failed: list.length - passed, passRate: passed / list.length, outcomes: [...outcomes.values()] };
+    return {
+      category,
+      total: list.length,
+      passed,
+      failed: list.length - passed,
+      passRate: passed / list.length,
+      outcomes: [...outcomes.values()],
+    };
   });
 }
 

@@ -79,16 +79,39 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
       signals: {
         invocations: { source: 'prom', query: query('agent_invocations_total', id), unit: 'invocations' },
         security_events: { source: 'prom', query: query('agent_security_events_total', id), unit: 'events' },
-        cost_per_invocation_usd: { source: 'prom', query: `${query('agent_cost_usd_total', id)} / ${query('agent_invocations_total', id)}`, unit: 'USD' },
+        cost_per_invocation_usd: {
+          source: 'prom',
+          query: `${query('agent_cost_usd_total', id)} / ${query('agent_invocations_total', id)}`,
+          unit: 'USD',
+        },
         output_policy_violations: { source: 'prom', query: query('agent_guardrail_output_matches_total', id), unit: 'responses' },
-        error_rate: { source: 'prom', query: `${query('agent_invocation_errors_total', id)} / ${query('agent_invocations_total', id)}`, unit: 'ratio' },
+        error_rate: {
+          source: 'prom',
+          query: `${query('agent_invocation_errors_total', id)} / ${query('agent_invocations_total', id)}`,
+          unit: 'ratio',
+        },
         data_class_escapes: { source: 'prom', query: `sum(increase(dlp_findings_total{origin="${id}"}[$window]))`, unit: 'findings' },
-        support_tickets_per_day: { source: 'prom', query: `sum(rate(helpdesk_tickets_created_total{tag="${id}"}[$window])) * 86400`, unit: 'tickets/day' },
-        guardrail_trigger_rate: { source: 'prom', query: `${query('agent_guardrail_triggers_total', id)} / ${query('agent_invocations_total', id)}`, unit: 'ratio' },
+        support_tickets_per_day: {
+          source: 'prom',
+          query: `sum(rate(helpdesk_tickets_created_total{tag="${id}"}[$window])) * 86400`,
+          unit: 'tickets/day',
+        },
+        guardrail_trigger_rate: {
+          source: 'prom',
+          query: `${query('agent_guardrail_triggers_total', id)} / ${query('agent_invocations_total', id)}`,
+          unit: 'ratio',
+        },
       },
       alerts: [
         { id: `${id}-security-event`, signal: 'security_events', max: 0, action: 'page' as const, severity: 'critical' as const },
-        { id: `${id}-guardrail-trigger-rate`, signal: 'guardrail_trigger_rate', max: 0.05, for: '15m', action: 'pause' as const, severity: 'warning' as const },
+        {
+          id: `${id}-guardrail-trigger-rate`,
+          signal: 'guardrail_trigger_rate',
+          max: 0.05,
+          for: '15m',
+          action: 'pause' as const,
+          severity: 'warning' as const,
+        },
       ],
     },
     stages: [
@@ -103,9 +126,25 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
           minDuration: '7d',
           minSamples: minSamples(pilotVolume, 7),
           exitCriteria: [
-            { id: 'zero-security-events', description: 'No security event of any kind during the pilot.', signal: 'security_events', max: 0 },
-            { id: 'cost-within-estimate', description: "Real cost per invocation within 20% of the inventory's estimate.", signal: 'cost_per_invocation_usd', withinPercent: 20, of: 'inventory.costEnvelope.usdPerInvocation' },
-            { id: 'no-output-violations', description: 'Output inspection (in observe mode) would have blocked nothing.', signal: 'output_policy_violations', max: 0 },
+            {
+              id: 'zero-security-events',
+              description: 'No security event of any kind during the pilot.',
+              signal: 'security_events',
+              max: 0,
+            },
+            {
+              id: 'cost-within-estimate',
+              description: "Real cost per invocation within 20% of the inventory's estimate.",
+              signal: 'cost_per_invocation_usd',
+              withinPercent: 20,
+              of: 'inventory.costEnvelope.usdPerInvocation',
+            },
+            {
+              id: 'no-output-violations',
+              description: 'Output inspection (in observe mode) would have blocked nothing.',
+              signal: 'output_policy_violations',
+              max: 0,
+            },
           ],
         },
         pilotVolume,
@@ -121,9 +160,24 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
           minDuration: '14d',
           minSamples: minSamples(betaVolume, 14),
           exitCriteria: [
-            { id: 'error-rate-below-threshold', description: 'At most 2% of invocations end in an error.', signal: 'error_rate', max: 0.02 },
-            { id: 'no-data-class-escapes', description: 'No sensitive data found where the agent wrote.', signal: 'data_class_escapes', max: 0 },
-            { id: 'support-volume-manageable', description: 'At most 3 support tickets a day about the agent.', signal: 'support_tickets_per_day', max: 3 },
+            {
+              id: 'error-rate-below-threshold',
+              description: 'At most 2% of invocations end in an error.',
+              signal: 'error_rate',
+              max: 0.02,
+            },
+            {
+              id: 'no-data-class-escapes',
+              description: 'No sensitive data found where the agent wrote.',
+              signal: 'data_class_escapes',
+              max: 0,
+            },
+            {
+              id: 'support-volume-manageable',
+              description: 'At most 3 support tickets a day about the agent.',
+              signal: 'support_tickets_per_day',
+              max: 3,
+            },
           ],
         },
         betaVolume,
@@ -139,8 +193,18 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
           minDuration: '14d',
           minSamples: minSamples(fullVolume, 14),
           exitCriteria: [
-            { id: 'error-rate-stable', description: 'Error rate at most 2% at every sample over 14 days.', signal: 'error_rate', max: 0.02, for: '14d' },
-            { id: 'rollback-tested', description: 'The current rollback section passed a drill in the last 30 days.', drill: { passedWithin: '30d' } },
+            {
+              id: 'error-rate-stable',
+              description: 'Error rate at most 2% at every sample over 14 days.',
+              signal: 'error_rate',
+              max: 0.02,
+              for: '14d',
+            },
+            {
+              id: 'rollback-tested',
+              description: 'The current rollback section passed a drill in the last 30 days.',
+              drill: { passedWithin: '30d' },
+            },
           ],
         },
         fullVolume,
@@ -149,8 +213,15 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
     rollback: {
       window: '10m',
       steps: [
-        { id: 'kill-switch', manual: `Turn ${id} off everywhere. Replace with a command: "run": ["./scripts/flag.sh", "off"], "timeout": "30s".` },
-        { id: `revoke-${credential.id}`, credential: credential.id, manual: `Revoke ${credential.id}${credential.owner ? ` (ask ${credential.owner})` : ''}. Replace with a command and a timeout.` },
+        {
+          id: 'kill-switch',
+          manual: `Turn ${id} off everywhere. Replace with a command: "run": ["./scripts/flag.sh", "off"], "timeout": "30s".`,
+        },
+        {
+          id: `revoke-${credential.id}`,
+          credential: credential.id,
+          manual: `Revoke ${credential.id}${credential.owner ? ` (ask ${credential.owner})` : ''}. Replace with a command and a timeout.`,
+        },
         { id: 'announce', manual: `Tell ${agent.owner} and the users of ${id} that it is off.` },
       ] as [NonNullable<Manifest['rollback']>['steps'][number], ...NonNullable<Manifest['rollback']>['steps']],
     },

@@ -59,7 +59,9 @@ function writesClass(dataClass: DataClass | undefined, tool: Tool): boolean {
 }
 
 function pathOf(tool: Tool): ToolPath {
-  return tool.credential === undefined ? { tool: tool.id, access: tool.access } : { tool: tool.id, access: tool.access, credential: tool.credential };
+  return tool.credential === undefined
+    ? { tool: tool.id, access: tool.access }
+    : { tool: tool.id, access: tool.access, credential: tool.credential };
 }
 
 function addReach(map: Map<string, DataClassReach>, id: string, dataClass: DataClass | undefined, path: ToolPath): void {

@@ -38,7 +38,10 @@ export function inventoryChanges(before: Manifest, after: Manifest): InventoryCh
   const oldEnvelope = before.inventory.costEnvelope;
   const newEnvelope = after.inventory.costEnvelope;
   if (!same(oldEnvelope, newEnvelope)) {
-    changes.push({ section: 'costEnvelope', change: oldEnvelope === undefined ? 'added' : newEnvelope === undefined ? 'removed' : 'changed' });
+    changes.push({
+      section: 'costEnvelope',
+      change: oldEnvelope === undefined ? 'added' : newEnvelope === undefined ? 'removed' : 'changed',
+    });
   }
   for (const section of ['stages', 'guardrails', 'rollback'] as const) {
     if (!same(before[section], after[section])) changes.push({ section, change: 'changed' });

@@ -44,7 +44,8 @@ function isObject(value: unknown): value is JsonObject {
 export function keepKeyOrder(previous: unknown, next: unknown): unknown {
   if (!isObject(previous) || !isObject(next)) return next;
   const result: JsonObject = {};
-  for (const key of Object.keys(previous)) if (Object.prototype.hasOwnProperty.call(next, key)) result[key] = keepKeyOrder(previous[key], next[key]);
+  for (const key of Object.keys(previous))
+    if (Object.prototype.hasOwnProperty.call(next, key)) result[key] = keepKeyOrder(previous[key], next[key]);
   for (const key of Object.keys(next)) if (!Object.prototype.hasOwnProperty.call(result, key)) result[key] = next[key];
   return result;
 }
@@ -71,12 +72,14 @@ function withoutValue(values: unknown, id: string): unknown {
 
 /** Renames a credential everywhere it is named: stages, tools, rollback steps. Mutates the clone it is given. */
 function renameCredential(document: ManifestDocument, from: string, to: string): void {
-  for (const stage of objects(document['stages'])) if ('credentials' in stage) stage['credentials'] = renameIn(stage['credentials'], from, to);
+  for (const stage of objects(document['stages']))
+    if ('credentials' in stage) stage['credentials'] = renameIn(stage['credentials'], from, to);
   const inventory = document['inventory'] as JsonObject;
   for (const tool of objects(inventory['tools'])) if (tool['credential'] === from) tool['credential'] = to;
   const rollback = document['rollback'];
   if (isObject(rollback)) {
-    for (const key of ['steps', 'restore']) for (const step of objects(rollback[key])) if (step['credential'] === from) step['credential'] = to;
+    for (const key of ['steps', 'restore'])
+      for (const step of objects(rollback[key])) if (step['credential'] === from) step['credential'] = to;
   }
 }
 
@@ -116,11 +119,13 @@ export function applyEdit(document: ManifestDocument, edit: InventoryEdit): Mani
   }
   entries.splice(edit.index, 1);
   if (previousId !== undefined && edit.section === 'credentials') {
-    for (const stage of objects(next['stages'])) if ('credentials' in stage) stage['credentials'] = withoutValue(stage['credentials'], previousId);
+    for (const stage of objects(next['stages']))
+      if ('credentials' in stage) stage['credentials'] = withoutValue(stage['credentials'], previousId);
   }
   if (previousId !== undefined && edit.section === 'dataClasses') {
     const inventory = next['inventory'] as JsonObject;
-    for (const tool of objects(inventory['tools'])) if ('dataClasses' in tool) tool['dataClasses'] = withoutValue(tool['dataClasses'], previousId);
+    for (const tool of objects(inventory['tools']))
+      if ('dataClasses' in tool) tool['dataClasses'] = withoutValue(tool['dataClasses'], previousId);
     const output = isObject(next['guardrails']) ? (next['guardrails'] as JsonObject)['output'] : undefined;
     if (isObject(output)) output['dataClasses'] = withoutValue(output['dataClasses'], previousId);
   }
@@ -140,7 +145,8 @@ export function entryReferences(manifest: Manifest, section: ListSection, index:
     const id = manifest.inventory.credentials[index]?.id;
     if (id === undefined) return refs;
     manifest.inventory.tools.forEach((tool, t) => {
-      if (tool.credential === id) refs.push({ where: `tool "${tool.id}"`, pointer: pointer('inventory', 'tools', t, 'credential'), blocking: true });
+      if (tool.credential === id)
+        refs.push({ where: `tool "${tool.id}"`, pointer: pointer('inventory', 'tools', t, 'credential'), blocking: true });
     });
     manifest.stages.forEach((stage, s) => {
       const k = (stage.credentials ?? []).indexOf(id);
@@ -149,7 +155,11 @@ export function entryReferences(manifest: Manifest, section: ListSection, index:
     for (const key of ['steps', 'restore'] as const) {
       (manifest.rollback?.[key] ?? []).forEach((step, i) => {
         if (step.credential === id) {
-          refs.push({ where: `rollback ${key === 'steps' ? 'step' : 'restore step'} "${step.id}"`, pointer: pointer('rollback', key, i, 'credential'), blocking: true });
+          refs.push({
+            where: `rollback ${key === 'steps' ? 'step' : 'restore step'} "${step.id}"`,
+            pointer: pointer('rollback', key, i, 'credential'),
+            blocking: true,
+          });
         }
       });
     }
@@ -175,7 +185,11 @@ export function costFieldReferences(manifest: Manifest): Map<CostField, EntryRef
       const field = COST_FIELDS.find((f) => criterion.of === `inventory.costEnvelope.${f}`);
       if (!field) return;
       const list = refs.get(field) ?? [];
-      list.push({ where: `criterion "${criterion.id}" of stage "${stage.id}"`, pointer: pointer('stages', s, 'exitCriteria', k, 'of'), blocking: true });
+      list.push({
+        where: `criterion "${criterion.id}" of stage "${stage.id}"`,
+        pointer: pointer('stages', s, 'exitCriteria', k, 'of'),
+        blocking: true,
+      });
       refs.set(field, list);
     });
   });

@@ -62,10 +62,18 @@ function credentialGaps(manifest: Manifest): InventoryGap[] {
       );
     }
     if (!credential.owner) {
-      gap('credential-no-owner', `credential "${credential.id}" has no owner: nobody is named to revoke it`, 'record who issues and can revoke it ("owner")');
+      gap(
+        'credential-no-owner',
+        `credential "${credential.id}" has no owner: nobody is named to revoke it`,
+        'record who issues and can revoke it ("owner")',
+      );
     }
     if ((credential.scopes ?? []).length === 0) {
-      gap('credential-no-scopes', `credential "${credential.id}" lists no scopes: what it grants is unknown`, 'list the permissions it grants ("scopes"), e.g. tickets:read');
+      gap(
+        'credential-no-scopes',
+        `credential "${credential.id}" lists no scopes: what it grants is unknown`,
+        'list the permissions it grants ("scopes"), e.g. tickets:read',
+      );
     }
   });
   return gaps;
@@ -185,18 +193,35 @@ function placeholderGaps(manifest: Manifest): InventoryGap[] {
   };
   manifest.inventory.credentials.forEach((credential, i) => {
     const at = pointer('inventory', 'credentials', i);
-    if (credential.secretRef === placeholders.credential.secretRef) gap('credentials', credential.id, `${at}/secretRef`, `credential "${credential.id}"'s secretRef`, credential.secretRef ?? '');
-    if (credential.owner === placeholders.agent.owner) gap('credentials', credential.id, `${at}/owner`, `credential "${credential.id}"'s owner`, placeholders.agent.owner);
+    if (credential.secretRef === placeholders.credential.secretRef)
+      gap('credentials', credential.id, `${at}/secretRef`, `credential "${credential.id}"'s secretRef`, credential.secretRef ?? '');
+    if (credential.owner === placeholders.agent.owner)
+      gap('credentials', credential.id, `${at}/owner`, `credential "${credential.id}"'s owner`, placeholders.agent.owner);
   });
   manifest.inventory.tools.forEach((tool, i) => {
-    if (tool.endpoint === placeholders.tool.endpoint) gap('tools', tool.id, `${pointer('inventory', 'tools', i)}/endpoint`, `tool "${tool.id}"'s endpoint`, tool.endpoint ?? '');
+    if (tool.endpoint === placeholders.tool.endpoint)
+      gap('tools', tool.id, `${pointer('inventory', 'tools', i)}/endpoint`, `tool "${tool.id}"'s endpoint`, tool.endpoint ?? '');
   });
   manifest.inventory.triggers.forEach((trigger, i) => {
-    if (trigger.owner === placeholders.agent.owner) gap('triggers', triggerLabel(trigger, i), `${pointer('inventory', 'triggers', i)}/owner`, `trigger ${triggerLabel(trigger, i)}'s owner`, placeholders.agent.owner);
+    if (trigger.owner === placeholders.agent.owner)
+      gap(
+        'triggers',
+        triggerLabel(trigger, i),
+        `${pointer('inventory', 'triggers', i)}/owner`,
+        `trigger ${triggerLabel(trigger, i)}'s owner`,
+        placeholders.agent.owner,
+      );
   });
   return gaps;
 }
 
 export function findInventoryGaps(manifest: Manifest): InventoryGap[] {
-  return [...credentialGaps(manifest), ...toolGaps(manifest), ...dataClassGaps(manifest), ...triggerGaps(manifest), ...costGaps(manifest), ...placeholderGaps(manifest)];
+  return [
+    ...credentialGaps(manifest),
+    ...toolGaps(manifest),
+    ...dataClassGaps(manifest),
+    ...triggerGaps(manifest),
+    ...costGaps(manifest),
+    ...placeholderGaps(manifest),
+  ];
 }

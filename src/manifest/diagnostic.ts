@@ -19,10 +19,7 @@ export interface Diagnostic {
 }
 
 /** Builds a diagnostic at a position. */
-export function diagnosticAt(
-  position: Pick<Position, 'line' | 'column'>,
-  fields: Omit<Diagnostic, 'line' | 'column'>,
-): Diagnostic {
+export function diagnosticAt(position: Pick<Position, 'line' | 'column'>, fields: Omit<Diagnostic, 'line' | 'column'>): Diagnostic {
   return { ...fields, line: position.line, column: position.column };
 }
 

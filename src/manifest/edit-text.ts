@@ -113,9 +113,10 @@ class TextEditor {
     const original = this.slice(location);
     const emptyBefore = kind !== 'scalar' && kind === kindOf(before) && Object.keys(before as Container).length === 0;
     if (kind === 'scalar' || kind !== kindOf(before) || emptyBefore || Object.keys(after as Container).length === 0) {
-      const text = original.includes('\n') || kind === 'scalar' || emptyBefore
-        ? this.fresh(after, this.lineIndent(location.value.offset))
-        : compactJson(after, this.separators(original));
+      const text =
+        original.includes('\n') || kind === 'scalar' || emptyBefore
+          ? this.fresh(after, this.lineIndent(location.value.offset))
+          : compactJson(after, this.separators(original));
       this.edits.push({ start: location.value.offset, end: location.end.offset, text });
       return;
     }
@@ -140,7 +141,9 @@ class TextEditor {
     if (!oldKeys.some((key) => newKeys.includes(key))) {
       // Nothing to keep: a new value in the container's place.
       const original = this.slice(location);
-      const text = original.includes('\n') ? this.fresh(after, this.lineIndent(location.value.offset)) : compactJson(after, this.separators(original));
+      const text = original.includes('\n')
+        ? this.fresh(after, this.lineIndent(location.value.offset))
+        : compactJson(after, this.separators(original));
       this.edits.push({ start: location.value.offset, end: location.end.offset, text });
       return;
     }
@@ -153,7 +156,13 @@ class TextEditor {
     let anchor: string | undefined;
     let pending: { key: string; value: unknown }[] = [];
     const flush = (): void => {
-      if (pending.length > 0) this.insertAfter(location, anchor === undefined ? undefined : memberAt(anchor), pending, anchor === undefined && keptKeys.length > 0 ? memberAt(keptKeys[0]!) : undefined);
+      if (pending.length > 0)
+        this.insertAfter(
+          location,
+          anchor === undefined ? undefined : memberAt(anchor),
+          pending,
+          anchor === undefined && keptKeys.length > 0 ? memberAt(keptKeys[0]!) : undefined,
+        );
       pending = [];
     };
     for (const key of newKeys) {
@@ -195,12 +204,18 @@ class TextEditor {
    * in the container's layout: one per line at the existing members' indentation, or on the
    * same line when the container was written on one line.
    */
-  private insertAfter(container: Location, after: string | undefined, members: { key: string | undefined; value: unknown }[], before?: string): void {
+  private insertAfter(
+    container: Location,
+    after: string | undefined,
+    members: { key: string | undefined; value: unknown }[],
+    before?: string,
+  ): void {
     if (members.length === 0) return;
     const original = this.slice(container);
     const multiline = original.includes('\n');
     const sibling = after ?? before;
-    const childIndent = sibling !== undefined ? this.lineIndent(this.memberStart(sibling)) : this.lineIndent(container.value.offset) + this.style.indent;
+    const childIndent =
+      sibling !== undefined ? this.lineIndent(this.memberStart(sibling)) : this.lineIndent(container.value.offset) + this.style.indent;
     const seps = this.separators(original);
     const text = members.map(({ key, value }) => {
       const valueText = multiline ? this.fresh(value, childIndent) : compactJson(value, seps);
@@ -238,7 +253,8 @@ export function editedText(loaded: LoadedText, next: unknown): string {
   const editor = new TextEditor(loaded);
   editor.diff('', loaded.value, next);
   const text = editor.apply();
-  if (!sameContent(JSON.parse(text.replace(/^\uFEFF/, '')), next)) throw new Error('the edited text does not read back as the new document');
+  if (!sameContent(JSON.parse(text.replace(/^\uFEFF/, '')), next))
+    throw new Error('the edited text does not read back as the new document');
   return text;
 }
 

@@ -73,8 +73,7 @@ export type Locations = ReadonlyMap<string, Location>;
 
 /** Outcome of {@link parseJson}. */
 export type ParseResult =
-  | { ok: true; value: JsonValue; locations: Locations; duplicates: DuplicateKey[] }
-  | { ok: false; error: ParseError };
+  { ok: true; value: JsonValue; locations: Locations; duplicates: DuplicateKey[] } | { ok: false; error: ParseError };
 
 /** Options for {@link parseJson}. */
 export interface ParseOptions {
@@ -423,7 +422,12 @@ class Parser {
           const colon = this.peek("':'");
           if (colon !== C_COLON) {
             if (Number.isNaN(colon)) this.eof("':'");
-            this.fail('syntax', `expected ':' after the property name ${quoteKey(key)}, found ${describeChar(src, this.pos)}`, this.at(this.pos), "':'");
+            this.fail(
+              'syntax',
+              `expected ':' after the property name ${quoteKey(key)}, found ${describeChar(src, this.pos)}`,
+              this.at(this.pos),
+              "':'",
+            );
           }
           this.pos++;
 
@@ -551,7 +555,12 @@ class Parser {
     const ident = /^[\p{L}\p{N}_$-]+/u.exec(rest);
     if (ident !== null) {
       const name = truncate(ident[0]);
-      this.fail('syntax', `property names must be double-quoted: write "${name}" instead of ${name}`, position, 'a property name in double quotes');
+      this.fail(
+        'syntax',
+        `property names must be double-quoted: write "${name}" instead of ${name}`,
+        position,
+        'a property name in double quotes',
+      );
     }
     this.unexpectedChar(expected);
   }
@@ -567,7 +576,12 @@ class Parser {
     }
     if (c === C_DOT && isDigit(this.src.charCodeAt(this.pos + 1))) {
       const literal = this.numberLike(this.pos);
-      this.fail('syntax', `numbers must have a digit before the decimal point: write 0${literal} instead of ${literal}`, position, expected);
+      this.fail(
+        'syntax',
+        `numbers must have a digit before the decimal point: write 0${literal} instead of ${literal}`,
+        position,
+        expected,
+      );
     }
     if (c === C_PLUS && isDigit(this.src.charCodeAt(this.pos + 1))) {
       const literal = this.numberLike(this.pos + 1);
@@ -668,7 +682,11 @@ class Parser {
     const text = src.slice(start, i);
     const value = Number(text);
     if (!Number.isFinite(value)) {
-      this.fail('number-range', `the number ${truncate(text)} is out of range: it is too large for a 64-bit floating-point number`, this.at(start));
+      this.fail(
+        'number-range',
+        `the number ${truncate(text)} is out of range: it is too large for a 64-bit floating-point number`,
+        this.at(start),
+      );
     }
     this.pos = i;
     return value;
@@ -734,7 +752,7 @@ class Parser {
   private controlChar(startOffset: number, i: number, c: number): never {
     const position = this.at(i);
     if (c === C_TAB) {
-      this.fail('syntax', 'a raw tab inside a string must be escaped as \\t', position, 'a character or \'"\'');
+      this.fail('syntax', 'a raw tab inside a string must be escaped as \\t', position, "a character or '\"'");
     }
     if (c === C_LF || c === C_CR) {
       const start = this.at(startOffset);
@@ -742,12 +760,12 @@ class Parser {
         'syntax',
         `a raw line break inside a string must be escaped as \\n; if the string that starts at line ${start.line}, column ${start.column} should end here, add the closing '"'`,
         position,
-        'a character or \'"\'',
+        "a character or '\"'",
         start,
       );
     }
     const hex = c.toString(16).toUpperCase().padStart(4, '0');
-    this.fail('syntax', `a raw control character (U+${hex}) inside a string must be escaped as \\u${hex}`, position, 'a character or \'"\'');
+    this.fail('syntax', `a raw control character (U+${hex}) inside a string must be escaped as \\u${hex}`, position, "a character or '\"'");
   }
 
   /** Decode the escape whose backslash is at `i` into `parts`; returns the index after it. */
@@ -788,7 +806,12 @@ class Parser {
           const v = hexValue(h);
           if (v < 0) {
             const shown = Array.from(src.slice(i, i + 6), (ch) => (ch < ' ' || ch === '"' ? '' : ch)).join('');
-            this.fail('syntax', `invalid escape '${shown}': \\u must be followed by exactly 4 hex digits, e.g. \\u00e9`, this.at(i), 'a hex digit');
+            this.fail(
+              'syntax',
+              `invalid escape '${shown}': \\u must be followed by exactly 4 hex digits, e.g. \\u00e9`,
+              this.at(i),
+              'a hex digit',
+            );
           }
           code = code * 16 + v;
         }

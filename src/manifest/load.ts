@@ -126,8 +126,7 @@ export function parseManifest(path: string, bytes: Uint8Array): LoadedManifest {
   if (!parsed.ok) {
     const { error } = parsed;
     const rule = PARSE_RULES[error.code];
-    const message =
-      error.code === 'too-deep' ? `nesting is deeper than ${MAX_DEPTH} levels` : error.message;
+    const message = error.code === 'too-deep' ? `nesting is deeper than ${MAX_DEPTH} levels` : error.message;
     return unusable(path, problem(rule, message, '', error.position), text, sha256);
   }
   const { value, locations } = parsed;
@@ -176,7 +175,13 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
       const mb = (info.size / 1024 / 1024).toFixed(1);
       return unusable(
         path,
-        problem('AR004', `the file is ${mb} MB; manifests are limited to ${MAX_MANIFEST_BYTES / 1024 / 1024} MB`, '', START, 'check that this is the manifest you meant'),
+        problem(
+          'AR004',
+          `the file is ${mb} MB; manifests are limited to ${MAX_MANIFEST_BYTES / 1024 / 1024} MB`,
+          '',
+          START,
+          'check that this is the manifest you meant',
+        ),
       );
     }
     const bytes = await readFile(path);

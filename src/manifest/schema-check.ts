@@ -131,11 +131,7 @@ function translate(error: SchemaError): Translated | undefined {
         pointer: childPointer(pointer, name),
         onKey: true,
         message: `unknown property "${name}" in ${where(pointer)}`,
-        hint: suggestion
-          ? `did you mean "${suggestion}"?`
-          : known.length > 0
-            ? `allowed here: ${known.join(', ')}`
-            : 'remove it',
+        hint: suggestion ? `did you mean "${suggestion}"?` : known.length > 0 ? `allowed here: ${known.join(', ')}` : 'remove it',
       };
     }
     case 'type': {
@@ -159,7 +155,8 @@ function translate(error: SchemaError): Translated | undefined {
     case 'pattern': {
       const doc = typeof parent?.['description'] === 'string' ? (parent['description'] as string) : undefined;
       const subject = error.propertyName === undefined ? where(pointer) : `the name "${error.propertyName}" in ${where(pointer)}`;
-      const shown = rule === 'AR104' ? 'is not a secret reference' : `is ${describeValue(error.data, lastSegment(pointer))}, which is not valid here`;
+      const shown =
+        rule === 'AR104' ? 'is not a secret reference' : `is ${describeValue(error.data, lastSegment(pointer))}, which is not valid here`;
       const translated: Translated = {
         pointer: error.propertyName === undefined ? pointer : childPointer(pointer, error.propertyName),
         onKey: error.propertyName !== undefined,
@@ -170,7 +167,10 @@ function translate(error: SchemaError): Translated | undefined {
       return translated;
     }
     case 'format':
-      return { pointer, message: `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not a valid ${String(params['format'])}` };
+      return {
+        pointer,
+        message: `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not a valid ${String(params['format'])}`,
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -178,7 +178,10 @@ function translate(error: SchemaError): Translated | undefined {
       const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'more than', exclusiveMaximum: 'less than' }[
         error.keyword
       ];
-      return { pointer, message: `${where(pointer)} must be ${words} ${String(params['limit'])}, not ${describeValue(error.data, lastSegment(pointer))}` };
+      return {
+        pointer,
+        message: `${where(pointer)} must be ${words} ${String(params['limit'])}, not ${describeValue(error.data, lastSegment(pointer))}`,
+      };
     }
     case 'minItems':
       return { pointer, message: `${where(pointer)} must have at least ${String(params['limit'])} item(s)` };
@@ -195,7 +198,11 @@ function translate(error: SchemaError): Translated | undefined {
       // Reported through the errors they wrap.
       return undefined;
     case 'false schema':
-      return { pointer, onKey: true, message: `"${lastSegment(pointer)}" is not allowed in ${where(pointer.slice(0, pointer.lastIndexOf('/')))}` };
+      return {
+        pointer,
+        onKey: true,
+        message: `"${lastSegment(pointer)}" is not allowed in ${where(pointer.slice(0, pointer.lastIndexOf('/')))}`,
+      };
     default:
       return { pointer, message: `${where(pointer)} ${error.message ?? 'is invalid'}` };
   }
@@ -210,9 +217,7 @@ function dropBranchErrors(errors: readonly SchemaError[]): SchemaError[] {
     (error) =>
       !explained.some(
         (owner) =>
-          owner !== error &&
-          error.schemaPath.startsWith(`${owner.schemaPath}/`) &&
-          error.instancePath.startsWith(owner.instancePath),
+          owner !== error && error.schemaPath.startsWith(`${owner.schemaPath}/`) && error.instancePath.startsWith(owner.instancePath),
       ),
   );
 }
@@ -221,11 +226,7 @@ function dropBranchErrors(errors: readonly SchemaError[]): SchemaError[] {
  * Validates a parsed manifest against the schema and returns AR100 findings (AR104 for a
  * secretRef that is not a reference), each placed on the value it is about.
  */
-export function checkSchema(
-  validate: SchemaValidator,
-  value: JsonValue,
-  locations: Locations,
-): Diagnostic[] {
+export function checkSchema(validate: SchemaValidator, value: JsonValue, locations: Locations): Diagnostic[] {
   if (validate(value)) return [];
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];

@@ -15,7 +15,9 @@ export async function loadSchemaValidator(): Promise<SchemaValidator> {
   try {
     // Run as CommonJS, not import()ed: importing CommonJS from ESM runs Node's export scanner
     // over the whole 250 kB module first. The path works from dist/manifest/ and dist/bundle/.
-    const module = requireWithCodeCache(fileURLToPath(new URL('../manifest/schema-validator.cjs', import.meta.url))).exports as { default?: SchemaValidator } & SchemaValidator;
+    const module = requireWithCodeCache(fileURLToPath(new URL('../manifest/schema-validator.cjs', import.meta.url))).exports as {
+      default?: SchemaValidator;
+    } & SchemaValidator;
     cached = module.default ?? module;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

@@ -304,12 +304,7 @@ interface PatternRule {
  * A regex rule. The secret is the named group `s` when present, else the whole
  * match. `pattern` must carry the `g` and `d` flags.
  */
-function regexRule(
-  rule: string,
-  description: string,
-  pattern: RegExp,
-  validate?: (secret: string) => boolean,
-): PatternRule {
+function regexRule(rule: string, description: string, pattern: RegExp, validate?: (secret: string) => boolean): PatternRule {
   return {
     rule,
     description,
@@ -398,11 +393,7 @@ function notAwsExample(secret: string): boolean {
 /** Ordered: on equal start offsets the earlier rule wins. */
 const PATTERN_RULES: readonly PatternRule[] = [
   privateKeyRule,
-  regexRule(
-    'anthropic-admin-api-key',
-    'an Anthropic admin API key',
-    /(?<![A-Za-z0-9])sk-ant-admin\d{2}-[A-Za-z0-9_-]{80,}/dg,
-  ),
+  regexRule('anthropic-admin-api-key', 'an Anthropic admin API key', /(?<![A-Za-z0-9])sk-ant-admin\d{2}-[A-Za-z0-9_-]{80,}/dg),
   regexRule('anthropic-api-key', 'an Anthropic API key', /(?<![A-Za-z0-9])sk-ant-api\d{2}-[A-Za-z0-9_-]{80,}/dg),
   regexRule(
     'openai-api-key',
@@ -425,35 +416,18 @@ const PATTERN_RULES: readonly PatternRule[] = [
     /(?<![A-Za-z0-9])github_pat_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])/dg,
   ),
   regexRule('github-oauth-token', 'a GitHub OAuth access token', /(?<![A-Za-z0-9])gho_[A-Za-z0-9]{36}(?![A-Za-z0-9])/dg),
-  regexRule(
-    'github-app-token',
-    'a GitHub App token',
-    /(?<![A-Za-z0-9])gh[us]_[A-Za-z0-9]{36}(?![A-Za-z0-9])/dg,
-  ),
-  regexRule(
-    'github-refresh-token',
-    'a GitHub refresh token',
-    /(?<![A-Za-z0-9])ghr_[A-Za-z0-9]{36}(?![A-Za-z0-9])/dg,
-  ),
+  regexRule('github-app-token', 'a GitHub App token', /(?<![A-Za-z0-9])gh[us]_[A-Za-z0-9]{36}(?![A-Za-z0-9])/dg),
+  regexRule('github-refresh-token', 'a GitHub refresh token', /(?<![A-Za-z0-9])ghr_[A-Za-z0-9]{36}(?![A-Za-z0-9])/dg),
   regexRule('gitlab-pat', 'a GitLab personal access token', /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,}/dg),
   regexRule(
     'slack-webhook-url',
     'a Slack incoming webhook URL',
     /(?:https?:\/\/)?hooks\.slack\.com\/(?:services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}|(?:workflows|triggers)\/[A-Za-z0-9+/]{20,})/dg,
   ),
-  regexRule(
-    'slack-token',
-    'a Slack token',
-    /(?<![A-Za-z0-9])(?:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{10,}/dg,
-    (s) => /[0-9]/.test(s.slice(5)),
-  ),
+  regexRule('slack-token', 'a Slack token', /(?<![A-Za-z0-9])(?:xoxe\.)?xox[abeoprs]-[A-Za-z0-9-]{10,}/dg, (s) => /[0-9]/.test(s.slice(5))),
   regexRule('slack-app-token', 'a Slack app-level token', /(?<![A-Za-z0-9])xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+/dg),
   regexRule('gcp-api-key', 'a Google API key', /(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/dg),
-  regexRule(
-    'stripe-secret-key',
-    'a Stripe secret key',
-    /(?<![A-Za-z0-9])sk_(?:live|test|prod)_[A-Za-z0-9]{20,99}(?![A-Za-z0-9])/dg,
-  ),
+  regexRule('stripe-secret-key', 'a Stripe secret key', /(?<![A-Za-z0-9])sk_(?:live|test|prod)_[A-Za-z0-9]{20,99}(?![A-Za-z0-9])/dg),
   regexRule(
     'stripe-restricted-key',
     'a Stripe restricted key',
@@ -461,16 +435,8 @@ const PATTERN_RULES: readonly PatternRule[] = [
   ),
   regexRule('npm-access-token', 'an npm access token', /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/dg),
   regexRule('huggingface-access-token', 'a Hugging Face access token', /(?<![A-Za-z0-9])hf_[A-Za-z]{34}(?![A-Za-z0-9])/dg),
-  regexRule(
-    'sendgrid-api-key',
-    'a SendGrid API key',
-    /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/dg,
-  ),
-  regexRule(
-    'jwt',
-    'a JSON Web Token',
-    /(?<![A-Za-z0-9_-])ey[A-Za-z0-9_-]{15,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/dg,
-  ),
+  regexRule('sendgrid-api-key', 'a SendGrid API key', /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/dg),
+  regexRule('jwt', 'a JSON Web Token', /(?<![A-Za-z0-9_-])ey[A-Za-z0-9_-]{15,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/dg),
   urlCredentialsRule,
 ];
 

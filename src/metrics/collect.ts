@@ -39,7 +39,6 @@ export function replaceWindow(text: string, windowText: string): string {
   return text.replace(/\$window\b|\$\{window\}/g, windowText);
 }
 
-
 function fromPasted(value: PastedValue, origin: Origin, dated: boolean): Observation {
   return 'value' in value ? { status: 'value', value: value.value, origin, dated } : { status: 'error', origin, reason: value.problem };
 }
@@ -55,7 +54,9 @@ function supplied(request: SignalRequest, layers: EvidenceLayers): Observation |
     const series = pasted?.metrics.series.get(signal);
     if (series && pastedOrigin) {
       // A series carries its own times, so it is dated whatever the window.
-      return 'points' in series ? { status: 'series', points: series.points, origin: pastedOrigin, dated: true } : { status: 'error', origin: pastedOrigin, reason: series.problem };
+      return 'points' in series
+        ? { status: 'series', points: series.points, origin: pastedOrigin, dated: true }
+        : { status: 'error', origin: pastedOrigin, reason: series.problem };
     }
     return undefined;
   }
@@ -94,7 +95,11 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
   const source = manifest.metrics?.sources?.[definition.source];
   const sourceOrigin = (type: Source['type']): Origin => ({ kind: 'source', source: definition.source, type });
   if (!source) {
-    return { status: 'error', origin: { kind: 'none' }, reason: `signal ${request.signal} names source "${definition.source}", which metrics.sources does not declare` };
+    return {
+      status: 'error',
+      origin: { kind: 'none' },
+      reason: `signal ${request.signal} names source "${definition.source}", which metrics.sources does not declare`,
+    };
   }
   const timeoutMs = sourceTimeout(source);
   const rangeStartMs = request.kind === 'range' ? Math.max(window.startMs, window.endMs - (request.rangeMs ?? 0)) : window.startMs;
@@ -102,14 +107,20 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
   try {
     switch (source.type) {
       case 'prometheus': {
-        if (!definition.query) throw new SourceFailure(`signal ${request.signal} has no "query" for prometheus source ${definition.source}`);
+        if (!definition.query)
+          throw new SourceFailure(`signal ${request.signal} has no "query" for prometheus source ${definition.source}`);
         const target = { name: definition.source, url: source.url ?? '', headers: resolveHeaders(source.headers, context.env), timeoutMs };
         if (request.kind === 'instant') return await prometheusInstant(target, replaceWindow(definition.query, text), window.endMs);
         const stepMs = chooseStep(request.rangeMs ?? window.endMs - rangeStartMs);
-        return await prometheusRange(target, replaceWindow(definition.query, windowText(stepMs)), { startMs: rangeStartMs, endMs: window.endMs, stepMs });
+        return await prometheusRange(target, replaceWindow(definition.query, windowText(stepMs)), {
+          startMs: rangeStartMs,
+          endMs: window.endMs,
+          stepMs,
+        });
       }
       case 'http': {
-        if (definition.pointer === undefined) throw new SourceFailure(`signal ${request.signal} has no "pointer" (where the number is in the answer)`);
+        if (definition.pointer === undefined)
+          throw new SourceFailure(`signal ${request.signal} has no "pointer" (where the number is in the answer)`);
         const target = { name: definition.source, url: source.url ?? '', headers: resolveHeaders(source.headers, context.env), timeoutMs };
         const path = definition.path === undefined ? undefined : replaceWindow(definition.path, text);
         return await httpSignal(target, path, definition.pointer, request.kind === 'range');
@@ -135,7 +146,11 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
  * given for the signal (so the criterion can say a series was needed), else a range query. Every value
  * is checked (finite; not negative for a count). Returns observations by requestKey.
  */
-export async function collectEvidence(requests: readonly SignalRequest[], layers: EvidenceLayers, context: EvidenceContext): Promise<Map<string, Observation>> {
+export async function collectEvidence(
+  requests: readonly SignalRequest[],
+  layers: EvidenceLayers,
+  context: EvidenceContext,
+): Promise<Map<string, Observation>> {
   const unique = new Map<string, SignalRequest>();
   for (const request of requests) unique.set(requestKey(request), request);
   const sampleSignal = context.manifest.metrics?.sampleSignal;
@@ -160,5 +175,7 @@ export function unknownSignalWarnings(names: Iterable<string>, manifest: Manifes
   for (const stage of manifest.stages) for (const criterion of stage.exitCriteria ?? []) if (criterion.signal) known.add(criterion.signal);
   if (manifest.metrics?.sampleSignal) known.add(manifest.metrics.sampleSignal);
   const unknown = [...new Set(names)].filter((name) => !known.has(name));
-  return unknown.map((name) => `warning: ${label} gives "${name}", which is not a signal of this manifest (metrics.signals); it is ignored`);
+  return unknown.map(
+    (name) => `warning: ${label} gives "${name}", which is not a signal of this manifest (metrics.signals); it is ignored`,
+  );
 }

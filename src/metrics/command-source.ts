@@ -35,7 +35,8 @@ function parseOutput(stdout: string, wantSeries: boolean): { value: number } | {
     if (wantSeries && Array.isArray(record['series'])) {
       const points: Point[] = [];
       for (const pair of record['series'] as unknown[]) {
-        if (!Array.isArray(pair) || typeof pair[0] !== 'number') return { problem: 'printed a "series" that is not [[seconds, number], ...]' };
+        if (!Array.isArray(pair) || typeof pair[0] !== 'number')
+          return { problem: 'printed a "series" that is not [[seconds, number], ...]' };
         points.push([pair[0] * 1000, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
       }
       return { points: points.sort((a, b) => a[0] - b[0]) };
@@ -46,7 +47,9 @@ function parseOutput(stdout: string, wantSeries: boolean): { value: number } | {
     return { value: record['value'] };
   }
   const parsed = parseNumberText(text);
-  return 'value' in parsed ? parsed : { problem: `printed ${parsed.problem.replace(/^"(.*)" is not a number$/, '"$1", which is not a number')}` };
+  return 'value' in parsed
+    ? parsed
+    : { problem: `printed ${parsed.problem.replace(/^"(.*)" is not a number$/, '"$1", which is not a number')}` };
 }
 
 /**
@@ -55,9 +58,17 @@ function parseOutput(stdout: string, wantSeries: boolean): { value: number } | {
  * request). It runs in its own process group, so a timeout stops everything it started.
  * The environment carries AGENT_ROLLOUT_WINDOW (e.g. 7d), AGENT_ROLLOUT_WINDOW_START and _END.
  */
-export async function commandSignal(target: CommandTarget, window: { startMs: number; endMs: number; text: string }, wantSeries: boolean): Promise<Observation> {
+export async function commandSignal(
+  target: CommandTarget,
+  window: { startMs: number; endMs: number; text: string },
+  wantSeries: boolean,
+): Promise<Observation> {
   const origin: Origin = { kind: 'source', source: target.name, type: 'command', argv: target.argv };
-  const fail = (message: string): Observation => ({ status: 'error', origin, reason: `${target.name} (command ${target.argv[0] ?? ''}): ${message}` });
+  const fail = (message: string): Observation => ({
+    status: 'error',
+    origin,
+    reason: `${target.name} (command ${target.argv[0] ?? ''}): ${message}`,
+  });
   const [file, ...args] = target.argv;
   if (!file) return fail('the command is empty');
   const { execa } = await import('execa');

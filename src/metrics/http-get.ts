@@ -21,7 +21,8 @@ export function resolveHeaders(headers: Record<string, string | undefined> | und
     const variable = reference.startsWith('env:') ? reference.slice(4) : undefined;
     if (variable === undefined) throw new SourceFailure(`header ${name} must be env:NAME (a value read from the environment)`);
     const value = env[variable];
-    if (value === undefined || value === '') throw new SourceFailure(`header ${name} needs the environment variable ${variable}, which is not set`);
+    if (value === undefined || value === '')
+      throw new SourceFailure(`header ${name} needs the environment variable ${variable}, which is not set`);
     resolved[name] = value;
   }
   return resolved;
@@ -48,7 +49,8 @@ function describeNetworkError(error: unknown, url: URL, timeoutMs: number): stri
   const code = err.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused (is it running, and is the URL right?)';
   if (code === 'ENOTFOUND') return `the host ${url.hostname} could not be resolved (DNS: no such host; is the URL right?)`;
-  if (code === 'EAI_AGAIN') return `the host ${url.hostname} could not be resolved (DNS: the lookup failed for now, EAI_AGAIN; is the network up?)`;
+  if (code === 'EAI_AGAIN')
+    return `the host ${url.hostname} could not be resolved (DNS: the lookup failed for now, EAI_AGAIN; is the network up?)`;
   if (code !== undefined && CUT_CODES.has(code)) return 'the connection was closed before the answer was complete';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no answer within ${windowText(timeoutMs)} (timed out)`;
   return (err.cause?.message ?? err.message ?? String(error)).split('\n')[0] ?? 'request failed';
@@ -86,7 +88,11 @@ export async function httpGet(url: URL, options: { headers: Record<string, strin
   let size = 0;
   let announced: number | undefined;
   try {
-    const response = await fetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: controller.signal, redirect: 'follow' });
+    const response = await fetch(url, {
+      headers: { accept: 'application/json', ...options.headers },
+      signal: controller.signal,
+      redirect: 'follow',
+    });
     reading = true;
     const lengthHeader = response.headers.get('content-length');
     const declared = Number(lengthHeader ?? '0');

@@ -57,7 +57,8 @@ function parseJsonForm(text: string, label: string): PastedMetrics {
   if (!isObject(document)) throw new InputError(`the metrics in ${label} must be a JSON object with "values" and/or "series"`);
   const result: PastedMetrics = { form: 'json', values: new Map(), series: new Map(), warnings: [] };
   for (const key of Object.keys(document)) {
-    if (!['window', 'values', 'series'].includes(key)) result.warnings.push(`${label}: ignoring "${key}" (expected window, values and series)`);
+    if (!['window', 'values', 'series'].includes(key))
+      result.warnings.push(`${label}: ignoring "${key}" (expected window, values and series)`);
   }
   if (document['window'] !== undefined) {
     const window = document['window'];
@@ -73,7 +74,10 @@ function parseJsonForm(text: string, label: string): PastedMetrics {
   if (values !== undefined) {
     if (!isObject(values)) throw new InputError(`"values" in ${label} must be an object of signal names to numbers`);
     for (const [name, value] of Object.entries(values)) {
-      result.values.set(name, typeof value === 'number' && Number.isFinite(value) ? { value } : { problem: `${label} gives ${name} as ${describeBad(value)}` });
+      result.values.set(
+        name,
+        typeof value === 'number' && Number.isFinite(value) ? { value } : { problem: `${label} gives ${name} as ${describeBad(value)}` },
+      );
     }
   }
   const series = document['series'];
@@ -93,11 +97,14 @@ function parseSeries(name: string, list: unknown, label: string): PastedSeries {
   if (!Array.isArray(list)) return { problem: `${label}: the series of ${name} is not a list of [time, number] pairs` };
   const points: [number, number][] = [];
   for (const [index, pair] of list.entries()) {
-    if (!Array.isArray(pair) || pair.length !== 2) return { problem: `${label}: sample ${index + 1} of ${name} is not a [time, number] pair` };
+    if (!Array.isArray(pair) || pair.length !== 2)
+      return { problem: `${label}: sample ${index + 1} of ${name} is not a [time, number] pair` };
     const time = parseTime(pair[0]);
-    if (time === undefined) return { problem: `${label}: sample ${index + 1} of ${name} has no usable time (seconds since the epoch or RFC 3339)` };
+    if (time === undefined)
+      return { problem: `${label}: sample ${index + 1} of ${name} has no usable time (seconds since the epoch or RFC 3339)` };
     const value: unknown = pair[1];
-    if (typeof value !== 'number' || !Number.isFinite(value)) return { problem: `${label}: sample ${index + 1} of ${name} is ${describeBad(value)}` };
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return { problem: `${label}: sample ${index + 1} of ${name} is ${describeBad(value)}` };
     points.push([time, value]);
   }
   points.sort((a, b) => a[0] - b[0]);
@@ -131,7 +138,8 @@ function parseLinesForm(text: string, label: string): PastedMetrics {
  */
 export function parsePastedMetrics(text: string, label: string): PastedMetrics {
   const body = text.replace(/^\uFEFF/, '');
-  if (body.trim() === '') throw new InputError(`${label} is empty: no metrics were pasted`, 'paste JSON or name=value lines, then end the input (Ctrl-D)');
+  if (body.trim() === '')
+    throw new InputError(`${label} is empty: no metrics were pasted`, 'paste JSON or name=value lines, then end the input (Ctrl-D)');
   return body.trimStart().startsWith('{') ? parseJsonForm(body, label) : parseLinesForm(body, label);
 }
 
@@ -141,7 +149,8 @@ export function parseSetFlags(flags: readonly string[]): Map<string, PastedValue
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     const name = eq === -1 ? '' : flag.slice(0, eq).trim();
-    if (!SIGNAL_NAME.test(name)) throw new UsageError(`--set ${flag}: expected name=value`, 'e.g. --set security_events=0 --set cost_per_invocation_usd=0.081');
+    if (!SIGNAL_NAME.test(name))
+      throw new UsageError(`--set ${flag}: expected name=value`, 'e.g. --set security_events=0 --set cost_per_invocation_usd=0.081');
     const parsed = parseNumberText(flag.slice(eq + 1));
     values.set(name, 'value' in parsed ? parsed : { problem: `--set ${name}: ${parsed.problem}` });
   }

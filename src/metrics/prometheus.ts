@@ -101,7 +101,14 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
   url.searchParams.set('query', query);
   url.searchParams.set('time', String(timeMs / 1000));
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
-  const origin: Origin = { kind: 'source', source: target.name, type: 'prometheus', query, url: displayUrl(endpoint(target.url, 'api/v1/query')), time: iso(timeMs) };
+  const origin: Origin = {
+    kind: 'source',
+    source: target.name,
+    type: 'prometheus',
+    query,
+    url: displayUrl(endpoint(target.url, 'api/v1/query')),
+    time: iso(timeMs),
+  };
   try {
     const data = await ask(target, url);
     if (data.resultType === 'scalar' || data.resultType === 'string') {
@@ -109,10 +116,18 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
       if (data.resultType === 'string') throw new SourceFailure('the query returned a string, not a number');
       return { status: 'value', value: parsePrometheusValue(pair?.[1]), origin, dated: true };
     }
-    if (data.resultType !== 'vector') throw new SourceFailure(`the query returned a ${String(data.resultType)}, where one number was expected (an instant vector or scalar)`);
+    if (data.resultType !== 'vector')
+      throw new SourceFailure(
+        `the query returned a ${String(data.resultType)}, where one number was expected (an instant vector or scalar)`,
+      );
     const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
     if (result.length === 0) {
-      return { status: 'no-data', origin, reason: 'no data: the query returned no series', hint: `check that the metric exists in ${target.name} over the window, and the query's labels` };
+      return {
+        status: 'no-data',
+        origin,
+        reason: 'no data: the query returned no series',
+        hint: `check that the metric exists in ${target.name} over the window, and the query's labels`,
+      };
     }
     if (result.length > 1) throw tooMany('query', result.length, result);
     return { status: 'value', value: parsePrometheusValue(result[0]?.value?.[1]), origin, dated: true };
@@ -125,7 +140,11 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
  * A range query (GET /api/v1/query_range) with points every `stepMs` up to `endMs`, the first a
  * step after `startMs`, so each point covers its own step and none reaches before the start.
  */
-export async function prometheusRange(target: PrometheusTarget, query: string, range: { startMs: number; endMs: number; stepMs: number }): Promise<Observation> {
+export async function prometheusRange(
+  target: PrometheusTarget,
+  query: string,
+  range: { startMs: number; endMs: number; stepMs: number },
+): Promise<Observation> {
   const { endMs, stepMs } = range;
   const steps = Math.floor((endMs - range.startMs) / stepMs);
   const firstMs = endMs - (steps - 1) * stepMs;
@@ -145,13 +164,23 @@ export async function prometheusRange(target: PrometheusTarget, query: string, r
   };
   try {
     if (steps < 1) {
-      return { status: 'no-data', origin, reason: `no series yet: the window (${windowText(endMs - range.startMs)}) is shorter than one step (${windowText(stepMs)})` };
+      return {
+        status: 'no-data',
+        origin,
+        reason: `no series yet: the window (${windowText(endMs - range.startMs)}) is shorter than one step (${windowText(stepMs)})`,
+      };
     }
     const data = await ask(target, url);
-    if (data.resultType !== 'matrix') throw new SourceFailure(`the range query returned a ${String(data.resultType)}, where a series was expected`);
+    if (data.resultType !== 'matrix')
+      throw new SourceFailure(`the range query returned a ${String(data.resultType)}, where a series was expected`);
     const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
     if (result.length === 0) {
-      return { status: 'no-data', origin, reason: 'no data: the range query returned no series', hint: `check that the metric exists in ${target.name} over the window, and the query's labels` };
+      return {
+        status: 'no-data',
+        origin,
+        reason: 'no data: the range query returned no series',
+        hint: `check that the metric exists in ${target.name} over the window, and the query's labels`,
+      };
     }
     if (result.length > 1) throw tooMany('range query', result.length, result);
     const points: Point[] = (result[0]?.values ?? []).map(([t, v]) => [Math.round(t * 1000), parsePrometheusValue(v)] as const);

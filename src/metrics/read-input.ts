@@ -17,7 +17,11 @@ async function readStream(stream: NodeJS.ReadableStream, label: string): Promise
   for await (const chunk of stream) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += buffer.length;
-    if (size > MAX_PASTED_BYTES) throw new InputError(`${label} is larger than ${MAX_PASTED_BYTES / 1024 / 1024} MB`, 'pass only the window and the signals the stage needs');
+    if (size > MAX_PASTED_BYTES)
+      throw new InputError(
+        `${label} is larger than ${MAX_PASTED_BYTES / 1024 / 1024} MB`,
+        'pass only the window and the signals the stage needs',
+      );
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -35,12 +39,18 @@ export async function readMetricsInput(spec: string, cwd: string, stdin: NodeJS.
     handle = await open(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read --metrics ${spec}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}`);
+    throw new InputError(
+      `cannot read --metrics ${spec}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}`,
+    );
   }
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw new InputError(`cannot read --metrics ${spec}: it is a folder`);
-    if (info.size > MAX_PASTED_BYTES) throw new InputError(`--metrics ${spec} is larger than ${MAX_PASTED_BYTES / 1024 / 1024} MB`, 'pass only the window and the signals the stage needs');
+    if (info.size > MAX_PASTED_BYTES)
+      throw new InputError(
+        `--metrics ${spec} is larger than ${MAX_PASTED_BYTES / 1024 / 1024} MB`,
+        'pass only the window and the signals the stage needs',
+      );
     return { text: await readStream(handle.createReadStream({ encoding: undefined }), spec), label: spec };
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -38,14 +38,30 @@ function shorten(text: string): string {
 export function checkObservation(signal: string, observation: Observation, sampleSignal: string | undefined): Observation {
   const counts = isCountSignal(signal, sampleSignal);
   if (observation.status === 'value') {
-    if (!Number.isFinite(observation.value)) return { status: 'error', origin: observation.origin, reason: `${signal} is ${String(observation.value)}, not a finite number` };
-    if (counts && observation.value < 0) return { status: 'error', origin: observation.origin, reason: `${signal} counts events, so ${observation.value} (negative) cannot be right` };
+    if (!Number.isFinite(observation.value))
+      return { status: 'error', origin: observation.origin, reason: `${signal} is ${String(observation.value)}, not a finite number` };
+    if (counts && observation.value < 0)
+      return {
+        status: 'error',
+        origin: observation.origin,
+        reason: `${signal} counts events, so ${observation.value} (negative) cannot be right`,
+      };
   }
   if (observation.status === 'series') {
     const bad = observation.points.find(([, v]) => !Number.isFinite(v));
-    if (bad) return { status: 'error', origin: observation.origin, reason: `${signal} has ${String(bad[1])} at ${new Date(bad[0]).toISOString()}, not a finite number` };
+    if (bad)
+      return {
+        status: 'error',
+        origin: observation.origin,
+        reason: `${signal} has ${String(bad[1])} at ${new Date(bad[0]).toISOString()}, not a finite number`,
+      };
     const negative = counts ? observation.points.find(([, v]) => v < 0) : undefined;
-    if (negative) return { status: 'error', origin: observation.origin, reason: `${signal} counts events, so ${negative[1]} (negative) at ${new Date(negative[0]).toISOString()} cannot be right` };
+    if (negative)
+      return {
+        status: 'error',
+        origin: observation.origin,
+        reason: `${signal} counts events, so ${negative[1]} (negative) at ${new Date(negative[0]).toISOString()} cannot be right`,
+      };
   }
   return observation;
 }

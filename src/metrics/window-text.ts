@@ -6,7 +6,12 @@
 export function windowText(ms: number): string {
   let rest = Math.max(1, Math.round(ms / 1000));
   let text = '';
-  for (const [suffix, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [suffix, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const count = Math.floor(rest / size);
     if (count > 0) {
       text += `${count}${suffix}`;

@@ -91,11 +91,19 @@ export function findBlockers(input: BlockerInput): Blocker[] {
     });
   }
   if (!manifest.state.enabled) {
-    blockers.push({ kind: 'disabled', message: 'the agent is disabled everywhere (state.enabled is false)', hint: `${run('enable')}, once it is safe to turn it on` });
+    blockers.push({
+      kind: 'disabled',
+      message: 'the agent is disabled everywhere (state.enabled is false)',
+      hint: `${run('enable')}, once it is safe to turn it on`,
+    });
   }
   if (manifest.state.paused) {
     const { reason, at, by } = manifest.state.paused;
-    blockers.push({ kind: 'paused', message: `the rollout is paused since ${day(at)}${by ? ` by ${by}` : ''}: ${reason}`, hint: `${run('resume')}, once the cause is dealt with` });
+    blockers.push({
+      kind: 'paused',
+      message: `the rollout is paused since ${day(at)}${by ? ` by ${by}` : ''}: ${reason}`,
+      hint: `${run('resume')}, once the cause is dealt with`,
+    });
   }
   if (!input.inventory.complete) {
     blockers.push({
@@ -156,14 +164,22 @@ export function findBlockers(input: BlockerInput): Blocker[] {
 
   const sha256 = rollbackSha256(manifest);
   if (sha256 === undefined) {
-    blockers.push({ kind: 'no-rollback', message: 'the manifest has no rollback section, so there is nothing to drill', hint: `describe how to switch the agent off and revoke its credentials (rollback), then ${run('drill')}` });
+    blockers.push({
+      kind: 'no-rollback',
+      message: 'the manifest has no rollback section, so there is nothing to drill',
+      hint: `describe how to switch the agent off and revoke its credentials (rollback), then ${run('drill')}`,
+    });
   } else {
     const drills = lastDrills(trail, sha256);
     if (!drills.lastPassing) {
       if (!drills.newest) {
         blockers.push({ kind: 'drill-never-run', message: 'no rollback drill has been run', hint: run('drill') });
       } else if (drills.last && !drills.last.passed) {
-        blockers.push({ kind: 'drill-failed', message: `the last drill of the current rollback section failed (${day(drills.last.at)})`, hint: `fix the rollback, then ${run('drill')}` });
+        blockers.push({
+          kind: 'drill-failed',
+          message: `the last drill of the current rollback section failed (${day(drills.last.at)})`,
+          hint: `fix the rollback, then ${run('drill')}`,
+        });
       } else {
         blockers.push({
           kind: 'drill-outdated',
@@ -188,7 +204,9 @@ export function findBlockers(input: BlockerInput): Blocker[] {
 
   if (next && reachesEveryone(next)) {
     const mode = effectiveMode(manifest)?.mode;
-    const observing = Object.entries(manifest.state.orgs ?? {}).filter(([, o]) => o?.governanceMode === 'observe').map(([org]) => org);
+    const observing = Object.entries(manifest.state.orgs ?? {})
+      .filter(([, o]) => o?.governanceMode === 'observe')
+      .map(([org]) => org);
     if (mode === 'observe') {
       blockers.push({
         kind: 'observe-before-full-audience',

@@ -28,7 +28,10 @@ export function criterionText(criterion: Criterion, manifest: Manifest): string 
     if (typeof target === 'number' && Number.isFinite(target)) {
       const low = target * (1 - criterion.withinPercent / 100);
       const high = target * (1 + criterion.withinPercent / 100);
-      const range = unit === undefined || unit === 'ratio' ? `${formatNumber(low)} to ${formatNumber(high)}` : `${formatNumber(low)} to ${formatNumber(high)} ${unit}`;
+      const range =
+        unit === undefined || unit === 'ratio'
+          ? `${formatNumber(low)} to ${formatNumber(high)}`
+          : `${formatNumber(low)} to ${formatNumber(high)} ${unit}`;
       text = `${signal} within ${formatNumber(criterion.withinPercent)}% of ${withUnit(target, unit === 'ratio' ? undefined : unit)} (${range})`;
     } else {
       text = `${signal} within ${formatNumber(criterion.withinPercent)}% of ${criterion.of ?? 'a value'} (not a number in this manifest)`;
@@ -55,9 +58,12 @@ function people(count: number, word: string): string {
 /** A stage's audience in words: `orgs support-pilot; users alice@example.com, bob@example.com; 20 invocations/day`. */
 export function audienceText(audience: Audience): string {
   const parts: string[] = [];
-  if (audience.percent !== undefined) parts.push(audience.percent === 100 ? 'everyone (100%)' : `${formatNumber(audience.percent)}% of users or workloads`);
-  if (audience.orgs?.length) parts.push(`${audience.orgs.length === 1 ? 'org' : people(audience.orgs.length, 'org')} ${audience.orgs.join(', ')}`);
-  if (audience.users?.length) parts.push(`${audience.users.length === 1 ? 'user' : people(audience.users.length, 'user')} ${audience.users.join(', ')}`);
+  if (audience.percent !== undefined)
+    parts.push(audience.percent === 100 ? 'everyone (100%)' : `${formatNumber(audience.percent)}% of users or workloads`);
+  if (audience.orgs?.length)
+    parts.push(`${audience.orgs.length === 1 ? 'org' : people(audience.orgs.length, 'org')} ${audience.orgs.join(', ')}`);
+  if (audience.users?.length)
+    parts.push(`${audience.users.length === 1 ? 'user' : people(audience.users.length, 'user')} ${audience.users.join(', ')}`);
   if (audience.invocationsPerDay !== undefined) parts.push(`about ${formatNumber(audience.invocationsPerDay)} invocations/day`);
   return parts.join('; ');
 }

@@ -45,11 +45,23 @@ export function lastGate(trail: readonly AuditEntry[], stage: string, since?: st
     if (Date.parse(entry.at) < from) continue;
     const details = record(entry.details);
     if (entry.action === 'gate' && details['stage'] === stage) {
-      return { at: entry.at, action: 'gate', actor: entry.actor, verdict: String(details['verdict'] ?? 'unknown'), criteria: criteriaOf(details['criteria']) };
+      return {
+        at: entry.at,
+        action: 'gate',
+        actor: entry.actor,
+        verdict: String(details['verdict'] ?? 'unknown'),
+        criteria: criteriaOf(details['criteria']),
+      };
     }
     if (entry.action === 'advance' && details['from'] === stage) {
       const gate = record(details['gate']);
-      return { at: entry.at, action: 'advance', actor: entry.actor, verdict: String(gate['verdict'] ?? 'unknown'), criteria: criteriaOf(gate['criteria']) };
+      return {
+        at: entry.at,
+        action: 'advance',
+        actor: entry.actor,
+        verdict: String(gate['verdict'] ?? 'unknown'),
+        criteria: criteriaOf(gate['criteria']),
+      };
     }
   }
   return undefined;
@@ -57,7 +69,12 @@ export function lastGate(trail: readonly AuditEntry[], stage: string, since?: st
 
 function drillRecord(entry: AuditEntry, sha256: string): DrillRecord {
   const details = record(entry.details);
-  const drill: DrillRecord = { at: entry.at, actor: entry.actor, passed: details['passed'] === true, current: details['rollbackSha256'] === sha256 };
+  const drill: DrillRecord = {
+    at: entry.at,
+    actor: entry.actor,
+    passed: details['passed'] === true,
+    current: details['rollbackSha256'] === sha256,
+  };
   if (typeof details['durationMs'] === 'number') drill.durationMs = details['durationMs'];
   if (typeof details['windowMs'] === 'number') drill.windowMs = details['windowMs'];
   if (typeof details['report'] === 'string') drill.report = details['report'];
@@ -66,7 +83,10 @@ function drillRecord(entry: AuditEntry, sha256: string): DrillRecord {
 }
 
 /** The drills in the trail: the newest of the current rollback section, the newest passing one, and the newest of any section. */
-export function lastDrills(trail: readonly AuditEntry[], sha256: string): { last?: DrillRecord; lastPassing?: DrillRecord; newest?: DrillRecord } {
+export function lastDrills(
+  trail: readonly AuditEntry[],
+  sha256: string,
+): { last?: DrillRecord; lastPassing?: DrillRecord; newest?: DrillRecord } {
   const result: { last?: DrillRecord; lastPassing?: DrillRecord; newest?: DrillRecord } = {};
   for (let i = trail.length - 1; i >= 0; i--) {
     const entry = trail[i] as AuditEntry;

@@ -145,7 +145,12 @@ function credentialChanges(manifest: Manifest, stage: Stage, previous: Stage | u
   const { credentials, tools } = manifest.inventory;
   const describe = (id: string, change: Change): PlanCredential => {
     const credential = credentials.find((c) => c.id === id);
-    const planned: PlanCredential = { id, change, scopes: credential?.scopes ?? [], access: credential ? credentialAccess(credential, tools) : 'read' };
+    const planned: PlanCredential = {
+      id,
+      change,
+      scopes: credential?.scopes ?? [],
+      access: credential ? credentialAccess(credential, tools) : 'read',
+    };
     if (credential) planned.kind = credential.kind;
     return planned;
   };
@@ -191,7 +196,8 @@ function planStage(manifest: Manifest, stage: Stage, index: number, currentIndex
     planned.estimate = estimate;
     const limit = stage.spendLimit?.usdPerDay;
     if (limit !== undefined) {
-      planned.spendCheck = limit < estimate.usdPerDay ? 'below-estimate' : limit > SPEND_HEADROOM * estimate.usdPerDay ? 'far-above-estimate' : 'within';
+      planned.spendCheck =
+        limit < estimate.usdPerDay ? 'below-estimate' : limit > SPEND_HEADROOM * estimate.usdPerDay ? 'far-above-estimate' : 'within';
     }
   }
   if (stage.minDuration !== undefined) planned.minDuration = stage.minDuration;
@@ -225,7 +231,9 @@ function planRollback(manifest: Manifest, trail: readonly AuditEntry[]): Rollbac
       if (step.timeout !== undefined) item.timeout = step.timeout;
       return item;
     }),
-    verify: (rollback.verify ?? []).map((probe) => (probe.description === undefined ? { id: probe.id } : { id: probe.id, description: probe.description })),
+    verify: (rollback.verify ?? []).map((probe) =>
+      probe.description === undefined ? { id: probe.id } : { id: probe.id, description: probe.description },
+    ),
     restore: (rollback.restore ?? []).map((step) => step.id),
     sha256,
   };

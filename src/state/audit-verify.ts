@@ -68,7 +68,14 @@ export function verifyAgainstManifest(state: State, trail: ParsedTrail & { exist
   const gaps = stateGaps(trail.entries, trail.lines);
   const stateCheck: TrailVerification['state'] =
     drift.status === 'drift'
-      ? { status: 'drift', seq: drift.entry.seq, action: drift.entry.action, actor: drift.entry.actor, at: drift.entry.at, changes: drift.changes }
+      ? {
+          status: 'drift',
+          seq: drift.entry.seq,
+          action: drift.entry.action,
+          actor: drift.entry.actor,
+          at: drift.entry.at,
+          changes: drift.changes,
+        }
       : drift.status === 'match'
         ? { status: 'match', seq: drift.entry.seq }
         : { status: drift.status };

@@ -63,7 +63,8 @@ function checkStored(stored: Record<string, unknown>): OperatorConfig {
   for (const key of CONFIG_KEYS) {
     const value = stored[key];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || value.trim() === '') throw new Error(`${key} must be a non-empty string; got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new Error(`${key} must be a non-empty string; got ${JSON.stringify(value)}`);
     const choices = CONFIG_CHOICES[key];
     if (choices && !choices.includes(value)) throw new Error(`${key} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
   }

@@ -7,9 +7,6 @@ import type { State } from '../manifest/types.js';
  * values of `state` that changed are rewritten (textWithValue), so a state change shows in a
  * diff as those lines and nothing else, and the compact arrays a person wrote stay compact. Pure.
  */
-export function manifestTextWithState(
-  loaded: { text: string; value?: unknown; locations: Locations },
-  state: State,
-): string {
+export function manifestTextWithState(loaded: { text: string; value?: unknown; locations: Locations }, state: State): string {
   return textWithValue(loaded, { ...(loaded.value as Record<string, unknown>), state });
 }

@@ -82,7 +82,10 @@ export async function commitChange(manifestPath: string, change: StateChange): P
 }
 
 /** Appends an entry that records a result (gate, drill, guardrail test) without changing the manifest. */
-export async function recordResult(manifestPath: string, audit: Omit<AuditInput, 'manifestSha256' | 'before' | 'after'>): Promise<AuditEntry> {
+export async function recordResult(
+  manifestPath: string,
+  audit: Omit<AuditInput, 'manifestSha256' | 'before' | 'after'>,
+): Promise<AuditEntry> {
   return withLock(manifestPath, async () => {
     await recoverInterruptedChange(manifestPath);
     const current = await readFile(manifestPath);

@@ -56,7 +56,11 @@ export function pause(manifest: Manifest, context: TransitionContext & { reason:
   const { state } = manifest;
   if (state.paused) {
     const by = state.paused.by ? ` by ${state.paused.by}` : '';
-    return { outcome: 'unchanged', action: 'pause', summary: `the rollout is already paused (since ${state.paused.at}${by}: ${quote(state.paused.reason)})` };
+    return {
+      outcome: 'unchanged',
+      action: 'pause',
+      summary: `the rollout is already paused (since ${state.paused.at}${by}: ${quote(state.paused.reason)})`,
+    };
   }
   const after: State = { ...state, paused: { reason: context.reason, at: context.at, by: context.actor } };
   return changed('pause', state, after, `paused the rollout at stage ${quote(state.stage)}: advance is blocked until resume`);
@@ -80,7 +84,13 @@ export function disable(manifest: Manifest, context: TransitionContext): Transit
   const { state } = manifest;
   if (!state.enabled) return { outcome: 'unchanged', action: 'disable', summary: 'the agent is already disabled (state.enabled is false)' };
   const details = context.reason ? {} : { emergency: true };
-  return changed('disable', state, { ...state, enabled: false }, 'switched the agent off everywhere (the kill switch: state.enabled false)', details);
+  return changed(
+    'disable',
+    state,
+    { ...state, enabled: false },
+    'switched the agent off everywhere (the kill switch: state.enabled false)',
+    details,
+  );
 }
 
 /**
@@ -92,22 +102,43 @@ export function rollback(manifest: Manifest, context: TransitionContext & { to?:
   const index = stages.findIndex((stage) => stage.id === state.stage);
   const ids = stages.map((stage) => stage.id);
   if (index < 0) {
-    return { outcome: 'refused', action: 'rollback', message: `the current stage ${quote(state.stage)} is not one of the manifest's stages`, hint: `fix state.stage (stages: ${ids.join(', ')}); \`agent-rollout validate\` shows where` };
+    return {
+      outcome: 'refused',
+      action: 'rollback',
+      message: `the current stage ${quote(state.stage)} is not one of the manifest's stages`,
+      hint: `fix state.stage (stages: ${ids.join(', ')}); \`agent-rollout validate\` shows where`,
+    };
   }
   const earlier = ids.slice(0, index);
   let targetIndex: number;
   if (context.to === undefined) {
     if (index === 0) {
-      return { outcome: 'refused', action: 'rollback', message: `${quote(state.stage)} is the first stage: there is no earlier stage to roll back to`, hint: 'to switch the agent off, run `agent-rollout disable`' };
+      return {
+        outcome: 'refused',
+        action: 'rollback',
+        message: `${quote(state.stage)} is the first stage: there is no earlier stage to roll back to`,
+        hint: 'to switch the agent off, run `agent-rollout disable`',
+      };
     }
     targetIndex = index - 1;
   } else {
     targetIndex = ids.indexOf(context.to);
     if (targetIndex < 0) {
-      return { outcome: 'refused', action: 'rollback', message: `there is no stage ${quote(context.to)}`, hint: earlier.length > 0 ? `earlier stages: ${earlier.join(', ')}` : `${quote(state.stage)} is the first stage: there is nothing to roll back to` };
+      return {
+        outcome: 'refused',
+        action: 'rollback',
+        message: `there is no stage ${quote(context.to)}`,
+        hint:
+          earlier.length > 0
+            ? `earlier stages: ${earlier.join(', ')}`
+            : `${quote(state.stage)} is the first stage: there is nothing to roll back to`,
+      };
     }
     if (targetIndex >= index) {
-      const where = targetIndex === index ? `${quote(context.to)} is the current stage` : `stage ${quote(context.to)} comes after the current stage ${quote(state.stage)}`;
+      const where =
+        targetIndex === index
+          ? `${quote(context.to)} is the current stage`
+          : `stage ${quote(context.to)} comes after the current stage ${quote(state.stage)}`;
       return {
         outcome: 'refused',
         action: 'rollback',
@@ -119,12 +150,22 @@ export function rollback(manifest: Manifest, context: TransitionContext & { to?:
   const target = stages[targetIndex];
   if (!target) throw new Error('unreachable: the target index is in range');
   const after: State = { ...state, stage: target.id, since: context.at, governanceMode: target.governanceMode };
-  const modeNote = (state.governanceMode ?? stages[index]?.governanceMode) !== target.governanceMode ? `; governance mode ${target.governanceMode}` : '';
-  return changed('rollback', state, after, `rolled back from stage ${quote(state.stage)} to ${quote(target.id)}${modeNote}`, { from: state.stage, to: target.id });
+  const modeNote =
+    (state.governanceMode ?? stages[index]?.governanceMode) !== target.governanceMode ? `; governance mode ${target.governanceMode}` : '';
+  return changed('rollback', state, after, `rolled back from stage ${quote(state.stage)} to ${quote(target.id)}${modeNote}`, {
+    from: state.stage,
+    to: target.id,
+  });
 }
 
 /** Refuses observe mode where the audience reaches 100%, unless forced. */
-function observeAtFullAudience(manifest: Manifest, action: StateAction, mode: GovernanceMode, context: TransitionContext, what: string): Transition | 'forced' | undefined {
+function observeAtFullAudience(
+  manifest: Manifest,
+  action: StateAction,
+  mode: GovernanceMode,
+  context: TransitionContext,
+  what: string,
+): Transition | 'forced' | undefined {
   const stage = currentStage(manifest);
   if (mode !== 'observe' || !stage || !reachesEveryone(stage)) return undefined;
   if (context.force) return 'forced';
@@ -163,7 +204,13 @@ export function mode(manifest: Manifest, context: TransitionContext & { mode: Go
   const unexplained = observeNeedsReason('mode', context.mode, context, 'the agent');
   if (unexplained) return unexplained;
   const details = refusal === 'forced' ? { forced: true } : {};
-  return changed('mode', state, { ...state, governanceMode: context.mode }, `governance mode ${current?.mode ?? '(unset)'} → ${context.mode}`, details);
+  return changed(
+    'mode',
+    state,
+    { ...state, governanceMode: context.mode },
+    `governance mode ${current?.mode ?? '(unset)'} → ${context.mode}`,
+    details,
+  );
 }
 
 export type OrgChange =
@@ -191,13 +238,15 @@ export function org(manifest: Manifest, context: TransitionContext & OrgChange):
     case 'enable':
     case 'disable': {
       const enabled = context.change === 'enable';
-      if (current?.enabled === enabled) return { outcome: 'unchanged', action: 'org', summary: `org ${quote(name)} is already ${enabled ? 'enabled' : 'disabled'}` };
+      if (current?.enabled === enabled)
+        return { outcome: 'unchanged', action: 'org', summary: `org ${quote(name)} is already ${enabled ? 'enabled' : 'disabled'}` };
       const after = withOrg(state, name, { ...current, enabled });
       const note = enabled && !state.enabled ? ' (the global kill switch is off: the agent stays off until `agent-rollout enable`)' : '';
       return changed('org', state, after, `turned the agent ${enabled ? 'on' : 'off'} for org ${quote(name)}${note}`, details);
     }
     case 'mode': {
-      if (current?.governanceMode === context.mode) return { outcome: 'unchanged', action: 'org', summary: `org ${quote(name)} is already in ${context.mode} mode` };
+      if (current?.governanceMode === context.mode)
+        return { outcome: 'unchanged', action: 'org', summary: `org ${quote(name)} is already in ${context.mode} mode` };
       const refusal = observeAtFullAudience(manifest, 'org', context.mode, context, `org ${quote(name)}`);
       if (typeof refusal === 'object') return refusal;
       const unexplained = observeNeedsReason('org', context.mode, context, `org ${quote(name)}`);
@@ -205,11 +254,23 @@ export function org(manifest: Manifest, context: TransitionContext & OrgChange):
       if (refusal === 'forced') details['forced'] = true;
       details['mode'] = context.mode;
       const after = withOrg(state, name, { ...current, governanceMode: context.mode });
-      return changed('org', state, after, `org ${quote(name)}: governance mode ${current?.governanceMode ?? effectiveMode(manifest)?.mode ?? '(unset)'} → ${context.mode}`, details);
+      return changed(
+        'org',
+        state,
+        after,
+        `org ${quote(name)}: governance mode ${current?.governanceMode ?? effectiveMode(manifest)?.mode ?? '(unset)'} → ${context.mode}`,
+        details,
+      );
     }
     case 'clear': {
       if (current === undefined) return { outcome: 'unchanged', action: 'org', summary: `org ${quote(name)} has no override` };
-      return changed('org', state, withOrg(state, name, undefined), `removed the overrides of org ${quote(name)}: it follows the global state again`, details);
+      return changed(
+        'org',
+        state,
+        withOrg(state, name, undefined),
+        `removed the overrides of org ${quote(name)}: it follows the global state again`,
+        details,
+      );
     }
   }
 }

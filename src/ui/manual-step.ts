@@ -26,7 +26,8 @@ export async function confirmManualStep(io: Io, prompt: ManualStepPrompt): Promi
   const style = createStyle(io.errColor);
   const { step } = prompt;
   const heading = `${step.phase === 'restore' ? 'Restore' : 'Rollback'} step ${step.index}/${step.of} "${step.id}" is manual`;
-  const left = prompt.windowLeftMs === undefined ? '' : style.dim(` (window left ${formatElapsed(prompt.windowLeftMs)}; the clock is running)`);
+  const left =
+    prompt.windowLeftMs === undefined ? '' : style.dim(` (window left ${formatElapsed(prompt.windowLeftMs)}; the clock is running)`);
   io.err(`\n${style.bold(heading)}${left}\n`);
   for (const line of (step.instruction ?? '').split('\n')) io.err(`  ${line}\n`);
   const context = { signal: prompt.signal, output: process.stderr, clearPromptOnDone: false };
@@ -34,7 +35,10 @@ export async function confirmManualStep(io: Io, prompt: ManualStepPrompt): Promi
     const done = await confirm({ message: `Done? Confirm as ${prompt.actor}`, default: false }, context);
     if (!done) return { kind: 'declined', reason: `${prompt.actor} answered that the step was not done` };
     const note = (await input({ message: 'Note for the record (optional):' }, context)).trim();
-    return { kind: 'confirmed', confirmation: { by: prompt.actor, at: new Date().toISOString(), via: 'terminal', ...(note ? { note } : {}) } };
+    return {
+      kind: 'confirmed',
+      confirmation: { by: prompt.actor, at: new Date().toISOString(), via: 'terminal', ...(note ? { note } : {}) },
+    };
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'ExitPromptError') {

@@ -36,14 +36,22 @@ export function checkTypedValue(text: string, count: boolean): true | string {
  * Asks, on a terminal, for the window the values cover (unless --window gave it) and for each
  * missing value. Ctrl-C ends the command cleanly (exit 130). Only called when stdin is a terminal.
  */
-export async function promptForMetrics(signals: readonly PromptedSignal[], options: { askWindow: boolean; defaultWindow: string }, streams: PromptStreams = {}): Promise<PromptAnswers> {
+export async function promptForMetrics(
+  signals: readonly PromptedSignal[],
+  options: { askWindow: boolean; defaultWindow: string },
+  streams: PromptStreams = {},
+): Promise<PromptAnswers> {
   const { input } = await import('@inquirer/prompts');
   const output = streams.output ?? process.stderr;
   // Each prompt ends its output stream when done; give each its own, so the next one can still write.
   const context = () => {
     const sink = new PassThrough();
     sink.pipe(output, { end: false });
-    return { input: (streams.input ?? process.stdin) as NodeJS.ReadStream, output: sink as unknown as NodeJS.WriteStream, clearPromptOnDone: false };
+    return {
+      input: (streams.input ?? process.stdin) as NodeJS.ReadStream,
+      output: sink as unknown as NodeJS.WriteStream,
+      clearPromptOnDone: false,
+    };
   };
   const answers: PromptAnswers = { values: new Map() };
   try {
@@ -74,7 +82,8 @@ export async function promptForMetrics(signals: readonly PromptedSignal[], optio
       if ('value' in parsed) answers.values.set(signal.name, parsed.value);
     }
   } catch (error) {
-    if (error instanceof Error && error.name === 'ExitPromptError') throw new CliError('interrupted at the prompt; nothing was evaluated', ExitCode.interrupted);
+    if (error instanceof Error && error.name === 'ExitPromptError')
+      throw new CliError('interrupted at the prompt; nothing was evaluated', ExitCode.interrupted);
     throw error;
   }
   return answers;

@@ -86,7 +86,9 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
     show(line) {
       switch (line.event) {
         case 'drill-started':
-          io.err(`Drilling the rollback of ${line.manifest}: ${line.steps.length} step(s), ${line.probes.length} probe(s), window ${line.window}\n`);
+          io.err(
+            `Drilling the rollback of ${line.manifest}: ${line.steps.length} step(s), ${line.probes.length} probe(s), window ${line.window}\n`,
+          );
           break;
         case 'step-started': {
           const label = `${line.phase === 'restore' ? 'restore' : 'step'} ${line.index}/${line.of} ${line.id}`;
@@ -105,11 +107,15 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
           const status = line.status === 'passed' ? 'passed' : style.red(line.status);
           const tail = line.phase === 'rollback' && line.windowLeftMs !== undefined ? `, ${windowLeft(windowMs - line.windowLeftMs)}` : '';
           const why = line.reason && line.status !== 'passed' ? `: ${line.reason}` : '';
-          finish(`${live ? `${mark(line.status === 'passed')} ` : ''}${label}: ${status} in ${formatElapsed(line.durationMs)}${tail}${why}`);
+          finish(
+            `${live ? `${mark(line.status === 'passed')} ` : ''}${label}: ${status} in ${formatElapsed(line.durationMs)}${tail}${why}`,
+          );
           break;
         }
         case 'step-skipped':
-          finish(`${live ? `${style.dim('-')} ` : ''}${line.phase === 'restore' ? 'restore' : 'step'} ${line.id}: skipped (${line.reason})`);
+          finish(
+            `${live ? `${style.dim('-')} ` : ''}${line.phase === 'restore' ? 'restore' : 'step'} ${line.id}: skipped (${line.reason})`,
+          );
           break;
         case 'probe-started':
           start(`probe ${line.index}/${line.of} ${line.id}`, line.t, true);
@@ -123,11 +129,17 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
         case 'probe-finished': {
           const status = line.passed ? 'passed' : style.red('failed');
           const why = !line.passed && line.reason ? `: ${line.reason}` : '';
-          finish(`${live ? `${mark(line.passed)} ` : ''}probe ${line.id}: ${status} after ${line.attempts} attempt(s), ${windowLeft(line.t)}${why}`);
+          finish(
+            `${live ? `${mark(line.passed)} ` : ''}probe ${line.id}: ${status} after ${line.attempts} attempt(s), ${windowLeft(line.t)}${why}`,
+          );
           break;
         }
         case 'interrupted':
-          finish(style.yellow(`Interrupted${line.during ? ` during ${line.during}` : ''}: stopping it, then restoring. Press Ctrl-C again to exit at once.`));
+          finish(
+            style.yellow(
+              `Interrupted${line.during ? ` during ${line.during}` : ''}: stopping it, then restoring. Press Ctrl-C again to exit at once.`,
+            ),
+          );
           break;
         case 'verdict':
           finish(

@@ -96,7 +96,10 @@ function start(args: string[], cwd: string, input: string): { child: ChildProces
 async function trail(folder: string): Promise<Record<string, any>[]> {
   const path = join(folder, 'rollout.audit.jsonl');
   if (!existsSync(path)) return [];
-  return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, any>);
 }
 
 /** What one iteration does: advance (forced, on pasted metrics) while there is a next stage, else roll back to the first. */
@@ -111,7 +114,12 @@ function commandFor(stage: string, i: number): { action: 'advance' | 'rollback';
     };
   }
   // --format text: the stored-format lookup would load `conf` for nothing.
-  return { action: 'rollback', args: ['rollback', '--to', 'internal-pilot', '--reason', `kill test ${i}`, '--format', 'text'], input: '', to: 'internal-pilot' };
+  return {
+    action: 'rollback',
+    args: ['rollback', '--to', 'internal-pilot', '--reason', `kill test ${i}`, '--format', 'text'],
+    input: '',
+    to: 'internal-pilot',
+  };
 }
 
 /** A kill lands at a random time within one run, or right after this file shows up or changes. */
@@ -145,7 +153,10 @@ async function leftBy(folder: string, pid: number): Promise<string[]> {
       (name.startsWith(`.rollout.json.pending.${pid}.`) && name.endsWith('.tmp')),
   );
   if (names.includes('rollout.json.lock')) {
-    const owner = await readFile(join(folder, 'rollout.json.lock'), 'utf8').then((text) => (JSON.parse(text) as { pid: number }).pid, () => undefined);
+    const owner = await readFile(join(folder, 'rollout.json.lock'), 'utf8').then(
+      (text) => (JSON.parse(text) as { pid: number }).pid,
+      () => undefined,
+    );
     if (owner === pid) left.push('rollout.json.lock');
   }
   return left;
@@ -166,7 +177,16 @@ interface Tally {
   /** SIGTERM held back until the lock was released (the process said so on stderr). */
   heldBack: number;
 }
-const tally = (): Tally => ({ killed: 0, finished: 0, committed: 0, notCommitted: 0, pendingLeft: 0, lockLeft: 0, completedByRecovery: 0, heldBack: 0 });
+const tally = (): Tally => ({
+  killed: 0,
+  finished: 0,
+  committed: 0,
+  notCommitted: 0,
+  pendingLeft: 0,
+  lockLeft: 0,
+  completedByRecovery: 0,
+  heldBack: 0,
+});
 type Signal = 'SIGTERM' | 'SIGKILL';
 
 /** One project, killed `iterations` times, alternating the signals; returns what it saw. */
@@ -252,7 +272,13 @@ async function lane(name: string, iterations: number): Promise<{ duration: Recor
       // Exactly one entry, for this change, recording the manifest as it now is.
       expect(entries.length, label).toBe(entriesBefore + 1);
       const entry = entries.at(-1) as Record<string, any>;
-      expect(entry, label).toMatchObject({ action: command.action, reason: `kill test ${i}`, before: { stage }, after: { stage: command.to }, manifestSha256: sha256(now) });
+      expect(entry, label).toMatchObject({
+        action: command.action,
+        reason: `kill test ${i}`,
+        before: { stage },
+        after: { stage: command.to },
+        manifestSha256: sha256(now),
+      });
       expect(JSON.parse(now).state, label).toEqual(entry.after);
       tallied.committed++;
       if (pendingLeft) tallied.completedByRecovery++;

@@ -37,17 +37,21 @@ async function project(edit: (manifest: any) => void = () => undefined): Promise
   manifest.state.since = SINCE;
   edit(manifest);
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await recordRefusalTestsPassed(path)
+  await recordRefusalTestsPassed(path);
   return { folder, path };
 }
 
-const advance = (folder: string, args: string[], input = '') => runCli(['advance', '--actor', 'alice@example.com', ...args], { cwd: folder, input });
+const advance = (folder: string, args: string[], input = '') =>
+  runCli(['advance', '--actor', 'alice@example.com', ...args], { cwd: folder, input });
 const state = async (path: string) => JSON.parse(await readFile(path, 'utf8')).state;
 
 describe('advance', () => {
   it('keeps a hand-formatted manifest as written: one-line arrays stay on one line, only state changes', async () => {
     const { folder, path } = await project();
-    const compact = (await readFile(path, 'utf8')).replace(/\[\s*("[^"\n]*"(?:,\s*"[^"\n]*")*)\s*\]/g, (_all, items: string) => `[${items.split(/,\s*/).join(', ')}]`);
+    const compact = (await readFile(path, 'utf8')).replace(
+      /\[\s*("[^"\n]*"(?:,\s*"[^"\n]*")*)\s*\]/g,
+      (_all, items: string) => `[${items.split(/,\s*/).join(', ')}]`,
+    );
     expect(compact).toMatch(/"scopes": \["[^\n]*", "[^\n]*"\]/);
     await writeFile(path, compact);
     const result = await advance(folder, ['--metrics', '-'], metrics());
@@ -66,9 +70,16 @@ describe('advance', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Verdict: GO');
-    expect(result.stdout).toMatch(/\nAdvanced: internal-pilot -> limited-beta by alice@example\.com \(audit entry 2\)\. Governance mode is now enforce\.\n$/);
+    expect(result.stdout).toMatch(
+      /\nAdvanced: internal-pilot -> limited-beta by alice@example\.com \(audit entry 2\)\. Governance mode is now enforce\.\n$/,
+    );
     const after = await state(path);
-    expect(after).toMatchObject({ enabled: true, stage: 'limited-beta', governanceMode: 'enforce', orgs: { 'support-pilot': { enabled: true } } });
+    expect(after).toMatchObject({
+      enabled: true,
+      stage: 'limited-beta',
+      governanceMode: 'enforce',
+      orgs: { 'support-pilot': { enabled: true } },
+    });
     expect(Date.parse(after.since)).toBeGreaterThanOrEqual(started - 1000);
     // Only the state section changed, and the file kept its layout.
     const text = await readFile(path, 'utf8');
@@ -118,7 +129,11 @@ describe('advance', () => {
     expect(noReason.stderr).toContain('error: --force needs --reason "..." saying why the gate is overridden');
     expect((await state(path)).stage).toBe('internal-pilot');
 
-    const forced = await advance(folder, ['--metrics', '-', '--force', '--reason', 'holiday week; 40 samples accepted by the owner', '--format', 'json'], metrics({ invocations: 40 }));
+    const forced = await advance(
+      folder,
+      ['--metrics', '-', '--force', '--reason', 'holiday week; 40 samples accepted by the owner', '--format', 'json'],
+      metrics({ invocations: 40 }),
+    );
     expect(forced.code).toBe(0);
     const report = parseJsonOutput<{ verdict: string; advance: Record<string, unknown> }>(forced.stdout);
     expect(report.verdict).toBe('inconclusive');
@@ -126,23 +141,35 @@ describe('advance', () => {
     expect(forced.stderr).toBe('warning: advanced past an inconclusive gate; the audit trail records it as forced, with your reason.\n');
     expect((await state(path)).stage).toBe('limited-beta');
     const entry = (await readTrail(auditPathFor(path))).trail.entries.at(-1);
-    expect(entry).toMatchObject({ action: 'advance', reason: 'holiday week; 40 samples accepted by the owner', details: { forced: true, gate: { verdict: 'inconclusive' } } });
+    expect(entry).toMatchObject({
+      action: 'advance',
+      reason: 'holiday week; 40 samples accepted by the owner',
+      details: { forced: true, gate: { verdict: 'inconclusive' } },
+    });
   });
 
   it('an error verdict cannot be forced: nothing changes', async () => {
     const { folder, path } = await project();
     const before = await readFile(path, 'utf8');
     // security_events is not supplied, so the gate queries the source, which does not answer.
-    const result = await advance(folder, ['--metrics', '-', '--force', '--reason', 'ship it'], JSON.stringify({ window: WEEK, values: { cost_per_invocation_usd: 0.08, output_policy_violations: 0, invocations: 140 } }));
+    const result = await advance(
+      folder,
+      ['--metrics', '-', '--force', '--reason', 'ship it'],
+      JSON.stringify({ window: WEEK, values: { cost_per_invocation_usd: 0.08, output_policy_violations: 0, invocations: 140 } }),
+    );
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('Verdict: ERROR');
     expect(result.stdout).toMatch(/zero-security-events .* error +prom \(prometheus at http:\/\/127\.0\.0\.1:\d+\/\): connection refused/);
-    expect(result.stdout).toContain('Not advanced: the gate could not be evaluated (error); fix it and run advance again. --force does not override an error.');
+    expect(result.stdout).toContain(
+      'Not advanced: the gate could not be evaluated (error); fix it and run advance again. --force does not override an error.',
+    );
     expect(await readFile(path, 'utf8')).toBe(before);
   });
 
   it('refuses while paused or disabled, even with --force, and at the last stage', async () => {
-    const paused = await project((m) => (m.state.paused = { reason: 'guardrail spike', at: '2026-10-05T12:00:00Z', by: 'bob@example.com' }));
+    const paused = await project(
+      (m) => (m.state.paused = { reason: 'guardrail spike', at: '2026-10-05T12:00:00Z', by: 'bob@example.com' }),
+    );
     const pausedRun = await advance(paused.folder, ['--metrics', '-', '--force', '--reason', 'x'], metrics());
     expect(pausedRun.code).toBe(2);
     expect(pausedRun.stderr).toBe(
@@ -159,7 +186,8 @@ describe('advance', () => {
     const lastRun = await advance(last.folder, ['--metrics', '-'], metrics());
     expect(lastRun.code).toBe(2);
     expect(lastRun.stderr).toContain('error: general-availability is the last stage: there is nothing to advance to');
-    for (const { path } of [paused, disabled, last]) expect((await readTrail(auditPathFor(path))).trail.entries.map((e) => e.action)).toEqual(['guardrails']);
+    for (const { path } of [paused, disabled, last])
+      expect((await readTrail(auditPathFor(path))).trail.entries.map((e) => e.action)).toEqual(['guardrails']);
   });
 
   it('advances from a -m manifest in another folder, and --help ends with examples', async () => {

@@ -67,7 +67,12 @@ describe('audit: the history', () => {
 
   it('--action filters (repeated or comma-separated); --since takes a duration or a date', async () => {
     const some = await run(folder, ['audit', '--action', 'pause,resume', '--action', 'org']);
-    expect(some.stdout.split('\n').slice(2, 5).map((l) => l.split(/ +/)[3])).toEqual(['resume', 'org', 'pause']);
+    expect(
+      some.stdout
+        .split('\n')
+        .slice(2, 5)
+        .map((l) => l.split(/ +/)[3]),
+    ).toEqual(['resume', 'org', 'pause']);
     expect(some.stdout).toContain('3 of 4 entries');
     expect((await run(folder, ['audit', '--since', '1h'])).stdout).toContain('4 entries, newest first');
     expect((await run(folder, ['audit', '--since', '2999-01-01'])).stdout).toBe('no entry of rollout.audit.jsonl matches (4 in all)\n');
@@ -88,8 +93,18 @@ describe('audit: the history', () => {
     const result = await run(folder, ['audit', 'verify']);
     expect(result.stdout).toBe("✔ rollout.audit.jsonl: 4 entries, chain intact; the manifest's state is the one seq 4 recorded\n");
     expect(result.code).toBe(0);
-    const json = parseJsonOutput<Record<string, any>>((await run(folder, ['audit', '-m', 'rollout.json', 'verify', '--format', 'json'])).stdout);
-    expect(json).toMatchObject({ formatVersion: 1, ok: true, entries: 4, problems: [], gaps: [], state: { status: 'match', seq: 4 }, findings: 0 });
+    const json = parseJsonOutput<Record<string, any>>(
+      (await run(folder, ['audit', '-m', 'rollout.json', 'verify', '--format', 'json'])).stdout,
+    );
+    expect(json).toMatchObject({
+      formatVersion: 1,
+      ok: true,
+      entries: 4,
+      problems: [],
+      gaps: [],
+      state: { status: 'match', seq: 4 },
+      findings: 0,
+    });
   });
 });
 
@@ -123,22 +138,31 @@ describe('audit verify: every way to break the trail is found, by line, exit 1',
 
   it('a dropped line', async () => {
     const result = await broken((lines) => lines.filter((_, i) => i !== 1));
-    expect(result.stdout).toContain('rollout.audit.jsonl:2: error the chain breaks before this line: seq 2 is missing (a line was removed)');
+    expect(result.stdout).toContain(
+      'rollout.audit.jsonl:2: error the chain breaks before this line: seq 2 is missing (a line was removed)',
+    );
     expect(result.code).toBe(1);
   });
 
   it('an inserted line', async () => {
     const result = await broken((lines) => {
-      const forged = chainEntry({ ...(JSON.parse(lines[1] as string) as AuditInput), actor: 'mallory@example.com' }, JSON.parse(lines[1] as string) as AuditEntry);
+      const forged = chainEntry(
+        { ...(JSON.parse(lines[1] as string) as AuditInput), actor: 'mallory@example.com' },
+        JSON.parse(lines[1] as string) as AuditEntry,
+      );
       return [...lines.slice(0, 2), JSON.stringify(forged), ...lines.slice(2)];
     });
-    expect(result.stdout).toContain('rollout.audit.jsonl:4: error the chain breaks before this line: seq 3 follows seq 2 on line 2, but line 3 comes between');
+    expect(result.stdout).toContain(
+      'rollout.audit.jsonl:4: error the chain breaks before this line: seq 3 follows seq 2 on line 2, but line 3 comes between',
+    );
     expect(result.code).toBe(1);
   });
 
   it('two lines reordered', async () => {
     const result = await broken((lines) => [lines[0], lines[2], lines[1], lines[3]] as string[]);
-    expect(result.stdout).toContain('rollout.audit.jsonl:2: error the chain breaks before this line: seq 3 comes before seq 2 (line 3), the entry it follows: the lines were reordered');
+    expect(result.stdout).toContain(
+      'rollout.audit.jsonl:2: error the chain breaks before this line: seq 3 comes before seq 2 (line 3), the entry it follows: the lines were reordered',
+    );
     expect(result.code).toBe(1);
   });
 
@@ -155,12 +179,23 @@ describe('audit verify: every way to break the trail is found, by line, exit 1',
     await writeFile(path, text.replace('"enabled": false,', '"enabled": true,'));
     const drift = await run(folder, ['audit', 'verify']);
     expect(drift.code).toBe(1);
-    expect(drift.stdout).toMatch(/rollout\.json: error state differs from what the audit trail last recorded \(seq 4, disable by alice@example\.com at \S+\): state\.enabled false → true \(trail → manifest\)/);
+    expect(drift.stdout).toMatch(
+      /rollout\.json: error state differs from what the audit trail last recorded \(seq 4, disable by alice@example\.com at \S+\): state\.enabled false → true \(trail → manifest\)/,
+    );
 
     const validate = await run(folder, ['validate', '--format', 'json']);
     expect(validate.code).toBe(0);
-    const diagnostics = parseJsonOutput<{ files: { diagnostics: { rule: string; severity: string; pointer: string; message: string }[] }[] }>(validate.stdout).files[0]?.diagnostics;
-    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'AR121', severity: 'warning', pointer: '/state', message: expect.stringContaining('state.enabled false → true') })]);
+    const diagnostics = parseJsonOutput<{
+      files: { diagnostics: { rule: string; severity: string; pointer: string; message: string }[] }[];
+    }>(validate.stdout).files[0]?.diagnostics;
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        rule: 'AR121',
+        severity: 'warning',
+        pointer: '/state',
+        message: expect.stringContaining('state.enabled false → true'),
+      }),
+    ]);
     expect((await run(folder, ['validate', '--strict'])).code).toBe(1);
 
     const next = await run(folder, ['pause', '--reason', 'after the hand edit']);
@@ -168,7 +203,9 @@ describe('audit verify: every way to break the trail is found, by line, exit 1',
     expect(next.stderr).toContain('warning: state differs from what the audit trail last recorded (seq 4');
     const gap = await run(folder, ['audit', 'verify']);
     expect(gap.code).toBe(1);
-    expect(gap.stdout).toContain('rollout.audit.jsonl:5: error state was changed outside agent-rollout between seq 4 and seq 5 (pause): state.enabled false → true');
+    expect(gap.stdout).toContain(
+      'rollout.audit.jsonl:5: error state was changed outside agent-rollout between seq 4 and seq 5 (pause): state.enabled false → true',
+    );
     expect(gap.stdout).not.toContain('rollout.json: error');
   });
 
@@ -202,7 +239,17 @@ describe('an interrupted change is finished or undone by the next command', () =
     await writeFile(join(folder, '.rollout.json.pending'), pendingText);
     if (withEntry) {
       const entry = chainEntry(
-        { at: '2026-12-01T10:00:00Z', actor: 'alice', action: 'disable', before: doc.state, after, reason: null, manifestSha256: sha256(pendingText), details: { emergency: true }, tool: { name: 'agent-rollout', version: '0.1.0' } },
+        {
+          at: '2026-12-01T10:00:00Z',
+          actor: 'alice',
+          action: 'disable',
+          before: doc.state,
+          after,
+          reason: null,
+          manifestSha256: sha256(pendingText),
+          details: { emergency: true },
+          tool: { name: 'agent-rollout', version: '0.1.0' },
+        },
         undefined,
       );
       await writeFile(join(folder, 'rollout.audit.jsonl'), `${JSON.stringify(entry)}\n`);
@@ -236,7 +283,10 @@ describe('an interrupted change is finished or undone by the next command', () =
   it('a lock left by a killed process is taken over, and its leftovers removed', async () => {
     const folder = await fresh();
     // pid 2^22 + 1 is above Linux's default pid_max, so no process has it.
-    await writeFile(join(folder, 'rollout.json.lock'), JSON.stringify({ pid: 4194305, host: (await import('node:os')).hostname(), at: '2026-12-01T10:00:00Z' }));
+    await writeFile(
+      join(folder, 'rollout.json.lock'),
+      JSON.stringify({ pid: 4194305, host: (await import('node:os')).hostname(), at: '2026-12-01T10:00:00Z' }),
+    );
     // What a process killed while taking or taking over the lock leaves behind.
     await writeFile(join(folder, 'rollout.json.lock.4194305.tmp'), '{}');
     await writeFile(join(folder, 'rollout.json.lock.stale.4194305'), '{}');

@@ -58,7 +58,10 @@ describe('config get, set, unset, list', () => {
     const env = { ...base, AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config-format'), AGENT_ROLLOUT_ACTOR: 'a@example.com' };
     const folder = await copyExample('support-triage', join(dir, 'format'));
     await runCli(['config', 'set', 'format', 'json'], { env });
-    expect(parseJsonOutput<Record<string, unknown>>((await runCli(['status'], { cwd: folder, env })).stdout)).toMatchObject({ formatVersion: 1, enabled: true });
+    expect(parseJsonOutput<Record<string, unknown>>((await runCli(['status'], { cwd: folder, env })).stdout)).toMatchObject({
+      formatVersion: 1,
+      enabled: true,
+    });
     expect((await runCli(['status', '--format', 'text'], { cwd: folder, env })).stdout).toMatch(/^support-triage /);
     await runCli(['config', 'set', 'format', 'markdown'], { env });
     expect((await runCli(['pause', '--reason', 'x'], { cwd: folder, env })).stdout).toMatch(/^paused the rollout/);
@@ -82,7 +85,9 @@ describe('a config file edited by hand', () => {
     const env = { ...base, AGENT_ROLLOUT_CONFIG_DIR: configDir };
     const list = await runCli(['config', 'list'], { env });
     expect(list.code).toBe(2);
-    expect(list.stderr).toContain(`error: cannot read the operator config ${join(configDir, 'config.json')}: format must be one of text, json, markdown; got "yaml"`);
+    expect(list.stderr).toContain(
+      `error: cannot read the operator config ${join(configDir, 'config.json')}: format must be one of text, json, markdown; got "yaml"`,
+    );
     const folder = await copyExample('support-triage', join(dir, 'edited-config'));
     const status = await runCli(['status'], { cwd: folder, env });
     expect(status.code).toBe(2);
@@ -120,7 +125,10 @@ describe('who acts: --actor, then AGENT_ROLLOUT_ACTOR, then the stored actor, th
     // Outside any git repository, with no global git config: the OS user.
     const outside = await copyExample('support-triage', join(dir, 'no-git'));
     n = 0;
-    expect(await actorOf([], { ...base, AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config-none') }, outside)).toEqual([userInfo().username, 'os']);
+    expect(await actorOf([], { ...base, AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config-none') }, outside)).toEqual([
+      userInfo().username,
+      'os',
+    ]);
     const verify = await runCli(['audit', 'verify'], { cwd: folder, env: configEnv });
     expect(verify.code).toBe(0);
   });

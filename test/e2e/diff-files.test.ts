@@ -14,7 +14,11 @@ let support: any;
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Writes base.json and head.json (HEAD = an edited copy of the support-triage example) in a fresh folder. */
-async function pair(name: string, edit: (head: any) => void, start: any = support): Promise<{ base: string; head: string; folder: string }> {
+async function pair(
+  name: string,
+  edit: (head: any) => void,
+  start: any = support,
+): Promise<{ base: string; head: string; folder: string }> {
   const head = structuredClone(start);
   edit(head);
   const [base, headPath] = await writeFiles(dir, { [`${name}/base.json`]: json(start), [`${name}/head.json`]: json(head) });
@@ -27,7 +31,19 @@ interface JsonDiff {
   head: string;
   summary: { changes: number; high: number; medium: number; low: number };
   notes: { level: string; text: string }[];
-  changes: { path: string; kind: string; before: unknown; after: unknown; risk: string; reason: string; rule: string; section: string; subject: string; field: string; text: string }[];
+  changes: {
+    path: string;
+    kind: string;
+    before: unknown;
+    after: unknown;
+    risk: string;
+    reason: string;
+    rule: string;
+    section: string;
+    subject: string;
+    field: string;
+    text: string;
+  }[];
 }
 
 function resolvePointer(document: unknown, pointer: string): unknown {
@@ -48,7 +64,13 @@ describe('diff BASE HEAD', () => {
   it('prints the changes grouped by section with their risk and reason', async () => {
     const { folder } = await pair('text', (h) => {
       h.stages[1].audience.percent = 10;
-      h.inventory.credentials.push({ id: 'ledger-rw', kind: 'api-token', secretRef: 'env:LEDGER_RW', scopes: ['ledger:write'], revoke: { runbook: 'runbooks/rollback.md' } });
+      h.inventory.credentials.push({
+        id: 'ledger-rw',
+        kind: 'api-token',
+        secretRef: 'env:LEDGER_RW',
+        scopes: ['ledger:write'],
+        revoke: { runbook: 'runbooks/rollback.md' },
+      });
       h.inventory.credentials[0].scopes.push('tickets:write');
       h.inventory.tools.reverse();
     });
@@ -77,35 +99,39 @@ describe('diff BASE HEAD', () => {
   it('rates every change the issue names, end to end (and by hand vs audited state)', async () => {
     const start = JSON.parse(await readFile(join(EXAMPLES, 'finance-ledger', 'rollout.json'), 'utf8'));
     start.state.enabled = false;
-    const { base, head, folder } = await pair('issue-rules', (h) => {
-      const stage = (id: string) => h.stages.find((s: any) => s.id === id);
-      const ledgerRo = h.inventory.credentials.find((c: any) => c.id === 'ledger-ro');
-      ledgerRo.scopes.push('journal:write');
-      h.inventory.credentials.push({ id: 'payments-rw', kind: 'api-token', secretRef: 'env:PAYMENTS', scopes: ['payments:read'] });
-      h.inventory.dataClasses.push({ id: 'health', access: 'read' });
-      h.inventory.dataClasses.find((d: any) => d.id === 'pii').access = 'read-write';
-      stage('limited-beta').governanceMode = 'observe';
-      stage('limited-beta').audience.percent = 10;
-      stage('limited-beta').spendLimit.usdPerDay *= 2;
-      stage('limited-beta').minDuration = '1d';
-      stage('limited-beta').minSamples = 1;
-      const criteria = stage('limited-beta').exitCriteria;
-      criteria.find((c: any) => c.max !== undefined && c.max > 0).max *= 10;
-      criteria.find((c: any) => c.withinPercent !== undefined).withinPercent = 90;
-      criteria.find((c: any) => c.max === 0).observe = true;
-      const withMin = criteria.find((c: any) => c.min !== undefined);
-      if (withMin) withMin.min = withMin.min / 2;
-      stage('general-availability').exitCriteria.find((c: any) => c.for !== undefined).for = '1d';
-      stage('general-availability').exitCriteria.pop();
-      h.rollback.window = '1h';
-      h.rollback.steps.splice(1, 1);
-      h.rollback.verify.pop();
-      stage('internal-pilot').description = 'Two accountants.';
-      h.state.enabled = true;
-      h.state.stage = 'general-availability';
-      h.state.governanceMode = 'observe';
-      h.state.orgs['entity-de-gmbh'].enabled = true;
-    }, start);
+    const { base, head, folder } = await pair(
+      'issue-rules',
+      (h) => {
+        const stage = (id: string) => h.stages.find((s: any) => s.id === id);
+        const ledgerRo = h.inventory.credentials.find((c: any) => c.id === 'ledger-ro');
+        ledgerRo.scopes.push('journal:write');
+        h.inventory.credentials.push({ id: 'payments-rw', kind: 'api-token', secretRef: 'env:PAYMENTS', scopes: ['payments:read'] });
+        h.inventory.dataClasses.push({ id: 'health', access: 'read' });
+        h.inventory.dataClasses.find((d: any) => d.id === 'pii').access = 'read-write';
+        stage('limited-beta').governanceMode = 'observe';
+        stage('limited-beta').audience.percent = 10;
+        stage('limited-beta').spendLimit.usdPerDay *= 2;
+        stage('limited-beta').minDuration = '1d';
+        stage('limited-beta').minSamples = 1;
+        const criteria = stage('limited-beta').exitCriteria;
+        criteria.find((c: any) => c.max !== undefined && c.max > 0).max *= 10;
+        criteria.find((c: any) => c.withinPercent !== undefined).withinPercent = 90;
+        criteria.find((c: any) => c.max === 0).observe = true;
+        const withMin = criteria.find((c: any) => c.min !== undefined);
+        if (withMin) withMin.min = withMin.min / 2;
+        stage('general-availability').exitCriteria.find((c: any) => c.for !== undefined).for = '1d';
+        stage('general-availability').exitCriteria.pop();
+        h.rollback.window = '1h';
+        h.rollback.steps.splice(1, 1);
+        h.rollback.verify.pop();
+        stage('internal-pilot').description = 'Two accountants.';
+        h.state.enabled = true;
+        h.state.stage = 'general-availability';
+        h.state.governanceMode = 'observe';
+        h.state.orgs['entity-de-gmbh'].enabled = true;
+      },
+      start,
+    );
     const rate = async () => {
       const result = await runCli(['diff', base, head, '--format', 'json'], { cwd: folder });
       expect(result.code, result.stderr).toBe(0);
@@ -136,11 +162,28 @@ describe('diff BASE HEAD', () => {
     expect(find(/^rollback step .*: removed/)).toEqual(['high rollback-step-removed']);
     expect(find(/^rollback probe .*: removed/)).toEqual(['high rollback-probe-removed']);
     // State edited by hand: every state change is high, whatever it does.
-    expect(find(/^(state|org entity-de-gmbh):/)).toEqual(['high state-unaudited', 'high state-unaudited', 'high state-unaudited', 'high state-unaudited']);
+    expect(find(/^(state|org entity-de-gmbh):/)).toEqual([
+      'high state-unaudited',
+      'high state-unaudited',
+      'high state-unaudited',
+      'high state-unaudited',
+    ]);
 
     // The same change with an audit trail that records HEAD's state: each state change gets its own rule.
     const headState = JSON.parse(await readFile(head, 'utf8')).state;
-    const entry = chainEntry({ at: '2026-11-20T10:00:00Z', actor: 'alice@example.com', action: 'advance', before: start.state, after: headState, reason: 'gate passed', manifestSha256: '0'.repeat(64), tool: { name: 'agent-rollout', version: '0.1.0' } }, undefined);
+    const entry = chainEntry(
+      {
+        at: '2026-11-20T10:00:00Z',
+        actor: 'alice@example.com',
+        action: 'advance',
+        before: start.state,
+        after: headState,
+        reason: 'gate passed',
+        manifestSha256: '0'.repeat(64),
+        tool: { name: 'agent-rollout', version: '0.1.0' },
+      },
+      undefined,
+    );
     await writeFile(join(folder, 'rollout.audit.jsonl'), `${JSON.stringify(entry)}\n`);
     const audited = [...(await rate()).entries()];
     const state = (pattern: RegExp) => audited.filter(([line]) => pattern.test(line)).map(([, rating]) => rating);
@@ -153,10 +196,24 @@ describe('diff BASE HEAD', () => {
   it('a state.stage that skips a stage is medium when audited', async () => {
     const { base, head, folder } = await pair('skip', (h) => (h.state.stage = 'general-availability'));
     const headState = JSON.parse(await readFile(head, 'utf8')).state;
-    const entry = chainEntry({ at: '2026-11-20T10:00:00Z', actor: 'a@example.com', action: 'advance', before: support.state, after: headState, reason: 'forced', manifestSha256: '0'.repeat(64), tool: { name: 'agent-rollout', version: '0.1.0' } }, undefined);
+    const entry = chainEntry(
+      {
+        at: '2026-11-20T10:00:00Z',
+        actor: 'a@example.com',
+        action: 'advance',
+        before: support.state,
+        after: headState,
+        reason: 'forced',
+        manifestSha256: '0'.repeat(64),
+        tool: { name: 'agent-rollout', version: '0.1.0' },
+      },
+      undefined,
+    );
     await writeFile(join(folder, 'rollout.audit.jsonl'), `${JSON.stringify(entry)}\n`);
     const report = parseJsonOutput<JsonDiff>((await runCli(['diff', base, head, '--format', 'json'])).stdout);
-    expect(report.changes).toEqual([expect.objectContaining({ risk: 'medium', rule: 'state-stage', reason: 'stage skipped: limited-beta was never gated' })]);
+    expect(report.changes).toEqual([
+      expect.objectContaining({ risk: 'medium', rule: 'state-stage', reason: 'stage skipped: limited-beta was never gated' }),
+    ]);
   });
 
   it('a reordered manifest is no change', async () => {
@@ -193,7 +250,19 @@ describe('diff BASE HEAD', () => {
     const headDoc = JSON.parse(await readFile(head, 'utf8'));
     const baseDoc = JSON.parse(await readFile(base, 'utf8'));
     for (const change of report.changes) {
-      expect(Object.keys(change)).toEqual(['path', 'kind', 'before', 'after', 'risk', 'rule', 'reason', 'section', 'subject', 'field', 'text']);
+      expect(Object.keys(change)).toEqual([
+        'path',
+        'kind',
+        'before',
+        'after',
+        'risk',
+        'rule',
+        'reason',
+        'section',
+        'subject',
+        'field',
+        'text',
+      ]);
       if (change.kind === 'removed') {
         expect(resolvePointer(baseDoc, change.path)).toEqual(change.before);
         expect(change.after).toBeNull();
@@ -202,14 +271,22 @@ describe('diff BASE HEAD', () => {
       }
       expect(change.reason).not.toBe('');
     }
-    expect(report.changes[1]).toMatchObject({ section: 'stages', subject: 'stage limited-beta', field: 'audience.percent', text: 'audience 5% → 10%', after: 10, rule: 'audience' });
+    expect(report.changes[1]).toMatchObject({
+      section: 'stages',
+      subject: 'stage limited-beta',
+      field: 'audience.percent',
+      text: 'audience 5% → 10%',
+      after: 10,
+      rule: 'audience',
+    });
   });
 
   it('exit codes: 0 by default, 1 with --exit-code on changes, --fail-on by risk', async () => {
     const medium = await pair('exit-medium', (h) => (h.stages[1].audience.percent = 10));
     const high = await pair('exit-high', (h) => (h.stages[1].governanceMode = 'observe'));
     const low = await pair('exit-low', (h) => (h.agent.owner = 'support-ops'));
-    const code = async (files: { base: string; head: string }, ...flags: string[]) => (await runCli(['diff', files.base, files.head, ...flags])).code;
+    const code = async (files: { base: string; head: string }, ...flags: string[]) =>
+      (await runCli(['diff', files.base, files.head, ...flags])).code;
     expect(await code(medium)).toBe(0);
     expect(await code(medium, '--exit-code')).toBe(1);
     expect(await code(low, '--exit-code')).toBe(1);
@@ -225,7 +302,11 @@ describe('diff BASE HEAD', () => {
   });
 
   it('a side that cannot be read or is not JSON exits 2', async () => {
-    const [ok, broken, array] = await writeFiles(dir, { 'bad/ok.json': json(support), 'bad/broken.json': '{ "version": 1,', 'bad/array.json': '[1, 2]' }) as string[];
+    const [ok, broken, array] = (await writeFiles(dir, {
+      'bad/ok.json': json(support),
+      'bad/broken.json': '{ "version": 1,',
+      'bad/array.json': '[1, 2]',
+    })) as string[];
     const missing = await runCli(['diff', join(dir, 'bad/none.json'), ok as string]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/error: cannot read BASE \(.*none\.json:1:1: no such file\)/);
@@ -311,34 +392,60 @@ describe('big manifests', () => {
   function big(): any {
     const doc = structuredClone(support);
     for (let i = 0; i < 5000; i++) {
-      doc.inventory.credentials.push({ id: `cred-${i}`, kind: 'api-token', secretRef: `env:TOKEN_${i}`, scopes: ['records:read'], access: 'read', owner: 'it-security', independentlyRevocable: true, revoke: { run: ['./scripts/revoke.sh', `cred-${i}`] } });
-      doc.inventory.tools.push({ id: `tool-${i}`, kind: 'http-api', endpoint: `https://api.internal.example/${i}`, credential: `cred-${i}`, access: 'read', dataClasses: ['internal-docs'] });
+      doc.inventory.credentials.push({
+        id: `cred-${i}`,
+        kind: 'api-token',
+        secretRef: `env:TOKEN_${i}`,
+        scopes: ['records:read'],
+        access: 'read',
+        owner: 'it-security',
+        independentlyRevocable: true,
+        revoke: { run: ['./scripts/revoke.sh', `cred-${i}`] },
+      });
+      doc.inventory.tools.push({
+        id: `tool-${i}`,
+        kind: 'http-api',
+        endpoint: `https://api.internal.example/${i}`,
+        credential: `cred-${i}`,
+        access: 'read',
+        dataClasses: ['internal-docs'],
+      });
     }
     return doc;
   }
 
   it('5,000 tools and credentials, shuffled: no change', async () => {
     const start = big();
-    const { base, head } = await pair('big-shuffled', (h) => {
-      h.inventory.credentials.reverse();
-      h.inventory.tools.sort((a: any, b: any) => (a.endpoint < b.endpoint ? -1 : 1));
-    }, start);
+    const { base, head } = await pair(
+      'big-shuffled',
+      (h) => {
+        h.inventory.credentials.reverse();
+        h.inventory.tools.sort((a: any, b: any) => (a.endpoint < b.endpoint ? -1 : 1));
+      },
+      start,
+    );
     const result = await runCli(['diff', base, head, '--exit-code']);
     expect([result.code, result.stdout.split('\n')[1]]).toEqual([0, 'No changes.']);
   });
 
   it('a huge diff as markdown stays under 65,536 characters and says what was cut', async () => {
     const start = big();
-    const { base, head } = await pair('big-changed', (h) => {
-      for (const credential of h.inventory.credentials.slice(3)) credential.scopes.push('records:write');
-      for (const tool of h.inventory.tools.slice(4)) tool.endpoint = `${tool.endpoint}/v2`;
-      h.stages[1].audience.percent = 50;
-    }, start);
+    const { base, head } = await pair(
+      'big-changed',
+      (h) => {
+        for (const credential of h.inventory.credentials.slice(3)) credential.scopes.push('records:write');
+        for (const tool of h.inventory.tools.slice(4)) tool.endpoint = `${tool.endpoint}/v2`;
+        h.stages[1].audience.percent = 50;
+      },
+      start,
+    );
     const result = await runCli(['diff', base, head, '--format', 'markdown', '--fail-on', 'high']);
     expect(result.code).toBe(1);
     expect(result.stdout.length).toBeLessThanOrEqual(65_536);
     expect(result.stdout).toContain('| 🔴 high | 5000 |');
-    expect(result.stdout).toMatch(/\*\*\d+ changes not shown\*\* \(\d+ high, 5001 medium\) to stay under GitHub's 65,536-character comment limit\. See every change with `agent-rollout diff .*base\.json .*head\.json` \(or `--format json`\)\./);
+    expect(result.stdout).toMatch(
+      /\*\*\d+ changes not shown\*\* \(\d+ high, 5001 medium\) to stay under GitHub's 65,536-character comment limit\. See every change with `agent-rollout diff .*base\.json .*head\.json` \(or `--format json`\)\./,
+    );
     const json = parseJsonOutput<JsonDiff>((await runCli(['diff', base, head, '--format', 'json'])).stdout);
     expect(json.summary).toEqual({ changes: 10001, high: 5000, medium: 5001, low: 0 });
   });

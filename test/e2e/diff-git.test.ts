@@ -15,7 +15,10 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Runs git in `cwd` with a fixed identity; fails the test on a non-zero exit. */
 function git(cwd: string, ...args: string[]): string {
-  const run = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+  const run = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${run.stderr}`);
   return run.stdout;
 }
@@ -66,7 +69,10 @@ describe('diff --git REF [FILE]', () => {
     expect(againstHead.changes.map((c) => `${c.subject}: ${c.text}`)).toEqual(['credential zendesk-ro: scopes + tickets:write']);
 
     const againstMain = await diffJson(repo, '--git', 'main');
-    expect(againstMain.changes.map((c) => `${c.subject}: ${c.text}`)).toEqual(['credential zendesk-ro: scopes + tickets:write', 'stage limited-beta: audience 5% → 10%']);
+    expect(againstMain.changes.map((c) => `${c.subject}: ${c.text}`)).toEqual([
+      'credential zendesk-ro: scopes + tickets:write',
+      'stage limited-beta: audience 5% → 10%',
+    ]);
     const againstParent = await diffJson(repo, '--git', 'HEAD~1', 'rollout.json');
     expect(againstParent.changes).toEqual(againstMain.changes);
   });
@@ -103,7 +109,17 @@ describe('diff --git REF [FILE]', () => {
     expect(byHand.changes).toEqual([expect.objectContaining({ path: '/state/enabled', risk: 'high', rule: 'state-unaudited' })]);
 
     const entry: AuditEntry = chainEntry(
-      { at: '2026-11-20T10:00:00Z', actor: 'oncall@example.com', action: 'disable', before: support.state, after: disabled.state, reason: 'incident 42', manifestSha256: '0'.repeat(64), details: { emergency: true }, tool: { name: 'agent-rollout', version: '0.1.0' } },
+      {
+        at: '2026-11-20T10:00:00Z',
+        actor: 'oncall@example.com',
+        action: 'disable',
+        before: support.state,
+        after: disabled.state,
+        reason: 'incident 42',
+        manifestSha256: '0'.repeat(64),
+        details: { emergency: true },
+        tool: { name: 'agent-rollout', version: '0.1.0' },
+      },
       undefined,
     );
     await writeFile(join(work, 'rollout.audit.jsonl'), `${JSON.stringify(entry)}\n`);

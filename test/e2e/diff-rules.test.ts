@@ -28,7 +28,16 @@ beforeAll(async () => {
     const folder = join(dir, `case-${i}`);
     await writeFiles(folder, { 'base.json': JSON.stringify(base, null, 2), 'head/rollout.json': JSON.stringify(head, null, 2) });
     const entry = chainEntry(
-      { at: '2026-11-20T10:00:00Z', actor: 'alice@example.com', action: 'mode', before: base.state, after: head.state, reason: null, manifestSha256: '0'.repeat(64), tool: { name: 'agent-rollout', version: '0.1.0' } },
+      {
+        at: '2026-11-20T10:00:00Z',
+        actor: 'alice@example.com',
+        action: 'mode',
+        before: base.state,
+        after: head.state,
+        reason: null,
+        manifestSha256: '0'.repeat(64),
+        tool: { name: 'agent-rollout', version: '0.1.0' },
+      },
       undefined,
     );
     await writeFile(join(folder, 'head', 'rollout.audit.jsonl'), `${JSON.stringify(entry)}\n`);

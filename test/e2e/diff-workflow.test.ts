@@ -39,7 +39,10 @@ let support: any;
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 function git(cwd: string, ...args: string[]): string {
-  const run = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+  const run = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${run.stderr}`);
   return run.stdout;
 }
@@ -93,7 +96,10 @@ async function commentStep(cwd: string, comments: Comment[]): Promise<void> {
   const script = STEPS.find((s) => s.uses?.startsWith('actions/github-script'))?.with?.['script'];
   if (!script) throw new Error('the workflow has no github-script step');
   const realRequire = createRequire(import.meta.url);
-  const require = (name: string) => (name === 'fs' ? { readFileSync: (path: string, encoding: BufferEncoding) => readFileSync(join(cwd, path), encoding) } : realRequire(name));
+  const require = (name: string) =>
+    name === 'fs'
+      ? { readFileSync: (path: string, encoding: BufferEncoding) => readFileSync(join(cwd, path), encoding) }
+      : realRequire(name);
   const listComments = async () => ({ data: comments });
   const github = {
     paginate: async (method: unknown, params: { issue_number: number }) => {
@@ -117,7 +123,9 @@ async function commentStep(cwd: string, comments: Comment[]): Promise<void> {
     },
   };
   const context = { repo: { owner: 'acme', repo: 'support' }, issue: { number: 7 } };
-  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+    ...args: string[]
+  ) => (...values: unknown[]) => Promise<void>;
   await new AsyncFunction('require', 'github', 'context', script)(require, github, context);
 }
 
@@ -133,7 +141,9 @@ afterAll(async () => cleanup());
 describe('examples/github/agent-rollout.yml', () => {
   it('runs on pull requests that touch the manifest, with what the comment and the upload need', () => {
     expect(WORKFLOW.on.pull_request.paths).toContain('rollout.json');
-    const permissions = (parse(readFileSync(join(ROOT, 'examples', 'github', 'agent-rollout.yml'), 'utf8')) as { permissions: Record<string, string> }).permissions;
+    const permissions = (
+      parse(readFileSync(join(ROOT, 'examples', 'github', 'agent-rollout.yml'), 'utf8')) as { permissions: Record<string, string> }
+    ).permissions;
     expect(permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
     // Every command the workflow runs is exercised below (installing is the runner's business).
     expect(STEPS.filter((s) => s.run).map((s) => s.id)).toEqual(['install', 'validate', 'sarif', 'diff']);
@@ -171,7 +181,10 @@ describe('examples/github/agent-rollout.yml', () => {
     // A later push updates the same comment instead of adding one.
     await writeFile(join(work, 'agent-rollout-diff.md'), '<!-- agent-rollout diff -->\nupdated\n');
     await commentStep(work, comments);
-    expect(comments.map((c) => c.body)).toEqual(['<!-- agent-rollout diff --> quoted by a person', '<!-- agent-rollout diff -->\nupdated\n']);
+    expect(comments.map((c) => c.body)).toEqual([
+      '<!-- agent-rollout diff --> quoted by a person',
+      '<!-- agent-rollout diff -->\nupdated\n',
+    ]);
   });
 
   it('on an invalid change: annotations fail the validate step, the SARIF report still uploads, the diff still runs', async () => {

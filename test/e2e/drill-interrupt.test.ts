@@ -9,7 +9,8 @@ const SUPPORT = JSON.parse(readFileSync(join(EXAMPLES, 'support-triage', 'rollou
 
 const SCRIPTS: Record<string, string> = {
   'ok.sh': '#!/usr/bin/env bash\necho "ok ${1:-}"\n',
-  'spawn-and-wait.sh': '#!/usr/bin/env bash\nsleep 300 &\necho $! > "$1.grandchild.pid.tmp" && mv "$1.grandchild.pid.tmp" "$1.grandchild.pid"\necho $$ > "$1.child.pid.tmp" && mv "$1.child.pid.tmp" "$1.child.pid"\nwait\n',
+  'spawn-and-wait.sh':
+    '#!/usr/bin/env bash\nsleep 300 &\necho $! > "$1.grandchild.pid.tmp" && mv "$1.grandchild.pid.tmp" "$1.grandchild.pid"\necho $$ > "$1.child.pid.tmp" && mv "$1.child.pid.tmp" "$1.child.pid"\nwait\n',
   'mark.sh': '#!/usr/bin/env bash\necho "$1" >> marks.txt\necho "marked $1"\n',
 };
 
@@ -93,7 +94,10 @@ async function journal(dir: string): Promise<{ text: string; lines: Record<strin
   const text = await readFile(join(dir, 'drills', files[0] as string), 'utf8');
   // Every line a complete JSON object: nothing cut off by the interrupt.
   expect(text.endsWith('\n')).toBe(true);
-  const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, any>);
   return { text, lines };
 }
 
@@ -133,7 +137,10 @@ describe('Ctrl-C during a drill', () => {
     expect(report['passed']).toBe(false);
     expect(report['restore']['status']).toBe('passed');
     expect(existsSync(join(dir, report['files']['report']))).toBe(true);
-    const audit = (await readFile(join(dir, 'rollout.audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const audit = (await readFile(join(dir, 'rollout.audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     expect(audit.at(-1)?.['details']).toMatchObject({ passed: false, interrupted: true });
     expect(result.stderr).toContain('Press Ctrl-C again to exit at once');
   });

@@ -20,7 +20,15 @@ interface Report {
   rollbackSha256: string;
   tool: { name: string; version: string };
   actor: { name: string; source: string };
-  steps: { id: string; status: string; durationMs: number; output?: string; reason?: string; exitCode?: number; confirmation?: { by: string; via: string } }[];
+  steps: {
+    id: string;
+    status: string;
+    durationMs: number;
+    output?: string;
+    reason?: string;
+    exitCode?: number;
+    confirmation?: { by: string; via: string };
+  }[];
   probes: { id: string; passed: boolean; attempts: { attempt: number; passed: boolean; observed: string; reason?: string }[] }[];
   restore: { status: string; steps: { id: string; status: string; reason?: string }[] };
   files: { journal: string; report: string; markdown: string };
@@ -36,12 +44,14 @@ const SCRIPTS: Record<string, string> = {
   // Forks a grandchild and waits: a timeout or Ctrl-C must kill both.
   'spawn-and-wait.sh': '#!/usr/bin/env bash\nsleep 300 &\necho $! > "$1.grandchild.pid"\necho $$ > "$1.child.pid"\nwait\n',
   // Passes on its third run: a change that takes time to propagate.
-  'counter.sh': '#!/usr/bin/env bash\nn=$(cat count 2>/dev/null || echo 0)\nn=$((n + 1))\necho "$n" > count\nif [ "$n" -ge 3 ]; then echo "status: revoked"; else echo "status: active (attempt $n)"; fi\n',
+  'counter.sh':
+    '#!/usr/bin/env bash\nn=$(cat count 2>/dev/null || echo 0)\nn=$((n + 1))\necho "$n" > count\nif [ "$n" -ge 3 ]; then echo "status: revoked"; else echo "status: active (attempt $n)"; fi\n',
   'args.sh': '#!/usr/bin/env bash\nprintf "%s\\n" "$@" > args.txt\n',
   // Exits at once but leaves a background process holding its output open.
   'leave-behind.sh': '#!/usr/bin/env bash\nsleep 300 &\necho $! > left.pid\necho "flag off"\n',
   'mark.sh': '#!/usr/bin/env bash\necho "$1" >> marks.txt\necho "marked $1"\n',
-  'leak.sh': '#!/usr/bin/env bash\necho "using token $ZENDESK_TOKEN_RO for the revoke"\necho "debug: Authorization: Bearer $ZENDESK_TOKEN_RO" >&2\nexit "${1:-0}"\n',
+  'leak.sh':
+    '#!/usr/bin/env bash\necho "using token $ZENDESK_TOKEN_RO for the revoke"\necho "debug: Authorization: Bearer $ZENDESK_TOKEN_RO" >&2\nexit "${1:-0}"\n',
 };
 
 let root: string;
@@ -75,12 +85,18 @@ async function journalLines(dir: string): Promise<Record<string, any>[]> {
   expect(files).toHaveLength(1);
   const text = await readFile(join(dir, 'drills', files[0] as string), 'utf8');
   expect(text.endsWith('\n')).toBe(true);
-  return text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, any>);
 }
 
 async function auditEntries(dir: string): Promise<Record<string, any>[]> {
   const text = await readFile(join(dir, 'rollout.audit.jsonl'), 'utf8');
-  return text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, any>);
 }
 
 /** Whether a process still runs (a zombie waiting to be reaped counts as gone). */
@@ -127,7 +143,11 @@ describe('drill on the bundled examples', () => {
         expect(onDisk).toEqual(report);
         expect(await readFile(join(folder, report.files.markdown), 'utf8')).toContain('PASSED');
         const lines = await journalLines(folder);
-        expect(lines[0]).toMatchObject({ event: 'drill-started', rollbackSha256: report.rollbackSha256, manifestSha256: report.manifestSha256 });
+        expect(lines[0]).toMatchObject({
+          event: 'drill-started',
+          rollbackSha256: report.rollbackSha256,
+          manifestSha256: report.manifestSha256,
+        });
         expect(lines.at(-1)).toMatchObject({ event: 'drill-finished', passed: true, restore: 'passed' });
         const [entry] = await auditEntries(folder);
         expect(entry).toMatchObject({ action: 'drill', actor: 'drill-tester', before: null, after: null });
@@ -157,7 +177,10 @@ describe('drill judging', () => {
     const { code, report } = await drill(dir);
     expect(code).toBe(1);
     expect(report?.passed).toBe(false);
-    expect(report?.steps.map((s) => [s.id, s.status])).toEqual([['kill-switch', 'failed'], ['revoke', 'skipped']]);
+    expect(report?.steps.map((s) => [s.id, s.status])).toEqual([
+      ['kill-switch', 'failed'],
+      ['revoke', 'skipped'],
+    ]);
     expect(report?.steps[0]).toMatchObject({ exitCode: 3, reason: 'exit code 3: cannot reach the flag service at 127.0.0.1:9' });
     expect(report?.steps[0]?.output).toContain('flag service: connecting');
     expect(report?.reasons[0]).toBe('step "kill-switch" failed: exit code 3: cannot reach the flag service at 127.0.0.1:9');
@@ -211,7 +234,9 @@ describe('drill judging', () => {
     const dir = await fixture({
       window: '1m',
       steps: [run('revoke', ['./scripts/ok.sh', 'revoke'])],
-      verify: [{ id: 'token-revoked', run: ['./scripts/counter.sh'], expect: { stdout: '/status: revoked$/m' }, retries: 4, interval: '200ms' }],
+      verify: [
+        { id: 'token-revoked', run: ['./scripts/counter.sh'], expect: { stdout: '/status: revoked$/m' }, retries: 4, interval: '200ms' },
+      ],
     });
     const { code, report } = await drill(dir);
     expect(code).toBe(0);
@@ -236,7 +261,13 @@ describe('drill judging', () => {
         window: '1m',
         steps: [run('revoke', ['./scripts/ok.sh'])],
         verify: [
-          { id: 'token-rejected', http: { url: `http://127.0.0.1:${port}/api/me` }, expect: { status: [401, 403], body: 'revoked' }, retries: 3, interval: '100ms' },
+          {
+            id: 'token-rejected',
+            http: { url: `http://127.0.0.1:${port}/api/me` },
+            expect: { status: [401, 403], body: 'revoked' },
+            retries: 3,
+            interval: '100ms',
+          },
         ],
       });
       const { code, report } = await drill(dir);
@@ -267,7 +298,11 @@ describe('drill judging', () => {
   });
 
   it('--no-restore skips the restore and says so', async () => {
-    const dir = await fixture({ window: '1m', steps: [run('off', ['./scripts/ok.sh'])], restore: [run('back', ['./scripts/mark.sh', 'restored'])] });
+    const dir = await fixture({
+      window: '1m',
+      steps: [run('off', ['./scripts/ok.sh'])],
+      restore: [run('back', ['./scripts/mark.sh', 'restored'])],
+    });
     const { code, report } = await drill(dir, ['--no-restore']);
     expect(code).toBe(0);
     expect(report?.restore).toMatchObject({ status: 'skipped', steps: [] });
@@ -320,7 +355,11 @@ describe('drill commands', () => {
   it('--dry-run prints the steps in order with their timeouts and the window, and runs and writes nothing', async () => {
     const dir = await fixture({
       window: '7m',
-      steps: [run('first', ['./scripts/mark.sh', 'first'], { timeout: '45s' }), { id: 'tell-ops', manual: 'Tell #ops the agent is off.' }, { id: 'untimed', run: ['./scripts/mark.sh', 'x'] }],
+      steps: [
+        run('first', ['./scripts/mark.sh', 'first'], { timeout: '45s' }),
+        { id: 'tell-ops', manual: 'Tell #ops the agent is off.' },
+        { id: 'untimed', run: ['./scripts/mark.sh', 'x'] },
+      ],
       verify: [{ id: 'check', run: ['./scripts/mark.sh', 'probe'], expect: { stdout: 'marked' }, retries: 2, interval: '3s' }],
       restore: [run('back', ['./scripts/mark.sh', 'restored'], { timeout: '12s' })],
     });
@@ -345,7 +384,11 @@ describe('drill commands', () => {
     );
     expect(json.dryRun).toBe(true);
     expect(json.plan.windowMs).toBe(420_000);
-    expect(json.plan.steps.map((s) => [s.id, s.timeoutMs])).toEqual([['first', 45_000], ['tell-ops', 420_000], ['untimed', 420_000]]);
+    expect(json.plan.steps.map((s) => [s.id, s.timeoutMs])).toEqual([
+      ['first', 45_000],
+      ['tell-ops', 420_000],
+      ['untimed', 420_000],
+    ]);
   });
 
   it('a manual step without a terminal is refused before anything runs, naming --confirm-manual', async () => {
@@ -356,7 +399,9 @@ describe('drill commands', () => {
     });
     const result = await runCli(['drill'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: the rollback has a manual step ("announce") and there is no terminal to confirm it on; nothing was run');
+    expect(result.stderr).toContain(
+      'error: the rollback has a manual step ("announce") and there is no terminal to confirm it on; nothing was run',
+    );
     expect(result.stderr).toContain('--confirm-manual');
     expect(existsSync(join(dir, 'marks.txt'))).toBe(false);
     expect(existsSync(join(dir, 'drills'))).toBe(false);
@@ -383,7 +428,8 @@ describe('drill commands', () => {
   it('--help documents the flags and ends with examples and the exit codes', async () => {
     const help = await runCli(['drill', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--dry-run', '--confirm-manual', '--no-restore', '--format <format>', '-m, --manifest <path>']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dry-run', '--confirm-manual', '--no-restore', '--format <format>', '-m, --manifest <path>'])
+      expect(help.stdout).toContain(flag);
     expect(help.stdout).toMatch(/\nExamples:\n {2}agent-rollout drill --dry-run/);
     expect(help.stdout).toMatch(/Exit codes: 0 .*\n.*130 interrupted\.\n+$/);
   });
@@ -393,7 +439,9 @@ describe('drill commands', () => {
     const { code, report } = await drill(dir);
     expect(code).toBe(0);
     expect(report?.steps[0]?.status).toBe('passed');
-    expect(report?.steps[0]?.output).toContain('flag off\n[agent-rollout: the command exited, but processes it started kept its output open; they were killed]');
+    expect(report?.steps[0]?.output).toContain(
+      'flag off\n[agent-rollout: the command exited, but processes it started kept its output open; they were killed]',
+    );
     expect(alive(Number(await readFile(join(dir, 'left.pid'), 'utf8')))).toBe(false);
   });
 

@@ -46,13 +46,17 @@ function evaluate(text: string) {
   core.setConfigurations(text);
   return {
     enabled: (agent: string, context: Record<string, string>) => core.resolveBooleanEvaluation(`${agent}.enabled`, true, context).value,
-    mode: (agent: string, context: Record<string, string>) => core.resolveStringEvaluation(`${agent}.governance-mode`, 'code-default', context).value,
+    mode: (agent: string, context: Record<string, string>) =>
+      core.resolveStringEvaluation(`${agent}.governance-mode`, 'code-default', context).value,
   };
 }
 
 describe('agent-rollout export flagd', () => {
   it('--help ends with examples, for the parent command too', async () => {
-    for (const args of [['export', '--help'], ['export', 'flagd', '--help']]) {
+    for (const args of [
+      ['export', '--help'],
+      ['export', 'flagd', '--help'],
+    ]) {
       const help = await runCli(args);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout, args.join(' ')).toMatch(/Examples:\n {2}agent-rollout export /);
@@ -72,15 +76,29 @@ describe('agent-rollout export flagd', () => {
   });
 
   it('both bundled examples into one file: flags sorted, stable bytes, the same whatever the argument order', async () => {
-    const a = await runCli(['export', 'flagd', 'agents/support-triage/rollout.json', 'agents/finance-ledger/rollout.json'], { cwd: dir, env: PINNED });
-    const b = await runCli(['export', 'flagd', '-m', 'agents/finance-ledger/rollout.json', '-m', 'agents/support-triage/rollout.json'], { cwd: dir, env: PINNED });
+    const a = await runCli(['export', 'flagd', 'agents/support-triage/rollout.json', 'agents/finance-ledger/rollout.json'], {
+      cwd: dir,
+      env: PINNED,
+    });
+    const b = await runCli(['export', 'flagd', '-m', 'agents/finance-ledger/rollout.json', '-m', 'agents/support-triage/rollout.json'], {
+      cwd: dir,
+      env: PINNED,
+    });
     const c = await runCli(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
     expect(a.code).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(c.stdout).toBe(a.stdout);
     const file = parseJsonOutput<FlagFile>(a.stdout);
-    expect(Object.keys(file.flags)).toEqual(['finance-ledger.enabled', 'finance-ledger.governance-mode', 'support-triage.enabled', 'support-triage.governance-mode']);
-    const sha = (await import('node:crypto')).createHash('sha256').update(await readFile(join(dir, 'agents/finance-ledger/rollout.json'))).digest('hex');
+    expect(Object.keys(file.flags)).toEqual([
+      'finance-ledger.enabled',
+      'finance-ledger.governance-mode',
+      'support-triage.enabled',
+      'support-triage.governance-mode',
+    ]);
+    const sha = (await import('node:crypto'))
+      .createHash('sha256')
+      .update(await readFile(join(dir, 'agents/finance-ledger/rollout.json')))
+      .digest('hex');
     expect(file.flags['finance-ledger.enabled']?.metadata['manifestSha256']).toBe(sha);
     const timed = await runCli(['export', 'flagd', 'agents/*/rollout.json', '--time', '2026-12-01T00:00:00Z'], { cwd: dir, env: PINNED });
     const changed = timed.stdout.split('\n').filter((line, i) => line !== a.stdout.split('\n')[i]);
@@ -133,7 +151,9 @@ describe('agent-rollout export flagd', () => {
     const manifest = join(dir, 'single', 'rollout.json');
     const up = await runCli(['export', 'flagd', manifest, '--out', '../outside/flags.json'], { cwd });
     expect(up.code).toBe(2);
-    expect(up.stderr).toMatch(/error: --out \.\.\/outside\/flags\.json is outside the current folder .*; refused\n {2}hint: .*redirect standard output/);
+    expect(up.stderr).toMatch(
+      /error: --out \.\.\/outside\/flags\.json is outside the current folder .*; refused\n {2}hint: .*redirect standard output/,
+    );
     const link = await runCli(['export', 'flagd', manifest, '--out', 'escape/flags.json'], { cwd });
     expect(link.code).toBe(2);
     expect(link.stderr).toMatch(/error: --out escape\/flags\.json goes through a symbolic link to .*outside.*; refused/);
@@ -144,13 +164,16 @@ describe('agent-rollout export flagd', () => {
     const refused = await runCli(['export', 'flagd', 'invalid/rollout.json'], { cwd: dir });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toMatch(/error: invalid\/rollout\.json has validation errors, so it is not exported: invalid\/rollout\.json:\d+:\d+: AR105 /);
+    expect(refused.stderr).toMatch(
+      /error: invalid\/rollout\.json has validation errors, so it is not exported: invalid\/rollout\.json:\d+:\d+: AR105 /,
+    );
     expect(refused.stderr).toContain('hint: run `agent-rollout validate invalid/rollout.json`');
     const off = await runCli(['export', 'flagd', 'invalid-off/rollout.json'], { cwd: dir, env: PINNED });
     expect(off.code).toBe(0);
     expect(off.stderr).toMatch(/^warning: invalid-off\/rollout\.json:\d+:\d+: AR105 .*exported anyway because its kill switch is off\n$/);
     const flags = evaluate(off.stdout);
-    for (const org of ['support-pilot', 'acme', 'entity-uk-ltd']) expect(flags.enabled('support-triage', { orgId: org, userId: 'alice@example.com' })).toBe(false);
+    for (const org of ['support-pilot', 'acme', 'entity-uk-ltd'])
+      expect(flags.enabled('support-triage', { orgId: org, userId: 'alice@example.com' })).toBe(false);
   });
 
   it('could not do the job: exit 2 with a message', async () => {

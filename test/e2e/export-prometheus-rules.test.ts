@@ -57,10 +57,16 @@ describe('agent-rollout export prometheus-rules', () => {
   }
 
   it('both examples in one file, one group each; promtool accepts it; same bytes on a second run', async () => {
-    const first = await runCli(['export', 'prometheus-rules', 'support-triage/rollout.json', 'finance-ledger/rollout.json', '--out', 'all.yml'], { cwd: dir });
+    const first = await runCli(
+      ['export', 'prometheus-rules', 'support-triage/rollout.json', 'finance-ledger/rollout.json', '--out', 'all.yml'],
+      { cwd: dir },
+    );
     expect(first.code, first.stderr).toBe(0);
     const text = await readFile(join(dir, 'all.yml'), 'utf8');
-    expect((parse(text) as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual(['agent-rollout.finance-ledger', 'agent-rollout.support-triage']);
+    expect((parse(text) as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual([
+      'agent-rollout.finance-ledger',
+      'agent-rollout.support-triage',
+    ]);
     const check = promtool(['check', 'rules', 'all.yml'], dir);
     expect(check.code, check.output).toBe(0);
     const again = await runCli(['export', 'prometheus-rules', 'finance-ledger/rollout.json', 'support-triage/rollout.json'], { cwd: dir });
@@ -106,7 +112,10 @@ describe('agent-rollout export prometheus-rules', () => {
             {
               eval_time: '30m',
               alertname: rate.alert,
-              exp_alerts: firing(rate, 'support-triage: guardrail_trigger_rate is 0.1 over the last 5m, above 0.05 (the alert threshold) for 15m'),
+              exp_alerts: firing(
+                rate,
+                'support-triage: guardrail_trigger_rate is 0.1 over the last 5m, above 0.05 (the alert threshold) for 15m',
+              ),
             },
             { eval_time: '8m', alertname: security.alert, exp_alerts: [] },
             {
@@ -160,7 +169,9 @@ describe('agent-rollout export prometheus-rules', () => {
     expect(result.stderr).toBe(
       'note: support-triage alert support-triage-error-rate: signal error_rate is not exported: its source "helpdesk" is http, not prometheus\n',
     );
-    expect(result.stdout).toContain('# Not exported (only signals with a prometheus source can become rules):\n#   support-triage alert support-triage-error-rate');
+    expect(result.stdout).toContain(
+      '# Not exported (only signals with a prometheus source can become rules):\n#   support-triage alert support-triage-error-rate',
+    );
     expect(rulesOf(result.stdout).map((r) => r.alert)).not.toContain('SupportTriageErrorRate');
     await writeFile(join(dir, 'mixed.yml'), result.stdout);
     expect(promtool(['check', 'rules', 'mixed.yml'], dir).code).toBe(0);

@@ -42,11 +42,17 @@ type SourceType = 'http' | 'prometheus';
 
 /** A Prometheus API answer with one sample per series, `count` series. */
 function vectorAnswer(count: number, value = '0.081'): string {
-  const series = Array.from({ length: count }, (_, i) => `{"metric":{"pod":"p${String(i).padStart(6, '0')}"},"value":[1791417600,"${value}"]}`);
+  const series = Array.from(
+    { length: count },
+    (_, i) => `{"metric":{"pod":"p${String(i).padStart(6, '0')}"},"value":[1791417600,"${value}"]}`,
+  );
   return `{"status":"success","data":{"resultType":"vector","result":[${series.join(',')}]}}`;
 }
 function matrixAnswer(count: number): string {
-  const series = Array.from({ length: count }, (_, i) => `{"metric":{"pod":"p${String(i).padStart(6, '0')}"},"values":[[1791417600,"0.081"]]}`);
+  const series = Array.from(
+    { length: count },
+    (_, i) => `{"metric":{"pod":"p${String(i).padStart(6, '0')}"},"values":[[1791417600,"0.081"]]}`,
+  );
   return `{"status":"success","data":{"resultType":"matrix","result":[${series.join(',')}]}}`;
 }
 const MANY = 100_000;
@@ -125,7 +131,8 @@ beforeAll(async () => {
     }
     // The bad source as an http source: /http/<mode>; as a prometheus source: /prom/<mode>/api/v1/query[_range].
     const range = rest.join('/') === 'api/v1/query_range';
-    if (kind === 'prom' && !['api/v1/query', 'api/v1/query_range'].includes(rest.join('/'))) return sendJson(response, 404, { status: 'error', error: 'not found' });
+    if (kind === 'prom' && !['api/v1/query', 'api/v1/query_range'].includes(rest.join('/')))
+      return sendJson(response, 404, { status: 'error', error: 'not found' });
     const prom = kind === 'prom';
     switch (mode) {
       case 'ok':
@@ -187,7 +194,7 @@ async function project(type: SourceType, mode: string, options: { url?: string; 
   manifest.state.since = SINCE;
   options.edit?.(manifest);
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await recordRefusalTestsPassed(path)
+  await recordRefusalTestsPassed(path);
   return folder;
 }
 
@@ -203,7 +210,8 @@ const check = (report: GateJson, id: string): Check => {
 };
 
 /** The ids of the criteria and prerequisites that did not pass. */
-const notPassing = (report: GateJson): string[] => [...report.criteria, ...report.prerequisites].filter((c) => c.status !== 'pass').map((c) => c.id);
+const notPassing = (report: GateJson): string[] =>
+  [...report.criteria, ...report.prerequisites].filter((c) => c.status !== 'pass').map((c) => c.id);
 
 /** How the bad source is named at the start of a reason. */
 function sourceLabel(type: SourceType, mode: string): string {
@@ -255,45 +263,54 @@ describe('gate with a metric server that misbehaves', () => {
     expect(code).toBe(2);
   });
 
-  it.each(TYPES)('error: a %s answer that never ends is stopped at the 10 MB cap, in bounded memory, and the server stops writing', async (type) => {
-    const { dir: scratch, cleanup: done } = await tempDir();
-    try {
-      // The child reports its own peak resident set size (kB on Linux) as it exits; the same gate
-      // against a source that behaves is the baseline (it differs between Node versions).
-      const preload = join(scratch, 'peak-rss.cjs');
-      const peakFile = join(scratch, 'peak-rss');
-      await writeFile(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(peakFile)}, String(process.resourceUsage().maxRSS)));\n`);
-      const measured = async (mode: string) => {
-        const result = await gate(await project(type, mode), { NODE_OPTIONS: `--require=${preload}` });
-        return { ...result, peakMb: Number(await readFile(peakFile, 'utf8')) / 1024 };
-      };
-      const baseline = await measured('ok');
-      expect(baseline.code).toBe(0);
-      const before = streams.length;
-      const { code, report, peakMb } = await measured('endless');
+  it.each(TYPES)(
+    'error: a %s answer that never ends is stopped at the 10 MB cap, in bounded memory, and the server stops writing',
+    async (type) => {
+      const { dir: scratch, cleanup: done } = await tempDir();
+      try {
+        // The child reports its own peak resident set size (kB on Linux) as it exits; the same gate
+        // against a source that behaves is the baseline (it differs between Node versions).
+        const preload = join(scratch, 'peak-rss.cjs');
+        const peakFile = join(scratch, 'peak-rss');
+        await writeFile(
+          preload,
+          `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(peakFile)}, String(process.resourceUsage().maxRSS)));\n`,
+        );
+        const measured = async (mode: string) => {
+          const result = await gate(await project(type, mode), { NODE_OPTIONS: `--require=${preload}` });
+          return { ...result, peakMb: Number(await readFile(peakFile, 'utf8')) / 1024 };
+        };
+        const baseline = await measured('ok');
+        expect(baseline.code).toBe(0);
+        const before = streams.length;
+        const { code, report, peakMb } = await measured('endless');
 
-      // Holding the whole answer would take hundreds of MB more (the server goes on to 512 MB);
-      // stopping at the cap costs the 10 MB read and the buffers around it.
-      expect(baseline.peakMb).toBeGreaterThan(0);
-      expect(peakMb - baseline.peakMb).toBeLessThan(150);
+        // Holding the whole answer would take hundreds of MB more (the server goes on to 512 MB);
+        // stopping at the cap costs the 10 MB read and the buffers around it.
+        expect(baseline.peakMb).toBeGreaterThan(0);
+        expect(peakMb - baseline.peakMb).toBeLessThan(150);
 
-      // The client hung up: the server had sent more than the cap, stopped short of its own
-      // limit, and wrote nothing after the connection closed.
-      expect(streams.length).toBe(before + 1);
-      const stream = await streams[before]!;
-      expect(stream.closedByClient).toBe(true);
-      expect(stream.written).toBeGreaterThan(CAP);
-      expect(stream.written).toBeLessThan(SAFETY_LIMIT);
-      expect(stream.written).toBe(stream.writtenAtClose);
+        // The client hung up: the server had sent more than the cap, stopped short of its own
+        // limit, and wrote nothing after the connection closed.
+        expect(streams.length).toBe(before + 1);
+        const stream = await streams[before]!;
+        expect(stream.closedByClient).toBe(true);
+        expect(stream.written).toBeGreaterThan(CAP);
+        expect(stream.written).toBeLessThan(SAFETY_LIMIT);
+        expect(stream.written).toBe(stream.writtenAtClose);
 
-      expect(check(report, 'cost-within-estimate')).toMatchObject({ status: 'error', reason: `${sourceLabel(type, 'endless')}: the answer is larger than 10 MB` });
-      expect(notPassing(report)).toEqual(['cost-within-estimate']);
-      expect(report.verdict).toBe('error');
-      expect(code).toBe(2);
-    } finally {
-      await done();
-    }
-  });
+        expect(check(report, 'cost-within-estimate')).toMatchObject({
+          status: 'error',
+          reason: `${sourceLabel(type, 'endless')}: the answer is larger than 10 MB`,
+        });
+        expect(notPassing(report)).toEqual(['cost-within-estimate']);
+        expect(report.verdict).toBe('error');
+        expect(code).toBe(2);
+      } finally {
+        await done();
+      }
+    },
+  );
 
   it('error: a Prometheus query answering 100,000 series is never judged on one of them: instant and range queries name the count and say to aggregate', async () => {
     expect(Buffer.byteLength(manyVector)).toBeLessThan(CAP);
@@ -302,7 +319,8 @@ describe('gate with a metric server that misbehaves', () => {
       edit: (m) => m.stages[0].exitCriteria.push({ id: 'cost-stable', signal: 'cost_per_invocation_usd', max: 0.1, for: '7d' }),
     });
     const { code, report } = await gate(folder);
-    const advice = 'a criterion is judged on one number, never on an arbitrary series: aggregate the query to one series, e.g. sum(...) or max(...) without "by"';
+    const advice =
+      'a criterion is judged on one number, never on an arbitrary series: aggregate the query to one series, e.g. sum(...) or max(...) without "by"';
     expect(check(report, 'cost-within-estimate')).toMatchObject({
       status: 'error',
       observed: null,
@@ -321,11 +339,14 @@ describe('gate with a metric server that misbehaves', () => {
   it.each(TYPES)('error: a %s source whose host does not resolve names the host', async (type) => {
     const url = type === 'prometheus' ? 'http://metrics.invalid:9090' : 'http://metrics.invalid/api';
     const { code, report } = await gate(await project(type, 'dns', { url }));
-    const label = type === 'prometheus' ? 'bad (prometheus at http://metrics.invalid:9090/)' : 'bad (http at http://metrics.invalid/api/dns)';
+    const label =
+      type === 'prometheus' ? 'bad (prometheus at http://metrics.invalid:9090/)' : 'bad (http at http://metrics.invalid/api/dns)';
     const criterion = check(report, 'cost-within-estimate');
     expect(criterion.status).toBe('error');
     // NXDOMAIN, or a resolver that cannot be reached (EAI_AGAIN): either way the name did not resolve.
-    expect(criterion.reason).toMatch(new RegExp(`^${label.replace(/[.()/?]/g, '\\$&')}: the host metrics\\.invalid could not be resolved \\(DNS: `));
+    expect(criterion.reason).toMatch(
+      new RegExp(`^${label.replace(/[.()/?]/g, '\\$&')}: the host metrics\\.invalid could not be resolved \\(DNS: `),
+    );
     expect(notPassing(report)).toEqual(['cost-within-estimate']);
     expect(report.verdict).toBe('error');
     expect(code).toBe(2);

@@ -12,7 +12,12 @@ interface GateJson {
   stage: string;
   criteria: { id: string; status: string; observed: unknown; expected: string; reason: string; samples?: number }[];
   prerequisites: { id: string; status: string; reason: string; nextPassAt?: string }[];
-  inputs: { manifest: { sha256: string }; window: { start: string; end: string }; metrics: { signal: string; origin: { query?: string; range?: { step: string } } }[]; tool: { version: string } };
+  inputs: {
+    manifest: { sha256: string };
+    window: { start: string; end: string };
+    metrics: { signal: string; origin: { query?: string; range?: { step: string } } }[];
+    tool: { version: string };
+  };
   next: string[];
 }
 
@@ -45,12 +50,15 @@ async function project(name: string, edit: (manifest: any) => void = () => undef
   manifest.state.since = iso(WEEK_START);
   edit(manifest);
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await recordRefusalTestsPassed(path, iso(WEEK_START + 3_600_000))
+  await recordRefusalTestsPassed(path, iso(WEEK_START + 3_600_000));
   return folder;
 }
 
 function gate(folder: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; json: () => GateJson }> {
-  return runCli(['gate', ...AT, ...args], { cwd: folder }).then((result) => ({ ...result, json: () => parseJsonOutput<GateJson>(result.stdout) }));
+  return runCli(['gate', ...AT, ...args], { cwd: folder }).then((result) => ({
+    ...result,
+    json: () => parseJsonOutput<GateJson>(result.stdout),
+  }));
 }
 
 const byId = <T extends { id: string }>(list: T[], id: string): T => {
@@ -102,13 +110,16 @@ describe('gate against a real Prometheus (a backfilled week of agent metrics)', 
     expect(criterion.observed as number).toBeGreaterThan(0);
     expect(criterion.reason).toMatch(/^[\d.]+ is above the maximum 0$/);
     // The day-5 event is outside a window that ends before it: the same query then passes.
-    const before = await runCli(['gate', '--at', iso(CANARY_SECURITY_EVENT - 3_600_000), '--window', '3d', '--format', 'json'], { cwd: folder });
+    const before = await runCli(['gate', '--at', iso(CANARY_SECURITY_EVENT - 3_600_000), '--window', '3d', '--format', 'json'], {
+      cwd: folder,
+    });
     expect(byId(parseJsonOutput<GateJson>(before.stdout).criteria, 'zero-security-events').status).toBe('pass');
   });
 
   it('inconclusive: a signal whose query matches no series is no data, never zero', async () => {
     const folder = await project('no-data', (m) => {
-      m.metrics.signals.output_policy_violations.query = 'sum(increase(agent_guardrail_output_matches_total{agent="not-deployed"}[$window]))';
+      m.metrics.signals.output_policy_violations.query =
+        'sum(increase(agent_guardrail_output_matches_total{agent="not-deployed"}[$window]))';
     });
     const result = await gate(folder, ['--format', 'json']);
     const report = result.json();
@@ -194,7 +205,10 @@ describe('gate against a real Prometheus (a backfilled week of agent metrics)', 
     const report = result.json();
     expect(report.verdict).toBe('error');
     expect(result.code).toBe(2);
-    expect(byId(report.criteria, 'no-output-violations')).toMatchObject({ status: 'error', reason: 'output_policy_violations is NaN, not a finite number' });
+    expect(byId(report.criteria, 'no-output-violations')).toMatchObject({
+      status: 'error',
+      reason: 'output_policy_violations is NaN, not a finite number',
+    });
   });
 
   // Last: it stops the shared server.

@@ -31,7 +31,7 @@ async function project(name: string): Promise<string> {
   const manifest = JSON.parse(await readFile(path, 'utf8'));
   manifest.state.since = '2026-10-01T00:00:00Z';
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await recordRefusalTestsPassed(path)
+  await recordRefusalTestsPassed(path);
   return folder;
 }
 
@@ -78,9 +78,11 @@ describe('gate on a terminal with no metrics given asks for each value', () => {
     await screenShows('typed', 'this signal counts events, so it cannot be negative');
     keys('typed', 'BSpace', 'BSpace', '140', 'Enter');
     expect(await exitCode(folder)).toBe(0);
-    const report = parseJsonOutput<{ verdict: string; window: { length: string }; inputs: { metrics: { signal: string; origin: { kind: string }; value: number }[] } }>(
-      await readFile(join(folder, 'out.json'), 'utf8'),
-    );
+    const report = parseJsonOutput<{
+      verdict: string;
+      window: { length: string };
+      inputs: { metrics: { signal: string; origin: { kind: string }; value: number }[] };
+    }>(await readFile(join(folder, 'out.json'), 'utf8'));
     expect(report.verdict).toBe('go');
     expect(report.window.length).toBe('7d');
     expect(report.inputs.metrics.map((m) => [m.signal, m.origin.kind, m.value])).toEqual([

@@ -109,7 +109,7 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
   manifest.state.since = SINCE;
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(folder, 'scripts', 'metric.mjs'), METRIC_SCRIPT);
-  await recordRefusalTestsPassed(path)
+  await recordRefusalTestsPassed(path);
   return folder;
 }
 
@@ -148,7 +148,12 @@ describe('gate with http and command sources', () => {
     expect(seen.every((r) => r.headers.authorization === TOKEN)).toBe(true);
     expect(stdout).not.toContain('metrics-reader-7f3a9c');
     expect(report.inputs.metrics.find((m) => m.signal === 'invocations')?.origin.url).toBe(`${server.url}/invocations?window=7d`);
-    expect(report.inputs.metrics.find((m) => m.signal === 'security_events')?.origin.argv).toEqual(['node', 'scripts/metric.mjs', 'zero', '7d']);
+    expect(report.inputs.metrics.find((m) => m.signal === 'security_events')?.origin.argv).toEqual([
+      'node',
+      'scripts/metric.mjs',
+      'zero',
+      '7d',
+    ]);
     const calls = (await readFile(join(folder, 'command-calls.log'), 'utf8')).trim().split('\n').sort();
     expect(calls).toEqual(['json undefined 7d 2026-10-08T00:00:00.000Z', 'zero 7d 7d 2026-10-08T00:00:00.000Z']);
   });
@@ -157,14 +162,20 @@ describe('gate with http and command sources', () => {
     const { code, report } = await gate(await project({ cost: '/broken' }));
     expect(report.verdict).toBe('error');
     expect(code).toBe(2);
-    expect(check(report, 'cost-within-estimate')).toMatchObject({ status: 'error', reason: `api (http at ${server.url}/broken): HTTP 500: upstream metrics store is down` });
+    expect(check(report, 'cost-within-estimate')).toMatchObject({
+      status: 'error',
+      reason: `api (http at ${server.url}/broken): HTTP 500: upstream metrics store is down`,
+    });
     expect(report.criteria.filter((c) => c.status === 'error').map((c) => c.id)).toEqual(['cost-within-estimate']);
   });
 
   it('error: a server that does not answer times out', async () => {
     const { code, report } = await gate(await project({ cost: '/slow' }));
     expect(code).toBe(2);
-    expect(check(report, 'cost-within-estimate')).toMatchObject({ status: 'error', reason: `api (http at ${server.url}/slow): no answer within 2s (timed out)` });
+    expect(check(report, 'cost-within-estimate')).toMatchObject({
+      status: 'error',
+      reason: `api (http at ${server.url}/slow): no answer within 2s (timed out)`,
+    });
   });
 
   it('error: a header whose environment variable is not set fails before any request', async () => {
@@ -172,7 +183,10 @@ describe('gate with http and command sources', () => {
     const before = server.requests.length;
     const { code, report } = await gate(folder, {});
     expect(code).toBe(2);
-    expect(check(report, 'min-samples')).toMatchObject({ status: 'error', reason: 'api (http): header Authorization needs the environment variable METRICS_TOKEN, which is not set' });
+    expect(check(report, 'min-samples')).toMatchObject({
+      status: 'error',
+      reason: 'api (http): header Authorization needs the environment variable METRICS_TOKEN, which is not set',
+    });
     expect(server.requests.length).toBe(before);
   });
 
@@ -182,17 +196,25 @@ describe('gate with http and command sources', () => {
     expect(check(huge.report, 'cost-within-estimate').reason).toBe(`api (http at ${server.url}/huge): the answer is larger than 10 MB`);
     const text = await gate(await project({ cost: '/cost-text' }));
     expect(text.code).toBe(2);
-    expect(check(text.report, 'cost-within-estimate').reason).toBe(`api (http at ${server.url}/cost-text): /cost/usd: the string "0.081" is not a number`);
+    expect(check(text.report, 'cost-within-estimate').reason).toBe(
+      `api (http at ${server.url}/cost-text): /cost/usd: the string "0.081" is not a number`,
+    );
     const empty = await gate(await project({ cost: '/cost-null' }));
     expect(empty.code).toBe(3);
-    expect(check(empty.report, 'cost-within-estimate')).toMatchObject({ status: 'inconclusive', reason: 'no data: /cost/usd is null in the answer' });
+    expect(check(empty.report, 'cost-within-estimate')).toMatchObject({
+      status: 'inconclusive',
+      reason: 'no data: /cost/usd is null in the answer',
+    });
   });
 
   it('error: a command that hangs past its timeout is stopped, with everything it started', async () => {
     const folder = await project({ security: 'hang' });
     const { code, report } = await gate(folder);
     expect(code).toBe(2);
-    expect(check(report, 'zero-security-events')).toMatchObject({ status: 'error', reason: 'cmd (command node): did not finish within 3s; it was stopped' });
+    expect(check(report, 'zero-security-events')).toMatchObject({
+      status: 'error',
+      reason: 'cmd (command node): did not finish within 3s; it was stopped',
+    });
     const pids = JSON.parse(await readFile(join(folder, 'hang.pids'), 'utf8')) as number[];
     expect(pids).toHaveLength(2);
     for (let i = 0; i < 50 && pids.some(alive); i++) await sleep(100);
@@ -202,7 +224,9 @@ describe('gate with http and command sources', () => {
   it('error: a command that fails or prints words names the criterion, with its stderr', async () => {
     const failing = await gate(await project({ security: 'fail' }));
     expect(failing.code).toBe(2);
-    expect(check(failing.report, 'zero-security-events').reason).toBe('cmd (command node): exited with code 3: cannot reach the SIEM at siem.internal:443');
+    expect(check(failing.report, 'zero-security-events').reason).toBe(
+      'cmd (command node): exited with code 3: cannot reach the SIEM at siem.internal:443',
+    );
     const words = await gate(await project({ security: 'words' }));
     expect(words.code).toBe(2);
     expect(check(words.report, 'zero-security-events').reason).toBe('cmd (command node): printed "zero", which is not a number');

@@ -46,7 +46,10 @@ describe('init in a real terminal', () => {
     await t.answer('? Credential id (support-bot-token)', 'zendesk-ro');
     await t.choose('? What kind of credential is it?', 'Enter');
     await t.answer('? What is it for?', 'Read-only Zendesk token of the agent');
-    await t.answer('? Where does the secret live? (env:NAME, vault:path, op://vault/item/field, file:path) (env:ZENDESK_RO_TOKEN)', FAKE_GITHUB_TOKEN);
+    await t.answer(
+      '? Where does the secret live? (env:NAME, vault:path, op://vault/item/field, file:path) (env:ZENDESK_RO_TOKEN)',
+      FAKE_GITHUB_TOKEN,
+    );
     await t.waitFor('> this looks like a secret itself (a GitHub personal access token)');
     await t.type('env:ZENDESK_TOKEN_RO');
     await t.press('Enter');
@@ -105,13 +108,21 @@ describe('init in a real terminal', () => {
     await t.press('Enter');
     await t.answer('? Write rollout.json? (Y/n)', '');
 
-    await t.waitFor('✔ wrote rollout.json for support-bot: internal-pilot → limited-beta → general-availability (audit entry 1 by tester@example.com)');
+    await t.waitFor(
+      '✔ wrote rollout.json for support-bot: internal-pilot → limited-beta → general-availability (audit entry 1 by tester@example.com)',
+    );
     expect(await t.exitCode()).toBe(0);
     expect(await t.screen()).not.toContain(FAKE_GITHUB_TOKEN);
 
     const manifest = JSON.parse(await readFile(join(cwd, 'rollout.json'), 'utf8'));
     expect(manifest.$schema).toBe('https://agent-rollout.dev/schemas/rollout.v1.schema.json');
-    expect(manifest.agent).toEqual({ id: 'support-bot', name: 'Support bot', owner: 'support-platform', contact: 'support-platform@example.com', model: 'provider/model-name' });
+    expect(manifest.agent).toEqual({
+      id: 'support-bot',
+      name: 'Support bot',
+      owner: 'support-platform',
+      contact: 'support-platform@example.com',
+      model: 'provider/model-name',
+    });
     expect(manifest.inventory.credentials).toEqual([
       {
         id: 'zendesk-ro',
@@ -126,17 +137,36 @@ describe('init in a real terminal', () => {
       },
     ]);
     expect(manifest.inventory.tools).toEqual([
-      { id: 'zendesk', kind: 'mcp-server', endpoint: 'https://mcp.internal.example/zendesk', credential: 'zendesk-ro', access: 'read', dataClasses: ['pii'] },
+      {
+        id: 'zendesk',
+        kind: 'mcp-server',
+        endpoint: 'https://mcp.internal.example/zendesk',
+        credential: 'zendesk-ro',
+        access: 'read',
+        dataClasses: ['pii'],
+      },
     ]);
-    expect(manifest.inventory.dataClasses).toEqual([{ id: 'pii', access: 'read' }, { id: 'internal-docs', access: 'read', description: 'Internal documents the agent reads.' }]);
+    expect(manifest.inventory.dataClasses).toEqual([
+      { id: 'pii', access: 'read' },
+      { id: 'internal-docs', access: 'read', description: 'Internal documents the agent reads.' },
+    ]);
     expect(manifest.inventory.triggers).toEqual([
       { id: 'ticket-created', kind: 'webhook', source: 'zendesk:ticket.created', owner: 'support-operations' },
       { id: 'hourly-sweep', kind: 'schedule', cron: '0 * * * *', owner: 'support-platform' },
     ]);
-    expect(manifest.inventory.costEnvelope).toEqual({ tokensPerInvocation: 12000, apiCallsPerInvocation: 6, usdPerInvocation: 0.08, invocationsPerDay: 500 });
+    expect(manifest.inventory.costEnvelope).toEqual({
+      tokensPerInvocation: 12000,
+      apiCallsPerInvocation: 6,
+      usdPerInvocation: 0.08,
+      invocationsPerDay: 500,
+    });
     expect(manifest.guardrails.output.dataClasses).toEqual(['pii']);
     expect(manifest.stages.map((s: any) => s.id)).toEqual(['internal-pilot', 'limited-beta', 'general-availability']);
-    expect(manifest.stages[0].audience).toEqual({ orgs: ['support-pilot'], users: ['alice@example.com', 'bob@example.com'], invocationsPerDay: 20 });
+    expect(manifest.stages[0].audience).toEqual({
+      orgs: ['support-pilot'],
+      users: ['alice@example.com', 'bob@example.com'],
+      invocationsPerDay: 20,
+    });
     expect(manifest.stages[1].audience).toEqual({ percent: 5 });
 
     const validate = await runCli(['validate', '--strict', '--format', 'json'], { cwd, env: env() });

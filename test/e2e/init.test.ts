@@ -73,7 +73,10 @@ describe('init --yes', () => {
     const folder = join(dir, 'young');
     expect((await runCli(['init', '--yes', '-m', join(folder, 'rollout.json')], { env })).code).toBe(0);
     expect((await runCli(['enable', '--reason', 'start the pilot'], { cwd: folder, env })).code).toBe(0);
-    const values = ['security_events=0', 'cost_per_invocation_usd=0.05', 'output_policy_violations=0', 'invocations=500'].flatMap((v) => ['--set', v]);
+    const values = ['security_events=0', 'cost_per_invocation_usd=0.05', 'output_policy_violations=0', 'invocations=500'].flatMap((v) => [
+      '--set',
+      v,
+    ]);
     const gate = await runCli(['gate', '--no-sources', '--window', '7d', ...values, '--format', 'json'], { cwd: folder, env });
     const report = parseJsonOutput<{ verdict: string; prerequisites: { id: string; status: string; reason: string }[] }>(gate.stdout);
     expect(report.verdict).not.toBe('go');

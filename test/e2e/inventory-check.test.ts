@@ -33,7 +33,9 @@ describe('inventory --check', () => {
     expect(result.stdout).toMatch(/credentials +✔ 100% +3 of 3 entries complete\n/);
     expect(result.stdout).toMatch(/cost envelope +✔ 100% +4 of 4 fields\n/);
     expect(result.stdout).not.toContain('Gaps');
-    expect(result.stdout).toMatch(/ {2}internal-pilot \(staging data\)\n {4}reads +pii \(sensitive\) via zendesk \[zendesk-ro\]\n {17}internal-docs via knowledge-base \[kb-ro\], routing-rules \[no credential\]\n {4}writes +nothing\n {4}credentials +zendesk-ro, kb-ro\n {4}not usable +slack-notes \(needs slack-bot\)\n {4}triggers +ticket-created \(webhook zendesk:ticket\.created, owner support-operations\)/);
+    expect(result.stdout).toMatch(
+      / {2}internal-pilot \(staging data\)\n {4}reads +pii \(sensitive\) via zendesk \[zendesk-ro\]\n {17}internal-docs via knowledge-base \[kb-ro\], routing-rules \[no credential\]\n {4}writes +nothing\n {4}credentials +zendesk-ro, kb-ro\n {4}not usable +slack-notes \(needs slack-bot\)\n {4}triggers +ticket-created \(webhook zendesk:ticket\.created, owner support-operations\)/,
+    );
     expect(result.stdout).toMatch(/ {2}general-availability \(production data\): the same as limited-beta\n/);
     expect(result.stdout).toMatch(/✔ the inventory is complete\n$/);
   });
@@ -50,7 +52,12 @@ describe('inventory --check', () => {
       ['triggers', 100, 0],
       ['costEnvelope', 100, 0],
     ]);
-    expect(json.blastRadius.map((r: any) => [r.stage, r.write.map((w: any) => `${w.dataClass} via ${w.via.map((v: any) => `${v.tool}[${v.credential}]`)}`)])).toEqual([
+    expect(
+      json.blastRadius.map((r: any) => [
+        r.stage,
+        r.write.map((w: any) => `${w.dataClass} via ${w.via.map((v: any) => `${v.tool}[${v.credential}]`)}`),
+      ]),
+    ).toEqual([
       ['internal-pilot', []],
       ['limited-beta', ['financial via ledger-journal[ledger-rw]']],
       ['general-availability', ['financial via ledger-journal[ledger-rw]']],

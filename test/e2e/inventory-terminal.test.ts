@@ -121,11 +121,20 @@ describe('the inventory walkthrough in a real terminal', () => {
     const { entries, problems } = verifyTrail(await readFile(join(folder, 'rollout.audit.jsonl'), 'utf8'));
     expect(problems).toEqual([]);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ action: 'inventory', actor: 'tester@example.com', before: original.state, after: original.state, details: { sections: ['credentials', 'tools', 'triggers', 'costEnvelope'] } });
+    expect(entries[0]).toMatchObject({
+      action: 'inventory',
+      actor: 'tester@example.com',
+      before: original.state,
+      after: original.state,
+      details: { sections: ['credentials', 'tools', 'triggers', 'costEnvelope'] },
+    });
 
     const check = await runCli(['inventory', '--check', '--format', 'json'], { cwd: folder, env: env() });
     expect(check.code).toBe(1);
-    expect(JSON.parse(check.stdout).gaps.map((g: any) => g.kind)).toEqual(['credential-not-independently-revocable', 'tool-data-classes-unknown']);
+    expect(JSON.parse(check.stdout).gaps.map((g: any) => g.kind)).toEqual([
+      'credential-not-independently-revocable',
+      'tool-data-classes-unknown',
+    ]);
   });
 
   it('Ctrl-C leaves the file untouched, even after edits: exit 130', async () => {
@@ -134,7 +143,9 @@ describe('the inventory walkthrough in a real terminal', () => {
     // A removal that would leave a dangling reference is refused, with the reason.
     await t.choose('? Is this still true of the credentials?', '4', 'Enter');
     await t.choose('? Which credential do you want to remove?', '1', 'Enter');
-    await t.waitFor('✖ credential "zendesk-ro" cannot be removed: tool "zendesk", rollback step "revoke-zendesk-ro" use it. Change those first.');
+    await t.waitFor(
+      '✖ credential "zendesk-ro" cannot be removed: tool "zendesk", rollback step "revoke-zendesk-ro" use it. Change those first.',
+    );
     await t.choose('? Is this still true of the credentials?', 'Enter');
     await walkTo(t, 'data classes', 'tools');
     await t.choose('? Is this still true of the data classes?', '2', 'Enter');

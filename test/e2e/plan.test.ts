@@ -25,7 +25,22 @@ async function edit(folder: string, change: (manifest: any) => void): Promise<vo
 async function writeTrail(folder: string, inputs: Partial<AuditInput>[]): Promise<void> {
   const entries: AuditEntry[] = [];
   for (const input of inputs) {
-    entries.push(chainEntry({ at: iso(Date.now() - DAY), actor: 'tester', action: 'gate', before: null, after: null, reason: null, manifestSha256: 'x', tool: { name: 'agent-rollout', version: '0.1.0' }, ...input }, entries.at(-1)));
+    entries.push(
+      chainEntry(
+        {
+          at: iso(Date.now() - DAY),
+          actor: 'tester',
+          action: 'gate',
+          before: null,
+          after: null,
+          reason: null,
+          manifestSha256: 'x',
+          tool: { name: 'agent-rollout', version: '0.1.0' },
+          ...input,
+        },
+        entries.at(-1),
+      ),
+    );
   }
   await writeFile(join(folder, 'rollout.audit.jsonl'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
 }
@@ -50,9 +65,13 @@ describe('plan on support-triage', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const out = result.stdout;
-    expect(out.split('\n').slice(0, 5).join('\n')).toMatch(/^Plan for support-triage: Support triage agent\n.*\n\nValidation: ✔ no errors, no warnings\n/);
+    expect(out.split('\n').slice(0, 5).join('\n')).toMatch(
+      /^Plan for support-triage: Support triage agent\n.*\n\nValidation: ✔ no errors, no warnings\n/,
+    );
     const stage = (id: string) => out.slice(out.indexOf(`. ${id}`), out.indexOf('\n\n', out.indexOf(`. ${id}`)));
-    expect(stage('internal-pilot')).toMatch(/credentials +\+ zendesk-ro +tickets:read, users:read, organizations:read \(read\)\n +\+ kb-ro /);
+    expect(stage('internal-pilot')).toMatch(
+      /credentials +\+ zendesk-ro +tickets:read, users:read, organizations:read \(read\)\n +\+ kb-ro /,
+    );
     expect(stage('limited-beta')).toMatch(/\+ slack-bot +chat:write \(write\)/);
     expect(stage('limited-beta')).not.toMatch(/\+ (zendesk-ro|kb-ro)/);
     expect(stage('general-availability')).not.toMatch(/^ +[+-] /m);
@@ -68,7 +87,9 @@ describe('plan on support-triage', () => {
     expect(out).toMatch(/Where it stands\n {2}enabled · stage internal-pilot \(1 of 3\) · since .* · governance observe/);
     expect(out).toMatch(/limited-beta \(production data\)\n {4}reads +pii \(sensitive\) via zendesk \[zendesk-ro\]/);
     expect(out).toMatch(/writes +write access through slack-notes \[slack-bot\], naming no data class/);
-    expect(out).toMatch(/Blocked: 2 things stand between internal-pilot and limited-beta\n {2}✖ no gate has been recorded for "internal-pilot": its 3 exit criteria are not yet evaluated \(zero-security-events, cost-within-estimate, no-output-violations\)\n {6}→ agent-rollout gate internal-pilot --record\n {2}✖ no rollback drill has been run\n {6}→ agent-rollout drill\n$/);
+    expect(out).toMatch(
+      /Blocked: 2 things stand between internal-pilot and limited-beta\n {2}✖ no gate has been recorded for "internal-pilot": its 3 exit criteria are not yet evaluated \(zero-security-events, cost-within-estimate, no-output-violations\)\n {6}→ agent-rollout gate internal-pilot --record\n {2}✖ no rollback drill has been run\n {6}→ agent-rollout drill\n$/,
+    );
   });
 
   it('markdown: a diff block per stage, criteria, the blocked-by list first', async () => {
@@ -90,8 +111,17 @@ describe('plan on support-triage', () => {
     const json = parseJsonOutput<any>(result.stdout);
     expect(json.formatVersion).toBe(1);
     expect(json.findings).toEqual({ errors: 0, warnings: 0, diagnostics: [] });
-    expect(json.stages[1].credentials.map((c: any) => [c.id, c.change])).toEqual([['zendesk-ro', 'kept'], ['kb-ro', 'kept'], ['slack-bot', 'added']]);
-    expect(json.stages[0].exitCriteria[0]).toEqual({ id: 'zero-security-events', text: 'security_events must be 0', description: 'No security event of any kind during the pilot.', observe: false });
+    expect(json.stages[1].credentials.map((c: any) => [c.id, c.change])).toEqual([
+      ['zendesk-ro', 'kept'],
+      ['kb-ro', 'kept'],
+      ['slack-bot', 'added'],
+    ]);
+    expect(json.stages[0].exitCriteria[0]).toEqual({
+      id: 'zero-security-events',
+      text: 'security_events must be 0',
+      description: 'No security event of any kind during the pilot.',
+      observe: false,
+    });
     expect(json.blockedBy.map((b: any) => b.kind)).toEqual(['criteria-not-evaluated', 'drill-never-run']);
     expect(json.state).toMatchObject({ enabled: true, stage: 'internal-pilot', next: 'limited-beta' });
     expect(json.blastRadius[1].writeTools).toEqual([{ tool: 'slack-notes', access: 'write', credential: 'slack-bot' }]);
@@ -112,12 +142,16 @@ describe('plan on finance-ledger', () => {
     expect(ga).not.toMatch(/^ +[+-] /m);
     expect(out).toContain('orgs       entity-uk-ltd: on · entity-de-gmbh: off');
     expect(out).toMatch(/writes +financial \(sensitive\) via ledger-journal \[ledger-rw\]/);
-    expect(out).toMatch(/Blocked: 2 things stand between limited-beta and general-availability\n {2}✖ no gate has been recorded for "limited-beta": its 8 exit criteria/);
+    expect(out).toMatch(
+      /Blocked: 2 things stand between limited-beta and general-availability\n {2}✖ no gate has been recorded for "limited-beta": its 8 exit criteria/,
+    );
   });
 
   it('markdown and json agree', async () => {
     const markdown = await plan(finance, '--format', 'markdown');
-    expect(markdown.stdout).toMatch(/#### 2\. `limited-beta` \(current, since .*\)[\s\S]*```diff\n(?: {2}.*\n){3}\+ ledger-rw +ledger:read, ledger:write \(write\)\n```/);
+    expect(markdown.stdout).toMatch(
+      /#### 2\. `limited-beta` \(current, since .*\)[\s\S]*```diff\n(?: {2}.*\n){3}\+ ledger-rw +ledger:read, ledger:write \(write\)\n```/,
+    );
     const json = parseJsonOutput<any>((await plan(finance, '--format', 'json')).stdout);
     expect(json.stages[1].credentials.filter((c: any) => c.change === 'added').map((c: any) => c.id)).toEqual(['ledger-rw']);
     expect(json.stages.map((s: any) => s.position)).toEqual(['passed', 'current', 'next']);
@@ -129,8 +163,25 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
   it('a recorded passing gate and a passing drill of the current rollback section: nothing blocks', async () => {
     const manifest = JSON.parse(await readFile(join(support, 'rollout.json'), 'utf8'));
     await writeTrail(support, [
-      { action: 'gate', details: { stage: 'internal-pilot', verdict: 'go', criteria: ['zero-security-events', 'cost-within-estimate', 'no-output-violations'].map((id) => ({ id, status: 'pass' })) } },
-      { action: 'drill', details: { passed: true, rollbackSha256: rollbackSha256(manifest), durationMs: 42000, windowMs: 600000, report: 'drills/x.report.json', interrupted: false } },
+      {
+        action: 'gate',
+        details: {
+          stage: 'internal-pilot',
+          verdict: 'go',
+          criteria: ['zero-security-events', 'cost-within-estimate', 'no-output-violations'].map((id) => ({ id, status: 'pass' })),
+        },
+      },
+      {
+        action: 'drill',
+        details: {
+          passed: true,
+          rollbackSha256: rollbackSha256(manifest),
+          durationMs: 42000,
+          windowMs: 600000,
+          report: 'drills/x.report.json',
+          interrupted: false,
+        },
+      },
     ]);
     const result = await plan(support);
     expect(result.stdout).toMatch(/last gate {2}go at .* by tester/);
@@ -142,7 +193,11 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
     await edit(support, (m) => (m.rollback.window = '15m'));
     const json = parseJsonOutput<any>((await plan(support, '--format', 'json')).stdout);
     expect(json.blockedBy).toEqual([
-      { kind: 'drill-outdated', message: expect.stringContaining('the rollback section changed since the last drill'), hint: 'agent-rollout drill' },
+      {
+        kind: 'drill-outdated',
+        message: expect.stringContaining('the rollback section changed since the last drill'),
+        hint: 'agent-rollout drill',
+      },
     ]);
   });
 
@@ -164,7 +219,9 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
     const result = await plan(finance);
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')[3]).toBe('Validation: ✖ 1 error, 0 warnings');
-    expect(result.stdout.split('\n')[4]).toMatch(/^ {2}rollout\.json:\d+:\d+ error AR105 stage "internal-pilot" holds credential "not-declared"/);
+    expect(result.stdout.split('\n')[4]).toMatch(
+      /^ {2}rollout\.json:\d+:\d+ error AR105 stage "internal-pilot" holds credential "not-declared"/,
+    );
     expect(result.stdout).toContain('✖ the manifest has 1 validation error');
     const json = parseJsonOutput<any>((await plan(finance, '--format', 'json')).stdout);
     expect(json.findings.diagnostics[0]).toMatchObject({ rule: 'AR105', severity: 'error', pointer: '/stages/0/credentials/3' });

@@ -21,7 +21,16 @@ interface RuleCase {
 /** A trail whose one entry recorded the example's state: an edit of state without an entry drifts from it. */
 function trailRecordingState(original: Doc): string {
   const entry = chainEntry(
-    { at: '2026-11-16T09:00:00Z', actor: 'alice@example.com', action: 'enable', before: { ...original.state, enabled: false }, after: original.state, reason: null, manifestSha256: '0'.repeat(64), tool: { name: 'agent-rollout', version: '0.1.0' } },
+    {
+      at: '2026-11-16T09:00:00Z',
+      actor: 'alice@example.com',
+      action: 'enable',
+      before: { ...original.state, enabled: false },
+      after: original.state,
+      reason: null,
+      manifestSha256: '0'.repeat(64),
+      tool: { name: 'agent-rollout', version: '0.1.0' },
+    },
     undefined,
   );
   return `${JSON.stringify(entry)}\n`;
@@ -31,14 +40,33 @@ const AWS_KEY_ID = 'AKIA' + 'Q3EXAMPLE7NOTREAL'.slice(0, 16);
 
 const CASES: RuleCase[] = [
   { rule: 'AR100', fail: (m) => (m.agent.ownr = 'typo'), pointer: '/agent/ownr', pass: (m) => (m.agent.owner = 'fixed') },
-  { rule: 'AR100', fail: (m) => (m.stages[1].audience.percent = 120), pointer: '/stages/1/audience/percent', pass: (m) => (m.stages[1].audience.percent = 100) },
-  { rule: 'AR100', fail: (m) => (m.rollback.window = '10 minutes'), pointer: '/rollback/window', pass: (m) => (m.rollback.window = '1h30m') },
-  { rule: 'AR100', fail: (m) => (m.stages[0].exitCriteria[0] = { id: 'no-test', signal: 'security_events' }), pointer: '/stages/0/exitCriteria/0' },
+  {
+    rule: 'AR100',
+    fail: (m) => (m.stages[1].audience.percent = 120),
+    pointer: '/stages/1/audience/percent',
+    pass: (m) => (m.stages[1].audience.percent = 100),
+  },
+  {
+    rule: 'AR100',
+    fail: (m) => (m.rollback.window = '10 minutes'),
+    pointer: '/rollback/window',
+    pass: (m) => (m.rollback.window = '1h30m'),
+  },
+  {
+    rule: 'AR100',
+    fail: (m) => (m.stages[0].exitCriteria[0] = { id: 'no-test', signal: 'security_events' }),
+    pointer: '/stages/0/exitCriteria/0',
+  },
   { rule: 'AR100', fail: (m) => (m.stages[0].exitCriteria[1].withinPercent = undefined), pointer: '/stages/0/exitCriteria/1' },
   { rule: 'AR101', fail: (m) => (m.inventory.tools[0].credential = 'zendesk-rw'), pointer: '/inventory/tools/0/credential' },
   { rule: 'AR101', fail: (m) => (m.stages[0].exitCriteria[0].signal = 'security_event'), pointer: '/stages/0/exitCriteria/0/signal' },
   { rule: 'AR101', fail: (m) => (m.metrics.signals.invocations.source = 'prometheus'), pointer: '/metrics/signals/invocations/source' },
-  { rule: 'AR101', fail: (m) => (m.stages[0].exitCriteria[1].of = 'inventory.costEnvelope.usdPerCall'), pointer: '/stages/0/exitCriteria/1/of', pass: (m) => (m.stages[0].exitCriteria[1].of = 'inventory.costEnvelope.usdPerInvocation') },
+  {
+    rule: 'AR101',
+    fail: (m) => (m.stages[0].exitCriteria[1].of = 'inventory.costEnvelope.usdPerCall'),
+    pointer: '/stages/0/exitCriteria/1/of',
+    pass: (m) => (m.stages[0].exitCriteria[1].of = 'inventory.costEnvelope.usdPerInvocation'),
+  },
   { rule: 'AR101', fail: (m) => (m.stages[0].exitCriteria[1].of = 'agent.name'), pointer: '/stages/0/exitCriteria/1/of' },
   { rule: 'AR101', fail: (m) => (m.state.stage = 'beta'), pointer: '/state/stage', pass: (m) => (m.state.stage = 'limited-beta') },
   { rule: 'AR101', fail: (m) => (m.rollback.steps[1].credential = 'zendesk'), pointer: '/rollback/steps/1/credential' },
@@ -48,33 +76,129 @@ const CASES: RuleCase[] = [
   { rule: 'AR102', fail: (m) => (m.stages[2].id = 'limited-beta'), pointer: '/stages/2/id' },
   { rule: 'AR102', fail: (m) => (m.stages[0].exitCriteria[2].id = m.stages[0].exitCriteria[0].id), pointer: '/stages/0/exitCriteria/2/id' },
   { rule: 'AR102', fail: (m) => (m.rollback.verify[1].id = m.rollback.verify[0].id), pointer: '/rollback/verify/1/id' },
-  { rule: 'AR103', fail: (m) => (m.inventory.tools[0].endpoint = `https://mcp.internal.example/zendesk?key=${AWS_KEY_ID}`), pointer: '/inventory/tools/0/endpoint' },
-  { rule: 'AR103', fail: (m) => (m.rollback.steps[0].env = { API_TOKEN: 'xoxb-' + '1234567890-0987654321-' + 'AbCdEfGhIjKlMnOpQrStUvWx' }), pointer: '/rollback/steps/0/env/API_TOKEN' },
-  { rule: 'AR104', fail: (m) => (m.inventory.credentials[0].secretRef = 'zendesk-token'), pointer: '/inventory/credentials/0/secretRef', pass: (m) => (m.inventory.credentials[0].secretRef = 'op://support/zendesk/token') },
+  {
+    rule: 'AR103',
+    fail: (m) => (m.inventory.tools[0].endpoint = `https://mcp.internal.example/zendesk?key=${AWS_KEY_ID}`),
+    pointer: '/inventory/tools/0/endpoint',
+  },
+  {
+    rule: 'AR103',
+    fail: (m) => (m.rollback.steps[0].env = { API_TOKEN: 'xoxb-' + '1234567890-0987654321-' + 'AbCdEfGhIjKlMnOpQrStUvWx' }),
+    pointer: '/rollback/steps/0/env/API_TOKEN',
+  },
+  {
+    rule: 'AR104',
+    fail: (m) => (m.inventory.credentials[0].secretRef = 'zendesk-token'),
+    pointer: '/inventory/credentials/0/secretRef',
+    pass: (m) => (m.inventory.credentials[0].secretRef = 'op://support/zendesk/token'),
+  },
   { rule: 'AR105', fail: (m) => m.stages[0].credentials.push('admin-token'), pointer: '/stages/0/credentials/2' },
-  { rule: 'AR106', fail: (m) => (m.stages[0].dataAccess = 'production'), pointer: '/stages/0/dataAccess', pass: (m) => (m.stages[0].dataAccess = 'read-only-replica') },
+  {
+    rule: 'AR106',
+    fail: (m) => (m.stages[0].dataAccess = 'production'),
+    pointer: '/stages/0/dataAccess',
+    pass: (m) => (m.stages[0].dataAccess = 'read-only-replica'),
+  },
   { rule: 'AR107', fail: (m) => m.stages[0].credentials.push('slack-bot'), pointer: '/stages/0/credentials/2' },
-  { rule: 'AR107', fail: (m) => m.inventory.credentials[1].scopes.push('kb.articles.write'), pointer: '/stages/0/credentials/1', pass: (m) => m.inventory.credentials[1].scopes.push('kb.articles.list') },
-  { rule: 'AR107', fail: (m) => { m.inventory.credentials[1].access = undefined; m.inventory.credentials[1].scopes.push('kb.articles.admin'); }, pointer: '/stages/0/credentials/1', pass: (m) => (m.inventory.credentials[1].access = undefined) },
+  {
+    rule: 'AR107',
+    fail: (m) => m.inventory.credentials[1].scopes.push('kb.articles.write'),
+    pointer: '/stages/0/credentials/1',
+    pass: (m) => m.inventory.credentials[1].scopes.push('kb.articles.list'),
+  },
+  {
+    rule: 'AR107',
+    fail: (m) => {
+      m.inventory.credentials[1].access = undefined;
+      m.inventory.credentials[1].scopes.push('kb.articles.admin');
+    },
+    pointer: '/stages/0/credentials/1',
+    pass: (m) => (m.inventory.credentials[1].access = undefined),
+  },
   { rule: 'AR108', fail: (m) => (m.stages[1].exitCriteria = []), pointer: '/stages/1', pass: (m) => (m.stages[2].exitCriteria = []) },
-  { rule: 'AR108', fail: (m) => m.stages[1].exitCriteria.forEach((c: Doc) => (c.observe = true)), pointer: '/stages/1', pass: (m) => m.stages[1].exitCriteria.slice(1).forEach((c: Doc) => (c.observe = true)) },
-  { rule: 'AR109', fail: (m) => (m.stages[2].governanceMode = 'observe'), pointer: '/stages/2/governanceMode', pass: (m) => (m.stages[2].audience.percent = 99) },
-  { rule: 'AR109', fail: (m) => (m.state.stage = 'general-availability'), pointer: '/state/governanceMode', pass: (m) => { m.state.stage = 'general-availability'; m.state.governanceMode = 'enforce'; } },
+  {
+    rule: 'AR108',
+    fail: (m) => m.stages[1].exitCriteria.forEach((c: Doc) => (c.observe = true)),
+    pointer: '/stages/1',
+    pass: (m) => m.stages[1].exitCriteria.slice(1).forEach((c: Doc) => (c.observe = true)),
+  },
+  {
+    rule: 'AR109',
+    fail: (m) => (m.stages[2].governanceMode = 'observe'),
+    pointer: '/stages/2/governanceMode',
+    pass: (m) => (m.stages[2].audience.percent = 99),
+  },
+  {
+    rule: 'AR109',
+    fail: (m) => (m.state.stage = 'general-availability'),
+    pointer: '/state/governanceMode',
+    pass: (m) => {
+      m.state.stage = 'general-availability';
+      m.state.governanceMode = 'enforce';
+    },
+  },
   { rule: 'AR110', fail: (m) => (m.stages[1].governanceMode = 'observe'), pointer: '/stages/1/governanceMode' },
   { rule: 'AR111', fail: (m) => m.inventory.tools[1].dataClasses.push('contracts'), pointer: '/inventory/tools/1/dataClasses/1' },
   { rule: 'AR111', fail: (m) => m.guardrails.output.dataClasses.push('health'), pointer: '/guardrails/output/dataClasses/1' },
-  { rule: 'AR112', fail: (m) => (m.guardrails.output.dataClasses = []), pointer: '/inventory/dataClasses/0', pass: (m) => { m.guardrails.output.dataClasses = []; m.inventory.dataClasses[0].access = 'write'; } },
-  { rule: 'AR113', fail: (m) => { m.rollback.steps.splice(1, 1); delete m.inventory.credentials[0].revoke; }, pointer: '/inventory/credentials/0', pass: (m) => { m.rollback.steps.splice(1, 1); m.inventory.credentials[0].revoke = { runbook: 'docs/revoke-zendesk.md' }; } },
-  { rule: 'AR113', fail: (m) => { m.rollback.steps.splice(1, 1); delete m.inventory.credentials[0].revoke; }, pointer: '/inventory/credentials/0', pass: (m) => delete m.inventory.credentials[0].revoke },
-  { rule: 'AR114', fail: (m) => (m.inventory.credentials[2].independentlyRevocable = false), pointer: '/inventory/credentials/2/independentlyRevocable' },
-  { rule: 'AR115', fail: (m) => (m.stages[2].spendLimit.usdPerDay = 39.99), pointer: '/stages/2/spendLimit/usdPerDay', pass: (m) => (m.stages[2].spendLimit.usdPerDay = 40) },
-  { rule: 'AR116', fail: (m) => (m.stages[2].spendLimit.usdPerDay = 120.01), pointer: '/stages/2/spendLimit/usdPerDay', pass: (m) => (m.stages[2].spendLimit.usdPerDay = 120) },
+  {
+    rule: 'AR112',
+    fail: (m) => (m.guardrails.output.dataClasses = []),
+    pointer: '/inventory/dataClasses/0',
+    pass: (m) => {
+      m.guardrails.output.dataClasses = [];
+      m.inventory.dataClasses[0].access = 'write';
+    },
+  },
+  {
+    rule: 'AR113',
+    fail: (m) => {
+      m.rollback.steps.splice(1, 1);
+      delete m.inventory.credentials[0].revoke;
+    },
+    pointer: '/inventory/credentials/0',
+    pass: (m) => {
+      m.rollback.steps.splice(1, 1);
+      m.inventory.credentials[0].revoke = { runbook: 'docs/revoke-zendesk.md' };
+    },
+  },
+  {
+    rule: 'AR113',
+    fail: (m) => {
+      m.rollback.steps.splice(1, 1);
+      delete m.inventory.credentials[0].revoke;
+    },
+    pointer: '/inventory/credentials/0',
+    pass: (m) => delete m.inventory.credentials[0].revoke,
+  },
+  {
+    rule: 'AR114',
+    fail: (m) => (m.inventory.credentials[2].independentlyRevocable = false),
+    pointer: '/inventory/credentials/2/independentlyRevocable',
+  },
+  {
+    rule: 'AR115',
+    fail: (m) => (m.stages[2].spendLimit.usdPerDay = 39.99),
+    pointer: '/stages/2/spendLimit/usdPerDay',
+    pass: (m) => (m.stages[2].spendLimit.usdPerDay = 40),
+  },
+  {
+    rule: 'AR116',
+    fail: (m) => (m.stages[2].spendLimit.usdPerDay = 120.01),
+    pointer: '/stages/2/spendLimit/usdPerDay',
+    pass: (m) => (m.stages[2].spendLimit.usdPerDay = 120),
+  },
   { rule: 'AR117', fail: (m) => delete m.rollback.steps[0].timeout, pointer: '/rollback/steps/0' },
   { rule: 'AR117', fail: (m) => delete m.rollback.restore[0].timeout, pointer: '/rollback/restore/0' },
   { rule: 'AR118', fail: (m) => delete m.rollback, pointer: '/stages/2/exitCriteria/2/drill' },
   { rule: 'AR119', fail: (m) => delete m.rollback, pointer: '', pass: (m) => (m.rollback.verify = []) },
   { rule: 'AR120', fail: (m) => m.stages.splice(1, 1), pointer: '/stages' },
-  { rule: 'AR121', audit: trailRecordingState, fail: (m) => (m.state.enabled = false), pointer: '/state', pass: (m) => (m.inventory.costEnvelope.invocationsPerDay += 1) },
+  {
+    rule: 'AR121',
+    audit: trailRecordingState,
+    fail: (m) => (m.state.enabled = false),
+    pointer: '/state',
+    pass: (m) => (m.inventory.costEnvelope.invocationsPerDay += 1),
+  },
 ];
 
 /** Where a case's manifest is written: a folder of its own when it has an audit trail beside it. */
@@ -82,7 +206,9 @@ function caseFile(kind: 'fail' | 'pass', i: number): string {
   return CASES[i]?.audit ? `${kind}-${i}/rollout.json` : `${kind}-${i}.json`;
 }
 
-interface Report { files: { file: string; diagnostics: { rule: string; pointer: string; line: number; column: number; message: string }[] }[] }
+interface Report {
+  files: { file: string; diagnostics: { rule: string; pointer: string; line: number; column: number; message: string }[] }[];
+}
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -124,7 +250,10 @@ describe('each semantic rule, on the built binary: a failing and a passing case'
       expect(hit, JSON.stringify(fail?.diagnostics, null, 2)).toBeDefined();
       expect(hit?.line).toBeGreaterThan(0);
       const pass = passing.files.find((f) => f.file === caseFile('pass', i));
-      expect(pass?.diagnostics.filter((d) => d.rule === c.rule), JSON.stringify(pass?.diagnostics)).toEqual([]);
+      expect(
+        pass?.diagnostics.filter((d) => d.rule === c.rule),
+        JSON.stringify(pass?.diagnostics),
+      ).toEqual([]);
     });
   });
 

@@ -66,7 +66,11 @@ describe('pause and resume', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const after = await state(folder);
-    expect(after.paused).toEqual({ reason: 'INC-4711 error spike', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), by: 'alice@example.com' });
+    expect(after.paused).toEqual({
+      reason: 'INC-4711 error spike',
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      by: 'alice@example.com',
+    });
     expect(result.stdout).toContain('paused the rollout at stage "internal-pilot": advance is blocked until resume');
     expect(result.stdout).toContain('state.paused.reason  (none) → "INC-4711 error spike"');
     expect(result.stdout).toContain('audit: seq 1 in rollout.audit.jsonl, by alice@example.com (from env), reason "INC-4711 error spike"');
@@ -107,7 +111,9 @@ describe('pause and resume', () => {
     const paused = await manifestText(folder);
     const again = await run(folder, ['pause', '--reason', 'second']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^nothing to do: the rollout is already paused \(since .* by alice@example.com: "first"\); nothing was written\n$/);
+    expect(again.stdout).toMatch(
+      /^nothing to do: the rollout is already paused \(since .* by alice@example.com: "first"\); nothing was written\n$/,
+    );
     expect(await manifestText(folder)).toBe(paused);
     expect(await trail(folder)).toHaveLength(1);
   });
@@ -116,7 +122,12 @@ describe('pause and resume', () => {
     const token = 'ghp_' + 'Q7w9E2r4T6y8'.repeat(3);
     const folder = await fresh();
     const before = await manifestText(folder);
-    for (const args of [['pause', '--reason', `rotating ${token}`], ['disable', '--reason', token], ['advance', '--force', '--reason', `x ${token}`], ['drill', '--dry-run', '--reason', token]]) {
+    for (const args of [
+      ['pause', '--reason', `rotating ${token}`],
+      ['disable', '--reason', token],
+      ['advance', '--force', '--reason', `x ${token}`],
+      ['drill', '--dry-run', '--reason', token],
+    ]) {
       const result = await run(folder, args);
       expect(result.code, args[0]).toBe(2);
       expect(result.stderr, args[0]).toContain('--reason holds what looks like a GitHub');
@@ -134,7 +145,14 @@ describe('pause and resume', () => {
     expect(result.stdout).toContain('resumed the rollout (paused since');
     expect((await state(folder)).paused).toBeUndefined();
     const [first, second] = await trail(folder);
-    expect(second).toMatchObject({ seq: 2, action: 'resume', actor: 'bob@example.com', reason: 'fixed', prev: first?.hash, details: { actorSource: 'flag' } });
+    expect(second).toMatchObject({
+      seq: 2,
+      action: 'resume',
+      actor: 'bob@example.com',
+      reason: 'fixed',
+      prev: first?.hash,
+      details: { actorSource: 'flag' },
+    });
     expect(second?.before).toEqual(first?.after);
     const again = await run(folder, ['resume']);
     expect(again.stdout).toContain('nothing to do: the rollout is not paused');
@@ -194,7 +212,9 @@ describe('rollback', () => {
     const before = await manifestText(folder);
     const forward = await run(folder, ['rollback', '--to', 'general-availability']);
     expect(forward.code).toBe(2);
-    expect(forward.stderr).toContain('error: stage "general-availability" comes after the current stage "limited-beta": rollback goes back to an earlier stage, never forward');
+    expect(forward.stderr).toContain(
+      'error: stage "general-availability" comes after the current stage "limited-beta": rollback goes back to an earlier stage, never forward',
+    );
     expect(forward.stderr).toContain('hint: earlier stages: internal-pilot; to move forward, run `agent-rollout advance`');
     const current = await run(folder, ['rollback', '--to', 'limited-beta']);
     expect(current.stderr).toContain('"limited-beta" is the current stage');
@@ -219,8 +239,12 @@ describe('mode: the global governance mode', () => {
     const before = await manifestText(folder);
     const refused = await run(folder, ['mode', 'observe']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('error: stage "general-availability" reaches 100% of its audience: the agent must stay in enforce mode there');
-    expect(refused.stderr).toContain('hint: observe mode is for calibrating guardrails in early stages; to override anyway, pass --force --reason "<why>"');
+    expect(refused.stderr).toContain(
+      'error: stage "general-availability" reaches 100% of its audience: the agent must stay in enforce mode there',
+    );
+    expect(refused.stderr).toContain(
+      'hint: observe mode is for calibrating guardrails in early stages; to override anyway, pass --force --reason "<why>"',
+    );
 
     const noReason = await run(folder, ['mode', 'observe', '--force']);
     expect(noReason.code).toBe(2);
@@ -232,11 +256,21 @@ describe('mode: the global governance mode', () => {
     expect(forced.stdout).toContain('governance mode enforce → observe');
     expect(forced.stdout).toMatch(/reason "false positives block every order, INC-4713", forced\n/);
     expect((await state(folder)).governanceMode).toBe('observe');
-    expect((await trail(folder))[0]).toMatchObject({ action: 'mode', details: { forced: true }, reason: 'false positives block every order, INC-4713' });
+    expect((await trail(folder))[0]).toMatchObject({
+      action: 'mode',
+      details: { forced: true },
+      reason: 'false positives block every order, INC-4713',
+    });
 
     const back = await run(folder, ['mode', 'enforce', '--format', 'json']);
     const report = parseJsonOutput<Record<string, any>>(back.stdout);
-    expect(report).toMatchObject({ formatVersion: 1, action: 'mode', changed: true, changes: [{ path: 'state.governanceMode', kind: 'changed', before: 'observe', after: 'enforce' }], audit: { seq: 2, details: { actorSource: 'env' } } });
+    expect(report).toMatchObject({
+      formatVersion: 1,
+      action: 'mode',
+      changed: true,
+      changes: [{ path: 'state.governanceMode', kind: 'changed', before: 'observe', after: 'enforce' }],
+      audit: { seq: 2, details: { actorSource: 'env' } },
+    });
     expect((await run(folder, ['mode', 'enforce'])).stdout).toContain('nothing to do: the governance mode is already enforce');
     await expectVerified(folder);
   });
@@ -244,7 +278,10 @@ describe('mode: the global governance mode', () => {
   it('observe anywhere weakens the guardrails: it needs --reason (exit 2 without, nothing written); enforce does not', async () => {
     const folder = await fresh({ stage: 'limited-beta', governanceMode: 'enforce' });
     const before = await manifestText(folder);
-    for (const args of [['mode', 'observe'], ['org', 'mode', 'acme', 'observe']]) {
+    for (const args of [
+      ['mode', 'observe'],
+      ['org', 'mode', 'acme', 'observe'],
+    ]) {
       const result = await run(folder, args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toContain('to observe mode stops blocking policy violations: say why with --reason');
@@ -252,7 +289,10 @@ describe('mode: the global governance mode', () => {
     expect(await manifestText(folder)).toBe(before);
     expect((await run(folder, ['mode', 'observe', '--reason', 'calibrating, INC-4801'])).code).toBe(0);
     expect((await run(folder, ['mode', 'enforce'])).code).toBe(0);
-    expect((await trail(folder)).map((e) => [e.action, e.reason])).toEqual([['mode', 'calibrating, INC-4801'], ['mode', null]]);
+    expect((await trail(folder)).map((e) => [e.action, e.reason])).toEqual([
+      ['mode', 'calibrating, INC-4801'],
+      ['mode', null],
+    ]);
   });
 
   it('rejects a mode that is not observe or enforce (exit 2)', async () => {
@@ -271,7 +311,10 @@ describe('org overrides', () => {
     const mode = await run(folder, ['org', 'mode', 'acme-beta', 'enforce']);
     expect(mode.stdout).toContain('state.orgs.acme-beta.governanceMode  (none) → "enforce"');
     expect((await run(folder, ['org', 'enable', 'acme-beta'])).code).toBe(0);
-    expect((await state(folder)).orgs).toEqual({ 'support-pilot': { enabled: false }, 'acme-beta': { governanceMode: 'enforce', enabled: true } });
+    expect((await state(folder)).orgs).toEqual({
+      'support-pilot': { enabled: false },
+      'acme-beta': { governanceMode: 'enforce', enabled: true },
+    });
     expect((await run(folder, ['org', 'enable', 'acme-beta'])).stdout).toContain('nothing to do: org "acme-beta" is already enabled');
     expect((await run(folder, ['org', 'clear', 'acme-beta'])).stdout).toContain('removed the overrides of org "acme-beta"');
     expect((await run(folder, ['org', 'clear', 'support-pilot'])).code).toBe(0);
@@ -340,9 +383,25 @@ describe('writing the manifest', () => {
 describe('help', () => {
   it('every state, audit and config command ends its help with examples', async () => {
     const commands = [
-      ['status'], ['pause'], ['resume'], ['enable'], ['disable'], ['rollback'], ['mode'],
-      ['org'], ['org', 'enable'], ['org', 'disable'], ['org', 'mode'], ['org', 'clear'],
-      ['audit'], ['audit', 'verify'], ['config'], ['config', 'get'], ['config', 'set'], ['config', 'unset'], ['config', 'list'],
+      ['status'],
+      ['pause'],
+      ['resume'],
+      ['enable'],
+      ['disable'],
+      ['rollback'],
+      ['mode'],
+      ['org'],
+      ['org', 'enable'],
+      ['org', 'disable'],
+      ['org', 'mode'],
+      ['org', 'clear'],
+      ['audit'],
+      ['audit', 'verify'],
+      ['config'],
+      ['config', 'get'],
+      ['config', 'set'],
+      ['config', 'unset'],
+      ['config', 'list'],
     ];
     const results = await Promise.all(commands.map((command) => runCli([...command, '--help'])));
     results.forEach((result, i) => {

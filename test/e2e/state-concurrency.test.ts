@@ -19,7 +19,13 @@ afterAll(async () => {
 });
 
 function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config'), ...extra };
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: dir,
+    NO_COLOR: '1',
+    AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config'),
+    ...extra,
+  };
 }
 
 interface Finished {
@@ -55,7 +61,10 @@ async function orgsOf(folder: string): Promise<Record<string, unknown>> {
 async function trailLines(folder: string): Promise<Record<string, any>[]> {
   const path = join(folder, 'rollout.audit.jsonl');
   if (!existsSync(path)) return [];
-  return (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, any>);
 }
 
 const LOST_RACE = /changed on disk since it was read; nothing was written|another agent-rollout command is changing/;
@@ -72,7 +81,9 @@ describe('two writers racing on one manifest', () => {
     let successes = 0;
     for (let round = 0; round < rounds; round++) {
       const results = await Promise.all(
-        writers.map((w, k) => start(['org', k % 2 === 0 ? 'disable' : 'enable', `org-${w}${round}`, '--reason', `round ${round}`], folder, env).done),
+        writers.map(
+          (w, k) => start(['org', k % 2 === 0 ? 'disable' : 'enable', `org-${w}${round}`, '--reason', `round ${round}`], folder, env).done,
+        ),
       );
       for (const result of results) {
         if (result.code === 0) successes++;
@@ -83,7 +94,10 @@ describe('two writers racing on one manifest', () => {
           conflicts++;
         }
       }
-      expect(results.some((r) => r.code === 0), `round ${round}: nobody won\n${results.map((r) => r.stderr).join('\n')}`).toBe(true);
+      expect(
+        results.some((r) => r.code === 0),
+        `round ${round}: nobody won\n${results.map((r) => r.stderr).join('\n')}`,
+      ).toBe(true);
       const orgs = await orgsOf(folder);
       writers.forEach((w, k) => {
         expect(`org-${w}${round}` in orgs, `round ${round}, writer ${w}`).toBe(results[k]?.code === 0);

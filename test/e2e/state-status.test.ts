@@ -26,7 +26,22 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 async function writeTrail(folder: string, inputs: Partial<AuditInput>[]): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
   for (const input of inputs) {
-    entries.push(chainEntry({ at: ago(0), actor: 'ci@example.com', action: 'gate', before: null, after: null, reason: null, manifestSha256: sha256('x'), tool: { name: 'agent-rollout', version: '0.1.0' }, ...input }, entries.at(-1)));
+    entries.push(
+      chainEntry(
+        {
+          at: ago(0),
+          actor: 'ci@example.com',
+          action: 'gate',
+          before: null,
+          after: null,
+          reason: null,
+          manifestSha256: sha256('x'),
+          tool: { name: 'agent-rollout', version: '0.1.0' },
+          ...input,
+        },
+        entries.at(-1),
+      ),
+    );
   }
   await writeFile(join(folder, 'rollout.audit.jsonl'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
   return entries;
@@ -40,7 +55,9 @@ describe('status', () => {
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe('support-triage (Support triage agent) rollout.json');
     expect(lines[1]).toBe('  enabled     yes');
-    expect(lines[2]).toMatch(/^ {2}stage {7}internal-pilot \(stage 1 of 3, audience orgs support-pilot \+ 2 users\) since 2026-11-16T09:00:00Z \(\d+d ago\)$/);
+    expect(lines[2]).toMatch(
+      /^ {2}stage {7}internal-pilot \(stage 1 of 3, audience orgs support-pilot \+ 2 users\) since 2026-11-16T09:00:00Z \(\d+d ago\)$/,
+    );
     expect(lines.slice(3)).toEqual([
       '  mode        observe',
       '  paused      no',
@@ -57,13 +74,32 @@ describe('status', () => {
     const path = join(folder, 'rollout.json');
     const doc = JSON.parse(await readFile(path, 'utf8')) as Manifest;
     const previous = { ...doc.state };
-    const state = { enabled: true, stage: 'limited-beta', governanceMode: 'enforce' as const, paused: { reason: 'INC-7 latency', at: ago(3 * 3_600_000), by: 'bob@example.com' }, orgs: { 'support-pilot': { enabled: true }, 'beta-co': { governanceMode: 'observe' as const, enabled: false } } };
+    const state = {
+      enabled: true,
+      stage: 'limited-beta',
+      governanceMode: 'enforce' as const,
+      paused: { reason: 'INC-7 latency', at: ago(3 * 3_600_000), by: 'bob@example.com' },
+      orgs: { 'support-pilot': { enabled: true }, 'beta-co': { governanceMode: 'observe' as const, enabled: false } },
+    };
     await writeFile(path, JSON.stringify({ ...doc, state }, null, 2));
     await writeTrail(folder, [
       { action: 'drill', at: ago(5 * DAY + 60_000), details: { passed: true, rollbackSha256: rollbackSha256(doc), durationMs: 240_000 } },
-      { action: 'advance', at: ago(4 * DAY + 60_000), before: previous, after: { ...state, paused: undefined, orgs: previous.orgs }, details: { from: 'internal-pilot', to: 'limited-beta', forced: false, gate: { verdict: 'go', criteria: [] } } },
+      {
+        action: 'advance',
+        at: ago(4 * DAY + 60_000),
+        before: previous,
+        after: { ...state, paused: undefined, orgs: previous.orgs },
+        details: { from: 'internal-pilot', to: 'limited-beta', forced: false, gate: { verdict: 'go', criteria: [] } },
+      },
       { action: 'gate', at: ago(2 * DAY + 60_000), details: { stage: 'limited-beta', verdict: 'no-go' } },
-      { action: 'pause', actor: 'bob@example.com', at: state.paused.at, before: { ...state, paused: undefined, orgs: previous.orgs }, after: state, reason: 'INC-7 latency' },
+      {
+        action: 'pause',
+        actor: 'bob@example.com',
+        at: state.paused.at,
+        before: { ...state, paused: undefined, orgs: previous.orgs },
+        after: state,
+        reason: 'INC-7 latency',
+      },
     ]);
     const result = await runCli(['status'], { cwd: folder, env });
     expect(result.code).toBe(0);
@@ -72,7 +108,9 @@ describe('status', () => {
     expect(result.stdout).toContain('  mode        enforce; per org: beta-co observe\n');
     expect(result.stdout).toMatch(/ {2}paused {6}yes, since \S+Z \(3h ago\) by bob@example\.com: "INC-7 latency"\n/);
     expect(result.stdout).toMatch(/ {2}last gate {3}no-go for limited-beta, 2d ago \(\S+Z, seq 3 by ci@example\.com\)\n/);
-    expect(result.stdout).toMatch(/ {2}last drill {2}passed 5d ago \(\S+Z, seq 1 by ci@example\.com\); covers the current rollback section\n/);
+    expect(result.stdout).toMatch(
+      / {2}last drill {2}passed 5d ago \(\S+Z, seq 1 by ci@example\.com\); covers the current rollback section\n/,
+    );
     expect(result.stdout).toContain('  orgs        support-pilot enabled; beta-co disabled, observe\n');
     expect(result.stdout).toContain('  audit       4 entries; state matches the trail\n');
 
@@ -86,7 +124,10 @@ describe('status', () => {
       paused: { reason: 'INC-7 latency', by: 'bob@example.com' },
       lastGate: { via: 'gate', verdict: 'no-go', stage: 'limited-beta', seq: 3 },
       lastDrill: { passed: true, coversCurrentRollback: true, seq: 1 },
-      orgs: [{ org: 'support-pilot', enabled: true }, { org: 'beta-co', governanceMode: 'observe', enabled: false }],
+      orgs: [
+        { org: 'support-pilot', enabled: true },
+        { org: 'beta-co', governanceMode: 'observe', enabled: false },
+      ],
       trail: { exists: true, entries: 4, problems: 0, state: 'match' },
     });
     expect(json['lastGate'].ageMs).toBeGreaterThanOrEqual(2 * DAY);

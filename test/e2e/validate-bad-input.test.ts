@@ -4,34 +4,92 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
 import { spawnSync } from 'node:child_process';
 
-interface Diag { rule: string; message: string; line: number; column: number; severity: string; pointer: string }
-interface Report { files: { file: string; valid: boolean; readable: boolean; diagnostics: Diag[] }[] }
+interface Diag {
+  rule: string;
+  message: string;
+  line: number;
+  column: number;
+  severity: string;
+  pointer: string;
+}
+interface Report {
+  files: { file: string; valid: boolean; readable: boolean; diagnostics: Diag[] }[];
+}
 
 let dir: string;
 let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(async () => cleanup());
 
-async function validateJson(name: string, content: string | Uint8Array | null): Promise<{ code: number | null; report: Report; stderr: string }> {
+async function validateJson(
+  name: string,
+  content: string | Uint8Array | null,
+): Promise<{ code: number | null; report: Report; stderr: string }> {
   if (content !== null) await writeFile(join(dir, name), content);
   const result = await runCli(['validate', name, '--format', 'json'], { cwd: dir });
   return { code: result.code, report: parseJsonOutput<Report>(result.stdout), stderr: result.stderr };
 }
 
 describe('validate on bad input: a clear finding, no stack trace, nothing written', () => {
-  const cases: { name: string; content: string | Uint8Array; code: number; rule: string; message: RegExp; line?: number; column?: number }[] = [
+  const cases: {
+    name: string;
+    content: string | Uint8Array;
+    code: number;
+    rule: string;
+    message: RegExp;
+    line?: number;
+    column?: number;
+  }[] = [
     { name: 'empty.json', content: '', code: 2, rule: 'AR001', message: /the file is empty/ },
     { name: 'blank.json', content: '  \n\n', code: 2, rule: 'AR001', message: /the file is empty/ },
     { name: 'null.json', content: 'null\n', code: 2, rule: 'AR008', message: /must be a JSON object, not null/ },
     { name: 'array.json', content: '[1, 2]\n', code: 2, rule: 'AR008', message: /must be a JSON object, not an array/ },
     { name: 'string.json', content: '"rollout"\n', code: 2, rule: 'AR008', message: /not a string/ },
-    { name: 'latin1.json', content: Buffer.from([0x7b, 0x0a, 0x22, 0x61, 0xe9, 0x22, 0x3a, 0x31, 0x7d]), code: 2, rule: 'AR005', message: /not valid UTF-8/, line: 2, column: 3 },
+    {
+      name: 'latin1.json',
+      content: Buffer.from([0x7b, 0x0a, 0x22, 0x61, 0xe9, 0x22, 0x3a, 0x31, 0x7d]),
+      code: 2,
+      rule: 'AR005',
+      message: /not valid UTF-8/,
+      line: 2,
+      column: 3,
+    },
     { name: 'deep.json', content: '['.repeat(10_000) + ']'.repeat(10_000), code: 2, rule: 'AR006', message: /deeper than 64 levels/ },
     { name: 'huge-number.json', content: '{\n  "version": 1e400\n}\n', code: 2, rule: 'AR007', message: /1e400/, line: 2, column: 14 },
-    { name: 'trailing-comma.json', content: '{\n  "version": 1,\n}\n', code: 2, rule: 'AR001', message: /trailing comma/, line: 2, column: 15 },
-    { name: 'unquoted-key.json', content: '{\n  version: 1\n}\n', code: 2, rule: 'AR001', message: /must be double-quoted/, line: 2, column: 3 },
-    { name: 'cut-off.json', content: '{\n  "version": 1,\n  "agent": {\n    "id": "x"', code: 2, rule: 'AR001', message: /unexpected end of file/ },
-    { name: 'comment.json', content: '{\n  // pilot\n  "version": 1\n}\n', code: 2, rule: 'AR001', message: /comments are not allowed/, line: 2, column: 3 },
+    {
+      name: 'trailing-comma.json',
+      content: '{\n  "version": 1,\n}\n',
+      code: 2,
+      rule: 'AR001',
+      message: /trailing comma/,
+      line: 2,
+      column: 15,
+    },
+    {
+      name: 'unquoted-key.json',
+      content: '{\n  version: 1\n}\n',
+      code: 2,
+      rule: 'AR001',
+      message: /must be double-quoted/,
+      line: 2,
+      column: 3,
+    },
+    {
+      name: 'cut-off.json',
+      content: '{\n  "version": 1,\n  "agent": {\n    "id": "x"',
+      code: 2,
+      rule: 'AR001',
+      message: /unexpected end of file/,
+    },
+    {
+      name: 'comment.json',
+      content: '{\n  // pilot\n  "version": 1\n}\n',
+      code: 2,
+      rule: 'AR001',
+      message: /comments are not allowed/,
+      line: 2,
+      column: 3,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.rule}`, async () => {
@@ -53,7 +111,10 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
     await truncate(path, 50 * 1024 * 1024);
     const { code, report } = await validateJson('big.json', null);
     expect(code).toBe(2);
-    expect(report.files[0]?.diagnostics[0]).toMatchObject({ rule: 'AR004', message: expect.stringMatching(/50\.0 MB; manifests are limited to 10 MB/) });
+    expect(report.files[0]?.diagnostics[0]).toMatchObject({
+      rule: 'AR004',
+      message: expect.stringMatching(/50\.0 MB; manifests are limited to 10 MB/),
+    });
   });
 
   it('a missing file, and a directory, are AR004 with exit 2', async () => {
@@ -93,21 +154,35 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
 
   it('a metric source URL that is not a URL, and a stage date that is not RFC 3339, are AR100 on their lines', async () => {
     const example = await readFile(new URL('../../examples/support-triage/rollout.json', import.meta.url), 'utf8');
-    const broken = example.replace('"url": "http://127.0.0.1:9090"', '"url": "127.0.0.1:9090/api"').replace('"since": "2026-11-16T09:00:00Z"', '"since": "16/11/2026 09:00"');
+    const broken = example
+      .replace('"url": "http://127.0.0.1:9090"', '"url": "127.0.0.1:9090/api"')
+      .replace('"since": "2026-11-16T09:00:00Z"', '"since": "16/11/2026 09:00"');
     const lineOf = (text: string): number => broken.slice(0, broken.indexOf(text)).split('\n').length;
     const { code, report } = await validateJson('formats.json', broken);
     expect(code).toBe(1);
     const findings = report.files[0]?.diagnostics.filter((d) => d.rule === 'AR100');
     expect(findings).toEqual([
-      expect.objectContaining({ pointer: '/metrics/sources/prom/url', line: lineOf('"url": "127.0.0.1'), message: expect.stringMatching(/not a valid uri/) }),
-      expect.objectContaining({ pointer: '/state/since', line: lineOf('"since": "16/11'), message: expect.stringMatching(/not a valid date-time/) }),
+      expect.objectContaining({
+        pointer: '/metrics/sources/prom/url',
+        line: lineOf('"url": "127.0.0.1'),
+        message: expect.stringMatching(/not a valid uri/),
+      }),
+      expect.objectContaining({
+        pointer: '/state/since',
+        line: lineOf('"since": "16/11'),
+        message: expect.stringMatching(/not a valid date-time/),
+      }),
     ]);
   });
 
   it('a duplicate key is AR002 at the second occurrence', async () => {
     const { code, report } = await validateJson('dup.json', '{\n  "version": 1,\n  "version": 1\n}\n');
     expect(code).toBe(1);
-    expect(report.files[0]?.diagnostics.find((d) => d.rule === 'AR002')).toMatchObject({ line: 3, column: 3, message: expect.stringMatching(/first at line 2, column 3/) });
+    expect(report.files[0]?.diagnostics.find((d) => d.rule === 'AR002')).toMatchObject({
+      line: 3,
+      column: 3,
+      message: expect.stringMatching(/first at line 2, column 3/),
+    });
   });
 
   it('a BOM is accepted', async () => {
@@ -119,7 +194,12 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
     const newer = await validateJson('v2.json', '{\n  "version": 2\n}\n');
     expect(newer.code).toBe(2);
     expect(newer.report.files[0]?.diagnostics).toEqual([
-      expect.objectContaining({ rule: 'AR003', message: 'version 2 is newer than this agent-rollout supports (1): upgrade agent-rollout', line: 2, column: 14 }),
+      expect.objectContaining({
+        rule: 'AR003',
+        message: 'version 2 is newer than this agent-rollout supports (1): upgrade agent-rollout',
+        line: 2,
+        column: 14,
+      }),
     ]);
     const missing = await validateJson('nov.json', '{\n  "agent": {}\n}\n');
     expect(missing.code).toBe(1);

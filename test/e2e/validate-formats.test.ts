@@ -25,10 +25,10 @@ beforeAll(async () => {
   broken.stages[1].governanceMode = 'observe';
   const withSecret = structuredClone(support);
   withSecret.agent.description = `uses ${FAKE_GITHUB_TOKEN} for the repo`;
-  [brokenPath, secretPath] = await writeFiles(dir, {
+  [brokenPath, secretPath] = (await writeFiles(dir, {
     'broken/rollout.json': JSON.stringify(broken, null, 2),
     'leaky/rollout.json': JSON.stringify(withSecret, null, 2),
-  }) as [string, string];
+  })) as [string, string];
 });
 afterAll(async () => cleanup());
 
@@ -36,7 +36,10 @@ describe('validate output formats', () => {
   it('every bundled example validates cleanly, with no warning even under --strict', async () => {
     const result = await runCli(['validate', 'examples/*/rollout.json', '--strict', '--format', 'json']);
     const report = parseJsonOutput<{ valid: boolean; files: { file: string; diagnostics: unknown[] }[] }>(result.stdout);
-    expect(report.files.map((f) => f.file).sort()).toEqual(['examples/finance-ledger/rollout.json', 'examples/support-triage/rollout.json']);
+    expect(report.files.map((f) => f.file).sort()).toEqual([
+      'examples/finance-ledger/rollout.json',
+      'examples/support-triage/rollout.json',
+    ]);
     for (const file of report.files) expect(file.diagnostics, file.file).toEqual([]);
     expect(result.code).toBe(0);
   });
@@ -107,21 +110,31 @@ describe('validate output formats', () => {
     const result = await runCli(['validate', 'broken/rollout.json', '--format', 'github'], { cwd: dir });
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^::error file=broken\/rollout\.json,line=\d+,col=\d+,title=AR105 stage-credential-not-in-inventory::stage "internal-pilot" holds credential "not-declared".*%0Ahint: /);
+    expect(lines[0]).toMatch(
+      /^::error file=broken\/rollout\.json,line=\d+,col=\d+,title=AR105 stage-credential-not-in-inventory::stage "internal-pilot" holds credential "not-declared".*%0Ahint: /,
+    );
     expect(lines[1]).toMatch(/^::warning file=broken\/rollout\.json,line=\d+,col=\d+,title=AR110 later-stage-observe::/);
   });
 
   // The published schema sits beside the project (../shared/third-party), not in it; where it is
   // missing, the structure code scanning reads is still checked, and the test's name says so.
-  const sarifSchemaNote = existsSync(SARIF_SCHEMA) ? 'valid against the published SARIF 2.1.0 schema' : 'SARIF 2.1.0 structure (the published schema is not beside the project here)';
+  const sarifSchemaNote = existsSync(SARIF_SCHEMA)
+    ? 'valid against the published SARIF 2.1.0 schema'
+    : 'SARIF 2.1.0 structure (the published schema is not beside the project here)';
   it(`sarif: ${sarifSchemaNote}, with rule metadata and locations`, async () => {
     const result = await runCli(['validate', 'broken/rollout.json', 'leaky/rollout.json', '--format', 'sarif'], { cwd: dir });
     expect(result.code).toBe(1);
     const sarif = parseJsonOutput<any>(result.stdout);
-    expect(sarif).toMatchObject({ version: '2.1.0', $schema: expect.stringContaining('sarif'), runs: [{ tool: { driver: { name: 'agent-rollout' } } }] });
+    expect(sarif).toMatchObject({
+      version: '2.1.0',
+      $schema: expect.stringContaining('sarif'),
+      runs: [{ tool: { driver: { name: 'agent-rollout' } } }],
+    });
     if (existsSync(SARIF_SCHEMA)) {
       const require = createRequire(import.meta.url);
-      const AjvDraft04 = require('ajv-draft-04') as new (options: object) => { compile: (schema: object) => ((data: unknown) => boolean) & { errors?: unknown } };
+      const AjvDraft04 = require('ajv-draft-04') as new (options: object) => {
+        compile: (schema: object) => ((data: unknown) => boolean) & { errors?: unknown };
+      };
       const ajv = new AjvDraft04({ allErrors: true, strict: false, logger: false });
       const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')));
       expect(validate(sarif), JSON.stringify(validate.errors, null, 2)).toBe(true);
@@ -191,7 +204,9 @@ describe('the command line', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/validate/);
     expect(help.stdout).toContain('Exit codes:');
-    const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[[^\]]*\]| <[^>]*>)* {2,}/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[[^\]]*\]| <[^>]*>)* {2,}/gm)]
+      .map((m) => m[1])
+      .filter((c) => c !== 'help');
     expect(commands.length).toBeGreaterThan(0);
     for (const command of commands) {
       const sub = await runCli([command as string, '--help']);
@@ -200,10 +215,14 @@ describe('the command line', () => {
     }
   });
 
-  it('each command\'s description is wrapped once, to the width, as paragraphs; `help X` prints `X --help`', async () => {
+  it("each command's description is wrapped once, to the width, as paragraphs; `help X` prints `X --help`", async () => {
     const help = await runCli(['--help']);
-    const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[[^\]]*\]| <[^>]*>)* {2,}/gm)].map((m) => m[1] as string).filter((c) => c !== 'help');
-    expect(commands).toEqual(expect.arrayContaining(['init', 'validate', 'plan', 'gate', 'advance', 'status', 'drill', 'diff', 'audit', 'export', 'config']));
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[[^\]]*\]| <[^>]*>)* {2,}/gm)]
+      .map((m) => m[1] as string)
+      .filter((c) => c !== 'help');
+    expect(commands).toEqual(
+      expect.arrayContaining(['init', 'validate', 'plan', 'gate', 'advance', 'status', 'drill', 'diff', 'audit', 'export', 'config']),
+    );
     for (const command of commands) {
       const sub = await runCli([command, '--help']);
       const description = sub.stdout.split('\n\n')[1] ?? '';
@@ -212,7 +231,8 @@ describe('the command line', () => {
         expect(line.length, `${command}: ${line}`).toBeLessThanOrEqual(80);
         // A short line followed by the rest of its sentence is text wrapped twice.
         const next = lines[i + 1];
-        if (next !== undefined && line.length < 60 && !line.startsWith(' ')) expect(next, `${command}: "${line}" then "${next}"`).not.toMatch(/^[a-z]/);
+        if (next !== undefined && line.length < 60 && !line.startsWith(' '))
+          expect(next, `${command}: "${line}" then "${next}"`).not.toMatch(/^[a-z]/);
       }
       expect((await runCli(['help', command])).stdout, command).toBe(sub.stdout);
     }

@@ -34,9 +34,15 @@ export function agentWeekOpenMetrics(): string {
   const families: Family[] = [
     { name: 'agent_invocations_total', increment: () => 2 },
     { name: 'agent_cost_usd_total', increment: () => 2 * 0.082 },
-    { name: 'agent_invocation_errors_total', increment: (agent, t) => (agent.endsWith('canary') && t > CANARY_SPIKE.start && t <= CANARY_SPIKE.end ? 0.2 : 0.02) },
+    {
+      name: 'agent_invocation_errors_total',
+      increment: (agent, t) => (agent.endsWith('canary') && t > CANARY_SPIKE.start && t <= CANARY_SPIKE.end ? 0.2 : 0.02),
+    },
     { name: 'agent_guardrail_output_matches_total', increment: () => 0, labels: 'data_class="pii"' },
-    { name: 'agent_security_events_total', increment: (agent, t) => (agent.endsWith('canary') && t > CANARY_SECURITY_EVENT - STEP && t <= CANARY_SECURITY_EVENT ? 1 : 0) },
+    {
+      name: 'agent_security_events_total',
+      increment: (agent, t) => (agent.endsWith('canary') && t > CANARY_SECURITY_EVENT - STEP && t <= CANARY_SECURITY_EVENT ? 1 : 0),
+    },
   ];
   const lines: string[] = [];
   for (const family of families) {

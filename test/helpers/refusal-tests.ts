@@ -17,7 +17,12 @@ export async function recordRefusalTestsPassed(manifestPath: string, at = '2026-
     after: null,
     reason: null,
     manifestSha256: sha256(await readFile(manifestPath)),
-    details: { passed: true, casesSha256: sha256(await readFile(join(dirname(manifestPath), 'guardrails', 'cases.jsonl'))), total: 12, failed: 0 },
+    details: {
+      passed: true,
+      casesSha256: sha256(await readFile(join(dirname(manifestPath), 'guardrails', 'cases.jsonl'))),
+      total: 12,
+      failed: 0,
+    },
     tool: { name: 'agent-rollout', version: 'test' },
   });
 }

@@ -46,7 +46,21 @@ export class Terminal {
     };
     const assignments = Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`);
     const command = `env -i ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo "[exit $?]"; sleep 3600`;
-    await run('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', String(options.width ?? 200), '-y', String(options.height ?? 50), '-c', options.cwd, command]);
+    await run('tmux', [
+      '-L',
+      socket,
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-x',
+      String(options.width ?? 200),
+      '-y',
+      String(options.height ?? 50),
+      '-c',
+      options.cwd,
+      command,
+    ]);
     return new Terminal(socket, options.cwd);
   }
 
@@ -75,7 +89,8 @@ export class Terminal {
         this.seen.set(key, wanted);
         return matches[wanted - 1] as string;
       }
-      if (Date.now() > deadline) throw new Error(`the terminal did not show ${String(pattern)} (occurrence ${wanted}) within ${timeoutMs} ms; it shows:\n${screen}`);
+      if (Date.now() > deadline)
+        throw new Error(`the terminal did not show ${String(pattern)} (occurrence ${wanted}) within ${timeoutMs} ms; it shows:\n${screen}`);
       await sleep(40);
     }
   }
@@ -104,7 +119,8 @@ export class Terminal {
       const index = lines.findLastIndex((line) => line.startsWith('? '));
       const active = lines[index];
       if (active?.includes(text)) return;
-      if (Date.now() > deadline) throw new Error(`no question with ${text} within ${timeoutMs} ms; the terminal shows:\n${lines.join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`no question with ${text} within ${timeoutMs} ms; the terminal shows:\n${lines.join('\n')}`);
       if (active === undefined) {
         await sleep(40);
         continue;

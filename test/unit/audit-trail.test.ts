@@ -67,7 +67,9 @@ describe('verifyTrail: every way to break the chain is found, on its line', () =
     forged.hash = entryHash(forged);
     const edited = [...lines];
     edited[2] = JSON.stringify(forged);
-    expect(messages(joined(edited))).toEqual([expect.stringMatching(/^4: the chain breaks before this line: prev is not the hash of line 3 \(line 3 was replaced/)]);
+    expect(messages(joined(edited))).toEqual([
+      expect.stringMatching(/^4: the chain breaks before this line: prev is not the hash of line 3 \(line 3 was replaced/),
+    ]);
   });
 
   it('a dropped line: the seq that is missing', () => {
@@ -114,7 +116,9 @@ describe('verifyTrail: every way to break the chain is found, on its line', () =
     broken[1] = (broken[1] as string).slice(0, 40);
     expect(messages(joined(broken))).toEqual(['2: not a JSON object (the line was edited or damaged)']);
     broken[1] = '{"seq":2,"hash":"x"}';
-    expect(messages(joined(broken))[0]).toMatch(/^2: not an audit entry \(missing or malformed: at, actor, action, before, after, reason, manifestSha256, prev\)/);
+    expect(messages(joined(broken))[0]).toMatch(
+      /^2: not an audit entry \(missing or malformed: at, actor, action, before, after, reason, manifestSha256, prev\)/,
+    );
   });
 
   it('a reformatted line (same content, other bytes) and CRLF line ends', () => {
@@ -136,22 +140,39 @@ describe('verifyTrail: property', () => {
           // any text at all in place of the line
           fc.string({ maxLength: 400 }).map((s) => () => s.replace(/\n/g, '')),
           // one character replaced, inserted or deleted somewhere in the line
-          fc.tuple(fc.nat(), fc.string({ minLength: 1, maxLength: 3 }), fc.constantFrom('replace', 'insert', 'delete')).map(
-            ([at, s, how]) =>
-              (line: string) => {
-                const i = at % (line.length + 1);
-                const clean = s.replace(/\n/g, ' ');
-                if (how === 'insert') return line.slice(0, i) + clean + line.slice(i);
-                if (how === 'delete') return line.slice(0, i) + line.slice(i + 1);
-                return line.slice(0, i) + clean + line.slice(i + clean.length);
-              },
-          ),
+          fc
+            .tuple(fc.nat(), fc.string({ minLength: 1, maxLength: 3 }), fc.constantFrom('replace', 'insert', 'delete'))
+            .map(([at, s, how]) => (line: string) => {
+              const i = at % (line.length + 1);
+              const clean = s.replace(/\n/g, ' ');
+              if (how === 'insert') return line.slice(0, i) + clean + line.slice(i);
+              if (how === 'delete') return line.slice(0, i) + line.slice(i + 1);
+              return line.slice(0, i) + clean + line.slice(i + clean.length);
+            }),
           // one value inside the entry changed, the line re-serialized
-          fc.tuple(fc.constantFrom('seq', 'at', 'actor', 'action', 'before', 'after', 'reason', 'manifestSha256', 'details', 'tool', 'prev', 'hash'), fc.jsonValue()).map(
-            ([field, value]) =>
-              (line: string) =>
-                JSON.stringify({ ...(JSON.parse(line) as object), [field]: value }),
-          ),
+          fc
+            .tuple(
+              fc.constantFrom(
+                'seq',
+                'at',
+                'actor',
+                'action',
+                'before',
+                'after',
+                'reason',
+                'manifestSha256',
+                'details',
+                'tool',
+                'prev',
+                'hash',
+              ),
+              fc.jsonValue(),
+            )
+            .map(
+              ([field, value]) =>
+                (line: string) =>
+                  JSON.stringify({ ...(JSON.parse(line) as object), [field]: value }),
+            ),
         ),
         (index, change) => {
           const original = lines[index] as string;

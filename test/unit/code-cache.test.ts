@@ -17,7 +17,10 @@ afterEach(async () => rm(dir, { recursive: true, force: true }));
 function writeModule(answer: string): string {
   writeFileSync(join(dir, 'sibling.cjs'), 'module.exports = 40;\n');
   const file = join(dir, 'module.cjs');
-  writeFileSync(file, `'use strict';\nconst base = require('./sibling.cjs');\nmodule.exports = { answer: () => base + ${answer}, file: __filename };\n`);
+  writeFileSync(
+    file,
+    `'use strict';\nconst base = require('./sibling.cjs');\nmodule.exports = { answer: () => base + ${answer}, file: __filename };\n`,
+  );
   return file;
 }
 
@@ -27,7 +30,9 @@ function writeModule(answer: string): string {
 const BUILT = new URL('../../dist/manifest/code-cache.js', import.meta.url).href;
 
 function inChild(code: string): string {
-  return execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(BUILT)});\n${code}`], { encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(BUILT)});\n${code}`], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 function makeCache(file: string): void {

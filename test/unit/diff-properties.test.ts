@@ -6,7 +6,9 @@ import { diffManifests } from '../../src/diff/diff.js';
 import type { DiffResult } from '../../src/diff/model.js';
 import { EXAMPLES } from '../helpers/cli.js';
 
-const EXAMPLE_DOCS = ['support-triage', 'finance-ledger'].map((name) => JSON.parse(readFileSync(join(EXAMPLES, name, 'rollout.json'), 'utf8')));
+const EXAMPLE_DOCS = ['support-triage', 'finance-ledger'].map((name) =>
+  JSON.parse(readFileSync(join(EXAMPLES, name, 'rollout.json'), 'utf8')),
+);
 
 function diff(a: unknown, b: unknown): DiffResult {
   return diffManifests({ base: { label: 'a', document: a }, head: { label: 'b', document: b } });
@@ -58,7 +60,11 @@ function shuffleManifest(value: unknown, random: () => number, path = ''): unkno
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([key, item]) => {
-      const logical = ['metrics/sources', 'metrics/signals', 'state/orgs'].includes(path) ? `${path}/*` : path === '' ? key : `${path}/${key}`;
+      const logical = ['metrics/sources', 'metrics/signals', 'state/orgs'].includes(path)
+        ? `${path}/*`
+        : path === ''
+          ? key
+          : `${path}/${key}`;
       return [key, shuffleManifest(item, random, logical)] as const;
     });
     return Object.fromEntries(shuffled(entries, random));
@@ -82,7 +88,11 @@ function normalForm(value: unknown, path = ''): string {
         return !(Array.isArray(item) && item.length === 0 && UNORDERED.has(logical) && logical !== 'inventory/tools/[]/dataClasses');
       })
       .map(([key, item]) => {
-        const logical = ['metrics/sources', 'metrics/signals', 'state/orgs'].includes(path) ? `${path}/*` : path === '' ? key : `${path}/${key}`;
+        const logical = ['metrics/sources', 'metrics/signals', 'state/orgs'].includes(path)
+          ? `${path}/*`
+          : path === ''
+            ? key
+            : `${path}/${key}`;
         return `${JSON.stringify(key)}:${normalForm(item, logical)}`;
       });
     return `{${entries.sort().join(',')}}`;
@@ -100,35 +110,98 @@ const manifest = fc.record({
   version: fc.constant(1),
   agent: fc.record({ id, name: fc.string(), owner: id, model: fc.constantFrom('a/b', 'c/d') }),
   inventory: fc.record({
-    credentials: fc.uniqueArray(fc.record({ id, kind: fc.constantFrom('api-token', 'oauth-client'), scopes: fc.uniqueArray(scope, { maxLength: 4 }), access }, { requiredKeys: ['id', 'kind'] }), { selector: (c) => c.id, maxLength: 8 }),
-    tools: fc.uniqueArray(fc.record({ id, kind: fc.constantFrom('mcp-server', 'http-api'), access, dataClasses: fc.uniqueArray(id, { maxLength: 3 }) }, { requiredKeys: ['id', 'kind', 'access'] }), { selector: (t) => t.id, maxLength: 8 }),
-    dataClasses: fc.uniqueArray(fc.record({ id, access: fc.constantFrom('read', 'write', 'read-write'), sensitive: fc.boolean() }, { requiredKeys: ['id', 'access'] }), { selector: (d) => d.id, maxLength: 5 }),
-    triggers: fc.uniqueArray(fc.record({ kind: fc.constantFrom('webhook', 'queue'), source: id }), { selector: (t) => `${t.kind} ${t.source}`, maxLength: 4 }),
+    credentials: fc.uniqueArray(
+      fc.record(
+        { id, kind: fc.constantFrom('api-token', 'oauth-client'), scopes: fc.uniqueArray(scope, { maxLength: 4 }), access },
+        { requiredKeys: ['id', 'kind'] },
+      ),
+      { selector: (c) => c.id, maxLength: 8 },
+    ),
+    tools: fc.uniqueArray(
+      fc.record(
+        { id, kind: fc.constantFrom('mcp-server', 'http-api'), access, dataClasses: fc.uniqueArray(id, { maxLength: 3 }) },
+        { requiredKeys: ['id', 'kind', 'access'] },
+      ),
+      { selector: (t) => t.id, maxLength: 8 },
+    ),
+    dataClasses: fc.uniqueArray(
+      fc.record(
+        { id, access: fc.constantFrom('read', 'write', 'read-write'), sensitive: fc.boolean() },
+        { requiredKeys: ['id', 'access'] },
+      ),
+      { selector: (d) => d.id, maxLength: 5 },
+    ),
+    triggers: fc.uniqueArray(fc.record({ kind: fc.constantFrom('webhook', 'queue'), source: id }), {
+      selector: (t) => `${t.kind} ${t.source}`,
+      maxLength: 4,
+    }),
   }),
   metrics: fc.record({
     signals: fc.dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), fc.record({ source: id, query: fc.string() }), { maxKeys: 5 }),
-    alerts: fc.uniqueArray(fc.record({ signal: fc.stringMatching(/^[a-z_]{1,8}$/), max: fc.double({ min: 0, max: 1, noNaN: true }), for: duration, action: fc.constantFrom('pause', 'page', 'notify') }, { requiredKeys: ['signal', 'action'] }), { selector: (a) => a.signal, maxLength: 4 }),
+    alerts: fc.uniqueArray(
+      fc.record(
+        {
+          signal: fc.stringMatching(/^[a-z_]{1,8}$/),
+          max: fc.double({ min: 0, max: 1, noNaN: true }),
+          for: duration,
+          action: fc.constantFrom('pause', 'page', 'notify'),
+        },
+        { requiredKeys: ['signal', 'action'] },
+      ),
+      { selector: (a) => a.signal, maxLength: 4 },
+    ),
   }),
   stages: fc.uniqueArray(
-    fc.record({
-      id,
-      audience: fc.record({ percent: fc.integer({ min: 0, max: 100 }), orgs: fc.uniqueArray(id, { maxLength: 3 }), users: fc.uniqueArray(fc.emailAddress(), { maxLength: 3 }) }, { requiredKeys: [] }),
-      credentials: fc.uniqueArray(id, { maxLength: 3 }),
-      governanceMode: fc.constantFrom('observe', 'enforce'),
-      minDuration: duration,
-      exitCriteria: fc.uniqueArray(fc.record({ id, signal: fc.stringMatching(/^[a-z_]{1,8}$/), max: fc.integer({ min: 0, max: 10 }), for: duration, observe: fc.boolean() }, { requiredKeys: ['id'] }), { selector: (c) => c.id, maxLength: 4 }),
-    }, { requiredKeys: ['id', 'audience', 'governanceMode'] }),
+    fc.record(
+      {
+        id,
+        audience: fc.record(
+          {
+            percent: fc.integer({ min: 0, max: 100 }),
+            orgs: fc.uniqueArray(id, { maxLength: 3 }),
+            users: fc.uniqueArray(fc.emailAddress(), { maxLength: 3 }),
+          },
+          { requiredKeys: [] },
+        ),
+        credentials: fc.uniqueArray(id, { maxLength: 3 }),
+        governanceMode: fc.constantFrom('observe', 'enforce'),
+        minDuration: duration,
+        exitCriteria: fc.uniqueArray(
+          fc.record(
+            { id, signal: fc.stringMatching(/^[a-z_]{1,8}$/), max: fc.integer({ min: 0, max: 10 }), for: duration, observe: fc.boolean() },
+            { requiredKeys: ['id'] },
+          ),
+          { selector: (c) => c.id, maxLength: 4 },
+        ),
+      },
+      { requiredKeys: ['id', 'audience', 'governanceMode'] },
+    ),
     { selector: (s) => s.id, minLength: 1, maxLength: 4 },
   ),
   rollback: fc.record({
     window: duration,
-    steps: fc.uniqueArray(fc.record({ id, run: fc.array(fc.string(), { minLength: 1, maxLength: 3 }) }), { selector: (s) => s.id, minLength: 1, maxLength: 4 }),
-    verify: fc.uniqueArray(fc.record({ id, run: fc.array(fc.string(), { minLength: 1, maxLength: 2 }), expect: fc.record({ exitCode: fc.integer({ min: 0, max: 3 }) }) }), { selector: (p) => p.id, maxLength: 4 }),
+    steps: fc.uniqueArray(fc.record({ id, run: fc.array(fc.string(), { minLength: 1, maxLength: 3 }) }), {
+      selector: (s) => s.id,
+      minLength: 1,
+      maxLength: 4,
+    }),
+    verify: fc.uniqueArray(
+      fc.record({
+        id,
+        run: fc.array(fc.string(), { minLength: 1, maxLength: 2 }),
+        expect: fc.record({ exitCode: fc.integer({ min: 0, max: 3 }) }),
+      }),
+      { selector: (p) => p.id, maxLength: 4 },
+    ),
   }),
   state: fc.record({
     enabled: fc.boolean(),
     stage: id,
-    orgs: fc.dictionary(id, fc.record({ enabled: fc.boolean(), governanceMode: fc.constantFrom('observe', 'enforce') }, { requiredKeys: [] }), { maxKeys: 4 }),
+    orgs: fc.dictionary(
+      id,
+      fc.record({ enabled: fc.boolean(), governanceMode: fc.constantFrom('observe', 'enforce') }, { requiredKeys: [] }),
+      { maxKeys: 4 },
+    ),
   }),
 });
 

@@ -18,11 +18,13 @@ function diffOf(edit: (head: any) => void): DiffResult {
 
 describe('markdown', () => {
   it('starts with the marker and a summary table of counts by risk, then the sections', () => {
-    const md = renderDiffMarkdown(diffOf((h) => {
-      h.stages[1].audience.percent = 10;
-      h.inventory.credentials[0].scopes.push('tickets:write');
-      h.agent.description = 'Triage.';
-    }));
+    const md = renderDiffMarkdown(
+      diffOf((h) => {
+        h.stages[1].audience.percent = 10;
+        h.inventory.credentials[0].scopes.push('tickets:write');
+        h.agent.description = 'Triage.';
+      }),
+    );
     expect(md.startsWith(`${MARKDOWN_MARKER}\n`)).toBe(true);
     expect(md).toContain('| risk | changes |\n| --- | ---: |\n| 🔴 high | 1 |\n| 🟠 medium | 1 |\n| ⚪ low | 1 |');
     expect(md.indexOf('#### Agent')).toBeLessThan(md.indexOf('#### Inventory'));
@@ -32,11 +34,13 @@ describe('markdown', () => {
   });
 
   it('makes manifest text inert: no HTML, no table breaks, no @mentions', () => {
-    const md = renderDiffMarkdown(diffOf((h) => {
-      h.stages[0].audience.orgs.push('@acme/security');
-      h.inventory.credentials.push({ id: 'x', kind: 'other', description: '<img src=x> | *bold*' });
-      h.state.orgs['<b>org</b>|@ops'] = { enabled: true };
-    }));
+    const md = renderDiffMarkdown(
+      diffOf((h) => {
+        h.stages[0].audience.orgs.push('@acme/security');
+        h.inventory.credentials.push({ id: 'x', kind: 'other', description: '<img src=x> | *bold*' });
+        h.state.orgs['<b>org</b>|@ops'] = { enabled: true };
+      }),
+    );
     expect(md).not.toMatch(/<img|<b>/);
     expect(md).toContain('`@acme/security`');
     expect(md).toContain('org &lt;b&gt;org&lt;/b&gt;\\|@\u200Bops');

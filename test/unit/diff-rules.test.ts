@@ -11,7 +11,6 @@ import { chainEntry } from '../../src/state/audit.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
 import { CASES, FINANCE, SUPPORT, credential } from '../helpers/diff-cases.js';
 
-
 /** A trail whose entries record each state in turn (and optionally drills). */
 function trailOf(inputs: Partial<AuditInput>[], path = 'rollout.audit.jsonl'): TrailFacts {
   const entries: AuditEntry[] = [];
@@ -37,12 +36,19 @@ function trailOf(inputs: Partial<AuditInput>[], path = 'rollout.audit.jsonl'): T
 }
 
 /** Diffs a copy of `start` against a copy edited by `edit`; the trail records HEAD's state unless told otherwise. */
-function diffEdit(edit: (head: any, base: any) => void, options: { start?: any; trail?: TrailFacts | 'audited' | 'none' } = {}): DiffResult {
+function diffEdit(
+  edit: (head: any, base: any) => void,
+  options: { start?: any; trail?: TrailFacts | 'audited' | 'none' } = {},
+): DiffResult {
   const base = structuredClone(options.start ?? SUPPORT);
   const head = structuredClone(base);
   edit(head, base);
   const trail =
-    options.trail === 'none' ? undefined : options.trail === undefined || options.trail === 'audited' ? trailOf([{ action: 'mode', before: base.state, after: head.state }]) : options.trail;
+    options.trail === 'none'
+      ? undefined
+      : options.trail === undefined || options.trail === 'audited'
+        ? trailOf([{ action: 'mode', before: base.state, after: head.state }])
+        : options.trail;
   return diffManifests({ base: { label: 'base', document: base }, head: { label: 'head', document: head }, ...(trail ? { trail } : {}) });
 }
 
@@ -67,7 +73,12 @@ describe('state changes', () => {
     const start = structuredClone(SUPPORT);
     start.state.enabled = false;
     const enable = only(diffEdit((h) => (h.state.enabled = true), { start }));
-    expect([enable.subject, changeText(enable.parts), enable.risk, enable.rule]).toEqual(['state', 'enabled false → true', 'medium', 'kill-switch']);
+    expect([enable.subject, changeText(enable.parts), enable.risk, enable.rule]).toEqual([
+      'state',
+      'enabled false → true',
+      'medium',
+      'kill-switch',
+    ]);
     const disable = only(diffEdit((h) => (h.state.enabled = false)));
     expect([disable.risk, disable.rule]).toEqual(['low', 'kill-switch']);
   });
@@ -92,7 +103,9 @@ describe('state changes', () => {
     expect(untrusted.reason).toMatch(/does not verify \(line 1: entry seq 1 was edited\)/);
 
     const noState = trailOf([{ action: 'gate' }]);
-    expect(only(diffEdit((h) => (h.state.since = '2026-12-01T00:00:00Z'), { trail: noState })).reason).toMatch(/no entry in rollout.audit.jsonl records a state/);
+    expect(only(diffEdit((h) => (h.state.since = '2026-12-01T00:00:00Z'), { trail: noState })).reason).toMatch(
+      /no entry in rollout.audit.jsonl records a state/,
+    );
   });
 
   it('a stage skipped is medium; one stage forward or back is low', () => {
@@ -106,7 +119,12 @@ describe('state changes', () => {
     const global = only(diffEdit((h) => (h.state.governanceMode = 'observe'), { start: FINANCE_BASE }));
     expect([global.risk, global.rule]).toEqual(['high', 'governance']);
     const org = only(diffEdit((h) => (h.state.orgs['entity-uk-ltd'].governanceMode = 'observe'), { start: FINANCE_BASE }));
-    expect([org.subject, changeText(org.parts), org.risk, org.rule]).toEqual(['org entity-uk-ltd', 'governanceMode unset → observe', 'high', 'governance']);
+    expect([org.subject, changeText(org.parts), org.risk, org.rule]).toEqual([
+      'org entity-uk-ltd',
+      'governanceMode unset → observe',
+      'high',
+      'governance',
+    ]);
     const on = only(diffEdit((h) => (h.state.orgs['entity-de-gmbh'].enabled = true), { start: FINANCE_BASE }));
     expect([on.subject, on.risk, on.rule]).toEqual(['org entity-de-gmbh', 'medium', 'org-enabled']);
     // Clearing an override that kept an org off turns it on (the global switch is on).
@@ -144,12 +162,20 @@ describe('semantic matching', () => {
     const start = structuredClone(SUPPORT);
     for (const trigger of start.inventory.triggers) delete trigger.id;
     for (const a of start.metrics.alerts) delete a.id;
-    expect(diffEdit((h) => {
-      h.inventory.triggers.reverse();
-      h.metrics.alerts.reverse();
-    }, { start }).changes).toEqual([]);
+    expect(
+      diffEdit(
+        (h) => {
+          h.inventory.triggers.reverse();
+          h.metrics.alerts.reverse();
+        },
+        { start },
+      ).changes,
+    ).toEqual([]);
     const moved = diffEdit((h) => (h.inventory.triggers[0].source = 'zendesk:ticket.updated'), { start });
-    expect(moved.changes.map((c) => `${c.subject} ${c.kind}`)).toEqual(['trigger webhook zendesk:ticket.updated added', 'trigger webhook zendesk:ticket.created removed']);
+    expect(moved.changes.map((c) => `${c.subject} ${c.kind}`)).toEqual([
+      'trigger webhook zendesk:ticket.updated added',
+      'trigger webhook zendesk:ticket.created removed',
+    ]);
     const raised = only(diffEdit((h) => (h.metrics.alerts[2].max = 0.5), { start }));
     expect(raised.subject).toBe('alert on error_rate');
   });
@@ -169,12 +195,21 @@ describe('semantic matching', () => {
       h.stages[1].audience.percent = 10;
       h.state.orgs['a/b~c'] = { enabled: false };
     });
-    expect(result.changes.map((c) => c.path)).toEqual(['/inventory/credentials/2/scopes/3', '/stages/1/audience/percent', '/state/orgs/a~1b~0c']);
+    expect(result.changes.map((c) => c.path)).toEqual([
+      '/inventory/credentials/2/scopes/3',
+      '/stages/1/audience/percent',
+      '/state/orgs/a~1b~0c',
+    ]);
   });
 
   it('diffs a manifest that does not match the schema, without throwing', () => {
     const base = { version: 1, inventory: { credentials: 'nope', tools: [{ id: 3 }, null] }, stages: {}, state: [] };
-    const head = { version: 2, inventory: { credentials: [{ id: 'x' }], tools: [null, { id: 3 }] }, stages: [{ id: 's' }], state: { enabled: true } };
+    const head = {
+      version: 2,
+      inventory: { credentials: [{ id: 'x' }], tools: [null, { id: 3 }] },
+      stages: [{ id: 's' }],
+      state: { enabled: true },
+    };
     const result = diffManifests({ base: { label: 'a', document: base, invalid: 'x' }, head: { label: 'b', document: head } });
     expect(result.changes.length).toBeGreaterThan(0);
     expect(result.notes[0]?.text).toMatch(/BASE \(a\) is not a valid manifest: x/);
@@ -202,9 +237,19 @@ describe('drill coverage', () => {
     const head = structuredClone(SUPPORT);
     head.rollback.window = '5m';
     const drill = (manifest: any) => ({ action: 'drill', details: { passed: true, rollbackSha256: rollbackSha256(manifest) } });
-    const run = (trail: TrailFacts) => diffManifests({ base: { label: 'a', document: SUPPORT }, head: { label: 'b', document: head }, trail }).notes;
-    expect(run(trailOf([drill(SUPPORT)]))).toEqual([expect.objectContaining({ level: 'warning', text: expect.stringMatching(/the last drill no longer covers it; the last passing drill \(.*audit seq 1\) covered the old section only/) })]);
-    expect(run(trailOf([drill(SUPPORT), drill(head)]))).toEqual([expect.objectContaining({ level: 'info', text: expect.stringMatching(/already covers the new section/) })]);
+    const run = (trail: TrailFacts) =>
+      diffManifests({ base: { label: 'a', document: SUPPORT }, head: { label: 'b', document: head }, trail }).notes;
+    expect(run(trailOf([drill(SUPPORT)]))).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        text: expect.stringMatching(
+          /the last drill no longer covers it; the last passing drill \(.*audit seq 1\) covered the old section only/,
+        ),
+      }),
+    ]);
+    expect(run(trailOf([drill(SUPPORT), drill(head)]))).toEqual([
+      expect.objectContaining({ level: 'info', text: expect.stringMatching(/already covers the new section/) }),
+    ]);
     expect(run(trailOf([]))[0]?.text).toMatch(/no passing drill is recorded/);
     const unchanged = diffManifests({ base: { label: 'a', document: SUPPORT }, head: { label: 'b', document: SUPPORT } });
     expect(unchanged.notes).toEqual([]);
@@ -215,11 +260,16 @@ describe('docs/diff-risks.md', () => {
   it('documents every rule the code can give, with its level', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'diff-risks.md'), 'utf8');
     const source = ['risk.ts', 'diff.ts'].map((file) => readFileSync(join(ROOT, 'src', 'diff', file), 'utf8')).join('\n');
-    const rules = new Set([...source.matchAll(/(?:high|medium|low)\('([a-z-]+)'|rule: '([a-z-]+)'|'(?:threshold|[a-z]+(?:-[a-z]+)+)',\n/g)].map((m) => m[1] ?? m[2]).filter(Boolean));
+    const rules = new Set(
+      [...source.matchAll(/(?:high|medium|low)\('([a-z-]+)'|rule: '([a-z-]+)'|'(?:threshold|[a-z]+(?:-[a-z]+)+)',\n/g)]
+        .map((m) => m[1] ?? m[2])
+        .filter(Boolean),
+    );
     for (const [, rule] of source.matchAll(/judged\([^;]*?'([a-z-]+)',/gs)) rules.add(rule as string);
     expect(rules.size).toBeGreaterThan(50);
     for (const rule of rules) expect(doc, rule as string).toContain(`\`${rule}\``);
     // Each tested rule's level is the one documented: in its row, or where the row names it ("`criterion-added`, low").
-    for (const c of CASES) expect(doc, `${c.rule} ${c.risk}`).toMatch(new RegExp(`\\| \`${c.rule}\` \\| [^|]*${c.risk}|\`${c.rule}\`, ${c.risk}`));
+    for (const c of CASES)
+      expect(doc, `${c.rule} ${c.risk}`).toMatch(new RegExp(`\\| \`${c.rule}\` \\| [^|]*${c.risk}|\`${c.rule}\`, ${c.risk}`));
   });
 });

@@ -18,7 +18,14 @@ import { EXAMPLES, tempDir } from '../helpers/cli.js';
 
 const SUPPORT = JSON.parse(readFileSync(join(EXAMPLES, 'support-triage', 'rollout.json'), 'utf8')) as Manifest;
 
-const step = (id: string, status: StepRecord['status'], extra: Partial<StepRecord> = {}): StepRecord => ({ phase: 'rollback', id, kind: 'run', status, durationMs: 10, ...extra });
+const step = (id: string, status: StepRecord['status'], extra: Partial<StepRecord> = {}): StepRecord => ({
+  phase: 'rollback',
+  id,
+  kind: 'run',
+  status,
+  durationMs: 10,
+  ...extra,
+});
 const probe = (id: string, passed: boolean, extra: Partial<ProbeRecord> = {}): ProbeRecord => ({
   id,
   kind: 'run',
@@ -36,7 +43,13 @@ describe('judgeDrill', () => {
   const base = { windowMs: 60_000, window: '1m', elapsedMs: 20_000, interrupted: false };
 
   it('passes when every step and probe passed inside the window, with the margin left', () => {
-    expect(judgeDrill({ ...base, steps: [step('a', 'passed')], probes: [probe('p', true)] })).toEqual({ passed: true, elapsedMs: 20_000, windowMs: 60_000, marginMs: 40_000, reasons: [] });
+    expect(judgeDrill({ ...base, steps: [step('a', 'passed')], probes: [probe('p', true)] })).toEqual({
+      passed: true,
+      elapsedMs: 20_000,
+      windowMs: 60_000,
+      marginMs: 40_000,
+      reasons: [],
+    });
   });
 
   it('fails an overrun even when every step and probe passed', () => {
@@ -55,8 +68,17 @@ describe('judgeDrill', () => {
       ...base,
       interrupted: true,
       interruptedDuring: 'step "c"',
-      steps: [step('a', 'failed', { reason: 'exit code 3' }), step('b', 'timed-out', { reason: 'timed out after 1s' }), step('c', 'interrupted')],
-      probes: [probe('p', false, { reason: 'stdout does not contain "off"', attempts: [1, 2, 3].map((attempt) => ({ attempt, passed: false, durationMs: 1, observed: 'exit 0' })) })],
+      steps: [
+        step('a', 'failed', { reason: 'exit code 3' }),
+        step('b', 'timed-out', { reason: 'timed out after 1s' }),
+        step('c', 'interrupted'),
+      ],
+      probes: [
+        probe('p', false, {
+          reason: 'stdout does not contain "off"',
+          attempts: [1, 2, 3].map((attempt) => ({ attempt, passed: false, durationMs: 1, observed: 'exit 0' })),
+        }),
+      ],
     });
     expect(verdict.reasons).toEqual([
       'interrupted by the operator (Ctrl-C) during step "c"',
@@ -77,7 +99,18 @@ describe('probe expectations', () => {
     expect(textMatches({ kind: 'substring', text: 'off' }, 'agent is on')).toBe(false);
   });
 
-  const httpProbe = (expect: PlannedProbe['expect']): PlannedProbe => ({ id: 'h', index: 1, of: 1, kind: 'http', http: { url: 'http://x', method: 'GET', headers: {} }, expect, expectText: '', timeoutMs: 1000, retries: 0, intervalMs: 1000 });
+  const httpProbe = (expect: PlannedProbe['expect']): PlannedProbe => ({
+    id: 'h',
+    index: 1,
+    of: 1,
+    kind: 'http',
+    http: { url: 'http://x', method: 'GET', headers: {} },
+    expect,
+    expectText: '',
+    timeoutMs: 1000,
+    retries: 0,
+    intervalMs: 1000,
+  });
 
   it('HTTP status: one code, a list, or any 2xx by default; and the body', () => {
     const seen = (status: number, body = '') => ({ kind: 'http' as const, status, body, interrupted: false, durationMs: 1 });
@@ -86,14 +119,25 @@ describe('probe expectations', () => {
     expect(judgeObservation(httpProbe({ status: [200] }), seen(503), []).reason).toBe('status 503, expected 200');
     expect(judgeObservation(httpProbe({ status: [] }), seen(204), []).passed).toBe(true);
     expect(judgeObservation(httpProbe({ status: [] }), seen(302), []).reason).toBe('status 302, expected a 2xx status');
-    expect(judgeObservation(httpProbe({ status: [200], body: { kind: 'substring', text: 'ok' } }), seen(200, 'degraded'), []).reason).toBe('the body does not contain "ok"');
-    expect(judgeObservation(httpProbe({ status: [] }), { kind: 'http', body: '', error: 'no response within 1s', interrupted: false, durationMs: 1 }, []).reason).toBe('no response within 1s');
+    expect(judgeObservation(httpProbe({ status: [200], body: { kind: 'substring', text: 'ok' } }), seen(200, 'degraded'), []).reason).toBe(
+      'the body does not contain "ok"',
+    );
+    expect(
+      judgeObservation(
+        httpProbe({ status: [] }),
+        { kind: 'http', body: '', error: 'no response within 1s', interrupted: false, durationMs: 1 },
+        [],
+      ).reason,
+    ).toBe('no response within 1s');
   });
 
   it('a run probe needs exit 0 unless it says otherwise', () => {
     const runProbe: PlannedProbe = { ...httpProbe({ exitCode: 0 }), kind: 'run', command: ['./x'] };
     delete runProbe.http;
-    const outcome = (exitCode: number, stdout: string) => ({ kind: 'run' as const, outcome: { exitCode, stdout, stderr: '', output: stdout, timedOut: false, interrupted: false, durationMs: 1 } });
+    const outcome = (exitCode: number, stdout: string) => ({
+      kind: 'run' as const,
+      outcome: { exitCode, stdout, stderr: '', output: stdout, timedOut: false, interrupted: false, durationMs: 1 },
+    });
     expect(judgeObservation(runProbe, outcome(1, 'off'), []).reason).toBe('exit code 1, expected 0');
     expect(judgeObservation({ ...runProbe, expect: { exitCode: 1 } }, outcome(1, ''), []).passed).toBe(true);
   });
@@ -102,8 +146,15 @@ describe('probe expectations', () => {
 describe('planDrill', () => {
   const rollback: Rollback = {
     window: '5m',
-    steps: [{ id: 'a', run: ['./a'], timeout: '30s' }, { id: 'b', run: ['./b'] }, { id: 'm', manual: 'Tell ops.' }],
-    verify: [{ id: 'p', run: ['./p'], expect: { stdout: 'off' } }, { id: 'h', http: { url: 'http://127.0.0.1/x' }, expect: { status: 403 as any }, retries: 2, interval: '2s', timeout: '3s' }],
+    steps: [
+      { id: 'a', run: ['./a'], timeout: '30s' },
+      { id: 'b', run: ['./b'] },
+      { id: 'm', manual: 'Tell ops.' },
+    ],
+    verify: [
+      { id: 'p', run: ['./p'], expect: { stdout: 'off' } },
+      { id: 'h', http: { url: 'http://127.0.0.1/x' }, expect: { status: 403 as any }, retries: 2, interval: '2s', timeout: '3s' },
+    ],
   };
 
   it('resolves the defaults: a step without a timeout gets the window; probes 10s, 1s apart, exit 0', () => {
@@ -114,19 +165,38 @@ describe('planDrill', () => {
       ['b', 'run', 300_000, 'window'],
       ['m', 'manual', 300_000, 'window'],
     ]);
-    expect(plan.probes[0]).toMatchObject({ timeoutMs: 10_000, intervalMs: 1_000, retries: 0, expect: { exitCode: 0, stdout: { kind: 'substring', text: 'off' } } });
+    expect(plan.probes[0]).toMatchObject({
+      timeoutMs: 10_000,
+      intervalMs: 1_000,
+      retries: 0,
+      expect: { exitCode: 0, stdout: { kind: 'substring', text: 'off' } },
+    });
     expect(plan.probes[1]).toMatchObject({ timeoutMs: 3_000, intervalMs: 2_000, retries: 2, expect: { status: [403] } });
   });
 
   it('reports expectations that cannot apply and regexes that do not compile', () => {
-    const { problems } = planDrill({ ...rollback, verify: [{ id: 'p', run: ['./p'], expect: { status: 200 as any } }, { id: 'q', run: ['./q'], expect: { stdout: '/[/' } }] }, '/m');
-    expect(problems[0]).toBe('rollback.verify "p" runs a command, so it cannot expect an HTTP status or body; use expect.exitCode and expect.stdout');
+    const { problems } = planDrill(
+      {
+        ...rollback,
+        verify: [
+          { id: 'p', run: ['./p'], expect: { status: 200 as any } },
+          { id: 'q', run: ['./q'], expect: { stdout: '/[/' } },
+        ],
+      },
+      '/m',
+    );
+    expect(problems[0]).toBe(
+      'rollback.verify "p" runs a command, so it cannot expect an HTTP status or body; use expect.exitCode and expect.stdout',
+    );
     expect(problems[1]).toMatch(/^rollback.verify "q": expect.stdout \/\[\/ is not a valid regular expression/);
   });
 
   it('the dry-run text lists the steps in order with the window', () => {
     const { plan } = planDrill(rollback, '/m');
-    const text = renderDrillPlanText({ agent: 'x', manifest: 'rollout.json', plan, restore: true, confirmManual: false }, createStyle(false));
+    const text = renderDrillPlanText(
+      { agent: 'x', manifest: 'rollout.json', plan, restore: true, confirmManual: false },
+      createStyle(false),
+    );
     expect(text).toContain('Window: 5m');
     expect(text.indexOf(' a ')).toBeLessThan(text.indexOf(' b '));
     expect(text).toMatch(/b +run +\.\/b +5m \(the window; no timeout set\)/);
@@ -136,15 +206,26 @@ describe('planDrill', () => {
 
 describe('redaction', () => {
   const manifest = structuredClone(SUPPORT);
-  manifest.rollback?.verify?.push({ id: 'api', http: { url: 'http://127.0.0.1/', headers: { Authorization: 'env:PROBE_AUTH' } }, expect: { status: 403 as any } });
+  manifest.rollback?.verify?.push({
+    id: 'api',
+    http: { url: 'http://127.0.0.1/', headers: { Authorization: 'env:PROBE_AUTH' } },
+    expect: { status: 403 as any },
+  });
 
   it('knows the env: secretRefs and env: headers, and reads their values', () => {
     expect(secretVariableNames(manifest)).toEqual(['PROBE_AUTH', 'ZENDESK_TOKEN_RO']);
-    expect(secretValues(manifest, { ZENDESK_TOKEN_RO: 'token-value-1', PROBE_AUTH: 'Bearer abcdef', OTHER: 'x' }).sort()).toEqual(['Bearer abcdef', 'token-value-1']);
+    expect(secretValues(manifest, { ZENDESK_TOKEN_RO: 'token-value-1', PROBE_AUTH: 'Bearer abcdef', OTHER: 'x' }).sort()).toEqual([
+      'Bearer abcdef',
+      'token-value-1',
+    ]);
   });
 
   it('redacts every string of a record, keys included', () => {
-    expect(redactDeep({ a: ['x token-value-1 y'], b: { 'token-value-1': 2 }, n: 3 }, ['token-value-1'])).toEqual({ a: ['x [REDACTED] y'], b: { '[REDACTED]': 2 }, n: 3 });
+    expect(redactDeep({ a: ['x token-value-1 y'], b: { 'token-value-1': 2 }, n: 3 }, ['token-value-1'])).toEqual({
+      a: ['x [REDACTED] y'],
+      b: { '[REDACTED]': 2 },
+      n: 3,
+    });
   });
 
   it('redacts before trimming, so a cut cannot leave half a secret', () => {
@@ -171,7 +252,14 @@ describe('records', () => {
   });
 
   it('durations read as a margin: ms, tenths of seconds, minutes and seconds', () => {
-    expect([340, 2_450, 59_999, 597_000, 3_725_000, -1_500].map(formatElapsed)).toEqual(['340ms', '2.4s', '59.9s', '9m57s', '1h2m', '-1.5s']);
+    expect([340, 2_450, 59_999, 597_000, 3_725_000, -1_500].map(formatElapsed)).toEqual([
+      '340ms',
+      '2.4s',
+      '59.9s',
+      '9m57s',
+      '1h2m',
+      '-1.5s',
+    ]);
   });
 
   it('the markdown report fences output that holds backticks', () => {
@@ -221,7 +309,10 @@ describe('containedPath', () => {
     expect(await containedPath(folder, './scripts/in.sh', 'x')).toEqual({ ok: true, path: join(folder, 'scripts', 'in.sh') });
     expect((await containedPath(folder, 'scripts/inner-link.sh', 'x')).ok).toBe(true);
     expect((await containedPath(folder, 'scripts/not-yet.sh', 'x')).ok).toBe(true);
-    expect(await containedPath(folder, '../outside.sh', 'the script')).toEqual({ ok: false, message: `the script "../outside.sh" is outside the manifest's folder (${folder})` });
+    expect(await containedPath(folder, '../outside.sh', 'the script')).toEqual({
+      ok: false,
+      message: `the script "../outside.sh" is outside the manifest's folder (${folder})`,
+    });
     expect((await containedPath(folder, 'scripts/../../outside.sh', 'x')).ok).toBe(false);
     expect((await containedPath(folder, join(dir, 'outside.sh'), 'x')).ok).toBe(false);
     const link = await containedPath(folder, './scripts/out.sh', 'x');
@@ -229,7 +320,7 @@ describe('containedPath', () => {
     expect(link.ok ? '' : link.message).toContain('is a symbolic link to');
   });
 
-  it('only relative paths with a slash are the manifest\'s files', () => {
+  it("only relative paths with a slash are the manifest's files", () => {
     expect(['./scripts/a.sh', 'scripts/a', '../a'].map(isManifestRelativeProgram)).toEqual([true, true, true]);
     expect(['bash', 'curl', '/usr/bin/env'].map(isManifestRelativeProgram)).toEqual([false, false, false]);
   });

@@ -50,12 +50,16 @@ describe('textWithValue: only what changed is rewritten', () => {
     );
     expect(edit(HAND, (d) => delete d.cost.perDay)).toBe(HAND.replace(', "perDay": 1200', ''));
     expect(edit(HAND, (d) => delete d.cost.usd)).toBe(HAND.replace('"usd": 0.08, ', ''));
-    expect(edit(HAND, (d) => d.credentials.splice(1, 1))).toBe(HAND.replace(',\n    {\n      "id": "bot",\n      "scopes": ["chat:write"]\n    }', ''));
+    expect(edit(HAND, (d) => d.credentials.splice(1, 1))).toBe(
+      HAND.replace(',\n    {\n      "id": "bot",\n      "scopes": ["chat:write"]\n    }', ''),
+    );
   });
 
   it('keeps CRLF, tabs and a BOM; a minified file stays minified', () => {
     const crlf = '\uFEFF{\r\n\t"a": [1, 2],\r\n\t"b": {\r\n\t\t"c": 1\r\n\t}\r\n}';
-    expect(edit(crlf, (d) => (d.b.d = [3]))).toBe('\uFEFF{\r\n\t"a": [1, 2],\r\n\t"b": {\r\n\t\t"c": 1,\r\n\t\t"d": [\r\n\t\t\t3\r\n\t\t]\r\n\t}\r\n}');
+    expect(edit(crlf, (d) => (d.b.d = [3]))).toBe(
+      '\uFEFF{\r\n\t"a": [1, 2],\r\n\t"b": {\r\n\t\t"c": 1,\r\n\t\t"d": [\r\n\t\t\t3\r\n\t\t]\r\n\t}\r\n}',
+    );
     expect(edit('{"a":1,"b":[1,2]}', (d) => d.b.push(3))).toBe('{"a":1,"b":[1,2,3]}');
   });
 
@@ -65,17 +69,27 @@ describe('textWithValue: only what changed is rewritten', () => {
       array: fc.array(tie('value'), { maxLength: 4 }),
       object: fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 4 }),
     })).value;
-    const layouts = [(v: unknown) => JSON.stringify(v, null, 2), (v: unknown) => JSON.stringify(v), (v: unknown) => JSON.stringify(v, null, '\t').replace(/\n/g, '\r\n')];
+    const layouts = [
+      (v: unknown) => JSON.stringify(v, null, 2),
+      (v: unknown) => JSON.stringify(v),
+      (v: unknown) => JSON.stringify(v, null, '\t').replace(/\n/g, '\r\n'),
+    ];
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }), fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }), fc.nat(2), fc.nat(), (before, after, layout, drop) => {
-        const text = layouts[layout]!(before);
-        const loaded = parseManifest('x.json', new TextEncoder().encode(text));
-        const next: Record<string, unknown> = { ...before, ...after };
-        Object.keys(before).forEach((key, i) => (drop >> i) & 1 && delete next[key]);
-        const written = editedText(loaded, next); // throws rather than falling back
-        expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(next)));
-        expect(editedText(loaded, before)).toBe(text);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }),
+        fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }),
+        fc.nat(2),
+        fc.nat(),
+        (before, after, layout, drop) => {
+          const text = layouts[layout]!(before);
+          const loaded = parseManifest('x.json', new TextEncoder().encode(text));
+          const next: Record<string, unknown> = { ...before, ...after };
+          Object.keys(before).forEach((key, i) => (drop >> i) & 1 && delete next[key]);
+          const written = editedText(loaded, next); // throws rather than falling back
+          expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(next)));
+          expect(editedText(loaded, before)).toBe(text);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

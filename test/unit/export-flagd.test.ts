@@ -13,7 +13,12 @@ const FLAGD_DIR = resolve(ROOT, '../shared/third-party/flagd');
 const HAVE_FLAGD_SCHEMA = existsSync(join(FLAGD_DIR, 'flags.json')) && existsSync(join(FLAGD_DIR, 'targeting.json'));
 const NO_SCHEMA = '(skipped: flagd schema not found in ../shared/third-party/flagd)';
 
-const OPTIONS: FlagdOptions = { contextKey: 'orgId', userKey: 'userId', exportedAt: '2026-11-20T09:00:00Z', generatedBy: 'agent-rollout test' };
+const OPTIONS: FlagdOptions = {
+  contextKey: 'orgId',
+  userKey: 'userId',
+  exportedAt: '2026-11-20T09:00:00Z',
+  generatedBy: 'agent-rollout test',
+};
 
 function example(name: string): FlagdSource {
   const text = readFileSync(join(EXAMPLES, name, 'rollout.json'), 'utf8');
@@ -206,7 +211,10 @@ describe('export flagd: evaluated by @openfeature/flagd-core', () => {
 
   it('a disabled rollout is off for every org, forced-on orgs and listed users too, whatever the code default', () => {
     for (const base of [SUPPORT, FINANCE]) {
-      const source = variant(base, (m) => ((m.state.enabled = false), (m.state.orgs = { ...m.state.orgs, 'forced-on': { enabled: true } })));
+      const source = variant(
+        base,
+        (m) => ((m.state.enabled = false), (m.state.orgs = { ...m.state.orgs, 'forced-on': { enabled: true } })),
+      );
       const id = source.manifest.agent.id;
       const flags = evaluator(buildFlagdDocument([source], OPTIONS));
       for (const org of [...namedOrgs(source.manifest), ...SYNTHETIC.slice(0, 2000)]) {
@@ -236,7 +244,10 @@ describe('export flagd: evaluated by @openfeature/flagd-core', () => {
   });
 
   it('an org is bucketed the same way on every evaluation, and differently per agent (flag key in the bucket)', () => {
-    const support = variant(SUPPORT, (m) => ((m.state.stage = 'limited-beta'), (m.state.orgs = {}), (m.stages[1].audience = { percent: 50 })));
+    const support = variant(
+      SUPPORT,
+      (m) => ((m.state.stage = 'limited-beta'), (m.state.orgs = {}), (m.stages[1].audience = { percent: 50 })),
+    );
     const other = variant(support, (m) => (m.agent.id = 'other-agent'));
     const flags = evaluator(buildFlagdDocument([support, other], OPTIONS));
     const orgs = SYNTHETIC.slice(0, 500);
@@ -247,11 +258,15 @@ describe('export flagd: evaluated by @openfeature/flagd-core', () => {
   });
 
   it('an org forced off stays off at 100%; everyone else with an org is on', () => {
-    const source = variant(SUPPORT, (m) => ((m.state.stage = 'general-availability'), (m.state.orgs = { 'opted-out': { enabled: false } })));
+    const source = variant(
+      SUPPORT,
+      (m) => ((m.state.stage = 'general-availability'), (m.state.orgs = { 'opted-out': { enabled: false } })),
+    );
     const flags = evaluator(buildFlagdDocument([source], OPTIONS));
     expect(flags.enabled('support-triage', { orgId: 'opted-out' }).value).toBe(false);
     expect(flags.enabled('support-triage', { orgId: 'opted-out', userId: 'alice@example.com' }).value).toBe(false);
-    for (const org of SYNTHETIC.slice(0, 1000)) expect([org, flags.enabled('support-triage', { orgId: org }, false).value]).toEqual([org, true]);
+    for (const org of SYNTHETIC.slice(0, 1000))
+      expect([org, flags.enabled('support-triage', { orgId: org }, false).value]).toEqual([org, true]);
   });
 
   it('an org forced on is on at 0%; everyone else is off', () => {
@@ -262,7 +277,8 @@ describe('export flagd: evaluated by @openfeature/flagd-core', () => {
     });
     const flags = evaluator(buildFlagdDocument([source], OPTIONS));
     expect(flags.enabled('support-triage', { orgId: 'design-partner' }, false).value).toBe(true);
-    for (const org of SYNTHETIC.slice(0, 1000)) expect([org, flags.enabled('support-triage', { orgId: org }, true).value]).toEqual([org, false]);
+    for (const org of SYNTHETIC.slice(0, 1000))
+      expect([org, flags.enabled('support-triage', { orgId: org }, true).value]).toEqual([org, false]);
   });
 
   it('no org in the context is off, even at 100% and for a listed user', () => {
@@ -295,7 +311,9 @@ describe('export flagd: evaluated by @openfeature/flagd-core', () => {
     expect(flags.mode('finance-ledger', { orgId: 'strict' })).toBe('enforce');
     expect(flags.mode('finance-ledger', { orgId: 'someone' })).toBe('observe');
     expect(flags.mode('finance-ledger', {})).toBe('observe');
-    const fromStage = evaluator(buildFlagdDocument([variant(FINANCE, (m) => ((m.state.orgs = {}), delete m.state.governanceMode))], OPTIONS));
+    const fromStage = evaluator(
+      buildFlagdDocument([variant(FINANCE, (m) => ((m.state.orgs = {}), delete m.state.governanceMode))], OPTIONS),
+    );
     expect(fromStage.mode('finance-ledger', { orgId: 'someone' })).toBe('enforce');
     const pilot = evaluator(buildFlagdDocument([variant(SUPPORT, (m) => delete m.state.governanceMode)], OPTIONS));
     expect(pilot.mode('support-triage', { orgId: 'someone' })).toBe('observe');

@@ -41,7 +41,9 @@ describe('--out: resolved and kept inside the current folder', () => {
   });
 
   it('refuses a symbolic link out of the folder, and a link as the file itself', async () => {
-    await expect(resolveOutputPath('link-out/flags.json', cwd)).rejects.toThrow(/symbolic link to .*elsewhere, outside the current folder; refused/);
+    await expect(resolveOutputPath('link-out/flags.json', cwd)).rejects.toThrow(
+      /symbolic link to .*elsewhere, outside the current folder; refused/,
+    );
     await expect(resolveOutputPath('file-link.json', cwd)).rejects.toThrow(/is a symbolic link; refused/);
     expect(await readFile(join(outside, 'target.json'), 'utf8')).toBe('old');
   });

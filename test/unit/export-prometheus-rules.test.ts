@@ -28,7 +28,11 @@ describe('export prometheus-rules: the rules', () => {
       'SupportTriageInternalPilotCostWithinEstimate',
       'SupportTriageInternalPilotNoOutputViolations',
     ]);
-    expect(rules.map((r) => r.labels['criterion']).filter(Boolean)).toEqual(['zero-security-events', 'cost-within-estimate', 'no-output-violations']);
+    expect(rules.map((r) => r.labels['criterion']).filter(Boolean)).toEqual([
+      'zero-security-events',
+      'cost-within-estimate',
+      'no-output-violations',
+    ]);
     expect(result.skipped).toEqual([]);
   });
 
@@ -40,7 +44,12 @@ describe('export prometheus-rules: the rules', () => {
     expect(cost?.annotations['summary']).toContain('outside 0.064..0.096');
     const broken = example('support-triage', (m) => (m.stages[0].exitCriteria[1].of = 'agent.name'));
     expect(buildPrometheusRules([broken], OPTIONS).skipped).toEqual([
-      { agent: 'support-triage', from: 'criterion internal-pilot/cost-within-estimate', signal: 'cost_per_invocation_usd', reason: '"of" (agent.name) is not a number in the manifest' },
+      {
+        agent: 'support-triage',
+        from: 'criterion internal-pilot/cost-within-estimate',
+        signal: 'cost_per_invocation_usd',
+        reason: '"of" (agent.name) is not a number in the manifest',
+      },
     ]);
   });
 
@@ -49,12 +58,12 @@ describe('export prometheus-rules: the rules', () => {
     const rate = rules.find((r) => r.alert === 'SupportTriageGuardrailTriggerRate');
     expect(rate).toEqual({
       alert: 'SupportTriageGuardrailTriggerRate',
-      expr:
-        '(sum(increase(agent_guardrail_triggers_total{agent="support-triage"}[5m])) / sum(increase(agent_invocations_total{agent="support-triage"}[5m]))) > 0.05',
+      expr: '(sum(increase(agent_guardrail_triggers_total{agent="support-triage"}[5m])) / sum(increase(agent_invocations_total{agent="support-triage"}[5m]))) > 0.05',
       for: '15m',
       labels: { agent: 'support-triage', stage: 'internal-pilot', severity: 'warning', action: 'pause' },
       annotations: {
-        summary: 'support-triage: guardrail_trigger_rate is {{ $value | printf "%.4g" }} over the last 5m, above 0.05 (the alert threshold) for 15m',
+        summary:
+          'support-triage: guardrail_trigger_rate is {{ $value | printf "%.4g" }} over the last 5m, above 0.05 (the alert threshold) for 15m',
         description: 'More than 5% of invocations trip a guardrail: pause expansion and look at the blocked inputs.',
         what_to_do:
           'Pause the rollout now: agent-rollout pause --reason "SupportTriageGuardrailTriggerRate: guardrail_trigger_rate above 0.05". Find the cause before you resume it.',
@@ -63,16 +72,30 @@ describe('export prometheus-rules: the rules', () => {
     const page = rules.find((r) => r.alert === 'SupportTriageSecurityEvent');
     expect(page?.for).toBe('0s');
     expect(page?.labels).toEqual({ agent: 'support-triage', stage: 'internal-pilot', severity: 'critical', action: 'page' });
-    expect(page?.annotations['what_to_do']).toMatch(/^Page support-platform \(support-platform@example.com\)\. .*agent-rollout disable --reason "/);
+    expect(page?.annotations['what_to_do']).toMatch(
+      /^Page support-platform \(support-platform@example.com\)\. .*agent-rollout disable --reason "/,
+    );
     const criterion = rules.find((r) => r.alert === 'SupportTriageInternalPilotZeroSecurityEvents');
-    expect(criterion?.labels).toEqual({ agent: 'support-triage', stage: 'internal-pilot', severity: 'warning', action: 'notify', criterion: 'zero-security-events' });
-    expect(criterion?.annotations['summary']).toContain('above 0, the limit of exit criterion zero-security-events of stage internal-pilot');
-    expect(criterion?.annotations['what_to_do']).toContain('agent-rollout pause --reason "SupportTriageInternalPilotZeroSecurityEvents: security_events above 0"');
+    expect(criterion?.labels).toEqual({
+      agent: 'support-triage',
+      stage: 'internal-pilot',
+      severity: 'warning',
+      action: 'notify',
+      criterion: 'zero-security-events',
+    });
+    expect(criterion?.annotations['summary']).toContain(
+      'above 0, the limit of exit criterion zero-security-events of stage internal-pilot',
+    );
+    expect(criterion?.annotations['what_to_do']).toContain(
+      'agent-rollout pause --reason "SupportTriageInternalPilotZeroSecurityEvents: security_events above 0"',
+    );
     for (const rule of rules) expect(rule.expr).not.toContain('$window');
   });
 
   it('--rate-window and the manifest path reach the queries and the suggested commands', () => {
-    const rules = buildPrometheusRules([example('finance-ledger', () => undefined, 'agents/finance ledger/rollout.json')], { rateWindow: '10m' }).groups[0]?.rules ?? [];
+    const rules =
+      buildPrometheusRules([example('finance-ledger', () => undefined, 'agents/finance ledger/rollout.json')], { rateWindow: '10m' })
+        .groups[0]?.rules ?? [];
     expect(rules.length).toBe(10);
     for (const rule of rules) {
       expect(rule.expr).toMatch(/\[10m\]/);
@@ -105,12 +128,24 @@ describe('export prometheus-rules: the rules', () => {
     });
     const result = buildPrometheusRules([source], OPTIONS);
     expect(result.skipped).toEqual([
-      { agent: 'support-triage', from: 'alert support-triage-security-event', signal: 'security_events', reason: 'its source "tickets" is http, not prometheus' },
-      { agent: 'support-triage', from: 'criterion internal-pilot/zero-security-events', signal: 'security_events', reason: 'its source "tickets" is http, not prometheus' },
+      {
+        agent: 'support-triage',
+        from: 'alert support-triage-security-event',
+        signal: 'security_events',
+        reason: 'its source "tickets" is http, not prometheus',
+      },
+      {
+        agent: 'support-triage',
+        from: 'criterion internal-pilot/zero-security-events',
+        signal: 'security_events',
+        reason: 'its source "tickets" is http, not prometheus',
+      },
     ]);
     expect(result.groups[0]?.rules.map((r) => r.alert)).not.toContain('SupportTriageSecurityEvent');
     const text = renderPrometheusRules(result, { generatedBy: 'agent-rollout test' });
-    expect(text).toContain('#   support-triage alert support-triage-security-event: signal security_events is not exported: its source "tickets" is http, not prometheus\n');
+    expect(text).toContain(
+      '#   support-triage alert support-triage-security-event: signal security_events is not exported: its source "tickets" is http, not prometheus\n',
+    );
   });
 
   it('an observe-only criterion is info; alerts without an id and duplicate names stay unique', () => {
@@ -137,7 +172,11 @@ describe('export prometheus-rules: the rules', () => {
     expect(parse(text)).toEqual({ groups: result.groups });
     expect(text).toMatch(/^# Prometheus alerting rules generated by agent-rollout test\./);
     expect(text).toContain('# finance-ledger: stage limited-beta, manifest sha256 sha-of-finance-ledger\n');
-    expect(renderPrometheusRules(buildPrometheusRules([example('finance-ledger'), example('support-triage')], OPTIONS), { generatedBy: 'agent-rollout test' })).toBe(text);
+    expect(
+      renderPrometheusRules(buildPrometheusRules([example('finance-ledger'), example('support-triage')], OPTIONS), {
+        generatedBy: 'agent-rollout test',
+      }),
+    ).toBe(text);
   });
 
   it('alert names are CamelCase from ids', () => {

@@ -27,7 +27,12 @@ function manifest(edit: (m: any) => void = () => undefined): Manifest {
 const source = { kind: 'source', source: 'prom', type: 'prometheus' } as const;
 const value = (v: number, dated = true): Observation => ({ status: 'value', value: v, origin: source, dated });
 
-const PILOT_OK: Record<string, number> = { security_events: 0, cost_per_invocation_usd: 0.08, output_policy_violations: 0, invocations: 150 };
+const PILOT_OK: Record<string, number> = {
+  security_events: 0,
+  cost_per_invocation_usd: 0.08,
+  output_policy_violations: 0,
+  invocations: 150,
+};
 
 function observations(values: Record<string, Observation | number>): Map<string, Observation> {
   return new Map(Object.entries(values).map(([k, v]) => [k, typeof v === 'number' ? value(v) : v]));
@@ -66,7 +71,10 @@ describe('criteria', () => {
     expect(above.verdict).toBe('no-go');
     const withMin = manifest((m) => m.stages[0].exitCriteria.push({ id: 'enough', signal: 'invocations', min: 150 }));
     expect(criterion(evaluateGate(input({ manifest: withMin })), 'enough')?.status).toBe('pass');
-    expect(criterion(evaluateGate(input({ manifest: withMin, values: { invocations: 149.5 } })), 'enough')).toMatchObject({ status: 'fail', reason: '149.5 is below the minimum 150' });
+    expect(criterion(evaluateGate(input({ manifest: withMin, values: { invocations: 149.5 } })), 'enough')).toMatchObject({
+      status: 'fail',
+      reason: '149.5 is below the minimum 150',
+    });
   });
 
   it('withinPercent compares with the number at "of", inclusive at the edge', () => {
@@ -77,7 +85,9 @@ describe('criteria', () => {
     expect(over?.reason).toBe('0.0961 is not within 20% of 0.08 (inventory.costEnvelope.usdPerInvocation) (20.125% above)');
     expect(over?.expected).toBe('within 20% of 0.08 USD (0.064 to 0.096)');
     const elsewhere = manifest((m) => (m.inventory.costEnvelope.usdPerInvocation = 0.5));
-    expect(criterion(evaluateGate(input({ manifest: elsewhere, values: { cost_per_invocation_usd: 0.45 } })), 'cost-within-estimate')?.status).toBe('pass');
+    expect(
+      criterion(evaluateGate(input({ manifest: elsewhere, values: { cost_per_invocation_usd: 0.45 } })), 'cost-within-estimate')?.status,
+    ).toBe('pass');
   });
 
   it('withinPercent whose "of" is not a number is an error, not a pass', () => {
@@ -94,15 +104,25 @@ describe('criteria', () => {
     expect(criterion(report, 'cost-within-estimate')).toMatchObject({ status: 'observe', outcome: 'fail', observe: true });
     expect(criterion(report, 'cost-within-estimate')?.reason).toMatch(/^observed only, does not decide: would be fail: /);
     expect(report.verdict).toBe('go');
-    const broken = evaluateGate(input({ manifest: observed, values: { cost_per_invocation_usd: { status: 'error', origin: source, reason: 'boom' } } }));
+    const broken = evaluateGate(
+      input({ manifest: observed, values: { cost_per_invocation_usd: { status: 'error', origin: source, reason: 'boom' } } }),
+    );
     expect(broken.verdict).toBe('go');
   });
 
   it('no data is inconclusive and a failed source is an error, each with its reason', () => {
-    const noData = evaluateGate(input({ values: { security_events: { status: 'no-data', origin: source, reason: 'no data: the query returned no series' } } }));
-    expect(criterion(noData, 'zero-security-events')).toMatchObject({ status: 'inconclusive', observed: null, reason: 'no data: the query returned no series' });
+    const noData = evaluateGate(
+      input({ values: { security_events: { status: 'no-data', origin: source, reason: 'no data: the query returned no series' } } }),
+    );
+    expect(criterion(noData, 'zero-security-events')).toMatchObject({
+      status: 'inconclusive',
+      observed: null,
+      reason: 'no data: the query returned no series',
+    });
     expect(noData.verdict).toBe('inconclusive');
-    const failed = evaluateGate(input({ values: { security_events: { status: 'error', origin: source, reason: 'prom: connection refused' } } }));
+    const failed = evaluateGate(
+      input({ values: { security_events: { status: 'error', origin: source, reason: 'prom: connection refused' } } }),
+    );
     expect(criterion(failed, 'zero-security-events')).toMatchObject({ status: 'error', reason: 'prom: connection refused' });
     expect(failed.verdict).toBe('error');
   });
@@ -124,13 +144,23 @@ describe('for: every sample over the period', () => {
     for (let t = from + 3_600_000; t <= to; t += 3_600_000) points.push([t, at(t)]);
     return points;
   };
-  const series = (points: Point[], stepMs?: number): Observation => ({ status: 'series', points, origin: source, dated: true, ...(stepMs ? { stepMs } : {}) });
+  const series = (points: Point[], stepMs?: number): Observation => ({
+    status: 'series',
+    points,
+    origin: source,
+    dated: true,
+    ...(stepMs ? { stepMs } : {}),
+  });
   const run = (observation: Observation, window = { startMs: SINCE, endMs: END, basis: 'stage-entry' as const }) =>
     evaluateGate(input({ manifest: forManifest, window, values: { [key]: observation } }));
 
   it('passes when every sample holds over the whole period', () => {
     const report = run(series(hourly(SINCE, END, () => 0.01)));
-    expect(criterion(report, 'stable')).toMatchObject({ status: 'pass', samples: 168, reason: 'all 168 samples over 7d hold (0.01 to 0.01)' });
+    expect(criterion(report, 'stable')).toMatchObject({
+      status: 'pass',
+      samples: 168,
+      reason: 'all 168 samples over 7d hold (0.01 to 0.01)',
+    });
     expect(report.verdict).toBe('go');
   });
 
@@ -138,7 +168,9 @@ describe('for: every sample over the period', () => {
     const spike = SINCE + 2 * DAY + 10 * 3_600_000;
     const report = run(series(hourly(SINCE, END, (t) => (t === spike ? 0.2 : 0.01))));
     expect(criterion(report, 'stable')).toMatchObject({ status: 'fail', observed: 0.2 });
-    expect(criterion(report, 'stable')?.reason).toBe('0.2 is above the maximum 0.02 at 2026-10-03 10:00 UTC (1 of 168 samples out of bounds)');
+    expect(criterion(report, 'stable')?.reason).toBe(
+      '0.2 is above the maximum 0.02 at 2026-10-03 10:00 UTC (1 of 168 samples out of bounds)',
+    );
   });
 
   it('a single value is inconclusive: it cannot show every sample held', () => {
@@ -154,13 +186,21 @@ describe('for: every sample over the period', () => {
     expect(criterion(short, 'stable')?.reason).toMatch(/^the samples cover 4d/);
     const gappy = hourly(SINCE, END, () => 0.01).filter(([t]) => t < SINCE + 2 * DAY || t > SINCE + 2 * DAY + 6 * 3_600_000);
     const gap = run(series(gappy));
-    expect(criterion(gap, 'stable')?.reason).toBe('no samples between 2026-10-02 23:00 UTC and 2026-10-03 07:00 UTC, so the series does not show every interval');
+    expect(criterion(gap, 'stable')?.reason).toBe(
+      'no samples between 2026-10-02 23:00 UTC and 2026-10-03 07:00 UTC, so the series does not show every interval',
+    );
   });
 
   it('a window shorter than the period is inconclusive and says when it could pass', () => {
-    const report = run(series(hourly(SINCE, SINCE + 3 * DAY, () => 0.01)), { startMs: SINCE, endMs: SINCE + 3 * DAY, basis: 'stage-entry' });
+    const report = run(series(hourly(SINCE, SINCE + 3 * DAY, () => 0.01)), {
+      startMs: SINCE,
+      endMs: SINCE + 3 * DAY,
+      basis: 'stage-entry',
+    });
     expect(criterion(report, 'stable')).toMatchObject({ status: 'inconclusive', nextPassAt: SINCE + 7 * DAY });
-    expect(criterion(report, 'stable')?.reason).toBe('the window is 3d, shorter than the 7d every sample must hold for; could pass from 2026-10-08 00:00 UTC');
+    expect(criterion(report, 'stable')?.reason).toBe(
+      'the window is 3d, shorter than the 7d every sample must hold for; could pass from 2026-10-08 00:00 UTC',
+    );
   });
 });
 
@@ -180,7 +220,9 @@ describe('prerequisites', () => {
   });
 
   it('minDuration: values without a window (a bare --set) cannot prove it', () => {
-    const report = evaluateGate(input({ values: { security_events: { status: 'value', value: 0, origin: { kind: 'set' }, dated: false } } }));
+    const report = evaluateGate(
+      input({ values: { security_events: { status: 'value', value: 0, origin: { kind: 'set' }, dated: false } } }),
+    );
     expect(prerequisite(report, 'min-duration')?.reason).toBe('values from --set have no window, so they cannot show 7d in the stage');
     expect(report.verdict).toBe('inconclusive');
   });
@@ -194,13 +236,22 @@ describe('prerequisites', () => {
   });
 
   it('enforce before the step to everyone: an org left in observe mode, or observe in force, blocks it', () => {
-    const atBeta = (edit: (m: any) => void) => manifest((m) => {
-      m.state.stage = 'limited-beta';
-      m.state.governanceMode = 'enforce';
-      edit(m);
+    const atBeta = (edit: (m: any) => void) =>
+      manifest((m) => {
+        m.state.stage = 'limited-beta';
+        m.state.governanceMode = 'enforce';
+        edit(m);
+      });
+    const org = evaluateGate(
+      input({
+        stageId: 'limited-beta',
+        manifest: atBeta((m) => (m.state.orgs = { 'support-pilot': { enabled: true, governanceMode: 'observe' } })),
+      }),
+    );
+    expect(prerequisite(org, 'enforce-at-full-audience')).toMatchObject({
+      status: 'fail',
+      reason: 'org support-pilot is in observe mode, and the next stage, general-availability, reaches 100% of users',
     });
-    const org = evaluateGate(input({ stageId: 'limited-beta', manifest: atBeta((m) => (m.state.orgs = { 'support-pilot': { enabled: true, governanceMode: 'observe' } })) }));
-    expect(prerequisite(org, 'enforce-at-full-audience')).toMatchObject({ status: 'fail', reason: 'org support-pilot is in observe mode, and the next stage, general-availability, reaches 100% of users' });
     const global = evaluateGate(input({ stageId: 'limited-beta', manifest: atBeta((m) => (m.state.governanceMode = 'observe')) }));
     expect(prerequisite(global, 'enforce-at-full-audience')?.status).toBe('fail');
     const clean = evaluateGate(input({ stageId: 'limited-beta', manifest: atBeta(() => undefined) }));
@@ -210,11 +261,15 @@ describe('prerequisites', () => {
   it('minSamples: too few is inconclusive, with an estimate at the current rate', () => {
     const report = evaluateGate(input({ values: { invocations: 50 } }));
     expect(prerequisite(report, 'min-samples')).toMatchObject({ status: 'inconclusive', observed: 50, nextPassAt: END + 7 * DAY });
-    expect(prerequisite(report, 'min-samples')?.reason).toBe('50 of 100 invocations, too few to judge; at this rate enough by about 2026-10-15 00:00 UTC');
+    expect(prerequisite(report, 'min-samples')?.reason).toBe(
+      '50 of 100 invocations, too few to judge; at this rate enough by about 2026-10-15 00:00 UTC',
+    );
   });
 
   it('a pause or a disabled agent is no-go', () => {
-    const paused = evaluateGate(input({ manifest: manifest((m) => (m.state.paused = { reason: 'guardrail spike', at: '2026-10-05T12:00:00Z', by: 'bob' })) }));
+    const paused = evaluateGate(
+      input({ manifest: manifest((m) => (m.state.paused = { reason: 'guardrail spike', at: '2026-10-05T12:00:00Z', by: 'bob' })) }),
+    );
     expect(paused.verdict).toBe('no-go');
     expect(prerequisite(paused, 'not-paused')?.reason).toBe('the rollout is paused since 2026-10-05 12:00 UTC by bob: guardrail spike');
     const disabled = evaluateGate(input({ manifest: manifest((m) => (m.state.enabled = false)) }));
@@ -224,7 +279,10 @@ describe('prerequisites', () => {
 
   it('an incomplete inventory is no-go, listing the gaps that `inventory --check` reports', () => {
     const report = evaluateGate(input({ manifest: manifest((m) => delete m.inventory.credentials[0].owner) }));
-    expect(prerequisite(report, 'inventory-complete')).toMatchObject({ status: 'fail', details: ['credential "zendesk-ro" has no owner: nobody is named to revoke it'] });
+    expect(prerequisite(report, 'inventory-complete')).toMatchObject({
+      status: 'fail',
+      details: ['credential "zendesk-ro" has no owner: nobody is named to revoke it'],
+    });
     expect(report.verdict).toBe('no-go');
     // One definition with `inventory --check`: a shared credential is a gap there, so here too.
     const shared = evaluateGate(input({ manifest: manifest((m) => (m.inventory.credentials[0].independentlyRevocable = false)) }));
@@ -237,15 +295,32 @@ describe('prerequisites', () => {
       m.state.stage = 'limited-beta';
       m.stages[2].governanceMode = 'observe';
     });
-    const values = { error_rate: 0.01, data_class_escapes: 0, support_tickets_per_day: 1, security_events: 0, cost_per_invocation_usd: 0.08, invocations: 300 };
+    const values = {
+      error_rate: 0.01,
+      data_class_escapes: 0,
+      support_tickets_per_day: 1,
+      security_events: 0,
+      cost_per_invocation_usd: 0.08,
+      invocations: 300,
+    };
     const report = evaluateGate(input({ manifest: observeGa, stageId: 'limited-beta', values }));
-    expect(prerequisite(report, 'enforce-at-full-audience')).toMatchObject({ status: 'fail', reason: 'the next stage, general-availability, reaches 100% of users but its governanceMode is observe' });
+    expect(prerequisite(report, 'enforce-at-full-audience')).toMatchObject({
+      status: 'fail',
+      reason: 'the next stage, general-availability, reaches 100% of users but its governanceMode is observe',
+    });
     expect(report.verdict).toBe('no-go');
     const atBeta = (m: any) => {
       m.state.stage = 'limited-beta';
       m.state.governanceMode = 'enforce'; // as advance leaves it
     };
-    const fine = evaluateGate(input({ manifest: manifest(atBeta), stageId: 'limited-beta', values, window: { startMs: SINCE, endMs: SINCE + 14 * DAY, basis: 'window-flag' } }));
+    const fine = evaluateGate(
+      input({
+        manifest: manifest(atBeta),
+        stageId: 'limited-beta',
+        values,
+        window: { startMs: SINCE, endMs: SINCE + 14 * DAY, basis: 'window-flag' },
+      }),
+    );
     expect(prerequisite(fine, 'enforce-at-full-audience')?.status).toBe('pass');
     expect(fine.verdict).toBe('go');
     expect(prerequisite(evaluateGate(input()), 'enforce-at-full-audience')).toBeUndefined();
@@ -284,13 +359,32 @@ describe('audit-trail evidence', () => {
     const withTests = manifest((m) => (m.guardrails.boundaries.tests = structuredClone((EXAMPLE as any).guardrails.boundaries.tests)));
     const cases = { path: 'guardrails/cases.jsonl', sha256: 'a'.repeat(64) };
     const none = evaluateGate(input({ manifest: withTests, refusalCases: cases }));
-    expect(prerequisite(none, 'refusal-tests')).toMatchObject({ status: 'inconclusive', reason: 'refusal tests not run against the current cases' });
-    const stale = evaluateGate(input({ manifest: withTests, refusalCases: cases, trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', { passed: true, casesSha256: 'b'.repeat(64) })], problems: [] } }));
-    expect(prerequisite(stale, 'refusal-tests')?.reason).toBe('refusal tests not run against the current cases; the last run, on 2026-10-02 00:00 UTC, was against other cases');
-    const passed = evaluateGate(input({ manifest: withTests, refusalCases: cases, trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', { passed: true, casesSha256: cases.sha256 })], problems: [] } }));
+    expect(prerequisite(none, 'refusal-tests')).toMatchObject({
+      status: 'inconclusive',
+      reason: 'refusal tests not run against the current cases',
+    });
+    const stale = evaluateGate(
+      input({
+        manifest: withTests,
+        refusalCases: cases,
+        trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', { passed: true, casesSha256: 'b'.repeat(64) })], problems: [] },
+      }),
+    );
+    expect(prerequisite(stale, 'refusal-tests')?.reason).toBe(
+      'refusal tests not run against the current cases; the last run, on 2026-10-02 00:00 UTC, was against other cases',
+    );
+    const passed = evaluateGate(
+      input({
+        manifest: withTests,
+        refusalCases: cases,
+        trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', { passed: true, casesSha256: cases.sha256 })], problems: [] },
+      }),
+    );
     expect(prerequisite(passed, 'refusal-tests')?.status).toBe('pass');
     expect(passed.verdict).toBe('go');
-    const unreadable = evaluateGate(input({ manifest: withTests, refusalCases: { path: 'guardrails/cases.jsonl', problem: 'no such file' } }));
+    const unreadable = evaluateGate(
+      input({ manifest: withTests, refusalCases: { path: 'guardrails/cases.jsonl', problem: 'no such file' } }),
+    );
     expect(prerequisite(unreadable, 'refusal-tests')?.status).toBe('error');
   });
 
@@ -306,10 +400,21 @@ describe('audit-trail evidence', () => {
       manifest: ga,
       stageId: 'general-availability',
       window: { startMs: SINCE, endMs: SINCE + 14 * DAY, basis: 'stage-entry' as const },
-      values: { [key]: { status: 'series', points: Array.from({ length: 14 }, (_, i) => [SINCE + (i + 1) * DAY, 0.01] as Point), origin: source, dated: true } as Observation, data_class_escapes: 0, invocations: 6000 },
+      values: {
+        [key]: {
+          status: 'series',
+          points: Array.from({ length: 14 }, (_, i) => [SINCE + (i + 1) * DAY, 0.01] as Point),
+          origin: source,
+          dated: true,
+        } as Observation,
+        data_class_escapes: 0,
+        invocations: 6000,
+      },
     };
-    const drill = (at: string, sha: string, passed = true) => entry('drill', at, { passed, rollbackSha256: sha, durationMs: 1, windowMs: 2, interrupted: false });
-    const gate = (entries: AuditEntry[]) => criterion(evaluateGate(input({ ...base, trail: { entries, problems: [] } })), 'rollback-tested');
+    const drill = (at: string, sha: string, passed = true) =>
+      entry('drill', at, { passed, rollbackSha256: sha, durationMs: 1, windowMs: 2, interrupted: false });
+    const gate = (entries: AuditEntry[]) =>
+      criterion(evaluateGate(input({ ...base, trail: { entries, problems: [] } })), 'rollback-tested');
     expect(gate([])).toMatchObject({ status: 'inconclusive', reason: 'no passing drill of the current rollback section within 30d' });
     expect(gate([drill('2026-10-10T00:00:00Z', older)])?.reason).toBe(
       'no passing drill of the current rollback section within 30d; the last drill, on 2026-10-10 00:00 UTC, was of an earlier rollback section',
@@ -320,7 +425,12 @@ describe('audit-trail evidence', () => {
     // A drill after the evaluation time does not count for an evaluation --at before it.
     expect(gate([drill('2026-11-01T00:00:00Z', current)])?.status).toBe('inconclusive');
     expect(evaluateGate(input({ ...base, trail: { entries: [drill('2026-10-10T00:00:00Z', current)], problems: [] } })).verdict).toBe('go');
-    const tampered = criterion(evaluateGate(input({ ...base, trail: { entries: [drill('2026-10-10T00:00:00Z', current)], problems: [{ line: 1, message: 'edited' }] } })), 'rollback-tested');
+    const tampered = criterion(
+      evaluateGate(
+        input({ ...base, trail: { entries: [drill('2026-10-10T00:00:00Z', current)], problems: [{ line: 1, message: 'edited' }] } }),
+      ),
+      'rollback-tested',
+    );
     expect(tampered?.status).toBe('error');
   });
 
@@ -341,10 +451,26 @@ describe('audit-trail evidence', () => {
 describe('the evaluation window', () => {
   const stage = EXAMPLE.stages[0];
   it('defaults to the stage entry until --at or now; --window sets the length; pasted windows are kept', () => {
-    expect(chooseWindow({ stage, entry: { atMs: SINCE, from: 'state.since' }, now: END })).toEqual({ startMs: SINCE, endMs: END, basis: 'stage-entry' });
+    expect(chooseWindow({ stage, entry: { atMs: SINCE, from: 'state.since' }, now: END })).toEqual({
+      startMs: SINCE,
+      endMs: END,
+      basis: 'stage-entry',
+    });
     expect(chooseWindow({ stage, now: END })).toEqual({ startMs: END - 7 * DAY, endMs: END, basis: 'min-duration' });
-    expect(chooseWindow({ stage, at: END - DAY, lengthMs: 2 * DAY, entry: { atMs: SINCE, from: 'state.since' }, now: END })).toEqual({ startMs: END - 3 * DAY, endMs: END - DAY, basis: 'window-flag' });
-    expect(chooseWindow({ stage, pasted: { start: SINCE, end: SINCE + DAY }, now: END })).toEqual({ startMs: SINCE, endMs: SINCE + DAY, basis: 'metrics' });
-    expect(chooseWindow({ stage: { ...stage, minDuration: undefined } as any, now: END })).toEqual({ startMs: END - DAY, endMs: END, basis: 'default' });
+    expect(chooseWindow({ stage, at: END - DAY, lengthMs: 2 * DAY, entry: { atMs: SINCE, from: 'state.since' }, now: END })).toEqual({
+      startMs: END - 3 * DAY,
+      endMs: END - DAY,
+      basis: 'window-flag',
+    });
+    expect(chooseWindow({ stage, pasted: { start: SINCE, end: SINCE + DAY }, now: END })).toEqual({
+      startMs: SINCE,
+      endMs: SINCE + DAY,
+      basis: 'metrics',
+    });
+    expect(chooseWindow({ stage: { ...stage, minDuration: undefined } as any, now: END })).toEqual({
+      startMs: END - DAY,
+      endMs: END,
+      basis: 'default',
+    });
   });
 });

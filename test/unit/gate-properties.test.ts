@@ -88,7 +88,9 @@ function baseInput(stageId: string, observe: readonly boolean[] = []): GateInput
   const manifest = manifestAt(stageId, observe);
   const stage = manifest.stages.find((s) => s.id === stageId);
   if (!stage) throw new Error(stageId);
-  const observations = new Map(signalRequests(manifest, stage).map((request) => [requestKey(request), goodObservation(manifest, requestKey(request))]));
+  const observations = new Map(
+    signalRequests(manifest, stage).map((request) => [requestKey(request), goodObservation(manifest, requestKey(request))]),
+  );
   return {
     manifest,
     stageId,
@@ -112,7 +114,10 @@ const anyValue = fc.oneof({ arbitrary: anyNumber, weight: 3 }, { arbitrary: notF
 
 /** A point of a series: mostly hourly over the window, now and then anything at all. */
 const point = fc.tuple(
-  fc.oneof({ arbitrary: fc.integer({ min: 0, max: 14 * 24 }).map((h) => SINCE + h * 3_600_000), weight: 4 }, { arbitrary: fc.double(), weight: 1 }),
+  fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 14 * 24 }).map((h) => SINCE + h * 3_600_000), weight: 4 },
+    { arbitrary: fc.double(), weight: 1 },
+  ),
   anyValue,
 );
 
@@ -123,22 +128,24 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   { arbitrary: fc.constant<Change>({ kind: 'keep' }), weight: 4 },
   { arbitrary: fc.constant<Change>({ kind: 'missing' }), weight: 1 },
   {
-    arbitrary: fc.record({ value: anyValue, dated: fc.boolean() }).map(({ value, dated }): Change => ({ kind: 'replace', observation: { status: 'value', value: value as number, origin, dated } })),
+    arbitrary: fc
+      .record({ value: anyValue, dated: fc.boolean() })
+      .map(({ value, dated }): Change => ({ kind: 'replace', observation: { status: 'value', value: value as number, origin, dated } })),
     weight: 4,
   },
   {
     // A whole hourly series with a few values replaced (in the window or not).
-    arbitrary: fc
-      .array(fc.tuple(fc.integer({ min: 0, max: 14 * 24 - 1 }), anyValue), { maxLength: 3 })
-      .map((edits): Change => {
-        const points = hourly(() => 0.01) as [number, number][];
-        for (const [at, value] of edits) (points[at] as [number, number])[1] = value as number;
-        return { kind: 'replace', observation: { status: 'series', points, origin, dated: true } };
-      }),
+    arbitrary: fc.array(fc.tuple(fc.integer({ min: 0, max: 14 * 24 - 1 }), anyValue), { maxLength: 3 }).map((edits): Change => {
+      const points = hourly(() => 0.01) as [number, number][];
+      for (const [at, value] of edits) (points[at] as [number, number])[1] = value as number;
+      return { kind: 'replace', observation: { status: 'series', points, origin, dated: true } };
+    }),
     weight: 2,
   },
   {
-    arbitrary: fc.array(point, { maxLength: 40 }).map((points): Change => ({ kind: 'replace', observation: { status: 'series', points: points as Point[], origin, dated: true } })),
+    arbitrary: fc
+      .array(point, { maxLength: 40 })
+      .map((points): Change => ({ kind: 'replace', observation: { status: 'series', points: points as Point[], origin, dated: true } })),
     weight: 1,
   },
   { arbitrary: fc.constant<Change>({ kind: 'replace', observation: { status: 'no-data', origin, reason: 'no data' } }), weight: 1 },
@@ -179,7 +186,8 @@ function unusableEvidence(input: GateInput): string | undefined {
     const observation = input.observations.get(requestKey(request));
     if (!observation) return `${criterion.id}: no value`;
     if (observation.status === 'value' && !isFiniteNumber(observation.value)) return `${criterion.id}: ${String(observation.value)}`;
-    if (observation.status === 'series' && observation.points.some(([, v]) => !isFiniteNumber(v))) return `${criterion.id}: a series with a value that is not a finite number`;
+    if (observation.status === 'series' && observation.points.some(([, v]) => !isFiniteNumber(v)))
+      return `${criterion.id}: a series with a value that is not a finite number`;
   }
   return undefined;
 }
@@ -192,57 +200,97 @@ describe('the gate on the support-triage example', () => {
     }
   });
 
-  it(`never says go when a deciding criterion has no value, or NaN, ±Infinity or a value that is not a number (${RUNS} cases)`, () => {
-    fc.assert(
-      fc.property(scenario, (generated) => {
-        const input = inputOf(generated);
-        const why = unusableEvidence(input);
-        fc.pre(why !== undefined);
-        const report = evaluateGate(input);
-        expect(report.verdict, why).not.toBe('go');
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `never says go when a deciding criterion has no value, or NaN, ±Infinity or a value that is not a number (${RUNS} cases)`,
+    () => {
+      fc.assert(
+        fc.property(scenario, (generated) => {
+          const input = inputOf(generated);
+          const why = unusableEvidence(input);
+          fc.pre(why !== undefined);
+          const report = evaluateGate(input);
+          expect(report.verdict, why).not.toBe('go');
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it(`says go only when every deciding criterion passed and every prerequisite holds (${RUNS} cases)`, () => {
-    let goes = 0;
-    fc.assert(
-      fc.property(scenario, (generated) => {
-        const report = evaluateGate(inputOf(generated));
-        const deciding = report.criteria.filter((c) => !c.observe);
-        if (report.verdict === 'go') {
-          goes++;
-          expect(deciding.map((c) => [c.id, c.status])).toEqual(deciding.map((c) => [c.id, 'pass']));
-          expect(report.prerequisites.every((p) => p.status === 'pass')).toBe(true);
-        }
-        // Observe criteria are shown and never decide; the others show what they came to.
-        for (const c of report.criteria) expect(c.status).toBe(c.observe ? 'observe' : c.outcome);
-      }),
-      { numRuns: RUNS },
-    );
-    // Not vacuous: the scenarios reach go too, not only verdicts that hold trivially.
-    expect(goes).toBeGreaterThan(0);
-  }, TIMEOUT);
+  it(
+    `says go only when every deciding criterion passed and every prerequisite holds (${RUNS} cases)`,
+    () => {
+      let goes = 0;
+      fc.assert(
+        fc.property(scenario, (generated) => {
+          const report = evaluateGate(inputOf(generated));
+          const deciding = report.criteria.filter((c) => !c.observe);
+          if (report.verdict === 'go') {
+            goes++;
+            expect(deciding.map((c) => [c.id, c.status])).toEqual(deciding.map((c) => [c.id, 'pass']));
+            expect(report.prerequisites.every((p) => p.status === 'pass')).toBe(true);
+          }
+          // Observe criteria are shown and never decide; the others show what they came to.
+          for (const c of report.criteria) expect(c.status).toBe(c.observe ? 'observe' : c.outcome);
+        }),
+        { numRuns: RUNS },
+      );
+      // Not vacuous: the scenarios reach go too, not only verdicts that hold trivially.
+      expect(goes).toBeGreaterThan(0);
+    },
+    TIMEOUT,
+  );
 
   it('a value that is not a finite number is an error for the criterion that reads it, not a pass', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '0', null]) {
-      const report = evaluateGate(inputOf({ stageId: 'internal-pilot', observe: [], changes: { security_events: { kind: 'replace', observation: { status: 'value', value: bad as number, origin, dated: true } } } }));
-      expect(report.criteria.find((c) => c.id === 'zero-security-events'), String(bad)).toMatchObject({ status: 'error', observed: null });
+      const report = evaluateGate(
+        inputOf({
+          stageId: 'internal-pilot',
+          observe: [],
+          changes: { security_events: { kind: 'replace', observation: { status: 'value', value: bad as number, origin, dated: true } } },
+        }),
+      );
+      expect(
+        report.criteria.find((c) => c.id === 'zero-security-events'),
+        String(bad),
+      ).toMatchObject({ status: 'error', observed: null });
       expect(report.verdict).toBe('error');
     }
     const key = requestKey({ signal: 'error_rate', kind: 'range', rangeMs: 14 * DAY });
     const points = hourly((t) => (t === SINCE + 5 * DAY ? Number.NaN : 0.01));
-    const ga = inputOf({ stageId: 'general-availability', observe: [], changes: { [key]: { kind: 'replace', observation: { status: 'series', points, origin, dated: true } } } });
+    const ga = inputOf({
+      stageId: 'general-availability',
+      observe: [],
+      changes: { [key]: { kind: 'replace', observation: { status: 'series', points, origin, dated: true } } },
+    });
     expect(evaluateGate(ga).criteria.find((c) => c.id === 'error-rate-stable')).toMatchObject({ status: 'error' });
-    const infinite = evaluateGate(inputOf({ stageId: 'internal-pilot', observe: [], changes: { invocations: { kind: 'replace', observation: { status: 'value', value: Infinity, origin, dated: true } } } }));
-    expect(infinite.prerequisites.find((p) => p.id === 'min-samples')).toMatchObject({ status: 'error', reason: 'invocations is Infinity, not a finite number' });
+    const infinite = evaluateGate(
+      inputOf({
+        stageId: 'internal-pilot',
+        observe: [],
+        changes: { invocations: { kind: 'replace', observation: { status: 'value', value: Infinity, origin, dated: true } } },
+      }),
+    );
+    expect(infinite.prerequisites.find((p) => p.id === 'min-samples')).toMatchObject({
+      status: 'error',
+      reason: 'invocations is Infinity, not a finite number',
+    });
   });
 
   it('a tiny fractional sample count gives no estimate (it would lie past the last time a Date holds), instead of crashing', () => {
-    const report = evaluateGate(inputOf({ stageId: 'internal-pilot', observe: [], changes: { invocations: { kind: 'replace', observation: { status: 'value', value: 5e-324, origin, dated: true } } } }));
+    const report = evaluateGate(
+      inputOf({
+        stageId: 'internal-pilot',
+        observe: [],
+        changes: { invocations: { kind: 'replace', observation: { status: 'value', value: 5e-324, origin, dated: true } } },
+      }),
+    );
     const samples = report.prerequisites.find((p) => p.id === 'min-samples');
-    expect(samples).toMatchObject({ status: 'inconclusive', reason: '5e-324 of 100 invocations, too few to judge', hint: 'wait for more traffic in this stage' });
+    expect(samples).toMatchObject({
+      status: 'inconclusive',
+      reason: '5e-324 of 100 invocations, too few to judge',
+      hint: 'wait for more traffic in this stage',
+    });
     expect(samples?.nextPassAt).toBeUndefined();
   });
 });

@@ -69,7 +69,7 @@ describe('init prompts', () => {
     await expect(answer).resolves.toBe('support-pilot, ops');
   });
 
-  it("the data classes the tool reaches stay picked: unpicking one is refused with the reason", async () => {
+  it('the data classes the tool reaches stay picked: unpicking one is refused with the reason', async () => {
     const question = INIT_QUESTIONS.dataClasses(['pii'], DEFAULT_ANSWERS.dataClasses);
     expect(question.choices.map((c) => c.value)).toEqual([...COMMON_DATA_CLASSES]);
     expect(question.choices.filter((c) => c.checked).map((c) => c.value)).toEqual(['pii']);

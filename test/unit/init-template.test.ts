@@ -29,7 +29,17 @@ describe('the init template', () => {
       ['placeholder', '/inventory/tools/0/endpoint'],
       ['placeholder', '/inventory/triggers/0/owner'],
     ]);
-    expect(Object.keys(manifest)).toEqual(['$schema', 'version', 'agent', 'inventory', 'guardrails', 'metrics', 'stages', 'rollback', 'state']);
+    expect(Object.keys(manifest)).toEqual([
+      '$schema',
+      'version',
+      'agent',
+      'inventory',
+      'guardrails',
+      'metrics',
+      'stages',
+      'rollback',
+      'state',
+    ]);
     expect(manifest.$schema).toBe(SCHEMA_ID);
   });
 
@@ -41,7 +51,11 @@ describe('the init template', () => {
       ['general-availability', 100, 'production', 'enforce', '14d'],
     ]);
     expect(stages[0]!.exitCriteria!.map((c) => c.id)).toEqual(['zero-security-events', 'cost-within-estimate', 'no-output-violations']);
-    expect(stages[1]!.exitCriteria!.map((c) => c.id)).toEqual(['error-rate-below-threshold', 'no-data-class-escapes', 'support-volume-manageable']);
+    expect(stages[1]!.exitCriteria!.map((c) => c.id)).toEqual([
+      'error-rate-below-threshold',
+      'no-data-class-escapes',
+      'support-volume-manageable',
+    ]);
     expect(stages[2]!.exitCriteria!.map((c) => c.id)).toEqual(['error-rate-stable', 'rollback-tested']);
     expect(state).toEqual({ enabled: false, stage: 'internal-pilot', governanceMode: 'observe' });
   });
@@ -59,7 +73,14 @@ describe('the init template', () => {
     const answers: InitAnswers = {
       ...DEFAULT_ANSWERS,
       agent: { id: 'claims-bot', name: 'Claims bot', owner: 'claims', model: 'acme/model-2' },
-      credential: { id: 'claims-db', kind: 'database-user', secretRef: 'vault:database/creds/claims-ro', scopes: ['claims:read'], owner: 'dba', independentlyRevocable: true },
+      credential: {
+        id: 'claims-db',
+        kind: 'database-user',
+        secretRef: 'vault:database/creds/claims-ro',
+        scopes: ['claims:read'],
+        owner: 'dba',
+        independentlyRevocable: true,
+      },
       tool: { id: 'claims-db', kind: 'database', credential: 'claims-db', access: 'read', dataClasses: ['health', 'pii'] },
       dataClasses: [
         { id: 'health', access: 'read' },
@@ -79,7 +100,10 @@ describe('the init template', () => {
   });
 
   it('a write credential in the pilot is only a warning (AR107): the file still validates', async () => {
-    const answers: InitAnswers = { ...DEFAULT_ANSWERS, credential: { ...DEFAULT_ANSWERS.credential, scopes: ['records:write'], access: 'write' } };
+    const answers: InitAnswers = {
+      ...DEFAULT_ANSWERS,
+      credential: { ...DEFAULT_ANSWERS.credential, scopes: ['records:write'], access: 'write' },
+    };
     const diagnostics = await validate(buildManifest(answers, SCHEMA_ID));
     expect(diagnostics.map((d) => [d.rule, d.severity])).toEqual([['AR107', 'warning']]);
   });
@@ -99,7 +123,11 @@ describe('the $schema a new manifest gets', () => {
   });
 
   it('a relative path when the package is installed in the project (node_modules)', () => {
-    const installed = { root: '/repo/node_modules/agent-rollout', path: '/repo/node_modules/agent-rollout/schemas/rollout.v1.schema.json', id: SCHEMA_ID };
+    const installed = {
+      root: '/repo/node_modules/agent-rollout',
+      path: '/repo/node_modules/agent-rollout/schemas/rollout.v1.schema.json',
+      id: SCHEMA_ID,
+    };
     expect(schemaReference('/repo', installed)).toBe('./node_modules/agent-rollout/schemas/rollout.v1.schema.json');
   });
 

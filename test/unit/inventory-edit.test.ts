@@ -18,7 +18,10 @@ const applyEdit = (doc: Record<string, unknown>, edit: InventoryEdit): Record<st
 
 describe('inventory edit operations', () => {
   it('keepKeyOrder: keys stay where they were, new keys go last, dropped keys go, nested objects too', () => {
-    const result = keepKeyOrder({ id: 'a', kind: 'x', revoke: { run: ['r'], runbook: 'b' }, owner: 'o' }, { owner: 'p', revoke: { runbook: 'c', run: ['s'] }, id: 'a', scopes: ['t'] });
+    const result = keepKeyOrder(
+      { id: 'a', kind: 'x', revoke: { run: ['r'], runbook: 'b' }, owner: 'o' },
+      { owner: 'p', revoke: { runbook: 'c', run: ['s'] }, id: 'a', scopes: ['t'] },
+    );
     expect(JSON.stringify(result)).toBe('{"id":"a","revoke":{"run":["s"],"runbook":"c"},"owner":"p","scopes":["t"]}');
   });
 
@@ -42,13 +45,29 @@ describe('inventory edit operations', () => {
     expect(after['inventory'].tools[0].credential).toBe('zendesk-read');
     expect(after['rollback'].steps[1].credential).toBe('zendesk-read');
     // Everything else is as it was.
-    expect({ ...after, inventory: null, stages: null, rollback: null }).toEqual({ ...before, inventory: null, stages: null, rollback: null });
+    expect({ ...after, inventory: null, stages: null, rollback: null }).toEqual({
+      ...before,
+      inventory: null,
+      stages: null,
+      rollback: null,
+    });
   });
 
   it('a renamed data class is renamed in the tools and in output inspection', () => {
     const before = document('finance-ledger');
-    const after = applyEdit(before, { op: 'replace', section: 'dataClasses', index: 1, entry: { ...before['inventory'].dataClasses[1], id: 'personal-data' } });
-    expect(after['inventory'].tools.map((t: any) => t.dataClasses)).toEqual([['financial', 'personal-data'], ['financial'], ['financial', 'personal-data'], ['financial'], []]);
+    const after = applyEdit(before, {
+      op: 'replace',
+      section: 'dataClasses',
+      index: 1,
+      entry: { ...before['inventory'].dataClasses[1], id: 'personal-data' },
+    });
+    expect(after['inventory'].tools.map((t: any) => t.dataClasses)).toEqual([
+      ['financial', 'personal-data'],
+      ['financial'],
+      ['financial', 'personal-data'],
+      ['financial'],
+      [],
+    ]);
     expect(after['guardrails'].output.dataClasses).toEqual(['financial', 'personal-data']);
   });
 
@@ -63,7 +82,11 @@ describe('inventory edit operations', () => {
     ]);
     const after = applyEdit(document('support-triage'), { op: 'remove', section: 'credentials', index: 2 });
     expect(after['inventory'].credentials.map((c: any) => c.id)).toEqual(['zendesk-ro', 'kb-ro']);
-    expect(after['stages'].map((s: any) => s.credentials)).toEqual([['zendesk-ro', 'kb-ro'], ['zendesk-ro', 'kb-ro'], ['zendesk-ro', 'kb-ro']]);
+    expect(after['stages'].map((s: any) => s.credentials)).toEqual([
+      ['zendesk-ro', 'kb-ro'],
+      ['zendesk-ro', 'kb-ro'],
+      ['zendesk-ro', 'kb-ro'],
+    ]);
   });
 
   it('removing a data class removes it from the tools and output inspection, none of which blocks', () => {
@@ -79,12 +102,20 @@ describe('inventory edit operations', () => {
 
   it('the cost envelope: set keeps the field order, undefined removes it; criteria that compare with a field are found', () => {
     const before = document('support-triage');
-    const after = applyEdit(before, { op: 'set-cost-envelope', envelope: { invocationsPerDay: 600, usdPerInvocation: 0.09, tokensPerInvocation: 12000 } });
-    expect(JSON.stringify(after['inventory'].costEnvelope)).toBe('{"tokensPerInvocation":12000,"usdPerInvocation":0.09,"invocationsPerDay":600}');
+    const after = applyEdit(before, {
+      op: 'set-cost-envelope',
+      envelope: { invocationsPerDay: 600, usdPerInvocation: 0.09, tokensPerInvocation: 12000 },
+    });
+    expect(JSON.stringify(after['inventory'].costEnvelope)).toBe(
+      '{"tokensPerInvocation":12000,"usdPerInvocation":0.09,"invocationsPerDay":600}',
+    );
     expect('costEnvelope' in applyEdit(before, { op: 'set-cost-envelope', envelope: undefined })['inventory']).toBe(false);
     const refs = costFieldReferences(asManifest(before));
     expect([...refs.keys()]).toEqual(['usdPerInvocation']);
-    expect(refs.get('usdPerInvocation')?.map((r) => r.where)).toEqual(['criterion "cost-within-estimate" of stage "internal-pilot"', 'criterion "cost-within-estimate" of stage "limited-beta"']);
+    expect(refs.get('usdPerInvocation')?.map((r) => r.where)).toEqual([
+      'criterion "cost-within-estimate" of stage "internal-pilot"',
+      'criterion "cost-within-estimate" of stage "limited-beta"',
+    ]);
   });
 
   it('entryName names entries the way the walkthrough says them', () => {
@@ -109,8 +140,18 @@ describe('inventory changes', () => {
       { section: 'costEnvelope', change: 'changed' },
     ]);
     expect(changedSections(changes)).toEqual(['tools', 'dataClasses', 'triggers', 'costEnvelope']);
-    const renamed = applyEdit(before, { op: 'replace', section: 'credentials', index: 1, entry: { ...before['inventory'].credentials[1], id: 'kb-read' } });
-    expect(changedSections(inventoryChanges(asManifest(before), asManifest(renamed)))).toEqual(['credentials', 'tools', 'stages', 'rollback']);
+    const renamed = applyEdit(before, {
+      op: 'replace',
+      section: 'credentials',
+      index: 1,
+      entry: { ...before['inventory'].credentials[1], id: 'kb-read' },
+    });
+    expect(changedSections(inventoryChanges(asManifest(before), asManifest(renamed)))).toEqual([
+      'credentials',
+      'tools',
+      'stages',
+      'rollback',
+    ]);
     expect(inventoryChanges(asManifest(before), asManifest(structuredClone(before)))).toEqual([]);
   });
 });

@@ -32,7 +32,11 @@ describe('inventory gaps', () => {
       ['credential-no-owner', 'slack-bot'],
       ['credential-no-scopes', 'slack-bot'],
     ]);
-    expect(gaps[0]).toMatchObject({ section: 'credentials', pointer: '/inventory/credentials/1', message: expect.stringContaining('cannot be revoked on its own') });
+    expect(gaps[0]).toMatchObject({
+      section: 'credentials',
+      pointer: '/inventory/credentials/1',
+      message: expect.stringContaining('cannot be revoked on its own'),
+    });
     for (const gap of gaps) expect(gap.hint.length).toBeGreaterThan(10);
   });
 
@@ -47,7 +51,12 @@ describe('inventory gaps', () => {
     delete manifest.inventory.tools[3].dataClasses; // routing-rules
     expect(manifest.inventory.tools[2].dataClasses).toEqual([]); // slack-notes: none, not a gap
     expect(findInventoryGaps(manifest)).toEqual([
-      expect.objectContaining({ section: 'tools', kind: 'tool-data-classes-unknown', subject: 'routing-rules', pointer: '/inventory/tools/3' }),
+      expect.objectContaining({
+        section: 'tools',
+        kind: 'tool-data-classes-unknown',
+        subject: 'routing-rules',
+        pointer: '/inventory/tools/3',
+      }),
     ]);
   });
 
@@ -75,7 +84,10 @@ describe('inventory gaps', () => {
     delete manifest.inventory.costEnvelope.apiCallsPerInvocation;
     delete manifest.inventory.costEnvelope.invocationsPerDay;
     expect(findInventoryGaps(manifest)).toEqual([
-      expect.objectContaining({ kind: 'cost-envelope-incomplete', message: 'the cost envelope does not estimate API calls per invocation, invocations per day at 100%' }),
+      expect.objectContaining({
+        kind: 'cost-envelope-incomplete',
+        message: 'the cost envelope does not estimate API calls per invocation, invocations per day at 100%',
+      }),
     ]);
     delete manifest.inventory.costEnvelope;
     expect(findInventoryGaps(manifest).map((g) => g.kind)).toEqual(['cost-envelope-missing']);

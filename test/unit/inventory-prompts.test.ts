@@ -97,8 +97,13 @@ describe('inventory prompts re-ask with the reason until the answer is right', (
   });
 
   it('a cost estimate is a non-negative number; one a criterion compares with cannot be cleared', async () => {
-    const { answer, events, getScreen } = await render(input, textPrompt(QUESTIONS.costField('usdPerInvocation', 0.08, ['criterion "cost-within-estimate" of stage "internal-pilot"'], false)));
-    expect(flat(getScreen)()).toContain('Expected USD per invocation (criterion "cost-within-estimate" of stage "internal-pilot" compares with it) (0.08)');
+    const { answer, events, getScreen } = await render(
+      input,
+      textPrompt(QUESTIONS.costField('usdPerInvocation', 0.08, ['criterion "cost-within-estimate" of stage "internal-pilot"'], false)),
+    );
+    expect(flat(getScreen)()).toContain(
+      'Expected USD per invocation (criterion "cost-within-estimate" of stage "internal-pilot" compares with it) (0.08)',
+    );
     events.type(CLEAR);
     events.keypress('enter');
     await expect.poll(flat(getScreen)).toContain('compares with it: it cannot be cleared');
@@ -117,11 +122,31 @@ describe('inventory prompts re-ask with the reason until the answer is right', (
   });
 
   it('a select starts on the current value; a checkbox with a rule re-asks with it', async () => {
-    const picked = await render(select, selectPrompt('Its highest access', [{ value: 'read', name: 'read' }, { value: 'write', name: 'write' }], 'write'));
+    const picked = await render(
+      select,
+      selectPrompt(
+        'Its highest access',
+        [
+          { value: 'read', name: 'read' },
+          { value: 'write', name: 'write' },
+        ],
+        'write',
+      ),
+    );
     expect(picked.getScreen()).toContain('❯ write');
     picked.events.keypress('enter');
     await expect(picked.answer).resolves.toBe('write');
-    const boxes = await render(checkbox, checkboxPrompt('Data classes', [{ value: 'pii', name: 'pii', checked: true }, { value: 'financial', name: 'financial' }], { required: 'pick at least one' }));
+    const boxes = await render(
+      checkbox,
+      checkboxPrompt(
+        'Data classes',
+        [
+          { value: 'pii', name: 'pii', checked: true },
+          { value: 'financial', name: 'financial' },
+        ],
+        { required: 'pick at least one' },
+      ),
+    );
     boxes.events.keypress('space'); // unpicks pii
     boxes.events.keypress('enter');
     await expect.poll(flat(boxes.getScreen)).toContain('pick at least one');

@@ -358,18 +358,32 @@ describe('parseJson: errors', () => {
     ['whitespace only', ' \n\t\r\n ', 'empty', 'the file is empty: a manifest is a JSON object', '1:1'],
     ['trailing comma in object', '{\n  "a": 1,\n}', 'syntax', "trailing comma: JSON does not allow a ',' before '}'; remove it", '2:9'],
     ['trailing comma in array', '[1, 2,\n]', 'syntax', "trailing comma: JSON does not allow a ',' before ']'; remove it", '1:6'],
-    ['unquoted key', '{name: 1}', 'syntax', 'property names must be double-quoted: write "name" instead of name', '1:2', 'a property name in double quotes'],
+    [
+      'unquoted key',
+      '{name: 1}',
+      'syntax',
+      'property names must be double-quoted: write "name" instead of name',
+      '1:2',
+      'a property name in double quotes',
+    ],
     ['unquoted key after comma', '{"a": 1,\n  b_2: 2}', 'syntax', 'write "b_2" instead of b_2', '2:3'],
     ['single-quoted key', "{'a': 1}", 'syntax', 'strings must use double quotes, not single quotes', '1:2'],
-    ['single-quoted value', "{\"a\": 'x'}", 'syntax', 'strings must use double quotes, not single quotes', '1:7', 'a value'],
+    ['single-quoted value', '{"a": \'x\'}', 'syntax', 'strings must use double quotes, not single quotes', '1:7', 'a value'],
     ['line comment', '{\n  "a": 1 // note\n}', 'syntax', 'comments are not allowed in JSON', '2:10', "',' or '}'"],
     ['block comment at start', '/* header */ {}', 'syntax', 'comments are not allowed in JSON', '1:1'],
     ['comment after the value', '{}\n// end', 'syntax', 'comments are not allowed in JSON', '2:1'],
-    ['missing comma between members', '{"a": 1\n "b": 2}', 'syntax', 'expected \',\' or \'}\' after the value of "a"', '2:2', "',' or '}'"],
+    ['missing comma between members', '{"a": 1\n "b": 2}', 'syntax', "expected ',' or '}' after the value of \"a\"", '2:2', "',' or '}'"],
     ['missing comma between elements', '[1 2]', 'syntax', "expected ',' or ']'", '1:4', "',' or ']'"],
     ['mismatched bracket', '{"a": [1}', 'syntax', "the array opened at line 1, column 7 must be closed with ']' first", '1:9'],
     ['missing colon', '{"a" 1}', 'syntax', 'expected \':\' after the property name "a"', '1:6', "':'"],
-    ['undefined', '{"a": undefined}', 'syntax', "unexpected word 'undefined': JSON values are strings, numbers, true, false, null, objects and arrays", '1:7', 'a value'],
+    [
+      'undefined',
+      '{"a": undefined}',
+      'syntax',
+      "unexpected word 'undefined': JSON values are strings, numbers, true, false, null, objects and arrays",
+      '1:7',
+      'a value',
+    ],
     ['True', '[True]', 'syntax', "unexpected word 'True'", '1:2'],
     ['None', '{"a":\n None}', 'syntax', "unexpected word 'None'", '2:2'],
     ['NaN', 'NaN', 'syntax', "unexpected word 'NaN'", '1:1'],
@@ -394,7 +408,13 @@ describe('parseJson: errors', () => {
       '4:1',
       "',' or '}'",
     ],
-    ['cut-off array', '[1, 2', 'unexpected-end', "unexpected end of file: the array opened at line 1, column 1 is not closed (expected ',' or ']')", '1:6'],
+    [
+      'cut-off array',
+      '[1, 2',
+      'unexpected-end',
+      "unexpected end of file: the array opened at line 1, column 1 is not closed (expected ',' or ']')",
+      '1:6',
+    ],
     ['cut after colon', '{"a":', 'unexpected-end', 'is not closed (expected a value)', '1:6'],
     ['cut after key', '{"a"', 'unexpected-end', "is not closed (expected ':')", '1:5'],
     ['cut after {', '{', 'unexpected-end', "is not closed (expected a property name or '}')", '1:2'],
@@ -562,9 +582,44 @@ function rng(seed: number): () => number {
   };
 }
 
-const STRING_PIECES = ['a', 'Z', ' ', 'é', '😀', '"', '\\', '/', '\n', '\t', '\u0000', '\u001f', '\u2028', '~', '~1', 'x/y', '\ud800', '日本', '\u007f'];
+const STRING_PIECES = [
+  'a',
+  'Z',
+  ' ',
+  'é',
+  '😀',
+  '"',
+  '\\',
+  '/',
+  '\n',
+  '\t',
+  '\u0000',
+  '\u001f',
+  '\u2028',
+  '~',
+  '~1',
+  'x/y',
+  '\ud800',
+  '日本',
+  '\u007f',
+];
 const KEYS = ['a', 'b', 'name', '', '__proto__', 'constructor', 'a/b', 'c~d', '~0', 'é', '😀', '0', '1', 'key with space'];
-const NUMBERS = [0, -0, 1, -1, 42, 0.5, -3.25, 1e21, 1e-7, -2.5e-300, 1.7976931348623157e308, 5e-324, 123456789.123, Number.MAX_SAFE_INTEGER];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  42,
+  0.5,
+  -3.25,
+  1e21,
+  1e-7,
+  -2.5e-300,
+  1.7976931348623157e308,
+  5e-324,
+  123456789.123,
+  Number.MAX_SAFE_INTEGER,
+];
 
 function randomValue(random: () => number, depth: number): JsonValue {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -575,7 +630,9 @@ function randomValue(random: () => number, depth: number): JsonValue {
     case 1:
       return random() < 0.5;
     case 2:
-      return random() < 0.5 ? pick(NUMBERS) : Math.round((random() - 0.5) * 10 ** Math.floor(random() * 12)) / 10 ** Math.floor(random() * 4);
+      return random() < 0.5
+        ? pick(NUMBERS)
+        : Math.round((random() - 0.5) * 10 ** Math.floor(random() * 12)) / 10 ** Math.floor(random() * 4);
     case 3:
     case 4: {
       let s = '';
@@ -591,14 +648,49 @@ function randomValue(random: () => number, depth: number): JsonValue {
       const obj: { [key: string]: JsonValue } = {};
       const n = Math.floor(random() * 5);
       for (let i = 0; i < n; i++) {
-        Object.defineProperty(obj, pick(KEYS), { value: randomValue(random, depth + 1), writable: true, enumerable: true, configurable: true });
+        Object.defineProperty(obj, pick(KEYS), {
+          value: randomValue(random, depth + 1),
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
       }
       return obj;
     }
   }
 }
 
-const MUTATIONS = ['{', '}', '[', ']', ',', ':', '"', '\\', '/', '*', '\n', '\r', '\t', ' ', '0', '1', '-', '+', '.', 'e', 't', 'n', "'", 'x', '\u0000', '\ud800', 'é', '\ufeff', ''];
+const MUTATIONS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  '/',
+  '*',
+  '\n',
+  '\r',
+  '\t',
+  ' ',
+  '0',
+  '1',
+  '-',
+  '+',
+  '.',
+  'e',
+  't',
+  'n',
+  "'",
+  'x',
+  '\u0000',
+  '\ud800',
+  'é',
+  '\ufeff',
+  '',
+];
 
 describe('parseJson: randomized', () => {
   it('agrees with JSON.parse on 2,000 random documents, with consistent locations', () => {
@@ -657,7 +749,15 @@ function everything(result: ParseResult): unknown {
 describe('parseJson: the JSON.parse fast path says exactly what the careful parser says', () => {
   it('on 2,000 random documents, with repeated keys, nesting past the limit and numbers out of range spliced in', () => {
     const random = rng(99);
-    const splices = ['"a": 1, "a": 2', '"x\\"": 1, "x\\"": 2', '"k": "v\\": 1, \\"k", "k": 3', '"n": 1e400', '"d": ' + '['.repeat(8) + ']'.repeat(8), '"s": "a\\\\"', '"__proto__": {"p": 1}, "__proto__": 2'];
+    const splices = [
+      '"a": 1, "a": 2',
+      '"x\\"": 1, "x\\"": 2',
+      '"k": "v\\": 1, \\"k", "k": 3',
+      '"n": 1e400',
+      '"d": ' + '['.repeat(8) + ']'.repeat(8),
+      '"s": "a\\\\"',
+      '"__proto__": {"p": 1}, "__proto__": 2',
+    ];
     for (let i = 0; i < 2000; i++) {
       let text = JSON.stringify(randomValue(random, 0), null, i % 3 === 0 ? undefined : 2);
       if (i % 2 === 0) text = `{${splices[i % splices.length]}${text.startsWith('{') && text !== '{}' ? `, ${text.slice(1)}` : '}'}`;

@@ -14,14 +14,24 @@ describe('pasted metrics', () => {
       JSON.stringify({
         window: { start: '2026-10-01T00:00:00Z', end: '2026-10-08T00:00:00Z' },
         values: { security_events: 0, cost_per_invocation_usd: 0.081 },
-        series: { error_rate: [['2026-10-01T00:00:00Z', 0.02], [1790000000, 0.01]] },
+        series: {
+          error_rate: [
+            ['2026-10-01T00:00:00Z', 0.02],
+            [1790000000, 0.01],
+          ],
+        },
       }),
       'week.json',
     );
     expect(parsed.form).toBe('json');
     expect(parsed.window).toEqual({ start: Date.parse('2026-10-01T00:00:00Z'), end: Date.parse('2026-10-08T00:00:00Z') });
     expect(parsed.values.get('cost_per_invocation_usd')).toEqual({ value: 0.081 });
-    expect(parsed.series.get('error_rate')).toEqual({ points: [[1790000000000, 0.01], [Date.parse('2026-10-01T00:00:00Z'), 0.02]] });
+    expect(parsed.series.get('error_rate')).toEqual({
+      points: [
+        [1790000000000, 0.01],
+        [Date.parse('2026-10-01T00:00:00Z'), 0.02],
+      ],
+    });
     expect(parsed.warnings).toEqual([]);
   });
 
@@ -36,13 +46,18 @@ describe('pasted metrics', () => {
     expect(() => parsePastedMetrics('{"values": {"a": 1,}}', '-')).toThrow(InputError);
     expect(() => parsePastedMetrics('{"values": {"a": 1,}}', '-')).toThrow(/^the metrics in - are not valid JSON: .*line 1, column/);
     expect(() => parsePastedMetrics('{"window": {"start": "yesterday"}}', '-')).toThrow(/needs "start" and "end"/);
-    expect(() => parsePastedMetrics('{"window": {"start": "2026-10-08T00:00:00Z", "end": "2026-10-01T00:00:00Z"}}', '-')).toThrow(/ends before it starts/);
+    expect(() => parsePastedMetrics('{"window": {"start": "2026-10-08T00:00:00Z", "end": "2026-10-01T00:00:00Z"}}', '-')).toThrow(
+      /ends before it starts/,
+    );
     expect(() => parsePastedMetrics('   \n', '-')).toThrow(/is empty/);
     expect(() => parsePastedMetrics('{"values": 3}', '-')).toThrow(/must be an object/);
   });
 
   it('reads name=value lines, with comments; NaN and Inf are problems; a line without = is refused', () => {
-    const parsed = parsePastedMetrics('# from the dashboard\nsecurity_events=0\n\ncost_per_invocation_usd = 0.081\nerror_rate=NaN\nx=+Inf\ny=abc\n', 'stdin');
+    const parsed = parsePastedMetrics(
+      '# from the dashboard\nsecurity_events=0\n\ncost_per_invocation_usd = 0.081\nerror_rate=NaN\nx=+Inf\ny=abc\n',
+      'stdin',
+    );
     expect(parsed.form).toBe('lines');
     expect(parsed.window).toBeUndefined();
     expect(parsed.values.get('security_events')).toEqual({ value: 0 });
@@ -89,8 +104,25 @@ describe('values', () => {
       reason: 'invocations counts events, so -3 (negative) cannot be right',
     });
     expect(checkObservation('delta', { status: 'value', value: -3, origin, dated: false }, undefined).status).toBe('value');
-    expect(checkObservation('x', { status: 'value', value: Number.NaN, origin, dated: false }, undefined)).toMatchObject({ status: 'error', reason: 'x is NaN, not a finite number' });
-    expect(checkObservation('x', { status: 'series', points: [[0, 1], [1000, Number.POSITIVE_INFINITY]], origin, dated: true }, undefined)).toMatchObject({
+    expect(checkObservation('x', { status: 'value', value: Number.NaN, origin, dated: false }, undefined)).toMatchObject({
+      status: 'error',
+      reason: 'x is NaN, not a finite number',
+    });
+    expect(
+      checkObservation(
+        'x',
+        {
+          status: 'series',
+          points: [
+            [0, 1],
+            [1000, Number.POSITIVE_INFINITY],
+          ],
+          origin,
+          dated: true,
+        },
+        undefined,
+      ),
+    ).toMatchObject({
       status: 'error',
       reason: 'x has Infinity at 1970-01-01T00:00:01.000Z, not a finite number',
     });
@@ -115,7 +147,9 @@ describe('values', () => {
     expect(windowText(7 * 86_400_000)).toBe('7d');
     expect(windowText(900_000)).toBe('15m');
     expect(windowText(86_400_000 + 3_723_000)).toBe('1d1h2m3s');
-    expect(replaceWindow('sum(increase(x[$window])) / sum(increase(y[${window}]))', '7d')).toBe('sum(increase(x[7d])) / sum(increase(y[7d]))');
+    expect(replaceWindow('sum(increase(x[$window])) / sum(increase(y[${window}]))', '7d')).toBe(
+      'sum(increase(x[7d])) / sum(increase(y[7d]))',
+    );
   });
 
   it('JSON pointers and signal URLs', () => {

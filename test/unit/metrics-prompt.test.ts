@@ -12,7 +12,11 @@ interface Props {
 
 /** promptForMetrics as one inquirer prompt, so @inquirer/testing can drive its streams. */
 const metricPrompt = (props: Props, context?: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream }): Promise<PromptAnswers> =>
-  promptForMetrics(props.signals, { askWindow: props.askWindow, defaultWindow: '7d' }, { ...(context?.input ? { input: context.input } : {}), ...(context?.output ? { output: context.output } : {}) });
+  promptForMetrics(
+    props.signals,
+    { askWindow: props.askWindow, defaultWindow: '7d' },
+    { ...(context?.input ? { input: context.input } : {}), ...(context?.output ? { output: context.output } : {}) },
+  );
 
 const SIGNALS: PromptedSignal[] = [
   { name: 'security_events', unit: 'events', count: false },

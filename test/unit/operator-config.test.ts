@@ -22,7 +22,9 @@ describe('the operator config file', () => {
   it('the reader looks where conf writes, with and without AGENT_ROLLOUT_CONFIG_DIR', async () => {
     const conf = new Conf({ projectName: 'agent-rollout', projectSuffix: '' });
     expect(configPath({})).toBe(conf.path);
-    expect(configPath({ AGENT_ROLLOUT_CONFIG_DIR: join(home, 'x') })).toBe((await openConfigStore({ AGENT_ROLLOUT_CONFIG_DIR: join(home, 'x') })).path);
+    expect(configPath({ AGENT_ROLLOUT_CONFIG_DIR: join(home, 'x') })).toBe(
+      (await openConfigStore({ AGENT_ROLLOUT_CONFIG_DIR: join(home, 'x') })).path,
+    );
   });
 
   it('what the store writes, the reader reads back', async () => {
@@ -37,7 +39,9 @@ describe('the operator config file', () => {
   it('a file that is not a JSON object, or holds a bad value, is an error naming the file', async () => {
     const env = { AGENT_ROLLOUT_CONFIG_DIR: home };
     await writeFile(join(home, 'config.json'), '[1]');
-    await expect(readOperatorConfig(env)).rejects.toThrow(`cannot read the operator config ${join(home, 'config.json')}: it is not a JSON object`);
+    await expect(readOperatorConfig(env)).rejects.toThrow(
+      `cannot read the operator config ${join(home, 'config.json')}: it is not a JSON object`,
+    );
     await writeFile(join(home, 'config.json'), '{"actor": 7}');
     await expect(readOperatorConfig(env)).rejects.toThrow('actor must be a non-empty string; got 7');
   });

@@ -23,7 +23,17 @@ function trail(...inputs: Partial<AuditInput>[]): AuditEntry[] {
   for (const input of inputs) {
     entries.push(
       chainEntry(
-        { at: '2026-12-01T10:00:00Z', actor: 'tester', action: 'gate', before: null, after: null, reason: null, manifestSha256: 'x', tool: { name: 'agent-rollout', version: '0' }, ...input },
+        {
+          at: '2026-12-01T10:00:00Z',
+          actor: 'tester',
+          action: 'gate',
+          before: null,
+          after: null,
+          reason: null,
+          manifestSha256: 'x',
+          tool: { name: 'agent-rollout', version: '0' },
+          ...input,
+        },
         entries.at(-1),
       ),
     );
@@ -38,7 +48,11 @@ function plan(manifest: Manifest, overrides: Partial<PlanInput> = {}) {
 describe('criteria in words', () => {
   const manifest = example('support-triage');
   const criteria = manifest.stages.flatMap((s) => s.exitCriteria ?? []);
-  const text = (id: string) => criterionText(criteria.find((c) => c.id === id)!, manifest);
+  const text = (id: string) =>
+    criterionText(
+      criteria.find((c) => c.id === id)!,
+      manifest,
+    );
 
   it('max 0, max, withinPercent of a manifest value, for, and a drill', () => {
     expect(text('zero-security-events')).toBe('security_events must be 0');
@@ -51,13 +65,17 @@ describe('criteria in words', () => {
 
   it('min, and a range', () => {
     expect(criterionText({ id: 'a', signal: 'invocations', min: 100 }, manifest)).toBe('invocations at least 100 invocations');
-    expect(criterionText({ id: 'b', signal: 'error_rate', min: 0.001, max: 0.05 }, manifest)).toBe('error_rate between 0.001 (0.1%) and 0.05 (5%)');
+    expect(criterionText({ id: 'b', signal: 'error_rate', min: 0.001, max: 0.05 }, manifest)).toBe(
+      'error_rate between 0.001 (0.1%) and 0.05 (5%)',
+    );
     expect(criterionText({ id: 'c', signal: 'undeclared', max: 2 }, manifest)).toBe('undeclared at most 2');
   });
 
   it('numbers without float noise; audiences in words', () => {
     expect(formatNumber(0.08 * 0.8)).toBe('0.064');
-    expect(audienceText(manifest.stages[0]!.audience)).toBe('org support-pilot; 2 users alice@example.com, bob@example.com; about 20 invocations/day');
+    expect(audienceText(manifest.stages[0]!.audience)).toBe(
+      'org support-pilot; 2 users alice@example.com, bob@example.com; about 20 invocations/day',
+    );
     expect(audienceText({ percent: 100 })).toBe('everyone (100%)');
     expect(roughAge(21 * 86_400_000 + 11 * 3_600_000 + 59_000)).toBe('21d11h');
     expect(roughAge(5 * 60_000)).toBe('5m');
@@ -73,15 +91,30 @@ describe('the plan model', () => {
       ['kept zendesk-ro', 'kept kb-ro', 'added slack-bot'],
       ['kept zendesk-ro', 'kept kb-ro', 'kept slack-bot'],
     ]);
-    expect(stages[1]!.credentials[2]).toEqual({ id: 'slack-bot', change: 'added', kind: 'api-token', scopes: ['chat:write'], access: 'write' });
+    expect(stages[1]!.credentials[2]).toEqual({
+      id: 'slack-bot',
+      change: 'added',
+      kind: 'api-token',
+      scopes: ['chat:write'],
+      access: 'write',
+    });
     expect(stages.map((s) => s.position)).toEqual(['current', 'next', 'later']);
   });
 
   it('finance-ledger: ledger-rw is added in the limited beta; a dropped credential is listed as dropped', () => {
     const manifest = example('finance-ledger');
-    expect(plan(manifest).stages[1]!.credentials.filter((c) => c.change !== 'kept').map((c) => `${c.change} ${c.id}`)).toEqual(['added ledger-rw']);
+    expect(
+      plan(manifest)
+        .stages[1]!.credentials.filter((c) => c.change !== 'kept')
+        .map((c) => `${c.change} ${c.id}`),
+    ).toEqual(['added ledger-rw']);
     manifest.stages[2]!.credentials = ['ap-invoices-ro', 'ledger-rw'];
-    expect(plan(manifest).stages[2]!.credentials.map((c) => `${c.change} ${c.id}`)).toEqual(['kept ap-invoices-ro', 'kept ledger-rw', 'dropped ledger-ro', 'dropped bank-feed-ro']);
+    expect(plan(manifest).stages[2]!.credentials.map((c) => `${c.change} ${c.id}`)).toEqual([
+      'kept ap-invoices-ro',
+      'kept ledger-rw',
+      'dropped ledger-ro',
+      'dropped bank-feed-ro',
+    ]);
     expect(plan(manifest).stages.map((s) => s.position)).toEqual(['passed', 'current', 'next']);
   });
 
@@ -105,12 +138,33 @@ describe('the plan model', () => {
 
   it('guardrails, rollback and where the rollout stands', () => {
     const result = plan(example('finance-ledger'));
-    expect(result.guardrails).toMatchObject({ input: ['prompt injection: block', 'credentials: block', 'pii: redact'], output: { dataClasses: ['financial', 'pii'], action: 'block' }, tests: 'guardrails/cases.jsonl' });
+    expect(result.guardrails).toMatchObject({
+      input: ['prompt injection: block', 'credentials: block', 'pii: redact'],
+      output: { dataClasses: ['financial', 'pii'], action: 'block' },
+      tests: 'guardrails/cases.jsonl',
+    });
     expect(result.rollback).toMatchObject({ window: '5m', restore: expect.arrayContaining(['release-posting-queue']) });
-    expect(result.rollback!.steps[2]).toEqual({ id: 'revoke-ledger-rw', text: 'run ./scripts/revoke.sh ledger-rw', credential: 'ledger-rw', timeout: '30s', manual: false });
+    expect(result.rollback!.steps[2]).toEqual({
+      id: 'revoke-ledger-rw',
+      text: 'run ./scripts/revoke.sh ledger-rw',
+      credential: 'ledger-rw',
+      timeout: '30s',
+      manual: false,
+    });
     expect(result.rollback!.steps.at(-1)?.manual).toBe(true);
-    expect(result.state).toMatchObject({ enabled: true, stage: 'limited-beta', position: 2, stageCount: 3, since: '2026-11-02T08:00:00Z', sinceSource: 'state.since', next: 'general-availability' });
-    expect(result.state.orgs).toEqual([{ org: 'entity-uk-ltd', enabled: true }, { org: 'entity-de-gmbh', enabled: false }]);
+    expect(result.state).toMatchObject({
+      enabled: true,
+      stage: 'limited-beta',
+      position: 2,
+      stageCount: 3,
+      since: '2026-11-02T08:00:00Z',
+      sinceSource: 'state.since',
+      next: 'general-availability',
+    });
+    expect(result.state.orgs).toEqual([
+      { org: 'entity-uk-ltd', enabled: true },
+      { org: 'entity-de-gmbh', enabled: false },
+    ]);
   });
 });
 
@@ -118,14 +172,28 @@ describe('what blocks the next step', () => {
   it('with no audit trail: the criteria are not evaluated and no drill has run', () => {
     const result = plan(example('support-triage'));
     expect(result.blockedBy.map((b) => b.kind)).toEqual(['criteria-not-evaluated', 'drill-never-run']);
-    expect(result.blockedBy[0]).toMatchObject({ criteria: ['zero-security-events', 'cost-within-estimate', 'no-output-violations'], hint: 'agent-rollout gate internal-pilot --record' });
+    expect(result.blockedBy[0]).toMatchObject({
+      criteria: ['zero-security-events', 'cost-within-estimate', 'no-output-violations'],
+      hint: 'agent-rollout gate internal-pilot --record',
+    });
   });
 
   it('a passing gate of the stage and a passing drill of the current rollback section clear both', () => {
     const manifest = example('support-triage');
     const sha = rollbackSha256(manifest);
     const entries = trail(
-      { action: 'gate', details: { stage: 'internal-pilot', verdict: 'go', criteria: [{ id: 'zero-security-events', status: 'pass' }, { id: 'cost-within-estimate', status: 'pass' }, { id: 'no-output-violations', status: 'pass' }] } },
+      {
+        action: 'gate',
+        details: {
+          stage: 'internal-pilot',
+          verdict: 'go',
+          criteria: [
+            { id: 'zero-security-events', status: 'pass' },
+            { id: 'cost-within-estimate', status: 'pass' },
+            { id: 'no-output-violations', status: 'pass' },
+          ],
+        },
+      },
       { action: 'drill', details: { passed: true, rollbackSha256: sha, durationMs: 1000, windowMs: 600000 } },
     );
     const result = plan(manifest, { trail: entries });
@@ -135,10 +203,24 @@ describe('what blocks the next step', () => {
   });
 
   it('a no-go gate names its failing criteria; a criterion the gate did not evaluate is still open', () => {
-    const entries = trail({ action: 'gate', details: { stage: 'internal-pilot', verdict: 'no-go', criteria: [{ id: 'zero-security-events', status: 'fail' }, { id: 'cost-within-estimate', status: 'pass' }] } });
+    const entries = trail({
+      action: 'gate',
+      details: {
+        stage: 'internal-pilot',
+        verdict: 'no-go',
+        criteria: [
+          { id: 'zero-security-events', status: 'fail' },
+          { id: 'cost-within-estimate', status: 'pass' },
+        ],
+      },
+    });
     const result = plan(example('support-triage'), { trail: entries });
     expect(result.blockedBy.filter((b) => b.kind !== 'drill-never-run')).toEqual([
-      expect.objectContaining({ kind: 'gate-not-go', criteria: ['zero-security-events'], message: expect.stringContaining('was no-go: zero-security-events fail') }),
+      expect.objectContaining({
+        kind: 'gate-not-go',
+        criteria: ['zero-security-events'],
+        message: expect.stringContaining('was no-go: zero-security-events fail'),
+      }),
       expect.objectContaining({ kind: 'criteria-not-evaluated', criteria: ['no-output-violations'] }),
     ]);
   });
@@ -152,7 +234,22 @@ describe('what blocks the next step', () => {
 
   it('an advance out of the stage carries its gate', () => {
     const manifest = example('support-triage');
-    const entries = trail({ action: 'advance', details: { from: 'internal-pilot', to: 'limited-beta', forced: false, gate: { verdict: 'go', criteria: [{ id: 'zero-security-events', status: 'pass' }, { id: 'cost-within-estimate', status: 'pass' }, { id: 'no-output-violations', status: 'pass' }] } } });
+    const entries = trail({
+      action: 'advance',
+      details: {
+        from: 'internal-pilot',
+        to: 'limited-beta',
+        forced: false,
+        gate: {
+          verdict: 'go',
+          criteria: [
+            { id: 'zero-security-events', status: 'pass' },
+            { id: 'cost-within-estimate', status: 'pass' },
+            { id: 'no-output-violations', status: 'pass' },
+          ],
+        },
+      },
+    });
     const result = plan(manifest, { trail: entries });
     expect(result.state.lastGate).toMatchObject({ action: 'advance', verdict: 'go' });
     expect(result.blockedBy.map((b) => b.kind)).toEqual(['drill-never-run']);
@@ -161,12 +258,17 @@ describe('what blocks the next step', () => {
   it('a drill of an older rollback section, a failed drill, a drill too old for the criterion', () => {
     const manifest = example('finance-ledger');
     const sha = rollbackSha256(manifest);
-    const kinds = (entries: AuditEntry[]) => plan(manifest, { trail: entries }).blockedBy.map((b) => b.kind).filter((k) => k.startsWith('drill'));
+    const kinds = (entries: AuditEntry[]) =>
+      plan(manifest, { trail: entries })
+        .blockedBy.map((b) => b.kind)
+        .filter((k) => k.startsWith('drill'));
     expect(kinds(trail({ action: 'drill', details: { passed: true, rollbackSha256: 'an-older-section' } }))).toEqual(['drill-outdated']);
     expect(kinds(trail({ action: 'drill', details: { passed: false, rollbackSha256: sha } }))).toEqual(['drill-failed']);
     // finance-ledger's limited beta wants a passing drill within 14d; NOW is 2026-12-20.
     const old = trail({ action: 'drill', at: '2026-12-01T00:00:00Z', details: { passed: true, rollbackSha256: sha } });
-    expect(plan(manifest, { trail: old }).blockedBy.find((b) => b.kind === 'drill-too-old')?.message).toContain('older than the 14d that criterion "rollback-tested" allows');
+    expect(plan(manifest, { trail: old }).blockedBy.find((b) => b.kind === 'drill-too-old')?.message).toContain(
+      'older than the 14d that criterion "rollback-tested" allows',
+    );
     const recent = trail({ action: 'drill', at: '2026-12-15T00:00:00Z', details: { passed: true, rollbackSha256: sha } });
     expect(kinds(recent)).toEqual([]);
   });
@@ -212,7 +314,12 @@ describe('what blocks the next step', () => {
   it('the stage-entry time comes from the audit trail when state.since is absent', () => {
     const manifest = example('finance-ledger');
     delete manifest.state.since;
-    const entries = trail({ action: 'advance', at: '2026-12-19T00:00:00Z', after: { ...manifest.state }, details: { from: 'internal-pilot', to: 'limited-beta', gate: { verdict: 'go', criteria: [] } } });
+    const entries = trail({
+      action: 'advance',
+      at: '2026-12-19T00:00:00Z',
+      after: { ...manifest.state },
+      details: { from: 'internal-pilot', to: 'limited-beta', gate: { verdict: 'go', criteria: [] } },
+    });
     const result = plan(manifest, { trail: entries });
     expect(result.state).toMatchObject({ since: '2026-12-19T00:00:00Z', sinceSource: 'audit' });
     expect(result.blockedBy.find((b) => b.kind === 'stage-too-young')?.hint).toBe('wait until 2027-01-18T00:00:00Z');

@@ -60,7 +60,8 @@ const tokens = {
   githubRefresh: 'gh' + 'r_' + rand(36, 20),
   gitlab: 'gl' + 'pat-' + rand(20, 21, B64URL),
   slackBot: 'xo' + 'xb-' + rand(12, 22, DIGITS) + '-' + rand(13, 23, DIGITS) + '-' + rand(24, 24),
-  slackUser: 'xo' + 'xp-' + rand(12, 25, DIGITS) + '-' + rand(12, 26, DIGITS) + '-' + rand(12, 27, DIGITS) + '-' + rand(32, 28, LOWER + DIGITS),
+  slackUser:
+    'xo' + 'xp-' + rand(12, 25, DIGITS) + '-' + rand(12, 26, DIGITS) + '-' + rand(12, 27, DIGITS) + '-' + rand(32, 28, LOWER + DIGITS),
   slackWebhook:
     'https://hooks.slack' + '.com/services/T' + rand(10, 29, UPPER + DIGITS) + '/B' + rand(10, 30, UPPER + DIGITS) + '/' + rand(24, 31),
   google: 'AI' + 'za' + rand(35, 32, B64URL),
@@ -91,7 +92,12 @@ interface Positive {
 }
 
 const positives: Positive[] = [
-  { name: 'Anthropic key in an env assignment', rule: 'anthropic-api-key', secret: tokens.anthropic, wrap: (s) => `ANTHROPIC_API_KEY=${s}` },
+  {
+    name: 'Anthropic key in an env assignment',
+    rule: 'anthropic-api-key',
+    secret: tokens.anthropic,
+    wrap: (s) => `ANTHROPIC_API_KEY=${s}`,
+  },
   { name: 'Anthropic admin key alone', rule: 'anthropic-admin-api-key', secret: tokens.anthropicAdmin, wrap: (s) => s },
   { name: 'OpenAI project key in argv', rule: 'openai-api-key', secret: tokens.openaiProject, wrap: (s) => `--api-key=${s}` },
   { name: 'OpenAI service-account key', rule: 'openai-api-key', secret: tokens.openaiServiceAccount, wrap: (s) => `key ${s} here` },
@@ -105,8 +111,19 @@ const positives: Positive[] = [
     wrap: (s) => `https://bucket.s3.amazonaws.com/x?X-Amz-Credential=${s}%2F20240101%2Fus-east-1`,
   },
   { name: 'AWS session key id', rule: 'aws-access-key-id', secret: tokens.awsSessionKeyId, wrap: (s) => `id ${s}` },
-  { name: 'AWS secret under an aws key name', rule: 'aws-secret-access-key', secret: tokens.awsSecret, wrap: (s) => s, key: 'aws_secret_access_key' },
-  { name: 'AWS secret in an env assignment', rule: 'aws-secret-access-key', secret: tokens.awsSecret, wrap: (s) => `AWS_SECRET_ACCESS_KEY=${s}` },
+  {
+    name: 'AWS secret under an aws key name',
+    rule: 'aws-secret-access-key',
+    secret: tokens.awsSecret,
+    wrap: (s) => s,
+    key: 'aws_secret_access_key',
+  },
+  {
+    name: 'AWS secret in an env assignment',
+    rule: 'aws-secret-access-key',
+    secret: tokens.awsSecret,
+    wrap: (s) => `AWS_SECRET_ACCESS_KEY=${s}`,
+  },
   {
     name: 'GitHub PAT inside a clone URL (beats url-credentials)',
     rule: 'github-pat',
@@ -123,7 +140,12 @@ const positives: Positive[] = [
   { name: 'Slack bot token', rule: 'slack-token', secret: tokens.slackBot, wrap: (s) => `--slack-token ${s}` },
   { name: 'Slack user token', rule: 'slack-token', secret: tokens.slackUser, wrap: (s) => s },
   { name: 'Slack webhook URL', rule: 'slack-webhook-url', secret: tokens.slackWebhook, wrap: (s) => `notify ${s} on failure` },
-  { name: 'Google API key in a query string', rule: 'gcp-api-key', secret: tokens.google, wrap: (s) => `https://maps.example/api?key=${s}&q=1` },
+  {
+    name: 'Google API key in a query string',
+    rule: 'gcp-api-key',
+    secret: tokens.google,
+    wrap: (s) => `https://maps.example/api?key=${s}&q=1`,
+  },
   { name: 'Stripe live secret key', rule: 'stripe-secret-key', secret: tokens.stripeSecret, wrap: (s) => `STRIPE_KEY=${s}` },
   { name: 'Stripe live restricted key', rule: 'stripe-restricted-key', secret: tokens.stripeRestricted, wrap: (s) => s },
   { name: 'npm token', rule: 'npm-access-token', secret: tokens.npm, wrap: (s) => `//registry.npmjs.org/:_authToken=${s}` },
@@ -137,14 +159,36 @@ const positives: Positive[] = [
     secret: tokens.urlPassword,
     wrap: (s) => `postgres://agent:${s}@db.internal:5432/app`,
   },
-  { name: 'password in an https URL', rule: 'url-credentials', secret: 'hunter2-Rollout', wrap: (s) => `https://user:${s}@host.example/path` },
+  {
+    name: 'password in an https URL',
+    rule: 'url-credentials',
+    secret: 'hunter2-Rollout',
+    wrap: (s) => `https://user:${s}@host.example/path`,
+  },
   { name: 'password with empty user', rule: 'url-credentials', secret: tokens.urlPassword, wrap: (s) => `redis://:${s}@cache:6379` },
   { name: 'generic secret under apiKey', rule: 'generic-secret', secret: tokens.generic, wrap: (s) => s, key: 'apiKey' },
-  { name: 'generic secret after a Bearer scheme', rule: 'generic-secret', secret: tokens.generic, wrap: (s) => `Bearer ${s}`, key: 'authorization' },
+  {
+    name: 'generic secret after a Bearer scheme',
+    rule: 'generic-secret',
+    secret: tokens.generic,
+    wrap: (s) => `Bearer ${s}`,
+    key: 'authorization',
+  },
   { name: 'generic secret in an argv flag', rule: 'generic-secret', secret: tokens.generic, wrap: (s) => `--password=${s}` },
-  { name: 'generic secret in a query string', rule: 'generic-secret', secret: tokens.generic, wrap: (s) => `https://api.example/v1?access_token=${s}&x=1` },
+  {
+    name: 'generic secret in a query string',
+    rule: 'generic-secret',
+    secret: tokens.generic,
+    wrap: (s) => `https://api.example/v1?access_token=${s}&x=1`,
+  },
   { name: 'generic secret in a header string', rule: 'generic-secret', secret: tokens.generic, wrap: (s) => `X-Api-Key: ${s}` },
-  { name: 'high-entropy string in prose', rule: 'high-entropy-string', secret: tokens.highEntropy, wrap: (s) => `use ${s} for now`, key: 'description' },
+  {
+    name: 'high-entropy string in prose',
+    rule: 'high-entropy-string',
+    secret: tokens.highEntropy,
+    wrap: (s) => `use ${s} for now`,
+    key: 'description',
+  },
   { name: 'high-entropy string with no key', rule: 'high-entropy-string', secret: tokens.highEntropy, wrap: (s) => s },
 ];
 
@@ -258,10 +302,7 @@ describe('findSecret: rules fire', () => {
 describe('findSecret: false positives', () => {
   const negatives: Array<[string, string | undefined]> = [
     ['sum(increase(agent_invocations_total{agent="support-triage"}[$window]))', 'query'],
-    [
-      'histogram_quantile(0.95, sum by (le) (rate(agent_latency_seconds_bucket{agent="support-triage",env="prod"}[5m]))) > 2.5',
-      'query',
-    ],
+    ['histogram_quantile(0.95, sum by (le) (rate(agent_latency_seconds_bucket{agent="support-triage",env="prod"}[5m]))) > 2.5', 'query'],
     ['http://127.0.0.1:9090', 'url'],
     ['http://127.0.0.1:9090', 'endpoint'],
     ['https://mcp.internal.example/zendesk', 'endpoint'],
@@ -372,12 +413,22 @@ describe('findSecret: the key-sensitive generic rule', () => {
     expect(m?.end).toBe(value.length);
   });
 
-  it.each([undefined, 'id', 'name', 'description', 'credential', 'credentialId', 'secretName', 'tokenUrl', 'author', 'tokenizer', 'model', 'query'])(
-    'does not fire under %s',
-    (key) => {
-      expect(findSecret(value, key)).toBeUndefined();
-    },
-  );
+  it.each([
+    undefined,
+    'id',
+    'name',
+    'description',
+    'credential',
+    'credentialId',
+    'secretName',
+    'tokenUrl',
+    'author',
+    'tokenizer',
+    'model',
+    'query',
+  ])('does not fire under %s', (key) => {
+    expect(findSecret(value, key)).toBeUndefined();
+  });
 
   it('needs 16+ chars, no spaces and enough entropy', () => {
     expect(findSecret(rand(15, 60), 'token')).toBeUndefined();

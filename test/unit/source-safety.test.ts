@@ -27,19 +27,24 @@ describe('the source never turns manifest content into code or a shell line', ()
     expect(files.length).toBeGreaterThan(100);
   });
 
-  it('no eval, new Function or node:vm anywhere in src/ (node:vm only to load the build\'s own schema validator)', () => {
+  it("no eval, new Function or node:vm anywhere in src/ (node:vm only to load the build's own schema validator)", () => {
     const evaluates = files.filter(({ text }) => /\beval\s*\(|\bnew\s+Function\b|\bFunction\s*\(/.test(code(text))).map((f) => f.file);
     expect(evaluates).toEqual([]);
     // Import specifiers are strings, which code() blanks: look for them in the text itself.
-    const vm = files.filter(({ text }) => /from\s+['"](?:node:)?vm['"]|import\(\s*['"](?:node:)?vm['"]|require\(\s*['"](?:node:)?vm['"]/.test(text)).map((f) => f.file);
+    const vm = files
+      .filter(({ text }) => /from\s+['"](?:node:)?vm['"]|import\(\s*['"](?:node:)?vm['"]|require\(\s*['"](?:node:)?vm['"]/.test(text))
+      .map((f) => f.file);
     // code-cache.ts runs dist/manifest/schema-validator.cjs, which the build generated from our
     // schema, with its V8 code cache; never a manifest's content.
     expect(vm).toEqual(['src/manifest/code-cache.ts']);
-    expect(files.filter(({ text }) => /from\s+'[./]*(?:manifest\/)?code-cache\.js'/.test(text)).map((f) => f.file)).toEqual(['src/manifest/schema-validator.ts']);
+    expect(files.filter(({ text }) => /from\s+'[./]*(?:manifest\/)?code-cache\.js'/.test(text)).map((f) => f.file)).toEqual([
+      'src/manifest/schema-validator.ts',
+    ]);
   });
 
   it('a shell is used only where a step asks for one (shell: step.shell), never as a default', () => {
-    const shellish = /\bshell\s*:\s*true\b|import\s*\{[^}]*\bexec(Sync)?\b[^}]*\}\s*from\s*'node:child_process'|\bexecaCommand\b|import\s*\{[^}]*\$[^}]*\}\s*from\s*'execa'/;
+    const shellish =
+      /\bshell\s*:\s*true\b|import\s*\{[^}]*\bexec(Sync)?\b[^}]*\}\s*from\s*'node:child_process'|\bexecaCommand\b|import\s*\{[^}]*\$[^}]*\}\s*from\s*'execa'/;
     const offenders = files.filter(({ text }) => shellish.test(text)).map((f) => f.file);
     expect(offenders).toEqual([]);
   });

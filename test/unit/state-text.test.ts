@@ -20,11 +20,15 @@ describe('manifestTextWithState: only the state section changes', () => {
 
   it('keeps CRLF, tabs, a BOM and a missing final newline', () => {
     const before = '\uFEFF{\r\n\t"version": 1,\r\n\t"state": {\r\n\t\t"enabled": true,\r\n\t\t"stage": "pilot"\r\n\t}\r\n}';
-    expect(rewrite(before, { enabled: true, stage: 'beta' })).toBe('\uFEFF{\r\n\t"version": 1,\r\n\t"state": {\r\n\t\t"enabled": true,\r\n\t\t"stage": "beta"\r\n\t}\r\n}');
+    expect(rewrite(before, { enabled: true, stage: 'beta' })).toBe(
+      '\uFEFF{\r\n\t"version": 1,\r\n\t"state": {\r\n\t\t"enabled": true,\r\n\t\t"stage": "beta"\r\n\t}\r\n}',
+    );
   });
 
   it('a minified document stays minified: only the changed values are rewritten', () => {
-    expect(rewrite('{"version":1,"state":{"enabled":true,"stage":"pilot"}}', { enabled: true, stage: 'beta' })).toBe('{"version":1,"state":{"enabled":true,"stage":"beta"}}');
+    expect(rewrite('{"version":1,"state":{"enabled":true,"stage":"pilot"}}', { enabled: true, stage: 'beta' })).toBe(
+      '{"version":1,"state":{"enabled":true,"stage":"beta"}}',
+    );
     expect(JSON.parse(rewrite('{"version":1,"state":{"enabled":true,"stage":"pilot"}}'))).toEqual({ version: 1, state: NEXT });
   });
 

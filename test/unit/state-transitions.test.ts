@@ -48,7 +48,10 @@ describe('pause and resume', () => {
 
   it('pausing a paused rollout is nothing to do, and says since when and why', () => {
     const t = pause(withState({ paused: { reason: 'INC-0', at: '2026-11-30T00:00:00Z', by: 'bob' } }), { ...context, reason: 'INC-1' });
-    expect(t).toMatchObject({ outcome: 'unchanged', summary: expect.stringContaining('already paused (since 2026-11-30T00:00:00Z by bob: "INC-0")') });
+    expect(t).toMatchObject({
+      outcome: 'unchanged',
+      summary: expect.stringContaining('already paused (since 2026-11-30T00:00:00Z by bob: "INC-0")'),
+    });
   });
 
   it('resume removes the pause; resuming an unpaused rollout is nothing to do', () => {
@@ -88,7 +91,9 @@ describe('rollback', () => {
 
   it('refuses forward, the current stage, an unknown stage, and going back from the first stage', () => {
     const beta = withState({ stage: 'limited-beta' });
-    expect(refusedOf(rollback(beta, { ...context, to: 'general-availability' })).message).toMatch(/comes after the current stage "limited-beta": rollback goes back to an earlier stage, never forward/);
+    expect(refusedOf(rollback(beta, { ...context, to: 'general-availability' })).message).toMatch(
+      /comes after the current stage "limited-beta": rollback goes back to an earlier stage, never forward/,
+    );
     expect(refusedOf(rollback(beta, { ...context, to: 'limited-beta' })).message).toMatch(/"limited-beta" is the current stage/);
     expect(refusedOf(rollback(beta, { ...context, to: 'beta' })).hint).toBe('earlier stages: internal-pilot');
     const first = refusedOf(rollback(support, context));
@@ -107,7 +112,10 @@ describe('governance mode', () => {
     const noMode = withState({});
     delete noMode.state.governanceMode;
     expect(effectiveMode(noMode)).toEqual({ mode: 'observe', source: 'stage' });
-    expect(mode(noMode, { ...context, mode: 'observe' })).toMatchObject({ outcome: 'unchanged', summary: expect.stringContaining("stage \"internal-pilot\"'s mode") });
+    expect(mode(noMode, { ...context, mode: 'observe' })).toMatchObject({
+      outcome: 'unchanged',
+      summary: expect.stringContaining('stage "internal-pilot"\'s mode'),
+    });
   });
 
   it('refuses observe where the audience reaches 100%, naming the flags that override', () => {
@@ -148,8 +156,12 @@ describe('org overrides', () => {
 
   it('refuses an org in observe mode at 100% unless forced', () => {
     const atGa = withState({ stage: 'general-availability', governanceMode: 'enforce' });
-    expect(refusedOf(org(atGa, { ...context, change: 'mode', org: 'acme', mode: 'observe' })).message).toMatch(/org "acme" must stay in enforce mode/);
-    expect(changedOf(org(atGa, { ...context, change: 'mode', org: 'acme', mode: 'observe', force: true, reason: 'r' })).details).toMatchObject({ forced: true });
+    expect(refusedOf(org(atGa, { ...context, change: 'mode', org: 'acme', mode: 'observe' })).message).toMatch(
+      /org "acme" must stay in enforce mode/,
+    );
+    expect(
+      changedOf(org(atGa, { ...context, change: 'mode', org: 'acme', mode: 'observe', force: true, reason: 'r' })).details,
+    ).toMatchObject({ forced: true });
   });
 
   it('knows which names the schema accepts', () => {
@@ -180,7 +192,17 @@ function trailOf(inputs: Partial<AuditInput>[]): AuditEntry[] {
   for (const input of inputs) {
     entries.push(
       chainEntry(
-        { at: AT, actor: 'alice', action: 'pause', before: null, after: null, reason: null, manifestSha256: 'x', tool: { name: 'agent-rollout', version: '0' }, ...input },
+        {
+          at: AT,
+          actor: 'alice',
+          action: 'pause',
+          before: null,
+          after: null,
+          reason: null,
+          manifestSha256: 'x',
+          tool: { name: 'agent-rollout', version: '0' },
+          ...input,
+        },
         entries.at(-1),
       ),
     );
@@ -203,15 +225,30 @@ describe('the state against the trail', () => {
 
   it('finds a hand edit between two recorded changes (the later entry starts elsewhere)', () => {
     const edited = { ...paused, enabled: false };
-    const trail = trailOf([{ before: support.state, after: paused }, { action: 'gate' }, { action: 'resume', before: edited, after: support.state }]);
-    expect(stateGaps(trail)).toEqual([{ line: 3, seq: 3, action: 'resume', previousSeq: 1, changes: [{ path: 'state.enabled', kind: 'changed', before: true, after: false }] }]);
+    const trail = trailOf([
+      { before: support.state, after: paused },
+      { action: 'gate' },
+      { action: 'resume', before: edited, after: support.state },
+    ]);
+    expect(stateGaps(trail)).toEqual([
+      {
+        line: 3,
+        seq: 3,
+        action: 'resume',
+        previousSeq: 1,
+        changes: [{ path: 'state.enabled', kind: 'changed', before: true, after: false }],
+      },
+    ]);
     const verification = verifyAgainstManifest(support.state, { entries: trail, problems: [], exists: true });
     expect(verification.findings).toBe(1);
     expect(verification.state).toEqual({ status: 'match', seq: 3 });
   });
 
   it('an init entry (before null) starts the history afresh', () => {
-    const trail = trailOf([{ action: 'init', before: null, after: support.state }, { before: support.state, after: paused }]);
+    const trail = trailOf([
+      { action: 'init', before: null, after: support.state },
+      { before: support.state, after: paused },
+    ]);
     expect(stateGaps(trail)).toEqual([]);
   });
 });
@@ -237,16 +274,31 @@ describe('stage entry, status and queries', () => {
     const trail = trailOf([
       { action: 'gate', at: '2026-11-29T12:00:00Z', details: { stage: 'internal-pilot', verdict: 'no-go' } },
       { action: 'drill', at: '2026-11-20T12:00:00Z', details: { passed: true, rollbackSha256: current } },
-      { action: 'advance', at: '2026-11-30T12:00:00Z', before: support.state, after: support.state, details: { from: 'internal-pilot', to: 'limited-beta', gate: { verdict: 'go' } } },
+      {
+        action: 'advance',
+        at: '2026-11-30T12:00:00Z',
+        before: support.state,
+        after: support.state,
+        details: { from: 'internal-pilot', to: 'limited-beta', gate: { verdict: 'go' } },
+      },
     ]);
     const status = rolloutStatus(support, { entries: trail, problems: [], exists: true }, now);
-    expect(status.lastGate).toMatchObject({ via: 'advance', verdict: 'go', stage: 'internal-pilot', advancedTo: 'limited-beta', ageMs: 86_400_000, seq: 3 });
+    expect(status.lastGate).toMatchObject({
+      via: 'advance',
+      verdict: 'go',
+      stage: 'internal-pilot',
+      advancedTo: 'limited-beta',
+      ageMs: 86_400_000,
+      seq: 3,
+    });
     expect(status.lastDrill).toMatchObject({ passed: true, coversCurrentRollback: true, ageMs: 11 * 86_400_000 });
     expect(status.stage).toMatchObject({ id: 'internal-pilot', position: 1, of: 3, since: { source: 'state.since' } });
     expect(status.trail).toEqual({ exists: true, entries: 3, problems: 0, state: 'match' });
     const changedRollback = structuredClone(support);
     changedRollback.rollback!.window = '20m';
-    expect(rolloutStatus(changedRollback, { entries: trail, problems: [], exists: true }, now).lastDrill?.coversCurrentRollback).toBe(false);
+    expect(rolloutStatus(changedRollback, { entries: trail, problems: [], exists: true }, now).lastDrill?.coversCurrentRollback).toBe(
+      false,
+    );
   });
 
   it('--since takes a duration or a date; selection is newest first', () => {

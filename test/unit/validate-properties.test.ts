@@ -39,55 +39,76 @@ function replaceAt(document: unknown, path: (string | number)[], replacement: un
 }
 
 describe('the loader and validate never throw: any input gives diagnostics, not a crash', () => {
-  it(`on random JSON values (${RUNS} cases)`, () => {
-    fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
-        const result = validate(JSON.stringify(value));
-        expect(result.usable || result.diagnostics.length > 0).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `on random JSON values (${RUNS} cases)`,
+    () => {
+      fc.assert(
+        fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+          const result = validate(JSON.stringify(value));
+          expect(result.usable || result.diagnostics.length > 0).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it(`on the support example with one value replaced by anything (${RUNS} cases)`, () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...supportPaths), fc.jsonValue({ maxDepth: 3 }), (path, replacement) => {
-        const result = validate(JSON.stringify(replaceAt(support, path, replacement), null, 2));
-        for (const d of result.diagnostics) {
-          expect(d.line).toBeGreaterThan(0);
-          expect(d.column).toBeGreaterThan(0);
-          expect(typeof d.message).toBe('string');
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `on the support example with one value replaced by anything (${RUNS} cases)`,
+    () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...supportPaths), fc.jsonValue({ maxDepth: 3 }), (path, replacement) => {
+          const result = validate(JSON.stringify(replaceAt(support, path, replacement), null, 2));
+          for (const d of result.diagnostics) {
+            expect(d.line).toBeGreaterThan(0);
+            expect(d.column).toBeGreaterThan(0);
+            expect(typeof d.message).toBe('string');
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it(`on the support example's text with bytes changed, inserted or cut (${RUNS} cases)`, () => {
-    const bytes = encoder.encode(supportText);
-    fc.assert(
-      fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 }), fc.constantFrom('replace', 'insert', 'cut'), (at, byte, how) => {
-        const mutated =
-          how === 'cut'
-            ? bytes.slice(0, at)
-            : how === 'insert'
-              ? new Uint8Array([...bytes.slice(0, at), byte, ...bytes.slice(at)])
-              : bytes.map((b, i) => (i === at ? byte : b));
-        const result = validate(mutated);
-        expect(result.diagnostics.every((d) => d.line >= 1)).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `on the support example's text with bytes changed, inserted or cut (${RUNS} cases)`,
+    () => {
+      const bytes = encoder.encode(supportText);
+      fc.assert(
+        fc.property(
+          fc.nat(bytes.length - 1),
+          fc.integer({ min: 0, max: 255 }),
+          fc.constantFrom('replace', 'insert', 'cut'),
+          (at, byte, how) => {
+            const mutated =
+              how === 'cut'
+                ? bytes.slice(0, at)
+                : how === 'insert'
+                  ? new Uint8Array([...bytes.slice(0, at), byte, ...bytes.slice(at)])
+                  : bytes.map((b, i) => (i === at ? byte : b));
+            const result = validate(mutated);
+            expect(result.diagnostics.every((d) => d.line >= 1)).toBe(true);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it(`on arbitrary strings (${RUNS} cases)`, () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-        validate(text);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `on arbitrary strings (${RUNS} cases)`,
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+          validate(text);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 describe('writing a manifest and reading it back gives the same document', () => {

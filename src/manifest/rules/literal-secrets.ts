@@ -35,14 +35,17 @@ export function checkLiteralSecrets(document: JsonValue): Finding[] {
   };
   // Iterative walk: the document's depth is bounded by the parser, but keep the stack flat anyway.
   // `key` is the nearest property name above the value (an array's items keep their array's).
-  const stack: { value: JsonValue; place: Place | undefined; key: string | undefined }[] = [{ value: document, place: undefined, key: undefined }];
+  const stack: { value: JsonValue; place: Place | undefined; key: string | undefined }[] = [
+    { value: document, place: undefined, key: undefined },
+  ];
   while (stack.length > 0) {
     const { value, place, key } = stack.pop() as (typeof stack)[number];
     if (typeof value === 'string') {
       const match = findSecret(value, key);
       if (match) report(place, match.description);
     } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i] as JsonValue, place: { parent: place, segment: String(i) }, key });
+      for (let i = 0; i < value.length; i++)
+        stack.push({ value: value[i] as JsonValue, place: { parent: place, segment: String(i) }, key });
     } else if (value !== null && typeof value === 'object') {
       for (const name of Object.keys(value)) {
         const child: Place = { parent: place, segment: name };

@@ -39,11 +39,19 @@ export function checkReferences(manifest: Manifest): Finding[] {
   }
   const sampleSignal = manifest.metrics?.sampleSignal;
   if (sampleSignal !== undefined && !Object.prototype.hasOwnProperty.call(signals, sampleSignal)) {
-    unresolved(pointer('metrics', 'sampleSignal'), `metrics.sampleSignal names "${sampleSignal}", which is not a signal`, signalHint(sampleSignal));
+    unresolved(
+      pointer('metrics', 'sampleSignal'),
+      `metrics.sampleSignal names "${sampleSignal}", which is not a signal`,
+      signalHint(sampleSignal),
+    );
   }
   (manifest.metrics?.alerts ?? []).forEach((alert, i) => {
     if (!Object.prototype.hasOwnProperty.call(signals, alert.signal)) {
-      unresolved(pointer('metrics', 'alerts', i, 'signal'), `an alert watches signal "${alert.signal}", which is not declared`, signalHint(alert.signal));
+      unresolved(
+        pointer('metrics', 'alerts', i, 'signal'),
+        `an alert watches signal "${alert.signal}", which is not declared`,
+        signalHint(alert.signal),
+      );
     }
   });
   manifest.stages.forEach((stage, s) => {

@@ -8,7 +8,11 @@ export function checkStages(manifest: Manifest): Finding[] {
   const findings: Finding[] = [];
   const { stages } = manifest;
   if (stages.length < 3) {
-    findings.push({ rule: 'AR120', pointer: pointer('stages'), message: `the rollout has ${stages.length} stage(s); the practice is at least three` });
+    findings.push({
+      rule: 'AR120',
+      pointer: pointer('stages'),
+      message: `the rollout has ${stages.length} stage(s); the practice is at least three`,
+    });
   }
   stages.forEach((stage, i) => {
     const isLast = i === stages.length - 1;

@@ -7,7 +7,7 @@ function record(value: unknown): Record<string, unknown> {
 }
 
 function str(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? '?';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '?');
 }
 
 function stageOf(state: unknown): string {
@@ -23,7 +23,12 @@ function flags(details: Record<string, unknown>): string {
 /** The generic form: the first changed values, without the `state.` prefix. */
 function changedValues(entry: AuditEntry): string {
   const changes = fieldChanges(entry.before, entry.after);
-  const shown = changes.slice(0, 2).map((c) => `${c.path.replace(/^state\./, '')} ${c.before === undefined ? '(none)' : JSON.stringify(c.before)} → ${c.after === undefined ? '(none)' : JSON.stringify(c.after)}`);
+  const shown = changes
+    .slice(0, 2)
+    .map(
+      (c) =>
+        `${c.path.replace(/^state\./, '')} ${c.before === undefined ? '(none)' : JSON.stringify(c.before)} → ${c.after === undefined ? '(none)' : JSON.stringify(c.after)}`,
+    );
   return shown.join('; ') + (changes.length > 2 ? `; +${changes.length - 2} more` : '');
 }
 

@@ -19,7 +19,8 @@ export function renderVerifyText(report: VerifyReport, style: Style): string {
     return `${style.green('✔')} no audit trail yet (${report.trail}): nothing to verify; the first state change starts it\n`;
   }
   const out: string[] = [];
-  for (const problem of report.problems) out.push(`${style.bold(`${report.trail}:${problem.line}:`)} ${style.red('error')} ${problem.message}`);
+  for (const problem of report.problems)
+    out.push(`${style.bold(`${report.trail}:${problem.line}:`)} ${style.red('error')} ${problem.message}`);
   for (const gap of report.gaps) {
     out.push(
       `${style.bold(`${report.trail}:${gap.line}:`)} ${style.red('error')} state was changed outside agent-rollout between seq ${gap.previousSeq} and seq ${gap.seq} (${gap.action}): ${list(gap.changes)} (after seq ${gap.previousSeq} → before seq ${gap.seq})`,
@@ -41,10 +42,16 @@ export function renderVerifyText(report: VerifyReport, style: Style): string {
           ? 'no entries, so the state is not compared'
           : 'the manifest state does not match';
   if (report.findings === 0) {
-    out.push(`${style.green('✔')} ${report.trail}: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, chain intact; ${stateNote}`);
+    out.push(
+      `${style.green('✔')} ${report.trail}: ${report.entries} ${report.entries === 1 ? 'entry' : 'entries'}, chain intact; ${stateNote}`,
+    );
   } else {
     if (out.length > 0) out.push('');
-    out.push(style.red(`✖ ${report.findings} ${report.findings === 1 ? 'finding' : 'findings'} in ${report.trail} (${report.entries} entries read)`));
+    out.push(
+      style.red(
+        `✖ ${report.findings} ${report.findings === 1 ? 'finding' : 'findings'} in ${report.trail} (${report.entries} entries read)`,
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -77,14 +77,23 @@ function renderSection(section: Section, shown: readonly Change[], total: number
   const parts = [title, ''];
   if (open.length > 0) parts.push(rows(open), '');
   if (folded.length > 0) {
-    const what = open.length > 0 ? `${plural(folded.length, 'more change')} (${counts(folded)})` : `${plural(folded.length, 'change')} (${counts(folded)})`;
+    const what =
+      open.length > 0
+        ? `${plural(folded.length, 'more change')} (${counts(folded)})`
+        : `${plural(folded.length, 'change')} (${counts(folded)})`;
     parts.push(`<details><summary>${what}</summary>`, '', rows(folded), '', '</details>', '');
   }
   return parts.join('\n');
 }
 
 function header(result: DiffResult): string {
-  const lines = [MARKDOWN_MARKER, '### agent-rollout diff', '', `${code(result.base)} → ${code(result.head)}: **${plural(result.summary.changes, 'change')}**`, ''];
+  const lines = [
+    MARKDOWN_MARKER,
+    '### agent-rollout diff',
+    '',
+    `${code(result.base)} → ${code(result.head)}: **${plural(result.summary.changes, 'change')}**`,
+    '',
+  ];
   if (result.summary.changes > 0) {
     lines.push('| risk | changes |', '| --- | ---: |');
     for (const risk of RISKS) lines.push(`| ${BADGE[risk]} | ${result.summary[risk]} |`);
@@ -98,7 +107,10 @@ function header(result: DiffResult): string {
 
 function footer(left: readonly Change[], fullCommand: string, limit: number): string {
   if (left.length === 0) return '';
-  const what = limit === GITHUB_COMMENT_LIMIT ? `GitHub's ${limit.toLocaleString('en-US')}-character comment limit` : `the ${limit.toLocaleString('en-US')}-character limit`;
+  const what =
+    limit === GITHUB_COMMENT_LIMIT
+      ? `GitHub's ${limit.toLocaleString('en-US')}-character comment limit`
+      : `the ${limit.toLocaleString('en-US')}-character limit`;
   return `---\n**${plural(left.length, 'change')} not shown** (${counts(left)}) to stay under ${what}. See every change with ${code(fullCommand)} (or \`--format json\`).\n`;
 }
 
@@ -108,7 +120,9 @@ function compose(result: DiffResult, shown: ReadonlySet<Change>, fullCommand: st
     return visible.length > 0 ? renderSection(section, visible, changes.length) : '';
   });
   const left = result.changes.filter((change) => !shown.has(change));
-  return [header(result), ...sections.filter((s) => s !== '').map((s) => `${s}\n`), footer(left, fullCommand, limit)].join('\n').replace(/\n{3,}/g, '\n\n');
+  return [header(result), ...sections.filter((s) => s !== '').map((s) => `${s}\n`), footer(left, fullCommand, limit)]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 /** Per section: a heading, a table head and a <details> wrapper, at most. */

@@ -46,7 +46,8 @@ export function renderDiffText(result: DiffResult, style: Style): string {
   }
   if (result.notes.length > 0) {
     out.push('', style.bold('Notes'));
-    for (const note of result.notes) out.push(`  ${note.level === 'warning' ? style.yellow('warning:') : style.cyan('note:')} ${note.text}`);
+    for (const note of result.notes)
+      out.push(`  ${note.level === 'warning' ? style.yellow('warning:') : style.cyan('note:')} ${note.text}`);
   }
   return `${out.join('\n')}\n`;
 }

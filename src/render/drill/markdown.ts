@@ -33,7 +33,10 @@ export function renderDrillMarkdown(report: DrillReport): string {
       ['finished', report.finishedAt],
       ['run by', `${report.actor.name} (${report.actor.source})`],
       ['tool', `${report.tool.name} ${report.tool.version}`],
-      ['options', `${report.options.confirmManual ? '--confirm-manual' : 'manual steps confirmed at the terminal'}; ${report.options.restore ? 'restore on' : '--no-restore'}`],
+      [
+        'options',
+        `${report.options.confirmManual ? '--confirm-manual' : 'manual steps confirmed at the terminal'}; ${report.options.restore ? 'restore on' : '--no-restore'}`,
+      ],
       ['journal', `\`${report.files.journal}\``],
     ],
   );
@@ -79,8 +82,18 @@ export function renderDrillMarkdown(report: DrillReport): string {
   }
   const probeSteps: StepRecord[] = report.probes
     .filter((probe) => probe.attempts.at(-1)?.output)
-    .map((probe) => ({ phase: 'rollback', id: probe.id, kind: 'run', status: probe.passed ? 'passed' : 'failed', durationMs: probe.durationMs, output: probe.attempts.at(-1)?.output ?? '' }));
-  const all = outputs('Output of the steps', report.steps) + outputs('Output of the probes (last attempt)', probeSteps) + outputs('Output of the restore', report.restore.steps);
+    .map((probe) => ({
+      phase: 'rollback',
+      id: probe.id,
+      kind: 'run',
+      status: probe.passed ? 'passed' : 'failed',
+      durationMs: probe.durationMs,
+      output: probe.attempts.at(-1)?.output ?? '',
+    }));
+  const all =
+    outputs('Output of the steps', report.steps) +
+    outputs('Output of the probes (last attempt)', probeSteps) +
+    outputs('Output of the restore', report.restore.steps);
   if (all) md += `\n## Output\n${all}`;
   return md;
 }

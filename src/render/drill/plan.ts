@@ -27,7 +27,9 @@ function what(step: PlannedStep, full: boolean): string {
 
 function timeout(step: PlannedStep): string {
   if (step.kind === 'manual') return step.phase === 'rollback' ? 'counts against the window' : '-';
-  return step.timeoutSource === 'manifest' ? formatDuration(step.timeoutMs) : `${formatDuration(step.timeoutMs)} (the window; no timeout set)`;
+  return step.timeoutSource === 'manifest'
+    ? formatDuration(step.timeoutMs)
+    : `${formatDuration(step.timeoutMs)} (the window; no timeout set)`;
 }
 
 function attempts(probe: PlannedProbe): string {
@@ -60,14 +62,19 @@ export function renderDrillPlanText(view: PlanView, style: Style): string {
   out += `\nSteps, in order (the first failure stops the rest):\n`;
   out += renderTable(['#', 'step', 'kind', 'runs', 'timeout'], stepRows(plan.steps));
   out += `\nVerification (after the steps):\n`;
-  out += plan.probes.length > 0 ? renderTable(['#', 'probe', 'checks', 'expect', 'attempts'], probeRows(plan.probes)) : '  none: only the steps are timed\n';
+  out +=
+    plan.probes.length > 0
+      ? renderTable(['#', 'probe', 'checks', 'expect', 'attempts'], probeRows(plan.probes))
+      : '  none: only the steps are timed\n';
   if (plan.restore.length === 0) out += `\nRestore: none declared.\n`;
   else if (!view.restore) out += `\nRestore: ${plan.restore.length} step(s), skipped (--no-restore).\n`;
   else {
     out += `\nRestore (after the verdict, even after a failure or Ctrl-C):\n`;
     out += renderTable(['#', 'step', 'kind', 'runs', 'timeout'], stepRows(plan.restore));
   }
-  const long = [...plan.steps, ...(view.restore ? plan.restore : [])].filter((s) => s.kind === 'manual' && (s.instruction ?? '').length > SHORT_INSTRUCTION);
+  const long = [...plan.steps, ...(view.restore ? plan.restore : [])].filter(
+    (s) => s.kind === 'manual' && (s.instruction ?? '').length > SHORT_INSTRUCTION,
+  );
   if (long.length > 0) {
     out += `\nManual instructions:\n`;
     for (const step of long) out += `  ${step.id}: ${step.instruction ?? ''}\n`;
@@ -83,11 +90,21 @@ export function renderDrillPlanMarkdown(view: PlanView): string {
   md += `\n## Verification\n\n`;
   md += plan.probes.length > 0 ? renderMarkdownTable(['#', 'probe', 'checks', 'expect', 'attempts'], probeRows(plan.probes)) : 'None.\n';
   md += `\n## Restore${view.restore ? '' : ' (skipped: --no-restore)'}\n\n`;
-  md += plan.restore.length > 0 ? renderMarkdownTable(['#', 'step', 'kind', 'runs', 'timeout'], stepRows(plan.restore, true)) : 'None declared.\n';
+  md +=
+    plan.restore.length > 0
+      ? renderMarkdownTable(['#', 'step', 'kind', 'runs', 'timeout'], stepRows(plan.restore, true))
+      : 'None declared.\n';
   const note = manualNote(view);
   return note ? `${md}\n${note}` : md;
 }
 
 export function renderDrillPlanJson(view: PlanView): string {
-  return toJson({ dryRun: true, agent: view.agent, manifest: view.manifest, restore: view.restore, confirmManual: view.confirmManual, plan: view.plan });
+  return toJson({
+    dryRun: true,
+    agent: view.agent,
+    manifest: view.manifest,
+    restore: view.restore,
+    confirmManual: view.confirmManual,
+    plan: view.plan,
+  });
 }

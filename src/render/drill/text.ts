@@ -72,7 +72,11 @@ export function renderDrillText(report: DrillReport, style: Style): string {
         step.kind,
         colourStatus(step.status, style),
         step.status === 'skipped' ? '-' : formatElapsed(step.durationMs),
-        step.windowLeftMs === undefined ? '-' : step.windowLeftMs >= 0 ? formatElapsed(step.windowLeftMs) : style.red(formatElapsed(step.windowLeftMs)),
+        step.windowLeftMs === undefined
+          ? '-'
+          : step.windowLeftMs >= 0
+            ? formatElapsed(step.windowLeftMs)
+            : style.red(formatElapsed(step.windowLeftMs)),
         stepDetail(step),
       ]),
     ),
@@ -107,8 +111,10 @@ export function renderDrillText(report: DrillReport, style: Style): string {
     out.push('\nWhy\n');
     for (const reason of report.reasons) out.push(`  ${style.red('✖')} ${reason}\n`);
     if (report.restore.status === 'failed') out.push(`  ${style.red('✖')} the restore failed: the drill environment was not put back\n`);
-    for (const step of failed) out.push(`    output of ${step.phase === 'restore' ? 'restore step' : 'step'} "${step.id}":\n${outputExcerpt(step.output)}`);
-    for (const probe of failedProbes) out.push(`    output of probe "${probe.id}" (last attempt):\n${outputExcerpt(probe.attempts.at(-1)?.output)}`);
+    for (const step of failed)
+      out.push(`    output of ${step.phase === 'restore' ? 'restore step' : 'step'} "${step.id}":\n${outputExcerpt(step.output)}`);
+    for (const probe of failedProbes)
+      out.push(`    output of probe "${probe.id}" (last attempt):\n${outputExcerpt(probe.attempts.at(-1)?.output)}`);
   }
   out.push(`\nJournal: ${report.files.journal}\nReport:  ${report.files.report}, ${report.files.markdown}\n`);
   return out.join('');

@@ -19,7 +19,11 @@ export interface AdvanceOutcome {
 
 /** The closing lines of `advance` for a person (after the gate's own text). */
 export function renderAdvanceText(outcome: AdvanceOutcome, style: Style): string {
-  const head = outcome.advanced ? (outcome.forced ? style.yellow.bold('Advanced (forced):') : style.green.bold('Advanced:')) : style.red.bold('Not advanced:');
+  const head = outcome.advanced
+    ? outcome.forced
+      ? style.yellow.bold('Advanced (forced):')
+      : style.green.bold('Advanced:')
+    : style.red.bold('Not advanced:');
   return `\n${head} ${outcome.message}\n`;
 }
 

@@ -3,8 +3,19 @@ import type { CheckResult, GateReport } from '../../gate/types.js';
 import { renderMarkdownTable } from '../table.js';
 import { windowLine } from './text.js';
 
-const ICON: Record<string, string> = { pass: '✅ pass', fail: '❌ fail', inconclusive: '⏳ inconclusive', error: '⚠️ error', observe: '👁 observe' };
-const VERDICT: Record<GateReport['verdict'], string> = { go: '✅ GO', 'no-go': '❌ NO-GO', inconclusive: '⏳ INCONCLUSIVE', error: '⚠️ ERROR' };
+const ICON: Record<string, string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  inconclusive: '⏳ inconclusive',
+  error: '⚠️ error',
+  observe: '👁 observe',
+};
+const VERDICT: Record<GateReport['verdict'], string> = {
+  go: '✅ GO',
+  'no-go': '❌ NO-GO',
+  inconclusive: '⏳ INCONCLUSIVE',
+  error: '⚠️ ERROR',
+};
 
 function rows(checks: readonly CheckResult[]): string[][] {
   return checks.map((c) => [`\`${c.id}\``, c.observedText, c.expected, ICON[c.status] ?? c.status, c.reason]);
@@ -19,12 +30,15 @@ export function renderGateMarkdown(report: GateReport, inputs: RecordedInputs, o
   out.push('');
   out.push(`${windowLine(report).replace(/^window/, 'Window:')}`);
   out.push('');
-  if (report.criteria.length > 0) out.push(renderMarkdownTable(['criterion', 'observed', 'expected', 'status', 'reason'], rows(report.criteria)));
+  if (report.criteria.length > 0)
+    out.push(renderMarkdownTable(['criterion', 'observed', 'expected', 'status', 'reason'], rows(report.criteria)));
   out.push(renderMarkdownTable(['prerequisite', 'observed', 'expected', 'status', 'reason'], rows(report.prerequisites)));
   out.push('**Next**');
   out.push('');
   for (const step of report.next) out.push(`- ${step}`);
   out.push('');
-  out.push(`<sub>${inputs.tool.name} ${inputs.tool.version}, manifest sha256 \`${inputs.manifest.sha256.slice(0, 12)}\`, evaluated ${inputs.evaluatedAt}</sub>`);
+  out.push(
+    `<sub>${inputs.tool.name} ${inputs.tool.version}, manifest sha256 \`${inputs.manifest.sha256.slice(0, 12)}\`, evaluated ${inputs.evaluatedAt}</sub>`,
+  );
   return `${out.join('\n')}\n`;
 }

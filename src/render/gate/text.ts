@@ -40,12 +40,20 @@ export function renderGateText(report: GateReport, options: { style: Style; agen
   const out: string[] = [];
   out.push(`${style.bold(`Gate for stage ${report.stage}`)} of ${options.agent}, ${windowLine(report)}`);
   out.push('');
-  if (report.criteria.length > 0) out.push(renderTable(['criterion', 'observed', 'expected', 'status', 'reason'], rows(report.criteria, style)));
+  if (report.criteria.length > 0)
+    out.push(renderTable(['criterion', 'observed', 'expected', 'status', 'reason'], rows(report.criteria, style)));
   else out.push('(the stage has no exit criteria)\n');
   out.push(renderTable(['prerequisite', 'observed', 'expected', 'status', 'reason'], rows(report.prerequisites, style)));
   const verdict = report.verdict;
   const word = VERDICT_WORD[verdict];
-  const painted = verdict === 'go' ? style.green.bold(word) : verdict === 'no-go' ? style.red.bold(word) : verdict === 'inconclusive' ? style.yellow.bold(word) : style.magenta.bold(word);
+  const painted =
+    verdict === 'go'
+      ? style.green.bold(word)
+      : verdict === 'no-go'
+        ? style.red.bold(word)
+        : verdict === 'inconclusive'
+          ? style.yellow.bold(word)
+          : style.magenta.bold(word);
   out.push(`Verdict: ${painted}  ${report.summary.replace(/^[a-z-]+: /, '')}`);
   out.push('');
   out.push('Next:');

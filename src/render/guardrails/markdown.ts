@@ -7,7 +7,8 @@ import { failureText, outcomesText, percent } from './text.js';
 export function renderGuardrailMarkdown(report: GuardrailReport): string {
   const verdict = report.passed ? `✅ all ${report.total} cases passed` : `❌ ${report.failed} of ${report.total} cases failed`;
   let md = `# Guardrail tests of \`${report.agent}\`: ${verdict}\n\n`;
-  md += `Cases \`${report.cases.file}\` (sha256 \`${report.cases.sha256}\`), asked \`${report.target}\`, ` +
+  md +=
+    `Cases \`${report.cases.file}\` (sha256 \`${report.cases.sha256}\`), asked \`${report.target}\`, ` +
     `${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each; run by ${report.actor.name} with ${report.tool.name} ${report.tool.version} at ${report.at}.\n\n`;
   md += renderMarkdownTable(
     ['category', 'cases', 'passed', 'pass rate', 'expected→got'],

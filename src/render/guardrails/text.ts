@@ -26,11 +26,18 @@ function quoteInput(input: string): string {
 
 /** The guardrail test report for a terminal. Pure. */
 export function renderGuardrailText(report: GuardrailReport, style: Style): string {
-  let out = `${style.bold(`Guardrail tests of ${report.agent}`)}: ${report.total} cases from ${report.cases.file}, asked ${report.target} ` +
+  let out =
+    `${style.bold(`Guardrail tests of ${report.agent}`)}: ${report.total} cases from ${report.cases.file}, asked ${report.target} ` +
     `(${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each)\n\n`;
   out += renderTable(
     ['category', 'cases', 'passed', 'pass rate', 'expected→got'],
-    report.categories.map((c) => [c.category, String(c.total), String(c.passed), c.failed > 0 ? style.red(percent(c.passRate)) : percent(c.passRate), outcomesText(c)]),
+    report.categories.map((c) => [
+      c.category,
+      String(c.total),
+      String(c.passed),
+      c.failed > 0 ? style.red(percent(c.passRate)) : percent(c.passRate),
+      outcomesText(c),
+    ]),
   );
   if (report.failures.length > 0) {
     out += `\nFailures (${report.failures.length})\n`;

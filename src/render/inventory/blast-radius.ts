@@ -34,7 +34,8 @@ export function blastRadiusRows(radius: StageBlastRadius): [string, string[]][] 
     ['reads', radius.read.length ? radius.read.map(reach) : ['no data class']],
     ['writes', writes.length ? writes : ['nothing']],
   ];
-  if (radius.unknownReach.length) rows.push(['unknown', radius.unknownReach.map((p) => `${via(p)} does not say which data classes it reaches`)]);
+  if (radius.unknownReach.length)
+    rows.push(['unknown', radius.unknownReach.map((p) => `${via(p)} does not say which data classes it reaches`)]);
   rows.push(['credentials', [radius.credentials.length ? radius.credentials.join(', ') : 'none']]);
   if (radius.toolsWithoutCredential.length) {
     rows.push(['not usable', [radius.toolsWithoutCredential.map((p) => `${p.tool} (needs ${p.credential ?? '?'})`).join(', ')]]);

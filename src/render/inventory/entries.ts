@@ -8,7 +8,12 @@ import type { Style } from '../style.js';
 /** What the manifest holds about one credential, as the walkthrough shows it. */
 export function credentialLines(credential: Credential, manifest: Manifest, style: Style): string[] {
   const access = credentialAccess(credential, manifest.inventory.tools);
-  const revocable = credential.independentlyRevocable === undefined ? style.yellow('not recorded') : credential.independentlyRevocable ? 'yes' : style.red('no');
+  const revocable =
+    credential.independentlyRevocable === undefined
+      ? style.yellow('not recorded')
+      : credential.independentlyRevocable
+        ? 'yes'
+        : style.red('no');
   const revokeStep = (manifest.rollback?.steps ?? []).find((s) => s.credential === credential.id);
   const revoke = [
     credential.revoke?.run ? `run ${credential.revoke.run.join(' ')}` : '',
@@ -42,12 +47,17 @@ export function dataClassLines(dataClass: DataClass, style: Style): string[] {
 export function triggerLines(trigger: Trigger, index: number, style: Style): string[] {
   const what = [trigger.kind, trigger.source ?? trigger.cron].filter(Boolean).join(' ');
   const owner = trigger.owner ? `owner ${trigger.owner}` : trigger.kind === 'agent' ? style.red('no owner') : 'no owner named';
-  return [`${style.bold(triggerLabel(trigger, index))}: ${what}, ${owner}${trigger.description ? style.dim(` ${trigger.description}`) : ''}`];
+  return [
+    `${style.bold(triggerLabel(trigger, index))}: ${what}, ${owner}${trigger.description ? style.dim(` ${trigger.description}`) : ''}`,
+  ];
 }
 
 export function costEnvelopeLines(envelope: CostEnvelope | undefined, style: Style): string[] {
   if (!envelope) return [style.red('no cost envelope')];
-  const lines = COST_FIELDS.map((field) => `${COST_FIELD_LABELS[field]}: ${envelope[field] === undefined ? style.yellow('not estimated') : formatNumber(envelope[field])}`);
+  const lines = COST_FIELDS.map(
+    (field) =>
+      `${COST_FIELD_LABELS[field]}: ${envelope[field] === undefined ? style.yellow('not estimated') : formatNumber(envelope[field])}`,
+  );
   if (envelope.usdPerInvocation !== undefined && envelope.invocationsPerDay !== undefined) {
     lines.push(style.dim(`about ${formatNumber(envelope.usdPerInvocation * envelope.invocationsPerDay)} USD/day at 100%`));
   }

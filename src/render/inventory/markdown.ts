@@ -16,7 +16,8 @@ export function renderInventoryMarkdown(check: InventoryCheck): string {
   );
   if (check.gaps.length > 0) {
     out.push('### Gaps', '');
-    for (const gap of check.gaps) out.push(`- **${SECTION_LABELS[gap.section]}**: ${markdownCell(gap.message)}. _${markdownCell(gap.hint)}_`);
+    for (const gap of check.gaps)
+      out.push(`- **${SECTION_LABELS[gap.section]}**: ${markdownCell(gap.message)}. _${markdownCell(gap.hint)}_`);
     out.push('');
   }
   out.push('### Blast radius', '', renderBlastRadiusMarkdown(check.blastRadius));

@@ -23,17 +23,16 @@ export function countText(section: SectionCompleteness): string {
 export function completenessTable(sections: readonly SectionCompleteness[], style: Style): string {
   return renderTable(
     ['section', 'status', 'entries'],
-    sections.map((s) => [
-      s.label,
-      s.complete ? style.green(`✔ ${s.percent}%`) : style.red(`✖ ${s.percent}%`),
-      countText(s),
-    ]),
+    sections.map((s) => [s.label, s.complete ? style.green(`✔ ${s.percent}%`) : style.red(`✖ ${s.percent}%`), countText(s)]),
   );
 }
 
 /** One gap as two lines: what is missing, and the hint. */
 export function gapLines(gap: InventoryGap, style: Style): string[] {
-  return [`  ${style.yellow('!')} ${style.dim(`${SECTION_LABELS[gap.section]}:`)} ${gap.message}`, `      ${style.cyan('hint:')} ${gap.hint}`];
+  return [
+    `  ${style.yellow('!')} ${style.dim(`${SECTION_LABELS[gap.section]}:`)} ${gap.message}`,
+    `      ${style.cyan('hint:')} ${gap.hint}`,
+  ];
 }
 
 /** `inventory --check` for a person. */
@@ -45,7 +44,10 @@ export function renderInventoryText(check: InventoryCheck, style: Style): string
     for (const gap of check.gaps) out.push(...gapLines(gap, style));
     out.push('');
   }
-  out.push(style.bold('Blast radius'), style.dim('  per stage: the data classes the agent can read and write, through which tools [credentials], from which triggers'));
+  out.push(
+    style.bold('Blast radius'),
+    style.dim('  per stage: the data classes the agent can read and write, through which tools [credentials], from which triggers'),
+  );
   out.push(...renderBlastRadiusText(check.blastRadius, style), '');
   const incomplete = check.sections.filter((s) => !s.complete).length;
   out.push(

@@ -42,7 +42,8 @@ function stageSection(stage: StagePlan, plan: Plan): string[] {
   out.push('```', '');
   if (stage.exitCriteria.length) {
     out.push('Exit criteria:', '');
-    for (const c of stage.exitCriteria) out.push(`- ${code(c.id)}: ${markdownCell(c.text)}${c.observe ? ' _(observe only: reported, does not decide)_' : ''}`);
+    for (const c of stage.exitCriteria)
+      out.push(`- ${code(c.id)}: ${markdownCell(c.text)}${c.observe ? ' _(observe only: reported, does not decide)_' : ''}`);
   } else {
     out.push('Exit criteria: none');
   }
@@ -54,7 +55,11 @@ function stageSection(stage: StagePlan, plan: Plan): string[] {
 export function renderPlanMarkdown(plan: Plan): string {
   const { agent } = plan;
   const out: string[] = [`## Rollout plan: ${code(agent.id)} (${markdownCell(agent.name)})`, ''];
-  const about = [`Owner **${markdownCell(agent.owner)}**${agent.contact ? ` (${markdownCell(agent.contact)})` : ''}`, agent.model ? `model ${code(agent.model)}` : '', code(plan.manifest)];
+  const about = [
+    `Owner **${markdownCell(agent.owner)}**${agent.contact ? ` (${markdownCell(agent.contact)})` : ''}`,
+    agent.model ? `model ${code(agent.model)}` : '',
+    code(plan.manifest),
+  ];
   out.push(about.filter(Boolean).join(' · '), '');
   out.push(`**Validation:** ${plan.findings.errors > 0 ? '❌' : plan.findings.warnings > 0 ? '⚠️' : '✅'} ${findingsSummary(plan)}`, '');
   for (const d of plan.findings.diagnostics) out.push(`- ${d.severity} ${code(d.rule)} line ${d.line}: ${markdownCell(d.message)}`);

@@ -45,7 +45,12 @@ export function spendText(stage: StagePlan): string | undefined {
   if (!estimate) return limit ? `${limitText} (no estimate: the cost envelope or the audience's volume is missing)` : undefined;
   const est = [`${formatNumber(Number(estimate.usdPerDay.toFixed(4)))} USD/day`];
   if (estimate.tokensPerDay !== undefined) est.push(`${formatNumber(estimate.tokensPerDay)} tokens/day`);
-  const check = stage.spendCheck === 'below-estimate' ? ' — below the estimate' : stage.spendCheck === 'far-above-estimate' ? ' — more than 3× the estimate' : '';
+  const check =
+    stage.spendCheck === 'below-estimate'
+      ? ' — below the estimate'
+      : stage.spendCheck === 'far-above-estimate'
+        ? ' — more than 3× the estimate'
+        : '';
   return `${limitText} · estimate ${est.join(', ')} (${estimate.basis})${check}`;
 }
 
@@ -81,9 +86,19 @@ export function guardrailRows(guardrails: GuardrailsPlan | undefined): [string, 
   const rows: [string, string][] = [];
   rows.push(['input', guardrails.input.length ? guardrails.input.join(' · ') : 'no input inspection']);
   const output = guardrails.output;
-  rows.push(['output', !output ? 'no output inspection' : output.dataClasses.length ? `${output.dataClasses.join(', ')} → ${output.action}` : 'inspects no data class']);
+  rows.push([
+    'output',
+    !output
+      ? 'no output inspection'
+      : output.dataClasses.length
+        ? `${output.dataClasses.join(', ')} → ${output.action}`
+        : 'inspects no data class',
+  ]);
   if (guardrails.refuse.length || guardrails.tests) {
-    rows.push(['refuse', `${guardrails.refuse.length ? guardrails.refuse.join('; ') : 'nothing listed'}${guardrails.tests ? ` (tests: ${guardrails.tests})` : ''}`]);
+    rows.push([
+      'refuse',
+      `${guardrails.refuse.length ? guardrails.refuse.join('; ') : 'nothing listed'}${guardrails.tests ? ` (tests: ${guardrails.tests})` : ''}`,
+    ]);
   }
   return rows;
 }

@@ -48,7 +48,14 @@ function stageLines(stage: StagePlan, plan: Plan, style: Style): string[] {
   if (stage.dataAccess) lines.push(row('data access', was(stage.dataAccess, plan.stages[stage.index - 1]?.dataAccess, stage.index)));
   const spend = spendText(stage);
   if (spend) lines.push(row('spend limit', stage.spendCheck && stage.spendCheck !== 'within' ? style.yellow(spend) : spend));
-  lines.push(row('governance', stage.governanceMode === 'observe' ? style.yellow(governanceText(stage, plan.stages[stage.index - 1])) : governanceText(stage, plan.stages[stage.index - 1])));
+  lines.push(
+    row(
+      'governance',
+      stage.governanceMode === 'observe'
+        ? style.yellow(governanceText(stage, plan.stages[stage.index - 1]))
+        : governanceText(stage, plan.stages[stage.index - 1]),
+    ),
+  );
   const minimum = minimumText(stage, plan.sampleSignal);
   if (minimum) lines.push(row('minimum', minimum));
   if (stage.exitCriteria.length === 0) lines.push(row('exit criteria', 'none'));
@@ -65,11 +72,17 @@ export function renderPlanText(plan: Plan, style: Style): string {
   const { agent } = plan;
   const out: string[] = [];
   out.push(`${style.bold(`Plan for ${agent.id}`)}: ${agent.name}`);
-  const about = [`owner ${agent.owner}${agent.contact ? ` (${agent.contact})` : ''}`, agent.model ? `model ${agent.model}` : '', plan.manifest].filter(Boolean);
+  const about = [
+    `owner ${agent.owner}${agent.contact ? ` (${agent.contact})` : ''}`,
+    agent.model ? `model ${agent.model}` : '',
+    plan.manifest,
+  ].filter(Boolean);
   out.push(style.dim(`  ${about.join(' · ')}`), '');
 
   const findings = findingsSummary(plan);
-  out.push(`${style.bold('Validation:')} ${plan.findings.errors > 0 ? style.red(`✖ ${findings}`) : plan.findings.warnings > 0 ? style.yellow(`⚠ ${findings}`) : style.green(`✔ ${findings}`)}`);
+  out.push(
+    `${style.bold('Validation:')} ${plan.findings.errors > 0 ? style.red(`✖ ${findings}`) : plan.findings.warnings > 0 ? style.yellow(`⚠ ${findings}`) : style.green(`✔ ${findings}`)}`,
+  );
   for (const d of plan.findings.diagnostics) {
     const severity = d.severity === 'error' ? style.red('error') : style.yellow('warning');
     out.push(`  ${plan.manifest}:${d.line}:${d.column} ${severity} ${style.dim(d.rule)} ${d.message}`);

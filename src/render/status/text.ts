@@ -32,7 +32,9 @@ function gateLine(gate: RolloutStatus['lastGate']): string {
 function drillLine(drill: RolloutStatus['lastDrill'], style: Style): string {
   if (!drill) return 'none recorded';
   const result = drill.passed === true ? style.green('passed') : drill.passed === false ? style.red('failed') : 'ran';
-  const covers = drill.coversCurrentRollback ? 'covers the current rollback section' : style.yellow('the rollback section changed since: drill again');
+  const covers = drill.coversCurrentRollback
+    ? 'covers the current rollback section'
+    : style.yellow('the rollback section changed since: drill again');
   return `${result} ${ageText(drill.ageMs)} (${drill.at}, seq ${drill.seq} by ${drill.actor}); ${covers}`;
 }
 
@@ -56,7 +58,9 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
     : 'unknown (no state.governanceMode and the stage is not declared)';
   const orgModes = status.orgs.filter((o) => o.governanceMode).map((o) => `${o.org} ${o.governanceMode}`);
   const paused = status.paused
-    ? style.yellow(`yes, since ${status.paused.at} (${ageText(status.paused.ageMs)})${status.paused.by ? ` by ${status.paused.by}` : ''}: ${JSON.stringify(status.paused.reason)}`)
+    ? style.yellow(
+        `yes, since ${status.paused.at} (${ageText(status.paused.ageMs)})${status.paused.by ? ` by ${status.paused.by}` : ''}: ${JSON.stringify(status.paused.reason)}`,
+      )
     : 'no';
   const orgs =
     status.orgs.length === 0

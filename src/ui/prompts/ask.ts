@@ -69,7 +69,9 @@ export interface Choice<T> {
 export function selectPrompt<T>(message: string, choices: readonly Choice<T>[], defaultValue?: T): Parameters<typeof select<T>>[0] {
   const config: Parameters<typeof select<T>>[0] = {
     message,
-    choices: choices.map((c) => (c.description === undefined ? { value: c.value, name: c.name } : { value: c.value, name: c.name, description: c.description })),
+    choices: choices.map((c) =>
+      c.description === undefined ? { value: c.value, name: c.name } : { value: c.value, name: c.name, description: c.description },
+    ),
     pageSize: 12,
     loop: false,
   };
@@ -89,7 +91,11 @@ export interface CheckboxOptions<T> {
   check?: (values: T[]) => true | string;
 }
 
-export function checkboxPrompt<T>(message: string, choices: readonly Choice<T>[], options: CheckboxOptions<T> = {}): Parameters<typeof checkbox<T>>[0] {
+export function checkboxPrompt<T>(
+  message: string,
+  choices: readonly Choice<T>[],
+  options: CheckboxOptions<T> = {},
+): Parameters<typeof checkbox<T>>[0] {
   const config: Parameters<typeof checkbox<T>>[0] = {
     message,
     choices: choices.map((c) => ({ value: c.value, name: c.name, checked: c.checked === true })),

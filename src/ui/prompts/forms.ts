@@ -6,7 +6,20 @@ import { formatNumber } from '../../plan/criterion-text.js';
 import type { Choice, TextQuestion } from './ask.js';
 import { askCheckbox, askSelect, askText } from './ask.js';
 import type { Check } from './validators.js';
-import { all, checkCommand, checkCron, checkId, checkList, checkNoSecret, checkNumber, checkRequired, checkSecretRef, formatArgv, parseArgv, parseList } from './validators.js';
+import {
+  all,
+  checkCommand,
+  checkCron,
+  checkId,
+  checkList,
+  checkNoSecret,
+  checkNumber,
+  checkRequired,
+  checkSecretRef,
+  formatArgv,
+  parseArgv,
+  parseList,
+} from './validators.js';
 
 /**
  * One form per kind of inventory entry: the walkthrough's add and edit, and init's first
@@ -20,7 +33,12 @@ type Entry = Record<string, unknown>;
 export const CLEAR = '-';
 
 /** An optional question: empty keeps nothing (or the current value), `-` clears the current value. */
-export function optionalQuestion(message: string, current: string | undefined, check: Check = checkNoSecret(), clearOnError = false): TextQuestion {
+export function optionalQuestion(
+  message: string,
+  current: string | undefined,
+  check: Check = checkNoSecret(),
+  clearOnError = false,
+): TextQuestion {
   const hint = current === undefined ? ' (optional)' : ` (${CLEAR} to clear)`;
   return {
     message: `${message}${hint}`,
@@ -30,7 +48,12 @@ export function optionalQuestion(message: string, current: string | undefined, c
   };
 }
 
-async function optionalText(message: string, current: string | undefined, check: Check = checkNoSecret(), clearOnError = false): Promise<string | undefined> {
+async function optionalText(
+  message: string,
+  current: string | undefined,
+  check: Check = checkNoSecret(),
+  clearOnError = false,
+): Promise<string | undefined> {
   const answer = await askText(optionalQuestion(message, current, check, clearOnError));
   return answer === '' || answer === CLEAR ? undefined : answer;
 }
@@ -46,26 +69,60 @@ const COST_CHECKS: Record<(typeof COST_FIELDS)[number], Parameters<typeof checkN
 
 /** The questions of the forms that check their answers, exported so tests render them as they are asked. */
 export const QUESTIONS = {
-  credentialId: (taken: readonly string[], current?: string): TextQuestion => ({ message: 'Credential id', ...(current ? { default: current } : {}), check: checkId({ taken, what: 'credential' }) }),
+  credentialId: (taken: readonly string[], current?: string): TextQuestion => ({
+    message: 'Credential id',
+    ...(current ? { default: current } : {}),
+    check: checkId({ taken, what: 'credential' }),
+  }),
   secretRef: (current: string | undefined, required: boolean): TextQuestion =>
     required
       ? { message: SECRET_MESSAGE, ...(current ? { default: current } : {}), check: checkSecretRef(), clearOnError: true }
       : optionalQuestion(SECRET_MESSAGE, current, checkSecretRef(), true),
-  revokeCommand: (current?: string): TextQuestion => optionalQuestion('Command that revokes it (e.g. ./scripts/revoke.sh my-token)', current, checkCommand()),
-  toolId: (taken: readonly string[], current?: string): TextQuestion => ({ message: 'Tool id', ...(current ? { default: current } : {}), check: checkId({ taken, what: 'tool' }) }),
-  cron: (current?: string): TextQuestion => ({ message: 'Cron schedule (five fields)', default: current ?? '0 * * * *', check: checkCron() }),
+  revokeCommand: (current?: string): TextQuestion =>
+    optionalQuestion('Command that revokes it (e.g. ./scripts/revoke.sh my-token)', current, checkCommand()),
+  toolId: (taken: readonly string[], current?: string): TextQuestion => ({
+    message: 'Tool id',
+    ...(current ? { default: current } : {}),
+    check: checkId({ taken, what: 'tool' }),
+  }),
+  cron: (current?: string): TextQuestion => ({
+    message: 'Cron schedule (five fields)',
+    default: current ?? '0 * * * *',
+    check: checkCron(),
+  }),
   agentTriggerOwner: (current?: string): TextQuestion => ({
     message: 'Who owns the calling agent? (a team)',
     ...(current ? { default: current } : {}),
-    check: (v) => (v.trim() === '' ? 'a trigger from another agent needs an owner: enter the team that answers for the calling agent' : checkNoSecret()(v)),
+    check: (v) =>
+      v.trim() === ''
+        ? 'a trigger from another agent needs an owner: enter the team that answers for the calling agent'
+        : checkNoSecret()(v),
   }),
-  costField: (field: (typeof COST_FIELDS)[number], value: number | undefined, users: readonly string[], optional: boolean): TextQuestion => {
+  costField: (
+    field: (typeof COST_FIELDS)[number],
+    value: number | undefined,
+    users: readonly string[],
+    optional: boolean,
+  ): TextQuestion => {
     const check = checkNumber({ ...COST_CHECKS[field], optional });
-    const note = users.length ? ` (${users.join(', ')} compares with it)` : !optional ? '' : value === undefined ? ' (optional)' : ` (${CLEAR} to clear)`;
+    const note = users.length
+      ? ` (${users.join(', ')} compares with it)`
+      : !optional
+        ? ''
+        : value === undefined
+          ? ' (optional)'
+          : ` (${CLEAR} to clear)`;
     return {
       message: `Expected ${COST_FIELD_LABELS[field]}${note}`,
       ...(value !== undefined ? { default: formatNumber(value) } : {}),
-      check: (v) => (v.trim() === CLEAR ? (optional ? true : users.length ? `${users[0]} compares with it: it cannot be cleared` : 'this estimate is needed') : check(v)),
+      check: (v) =>
+        v.trim() === CLEAR
+          ? optional
+            ? true
+            : users.length
+              ? `${users[0]} compares with it: it cannot be cleared`
+              : 'this estimate is needed'
+          : check(v),
     };
   },
 };
@@ -74,8 +131,26 @@ function set(entry: Entry, key: string, value: unknown): void {
   if (value !== undefined) entry[key] = value;
 }
 
-export const CREDENTIAL_KINDS: readonly Credential['kind'][] = ['api-token', 'oauth-client', 'service-account', 'cloud-role', 'database-user', 'ssh-key', 'certificate', 'other'];
-export const TOOL_KINDS: readonly Tool['kind'][] = ['mcp-server', 'http-api', 'database', 'filesystem', 'queue', 'agent', 'function', 'other'];
+export const CREDENTIAL_KINDS: readonly Credential['kind'][] = [
+  'api-token',
+  'oauth-client',
+  'service-account',
+  'cloud-role',
+  'database-user',
+  'ssh-key',
+  'certificate',
+  'other',
+];
+export const TOOL_KINDS: readonly Tool['kind'][] = [
+  'mcp-server',
+  'http-api',
+  'database',
+  'filesystem',
+  'queue',
+  'agent',
+  'function',
+  'other',
+];
 export const TRIGGER_KINDS: readonly Trigger['kind'][] = ['webhook', 'schedule', 'user-action', 'agent', 'queue', 'api'];
 const ACCESS: readonly Access[] = ['read', 'write', 'admin'];
 
@@ -94,7 +169,10 @@ function names<T extends string>(values: readonly T[], describe?: (value: T) => 
 
 /** An environment variable for a credential id: zendesk-ro → ZENDESK_RO_TOKEN, my-agent-token → MY_AGENT_TOKEN. */
 export function envNameFor(id: string): string {
-  const base = id.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const base = id
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   const name = /^[0-9]/.test(base) || base === '' ? `X_${base}` : base;
   return /(TOKEN|KEY|SECRET|PASSWORD|CREDENTIALS?)$/.test(name) ? name : `${name}_TOKEN`;
 }
@@ -123,14 +201,15 @@ export async function askCredential(options: CredentialFormOptions): Promise<Ent
     const answer = await askText(QUESTIONS.secretRef(current.secretRef, false));
     set(entry, 'secretRef', answer === '' || answer === CLEAR ? undefined : answer);
   }
-  const scopes = await optionalText('Scopes it grants, comma-separated (e.g. tickets:read)', current.scopes?.join(', '), checkList(checkNoSecret(), { what: 'scope' }));
+  const scopes = await optionalText(
+    'Scopes it grants, comma-separated (e.g. tickets:read)',
+    current.scopes?.join(', '),
+    checkList(checkNoSecret(), { what: 'scope' }),
+  );
   set(entry, 'scopes', scopes === undefined ? undefined : parseList(scopes));
   const access = await askSelect<Access | 'derive'>(
     'Its highest access',
-    [
-      { value: 'derive', name: 'derive it from the scopes and the tools that use it' },
-      ...ACCESS.map((a) => ({ value: a, name: a })),
-    ],
+    [{ value: 'derive', name: 'derive it from the scopes and the tools that use it' }, ...ACCESS.map((a) => ({ value: a, name: a }))],
     current.access ?? 'derive',
   );
   set(entry, 'access', access === 'derive' ? undefined : access);
@@ -176,16 +255,32 @@ export async function askTool(options: ToolFormOptions): Promise<Entry> {
   const credential = await askSelect<string>(
     'Which credential does the agent use for it?',
     [...credentials.map((id) => ({ value: id, name: id })), { value: none, name: 'none: it needs no credential' }],
-    current.credential !== undefined && credentials.includes(current.credential) ? current.credential : options.current ? none : (credentials[0] ?? none),
+    current.credential !== undefined && credentials.includes(current.credential)
+      ? current.credential
+      : options.current
+        ? none
+        : (credentials[0] ?? none),
   );
   set(entry, 'credential', credential === none ? undefined : credential);
-  entry['access'] = await askSelect('What can the agent do through it?', names(ACCESS, (a) => (a === 'read' ? 'only read' : a === 'write' ? 'create or change' : 'administer, delete, change permissions')), current.access ?? 'read');
-  entry['dataClasses'] = await askToolDataClasses(current.dataClasses, options.manifest.inventory.dataClasses.map((d) => d.id), options.current !== undefined);
+  entry['access'] = await askSelect(
+    'What can the agent do through it?',
+    names(ACCESS, (a) => (a === 'read' ? 'only read' : a === 'write' ? 'create or change' : 'administer, delete, change permissions')),
+    current.access ?? 'read',
+  );
+  entry['dataClasses'] = await askToolDataClasses(
+    current.dataClasses,
+    options.manifest.inventory.dataClasses.map((d) => d.id),
+    options.current !== undefined,
+  );
   if (entry['dataClasses'] === undefined) delete entry['dataClasses'];
   return entry;
 }
 
-async function askToolDataClasses(current: string[] | undefined, declared: readonly string[], editing: boolean): Promise<string[] | undefined> {
+async function askToolDataClasses(
+  current: string[] | undefined,
+  declared: readonly string[],
+  editing: boolean,
+): Promise<string[] | undefined> {
   const known = await askSelect<'known' | 'none' | 'unknown'>(
     'Which data classes can the agent reach through it?',
     [
@@ -208,7 +303,11 @@ async function askToolDataClasses(current: string[] | undefined, declared: reado
     message: `${declared.length ? 'Other' : 'The'} data classes it reaches, comma-separated ids${declared.length ? ' (optional; declare them in the data classes section)' : ''}`,
     ...(others.length ? { default: others.join(', ') } : {}),
     check: (value) =>
-      value.trim() === '' ? (picked.length || declared.length ? true : 'enter at least one id, or choose "none" or "not known yet"') : checkList(checkId(), { what: 'data class' })(value),
+      value.trim() === ''
+        ? picked.length || declared.length
+          ? true
+          : 'enter at least one id, or choose "none" or "not known yet"'
+        : checkList(checkId(), { what: 'data class' })(value),
   });
   return [...new Set([...picked, ...parseList(more)])];
 }
@@ -224,7 +323,11 @@ export async function askDataClass(options: DataClassFormOptions): Promise<Entry
   const current = options.current;
   const entry: Entry = {};
   const idDefault = current?.id ?? options.suggestedId;
-  entry['id'] = await askText({ message: 'Data class id (e.g. pii, financial, internal-docs)', ...(idDefault ? { default: idDefault } : {}), check: checkId({ taken: options.taken, what: 'data class' }) });
+  entry['id'] = await askText({
+    message: 'Data class id (e.g. pii, financial, internal-docs)',
+    ...(idDefault ? { default: idDefault } : {}),
+    check: checkId({ taken: options.taken, what: 'data class' }),
+  });
   const id = entry['id'] as string;
   entry['access'] = await askSelect<DataClass['access']>(
     'Does the agent read it, write it, or both?',
@@ -239,7 +342,10 @@ export async function askDataClass(options: DataClassFormOptions): Promise<Entry
   const sensitive = await askSelect<'default' | 'yes' | 'no'>(
     'Is it sensitive (output must be inspected for it)?',
     [
-      { value: 'default', name: `as the built-in list says: ${builtIn ? 'sensitive' : 'not sensitive'} (pii, financial, credentials and health are)` },
+      {
+        value: 'default',
+        name: `as the built-in list says: ${builtIn ? 'sensitive' : 'not sensitive'} (pii, financial, credentials and health are)`,
+      },
       { value: 'yes', name: 'yes, sensitive' },
       { value: 'no', name: 'no, not sensitive' },
     ],
@@ -260,14 +366,31 @@ export interface TriggerFormOptions {
 export async function askTrigger(options: TriggerFormOptions): Promise<Entry> {
   const current = options.current ?? options.defaults ?? {};
   const entry: Entry = {};
-  const kind = await askSelect('How is the agent invoked?', names(TRIGGER_KINDS, (k) => TRIGGER_DESCRIPTIONS[k]), current.kind ?? 'webhook');
-  const id = await askText({ message: 'Trigger id (optional, so reviews can follow it)', ...(current.id ? { default: current.id } : {}), check: checkId({ taken: options.taken, what: 'trigger', optional: true }) });
+  const kind = await askSelect(
+    'How is the agent invoked?',
+    names(TRIGGER_KINDS, (k) => TRIGGER_DESCRIPTIONS[k]),
+    current.kind ?? 'webhook',
+  );
+  const id = await askText({
+    message: 'Trigger id (optional, so reviews can follow it)',
+    ...(current.id ? { default: current.id } : {}),
+    check: checkId({ taken: options.taken, what: 'trigger', optional: true }),
+  });
   set(entry, 'id', id === '' ? undefined : id);
   entry['kind'] = kind;
   const sourceRequired = kind === 'webhook' || kind === 'agent' || kind === 'queue';
-  const sourceMessage = kind === 'agent' ? 'Which agent calls it? (its id)' : kind === 'schedule' ? 'What runs the schedule?' : 'What fires it? (e.g. zendesk:ticket.created)';
+  const sourceMessage =
+    kind === 'agent'
+      ? 'Which agent calls it? (its id)'
+      : kind === 'schedule'
+        ? 'What runs the schedule?'
+        : 'What fires it? (e.g. zendesk:ticket.created)';
   if (sourceRequired) {
-    entry['source'] = await askText({ message: sourceMessage, ...(current.source ? { default: current.source } : {}), check: all(checkRequired('what fires it'), checkNoSecret()) });
+    entry['source'] = await askText({
+      message: sourceMessage,
+      ...(current.source ? { default: current.source } : {}),
+      check: all(checkRequired('what fires it'), checkNoSecret()),
+    });
   } else if (kind !== 'schedule') {
     set(entry, 'source', await optionalText(sourceMessage, current.source));
   }
@@ -293,7 +416,6 @@ export interface CostFormOptions {
   defaults?: CostEnvelope;
 }
 
-
 export async function askCostEnvelope(options: CostFormOptions): Promise<CostEnvelope> {
   const refs = options.manifest ? costFieldReferences(options.manifest) : new Map<string, never[]>();
   const source = options.current ?? options.defaults ?? {};
@@ -302,7 +424,14 @@ export async function askCostEnvelope(options: CostFormOptions): Promise<CostEnv
     const users = refs.get(field) ?? [];
     const value = source[field];
     const optional = !options.required && users.length === 0;
-    const answer = await askText(QUESTIONS.costField(field, value, users.map((u) => u.where), optional));
+    const answer = await askText(
+      QUESTIONS.costField(
+        field,
+        value,
+        users.map((u) => u.where),
+        optional,
+      ),
+    );
     if (answer !== '' && answer !== CLEAR) envelope[field] = Number(answer);
   }
   return envelope;

@@ -53,13 +53,31 @@ function entryCount(manifest: Manifest, section: InventorySection): number {
 
 function actionChoices(manifest: Manifest, section: InventorySection, gaps: number): Choice<Action>[] {
   const label = ENTRY_LABELS[section];
-  const next: Choice<Action> = { value: 'next', name: gaps ? `Yes, as far as I know: next section (${gaps} gap${gaps === 1 ? '' : 's'} stay open)` : 'Yes, it is still true: next section' };
+  const next: Choice<Action> = {
+    value: 'next',
+    name: gaps
+      ? `Yes, as far as I know: next section (${gaps} gap${gaps === 1 ? '' : 's'} stay open)`
+      : 'Yes, it is still true: next section',
+  };
   if (section === 'costEnvelope') {
     const exists = manifest.inventory.costEnvelope !== undefined;
-    return [next, { value: 'edit', name: exists ? 'Edit the cost envelope' : 'Add a cost envelope' }, ...(exists ? [{ value: 'remove' as const, name: 'Remove the cost envelope' }] : [])];
+    return [
+      next,
+      { value: 'edit', name: exists ? 'Edit the cost envelope' : 'Add a cost envelope' },
+      ...(exists ? [{ value: 'remove' as const, name: 'Remove the cost envelope' }] : []),
+    ];
   }
   const count = entryCount(manifest, section);
-  return [next, { value: 'add', name: `Add a ${label}` }, ...(count ? [{ value: 'edit' as const, name: `Edit a ${label}` }, { value: 'remove' as const, name: `Remove a ${label}` }] : [])];
+  return [
+    next,
+    { value: 'add', name: `Add a ${label}` },
+    ...(count
+      ? [
+          { value: 'edit' as const, name: `Edit a ${label}` },
+          { value: 'remove' as const, name: `Remove a ${label}` },
+        ]
+      : []),
+  ];
 }
 
 async function pickEntry(manifest: Manifest, section: ListSection, verb: string): Promise<number> {
@@ -101,7 +119,13 @@ async function form(manifest: Manifest, section: ListSection, index: number | un
 }
 
 /** Runs one action on a section; returns the new document (the same one when nothing changed). */
-async function act(document: ManifestDocument, section: InventorySection, action: Exclude<Action, 'next'>, out: (text: string) => void, style: Style): Promise<ManifestDocument> {
+async function act(
+  document: ManifestDocument,
+  section: InventorySection,
+  action: Exclude<Action, 'next'>,
+  out: (text: string) => void,
+  style: Style,
+): Promise<ManifestDocument> {
   const manifest = asManifest(document);
   if (section === 'costEnvelope') {
     if (action === 'remove') {
@@ -110,7 +134,9 @@ async function act(document: ManifestDocument, section: InventorySection, action
         out(`${style.red('✖')} the cost envelope cannot be removed: ${users.map((u) => u.where).join(', ')} compares with it\n`);
         return document;
       }
-      return (await askConfirm('Remove the cost envelope?', false)) ? applyEdit(document, { op: 'set-cost-envelope', envelope: undefined }) : document;
+      return (await askConfirm('Remove the cost envelope?', false))
+        ? applyEdit(document, { op: 'set-cost-envelope', envelope: undefined })
+        : document;
     }
     const current = manifest.inventory.costEnvelope;
     const envelope = await askCostEnvelope({ manifest, ...(current ? { current } : {}) });
@@ -134,7 +160,9 @@ async function act(document: ManifestDocument, section: InventorySection, action
   }
   const blocking = references.filter((r) => r.blocking);
   if (blocking.length) {
-    out(`${style.red('✖')} ${name} cannot be removed: ${blocking.map((r) => r.where).join(', ')} ${blocking.length === 1 ? 'uses' : 'use'} it. Change ${blocking.length === 1 ? 'that' : 'those'} first.\n`);
+    out(
+      `${style.red('✖')} ${name} cannot be removed: ${blocking.map((r) => r.where).join(', ')} ${blocking.length === 1 ? 'uses' : 'use'} it. Change ${blocking.length === 1 ? 'that' : 'those'} first.\n`,
+    );
     return document;
   }
   const also = references.length ? ` It is also removed from ${references.map((r) => r.where).join(', ')}.` : '';
@@ -144,7 +172,12 @@ async function act(document: ManifestDocument, section: InventorySection, action
 function changeLines(changes: readonly InventoryChange[], style: Style): string[] {
   return changes.map((c) => {
     const sign = c.change === 'added' ? style.green('+') : c.change === 'removed' ? style.red('-') : style.yellow('~');
-    const what = c.section === 'stages' || c.section === 'guardrails' || c.section === 'rollback' ? `${c.section} (references updated)` : c.subject ? `${ENTRY_LABELS[c.section]} ${c.subject}` : SECTION_LABELS[c.section];
+    const what =
+      c.section === 'stages' || c.section === 'guardrails' || c.section === 'rollback'
+        ? `${c.section} (references updated)`
+        : c.subject
+          ? `${ENTRY_LABELS[c.section]} ${c.subject}`
+          : SECTION_LABELS[c.section];
     return `  ${sign} ${what} ${style.dim(c.change)}`;
   });
 }
@@ -159,15 +192,27 @@ export async function walkInventory(options: WalkthroughOptions): Promise<Walkth
   const { out, style } = options;
   const before = asManifest(options.document);
   let document = options.document;
-  out(`${style.bold(`Inventory of ${before.agent.id}`)} ${style.dim(`(${options.path})`)}: five sections. Nothing is written until you confirm at the end; Ctrl-C leaves the file as it is.\n`);
+  out(
+    `${style.bold(`Inventory of ${before.agent.id}`)} ${style.dim(`(${options.path})`)}: five sections. Nothing is written until you confirm at the end; Ctrl-C leaves the file as it is.\n`,
+  );
   for (const [i, section] of INVENTORY_SECTIONS.entries()) {
     for (;;) {
       const manifest = asManifest(document);
       const gaps = inventoryReport(manifest).gaps.filter((g) => g.section === section);
-      out(`\n${style.bold(`── ${i + 1}/${INVENTORY_SECTIONS.length} ${SECTION_LABELS[section][0]?.toUpperCase()}${SECTION_LABELS[section].slice(1)}`)}${style.dim(`: ${SECTION_PURPOSE[section]}`)}\n`);
-      out(`${sectionLines(manifest, section, style).map((line) => `  ${line}`).join('\n')}\n`);
+      out(
+        `\n${style.bold(`── ${i + 1}/${INVENTORY_SECTIONS.length} ${SECTION_LABELS[section][0]?.toUpperCase()}${SECTION_LABELS[section].slice(1)}`)}${style.dim(`: ${SECTION_PURPOSE[section]}`)}\n`,
+      );
+      out(
+        `${sectionLines(manifest, section, style)
+          .map((line) => `  ${line}`)
+          .join('\n')}\n`,
+      );
       if (gaps.length) out(`${gaps.flatMap((gap) => gapLines(gap, style)).join('\n')}\n`);
-      const action = await askSelect(`Is this still true of the ${SECTION_LABELS[section]}?`, actionChoices(manifest, section, gaps.length), 'next');
+      const action = await askSelect(
+        `Is this still true of the ${SECTION_LABELS[section]}?`,
+        actionChoices(manifest, section, gaps.length),
+        'next',
+      );
       if (action === 'next') break;
       document = await act(document, section, action, out, style);
     }
@@ -183,7 +228,12 @@ export async function walkInventory(options: WalkthroughOptions): Promise<Walkth
     return { document, changes, write: false };
   }
   out(`\n${style.bold('Changes')}\n${changeLines(changes, style).join('\n')}\n`);
-  const beforeErrors = new Set(options.validate(options.document).filter((d) => d.severity === 'error').map((d) => `${d.rule} ${d.message}`));
+  const beforeErrors = new Set(
+    options
+      .validate(options.document)
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.rule} ${d.message}`),
+  );
   const newErrors = options.validate(document).filter((d) => d.severity === 'error' && !beforeErrors.has(`${d.rule} ${d.message}`));
   if (newErrors.length) {
     out(`\n${style.red(`These changes bring ${newErrors.length} new validation error${newErrors.length === 1 ? '' : 's'}:`)}\n`);

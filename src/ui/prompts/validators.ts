@@ -33,7 +33,9 @@ export function checkDuration(options: { optional?: boolean } = {}): Check {
   return (raw) => {
     const value = raw.trim();
     if (value === '') return options.optional ? true : 'enter a duration, e.g. 7d';
-    return parseDuration(value) === undefined ? `"${value}" is not a duration: a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 10m, 7d, 1h30m` : true;
+    return parseDuration(value) === undefined
+      ? `"${value}" is not a duration: a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 10m, 7d, 1h30m`
+      : true;
   };
 }
 
@@ -58,14 +60,18 @@ export function checkSecretRef(options: { optional?: boolean } = {}): Check {
     if (value === '') return options.optional ? true : 'enter where the secret lives, e.g. env:AGENT_TOKEN';
     if (parseSecretRef(value)) return true;
     const secret = findSecret(value, 'secretRef');
-    if (secret) return `this looks like a secret itself (${secret.description}): never paste a secret; write where it lives, e.g. env:AGENT_TOKEN or vault:secret/agent`;
+    if (secret)
+      return `this looks like a secret itself (${secret.description}): never paste a secret; write where it lives, e.g. env:AGENT_TOKEN or vault:secret/agent`;
     return 'write where the secret lives: env:NAME, vault:path, op://vault/item/field or file:path';
   };
 }
 
 /** A five-field cron expression. */
 export function checkCron(): Check {
-  return (raw) => (/^\S+(\s+\S+){4}$/.test(raw.trim()) ? true : 'a cron expression has five fields: minute hour day-of-month month day-of-week, e.g. 0 * * * *');
+  return (raw) =>
+    /^\S+(\s+\S+){4}$/.test(raw.trim())
+      ? true
+      : 'a cron expression has five fields: minute hour day-of-month month day-of-week, e.g. 0 * * * *';
 }
 
 /** A comma-separated list; each item checked. */
