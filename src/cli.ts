@@ -19,6 +19,8 @@ import { defineAdvance } from './cli/advance.js';
 import { defineInit } from './cli/init.js';
 import { defineInventory } from './cli/inventory.js';
 import { definePlan } from './cli/plan.js';
+import { defineSchema } from './cli/schema.js';
+import { defineCompletion } from './cli/completion.js';
 import type { CommandDefinition, Runner } from './cli/program.js';
 import { examples } from './cli/program.js';
 import { CliError, ExitCode } from './errors.js';
@@ -55,6 +57,8 @@ const COMMANDS: readonly (readonly [string, CommandDefinition])[] = [
   ['audit', defineAudit],
   ['export', defineExport],
   ['config', defineConfig],
+  ['schema', defineSchema],
+  ['completion', defineCompletion],
 ];
 
 /**
@@ -104,7 +108,9 @@ export function buildProgram(run: Runner, only?: string): Command {
       ]) + EXIT_CODES,
     )
     .exitOverride();
-  for (const [name, define] of COMMANDS) if (only === undefined || name === only) define(program, run);
+  // `completion` reads every command's options off the program, so it needs them all.
+  const all = only === undefined || only === 'completion';
+  for (const [name, define] of COMMANDS) if (all || name === only) define(program, run);
   return program;
 }
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { InitAnswers } from '../init/answers.js';
 import { DEFAULT_ANSWERS } from '../init/answers.js';
-import type { PackageSchema } from '../init/schema-ref.js';
 import { schemaReference } from '../init/schema-ref.js';
+import { packageSchema } from '../manifest/package-schema.js';
 import { buildManifest } from '../init/template.js';
 import { parseManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
@@ -24,14 +24,6 @@ export interface InitCommandOptions {
   yes?: boolean;
   force?: boolean;
   actor?: string;
-}
-
-const SCHEMA_URL = new URL('../../schemas/rollout.v1.schema.json', import.meta.url);
-
-async function packageSchema(): Promise<PackageSchema> {
-  const path = fileURLToPath(SCHEMA_URL);
-  const schema = JSON.parse(await readFile(path, 'utf8')) as { $id: string };
-  return { root: resolve(dirname(path), '..'), path, id: schema.$id };
 }
 
 function refuseOverwrite(shown: string): CliError {
@@ -69,7 +61,7 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
       throw error;
     }
   }
-  const schema = schemaReference(dirname(path), await packageSchema());
+  const schema = schemaReference(dirname(path), await packageSchema(), existsSync);
   const document = buildManifest(answers, schema);
   const text = serializeJson(document, { indent: '  ', eol: '\n', finalNewline: true, bom: false });
   const validation = validateLoaded(parseManifest(options.manifest, new TextEncoder().encode(text)), await loadSchemaValidator());

@@ -1,4 +1,4 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** Where this package's schema is, and its `$id`. */
 export interface PackageSchema {
@@ -10,20 +10,46 @@ export interface PackageSchema {
   id: string;
 }
 
+/** The schema's path inside an installed copy of this package. */
+export const INSTALLED_SCHEMA = join('node_modules', 'agent-rollout', 'schemas', 'rollout.v1.schema.json');
+
 function inside(child: string, parent: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/**
- * The `"$schema"` a new manifest gets. A relative path to this package's schema when the two
- * live in one tree that moves together: the manifest is inside this package (its examples, a
- * checkout), or this package is installed inside the manifest's project (node_modules). Anywhere
- * else (a global install, npx) a relative path would point at one machine's folders, so the
- * schema's `$id` is used. Pure.
- */
-export function schemaReference(manifestDir: string, schema: PackageSchema): string {
-  if (!inside(manifestDir, schema.root) && !inside(schema.root, manifestDir)) return schema.id;
-  const rel = relative(manifestDir, schema.path).split(sep).join('/');
+function relativeReference(from: string, to: string): string {
+  const rel = relative(from, to).split(sep).join('/');
   return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/**
+ * The nearest installed copy of this package's schema at or above `dir`
+ * (`<folder>/node_modules/agent-rollout/schemas/rollout.v1.schema.json`), as Node would resolve
+ * the package from there; undefined when no folder up to the root has one. `exists` is passed in
+ * so this stays pure.
+ */
+export function installedSchemaAbove(dir: string, exists: (path: string) => boolean): string | undefined {
+  for (let folder = dir; ; folder = dirname(folder)) {
+    const candidate = join(folder, INSTALLED_SCHEMA);
+    if (exists(candidate)) return candidate;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+/**
+ * The `"$schema"` a new manifest gets, relative to the manifest's folder wherever a copy of the
+ * schema moves with the project:
+ * 1. the nearest `node_modules/agent-rollout/schemas/…` at or above the manifest's folder (the
+ *    package installed in the project, at its root or in a workspace: `agents/coder/rollout.json`
+ *    gets `../../node_modules/…`);
+ * 2. else this package's own schema when the manifest is inside this package (a checkout, its
+ *    examples);
+ * 3. else (a global install, npx, nothing installed nearby) the schema's `$id` URL.
+ */
+export function schemaReference(manifestDir: string, schema: PackageSchema, exists: (path: string) => boolean = () => false): string {
+  const installed = installedSchemaAbove(manifestDir, exists);
+  if (installed !== undefined) return relativeReference(manifestDir, installed);
+  if (inside(manifestDir, schema.root)) return relativeReference(manifestDir, schema.path);
+  return schema.id;
 }

@@ -122,13 +122,14 @@ describe('the $schema a new manifest gets', () => {
     expect(schemaReference('/opt/agent-rollout', schema)).toBe('./schemas/rollout.v1.schema.json');
   });
 
-  it('a relative path when the package is installed in the project (node_modules)', () => {
-    const installed = {
-      root: '/repo/node_modules/agent-rollout',
-      path: '/repo/node_modules/agent-rollout/schemas/rollout.v1.schema.json',
-      id: SCHEMA_ID,
-    };
-    expect(schemaReference('/repo', installed)).toBe('./node_modules/agent-rollout/schemas/rollout.v1.schema.json');
+  it('a relative path to the nearest node_modules/agent-rollout at or above the manifest, in every layout', () => {
+    const installed = new Set(['/repo/node_modules/agent-rollout/schemas/rollout.v1.schema.json']);
+    const exists = (path: string): boolean => installed.has(path);
+    expect(schemaReference('/repo', schema, exists)).toBe('./node_modules/agent-rollout/schemas/rollout.v1.schema.json');
+    expect(schemaReference('/repo/agents/coder', schema, exists)).toBe('../../node_modules/agent-rollout/schemas/rollout.v1.schema.json');
+    // A nearer install (a workspace of its own) wins over the root's.
+    installed.add('/repo/agents/node_modules/agent-rollout/schemas/rollout.v1.schema.json');
+    expect(schemaReference('/repo/agents/coder', schema, exists)).toBe('../node_modules/agent-rollout/schemas/rollout.v1.schema.json');
   });
 
   it("the schema's $id anywhere else (a global install, npx)", () => {
