@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { LoadedManifest } from '../manifest/load.js';
+import { isNewerVersion } from '../manifest/report.js';
 import { loadManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import type { Manifest } from '../manifest/types.js';
@@ -30,6 +31,15 @@ export async function openManifest(path: string): Promise<OpenManifest> {
   if (!validation.manifest) {
     const errors = validation.diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0];
+    // A missing file, or one written for a newer agent-rollout: the finding's own hint says what
+    // to do (create one with init; upgrade), where "run validate" would only repeat it.
+    if (!loaded.usable && first && (first.rule === 'AR004' || isNewerVersion(first))) {
+      const message =
+        first.rule === 'AR004'
+          ? `cannot read the manifest ${path}: ${first.message}`
+          : `${path}:${first.line}:${first.column}: ${first.message}`;
+      throw new InputError(message, first.hint);
+    }
     const where = first ? `${path}:${first.line}:${first.column}: ${first.message}` : path;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     throw new InputError(

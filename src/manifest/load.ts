@@ -189,7 +189,7 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     if (typeof err.code !== 'string') throw error;
-    const hint = err.code === 'ENOENT' ? 'check the path, or create one with `agent-rollout init`' : undefined;
+    const hint = err.code === 'ENOENT' ? 'check the path (-m), or create a manifest with `agent-rollout init`' : undefined;
     return unusable(path, problem('AR004', describeReadError(err), '', START, hint));
   }
 }

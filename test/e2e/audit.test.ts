@@ -132,6 +132,8 @@ describe('audit verify: every way to break the trail is found, by line, exit 1',
   it('an edited line', async () => {
     const result = await broken((lines) => lines.map((l, i) => (i === 1 ? l.replace('opted out', 'asked nicely') : l)));
     expect(result.stdout).toContain('rollout.audit.jsonl:2: error entry seq 2 was edited: its hash does not match its content');
+    expect(result.stdout).toContain('hint: restore the trail from git');
+    expect(result.stdout).not.toContain('audit verify');
     expect(result.stdout).toContain('✖ 1 finding');
     expect(result.code).toBe(1);
   });
@@ -182,6 +184,9 @@ describe('audit verify: every way to break the trail is found, by line, exit 1',
     expect(drift.stdout).toMatch(
       /rollout\.json: error state differs from what the audit trail last recorded \(seq 4, disable by alice@example\.com at \S+\): state\.enabled false → true \(trail → manifest\)/,
     );
+    // The hint says what to do, not to run the command that printed it.
+    expect(drift.stdout).toContain('hint: undo the hand edit of the state section');
+    expect(drift.stdout).not.toContain('audit verify');
 
     const validate = await run(folder, ['validate', '--format', 'json']);
     expect(validate.code).toBe(0);

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
@@ -237,5 +237,27 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
     const result = await plan(dir, '-m', 'missing.json');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot read the manifest');
+  });
+
+  it('no rollout.json hints `agent-rollout init`, not `validate`', async () => {
+    const empty = join(dir, 'empty-folder');
+    await mkdir(empty, { recursive: true });
+    const result = await runCli(['plan'], { cwd: empty });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: cannot read the manifest rollout\.json: no such file\n {2}hint: .*agent-rollout init/);
+    expect(result.stderr).not.toContain('agent-rollout validate');
+  });
+
+  it('a manifest of a newer version says so and says to upgrade, for plan and validate', async () => {
+    await writeFile(join(dir, 'v2.json'), '{\n  "version": 2\n}\n');
+    const result = await plan(dir, '-m', 'v2.json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('v2.json:2:14: version 2 is newer than this agent-rollout supports (1)');
+    expect(result.stderr).toContain('install a newer agent-rollout');
+    expect(result.stderr).not.toContain('cannot read');
+    const validate = await runCli(['validate', 'v2.json'], { cwd: dir });
+    expect(validate.code).toBe(2);
+    expect(validate.stdout).toContain('✖ 1 file written for a newer agent-rollout;');
+    expect(validate.stdout).not.toContain('could not be read');
   });
 });

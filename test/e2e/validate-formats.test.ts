@@ -92,7 +92,7 @@ describe('validate output formats', () => {
     expect(result.code).toBe(1);
     const report = parseJsonOutput<any>(result.stdout);
     expect(report.formatVersion).toBe(1);
-    expect(report.summary).toEqual({ files: 2, valid: 1, errors: 1, warnings: 1, unreadable: 0 });
+    expect(report.summary).toEqual({ files: 2, valid: 1, errors: 1, warnings: 1, unreadable: 0, newer: 0 });
     expect(report.files[1]).toEqual({ file: SUPPORT, valid: true, readable: true, diagnostics: [] });
     expect(report.files[0].diagnostics[0]).toEqual({
       rule: 'AR105',

@@ -1,4 +1,3 @@
-import { ruleMeta } from '../../manifest/rules/catalog.js';
 import type { TrailVerification } from '../../state/audit-verify.js';
 import { describeFieldChange } from '../../state/drift.js';
 import type { Style } from '../style.js';
@@ -13,6 +12,17 @@ function list(changes: TrailVerification['gaps'][number]['changes']): string {
   return changes.slice(0, 3).map(describeFieldChange).join('; ') + (changes.length > 3 ? `; and ${changes.length - 3} more` : '');
 }
 
+/**
+ * What to do about a drift, from inside `audit verify` (AR121's help, which validate prints,
+ * sends the reader here).
+ */
+const DRIFT_HINT =
+  'undo the hand edit of the state section (e.g. `git checkout` the manifest), then make the change with its command (pause, resume, enable, disable, rollback, org, mode or advance), which writes the audit entry';
+
+/** What to do about a broken chain. */
+const CHAIN_HINT =
+  'restore the trail from git (`git checkout` the .audit.jsonl file): an edited or truncated trail cannot be mended by hand';
+
 /** Each finding as `file:line: message`, then a one-line verdict. */
 export function renderVerifyText(report: VerifyReport, style: Style): string {
   if (!report.exists || report.entries + report.problems.length === 0) {
@@ -21,6 +31,7 @@ export function renderVerifyText(report: VerifyReport, style: Style): string {
   const out: string[] = [];
   for (const problem of report.problems)
     out.push(`${style.bold(`${report.trail}:${problem.line}:`)} ${style.red('error')} ${problem.message}`);
+  if (report.problems.length > 0) out.push(`  ${style.cyan('hint:')} ${CHAIN_HINT}`);
   for (const gap of report.gaps) {
     out.push(
       `${style.bold(`${report.trail}:${gap.line}:`)} ${style.red('error')} state was changed outside agent-rollout between seq ${gap.previousSeq} and seq ${gap.seq} (${gap.action}): ${list(gap.changes)} (after seq ${gap.previousSeq} → before seq ${gap.seq})`,
@@ -31,7 +42,7 @@ export function renderVerifyText(report: VerifyReport, style: Style): string {
     out.push(
       `${style.bold(`${report.manifest}:`)} ${style.red('error')} state differs from what the audit trail last recorded (seq ${state.seq}, ${state.action} by ${state.actor} at ${state.at}): ${list(state.changes)} (trail → manifest)`,
     );
-    out.push(`  ${style.cyan('hint:')} ${ruleMeta('AR121').help}`);
+    out.push(`  ${style.cyan('hint:')} ${DRIFT_HINT}`);
   }
   const stateNote =
     state.status === 'match'

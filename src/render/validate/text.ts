@@ -46,7 +46,10 @@ export function renderValidationText(report: ValidationReport, options: TextOpti
   if (out.length > 0) out.push('');
   const counts = [plural(summary.errors, 'error'), plural(summary.warnings, 'warning')].join(', ');
   if (summary.unreadable > 0) {
-    out.push(style.red(`✖ ${plural(summary.unreadable, 'file')} could not be read; ${counts} in ${plural(summary.files, 'file')}`));
+    const newer = summary.newer > 0 ? `${plural(summary.newer, 'file')} written for a newer agent-rollout` : '';
+    const other = summary.unreadable - summary.newer;
+    const unread = other > 0 ? `${plural(other, 'file')} could not be read` : '';
+    out.push(style.red(`✖ ${[unread, newer].filter(Boolean).join(', ')}; ${counts} in ${plural(summary.files, 'file')}`));
   } else if (summary.errors > 0) {
     out.push(style.red(`✖ ${counts} in ${summary.files - summary.valid} of ${plural(summary.files, 'file')}`));
   } else {
