@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { InitAnswers } from '../init/answers.js';
 import { DEFAULT_ANSWERS } from '../init/answers.js';
