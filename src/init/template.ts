@@ -217,11 +217,14 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
           id: 'kill-switch',
           manual: `Turn ${id} off everywhere. Replace with a command: "run": ["./scripts/flag.sh", "off"], "timeout": "30s".`,
         },
-        {
-          id: `revoke-${credential.id}`,
-          credential: credential.id,
-          manual: `Revoke ${credential.id}${credential.owner ? ` (ask ${credential.owner})` : ''}. Replace with a command and a timeout.`,
-        },
+        credential.revoke?.run
+          ? // The revoke command given for the credential is the step: a drill runs it.
+            { id: `revoke-${credential.id}`, credential: credential.id, run: credential.revoke.run, timeout: '1m' }
+          : {
+              id: `revoke-${credential.id}`,
+              credential: credential.id,
+              manual: `Revoke ${credential.id}${credential.owner ? ` (ask ${credential.owner})` : ''}. Replace with a command and a timeout.`,
+            },
         { id: 'announce', manual: `Tell ${agent.owner} and the users of ${id} that it is off.` },
       ] as [NonNullable<Manifest['rollback']>['steps'][number], ...NonNullable<Manifest['rollback']>['steps']],
     },

@@ -2,7 +2,7 @@ import { checkbox, input, select } from '@inquirer/prompts';
 import { render } from '@inquirer/testing';
 import { describe, expect, it } from 'vitest';
 import { checkboxPrompt, selectPrompt, textPrompt } from '../../src/ui/prompts/ask.js';
-import { CLEAR, QUESTIONS, envNameFor } from '../../src/ui/prompts/forms.js';
+import { CLEAR, QUESTIONS, accessDefault, envNameFor } from '../../src/ui/prompts/forms.js';
 import { checkDuration, checkList, checkId, formatArgv, parseArgv, parseList } from '../../src/ui/prompts/validators.js';
 
 /** A token built at run time, so this file holds no literal a scanner would flag. */
@@ -154,6 +154,22 @@ describe('inventory prompts re-ask with the reason until the answer is right', (
     boxes.events.keypress('space');
     boxes.events.keypress('enter');
     await expect(boxes.answer).resolves.toEqual(['financial']);
+  });
+});
+
+describe('defaults that follow the answers', () => {
+  it("a new credential's highest access defaults from the scopes answered; an edited one keeps its own", () => {
+    expect(accessDefault(['pull_requests:write', 'contents:read'], 'read', false)).toBe('write');
+    expect(accessDefault(['repo/admin'], undefined, false)).toBe('admin');
+    expect(accessDefault(['tickets:read'], undefined, false)).toBe('read');
+    expect(accessDefault([], 'read', false)).toBe('read');
+    expect(accessDefault([], undefined, false)).toBe('derive');
+    expect(accessDefault(['pull_requests:write'], 'read', true)).toBe('read');
+  });
+
+  it('an optional question offers - to clear only when editing a value, not on a suggested default', () => {
+    expect(QUESTIONS.revokeCommand('./revoke.sh', false).message).toMatch(/\(optional\)$/);
+    expect(QUESTIONS.revokeCommand('./revoke.sh').message).toContain(`(${CLEAR} to clear)`);
   });
 });
 

@@ -1,4 +1,4 @@
-import { SENSITIVE_DATA_CLASSES } from '../../manifest/access.js';
+import { maxAccess, scopeAccess, SENSITIVE_DATA_CLASSES } from '../../manifest/access.js';
 import type { Access, CostEnvelope, Credential, DataClass, Manifest, Tool, Trigger } from '../../manifest/types.js';
 import { costFieldReferences } from '../../inventory/edit.js';
 import { COST_FIELDS, COST_FIELD_LABELS } from '../../inventory/sections.js';
@@ -38,8 +38,10 @@ export function optionalQuestion(
   current: string | undefined,
   check: Check = checkNoSecret(),
   clearOnError = false,
+  editing = true,
 ): TextQuestion {
-  const hint = current === undefined ? ' (optional)' : ` (${CLEAR} to clear)`;
+  // A suggested default on a new entry is not a value to clear: `-` is offered only when editing.
+  const hint = current === undefined || !editing ? ' (optional)' : ` (${CLEAR} to clear)`;
   return {
     message: `${message}${hint}`,
     ...(current !== undefined ? { default: current } : {}),
@@ -53,8 +55,9 @@ async function optionalText(
   current: string | undefined,
   check: Check = checkNoSecret(),
   clearOnError = false,
+  editing = true,
 ): Promise<string | undefined> {
-  const answer = await askText(optionalQuestion(message, current, check, clearOnError));
+  const answer = await askText(optionalQuestion(message, current, check, clearOnError, editing));
   return answer === '' || answer === CLEAR ? undefined : answer;
 }
 
@@ -78,8 +81,8 @@ export const QUESTIONS = {
     required
       ? { message: SECRET_MESSAGE, ...(current ? { default: current } : {}), check: checkSecretRef(), clearOnError: true }
       : optionalQuestion(SECRET_MESSAGE, current, checkSecretRef(), true),
-  revokeCommand: (current?: string): TextQuestion =>
-    optionalQuestion('Command that revokes it (e.g. ./scripts/revoke.sh my-token)', current, checkCommand()),
+  revokeCommand: (current?: string, editing = true): TextQuestion =>
+    optionalQuestion('Command that revokes it (e.g. ./scripts/revoke.sh my-token)', current, checkCommand(), false, editing),
   toolId: (taken: readonly string[], current?: string): TextQuestion => ({
     message: 'Tool id',
     ...(current ? { default: current } : {}),
@@ -177,6 +180,15 @@ export function envNameFor(id: string): string {
   return /(TOKEN|KEY|SECRET|PASSWORD|CREDENTIALS?)$/.test(name) ? name : `${name}_TOKEN`;
 }
 
+/**
+ * The default of "Its highest access": when editing, what the credential says; for a new one, what
+ * the scopes just answered imply (pull_requests:write → write), which says more than a placeholder.
+ */
+export function accessDefault(scopes: readonly string[], current: Access | undefined, editing: boolean): Access | 'derive' {
+  if (editing || scopes.length === 0) return current ?? 'derive';
+  return scopes.map(scopeAccess).reduce(maxAccess);
+}
+
 export interface CredentialFormOptions {
   /** The credential being edited. */
   current?: Credential;
@@ -190,18 +202,20 @@ export interface CredentialFormOptions {
 
 export async function askCredential(options: CredentialFormOptions): Promise<Entry> {
   const current = options.current ?? options.defaults ?? {};
+  const editing = options.current !== undefined;
+  const optional = (message: string, value: string | undefined, check?: Check) => optionalText(message, value, check, false, editing);
   const entry: Entry = {};
   entry['id'] = await askText(QUESTIONS.credentialId(options.taken, current.id));
   const id = entry['id'] as string;
   entry['kind'] = await askSelect('What kind of credential is it?', names(CREDENTIAL_KINDS), current.kind ?? 'api-token');
-  set(entry, 'description', await optionalText('What is it for?', current.description));
+  set(entry, 'description', await optional('What is it for?', current.description));
   if (options.requireSecretRef) {
     entry['secretRef'] = await askText(QUESTIONS.secretRef(current.secretRef ?? `env:${envNameFor(id)}`, true));
   } else {
     const answer = await askText(QUESTIONS.secretRef(current.secretRef, false));
     set(entry, 'secretRef', answer === '' || answer === CLEAR ? undefined : answer);
   }
-  const scopes = await optionalText(
+  const scopes = await optional(
     'Scopes it grants, comma-separated (e.g. tickets:read)',
     current.scopes?.join(', '),
     checkList(checkNoSecret(), { what: 'scope' }),
@@ -210,10 +224,10 @@ export async function askCredential(options: CredentialFormOptions): Promise<Ent
   const access = await askSelect<Access | 'derive'>(
     'Its highest access',
     [{ value: 'derive', name: 'derive it from the scopes and the tools that use it' }, ...ACCESS.map((a) => ({ value: a, name: a }))],
-    current.access ?? 'derive',
+    accessDefault(scopes === undefined ? [] : parseList(scopes), current.access, editing),
   );
   set(entry, 'access', access === 'derive' ? undefined : access);
-  set(entry, 'owner', await optionalText('Who issues and can revoke it? (a team)', current.owner));
+  set(entry, 'owner', await optional('Who issues and can revoke it? (a team)', current.owner));
   const revocable = await askSelect<'yes' | 'no' | 'unknown'>(
     'Can it be revoked on its own, without cutting off other systems?',
     [
@@ -224,9 +238,9 @@ export async function askCredential(options: CredentialFormOptions): Promise<Ent
     current.independentlyRevocable === undefined ? (options.current ? 'unknown' : 'yes') : current.independentlyRevocable ? 'yes' : 'no',
   );
   set(entry, 'independentlyRevocable', revocable === 'unknown' ? undefined : revocable === 'yes');
-  const runAnswer = await askText(QUESTIONS.revokeCommand(current.revoke?.run ? formatArgv(current.revoke.run) : undefined));
+  const runAnswer = await askText(QUESTIONS.revokeCommand(current.revoke?.run ? formatArgv(current.revoke.run) : undefined, editing));
   const run = runAnswer === '' || runAnswer === CLEAR ? undefined : runAnswer;
-  const runbook = await optionalText('Runbook that says how to revoke it (a path or URL)', current.revoke?.runbook);
+  const runbook = await optional('Runbook that says how to revoke it (a path or URL)', current.revoke?.runbook);
   if (run !== undefined || runbook !== undefined) {
     const revoke: Entry = {};
     set(revoke, 'run', run === undefined ? undefined : parseArgv(run));
@@ -248,8 +262,16 @@ export async function askTool(options: ToolFormOptions): Promise<Entry> {
   const entry: Entry = {};
   entry['id'] = await askText(QUESTIONS.toolId(options.taken, current.id));
   entry['kind'] = await askSelect('What kind of tool is it?', names(TOOL_KINDS), current.kind ?? 'mcp-server');
-  set(entry, 'description', await optionalText('What does the agent use it for?', current.description));
-  set(entry, 'endpoint', await optionalText('Where is it? (a URL, host or path)', current.endpoint));
+  set(
+    entry,
+    'description',
+    await optionalText('What does the agent use it for?', current.description, checkNoSecret(), false, options.current !== undefined),
+  );
+  set(
+    entry,
+    'endpoint',
+    await optionalText('Where is it? (a URL, host or path)', current.endpoint, checkNoSecret(), false, options.current !== undefined),
+  );
   const credentials = options.manifest.inventory.credentials.map((c) => c.id);
   const none = '\u0000none';
   const credential = await askSelect<string>(
@@ -312,6 +334,27 @@ async function askToolDataClasses(
   return [...new Set([...picked, ...parseList(more)])];
 }
 
+/**
+ * Whether a data class is sensitive (AR112: output must be inspected for it): as the built-in
+ * list says (undefined), or yes or no.
+ */
+export async function askSensitive(id: string, current: boolean | undefined): Promise<boolean | undefined> {
+  const builtIn = SENSITIVE_DATA_CLASSES.has(id);
+  const sensitive = await askSelect<'default' | 'yes' | 'no'>(
+    `Is ${id} sensitive (output must be inspected for it)?`,
+    [
+      {
+        value: 'default',
+        name: `as the built-in list says: ${builtIn ? 'sensitive' : 'not sensitive'} (pii, financial, credentials and health are)`,
+      },
+      { value: 'yes', name: 'yes, sensitive' },
+      { value: 'no', name: 'no, not sensitive' },
+    ],
+    current === undefined ? 'default' : current ? 'yes' : 'no',
+  );
+  return sensitive === 'default' ? undefined : sensitive === 'yes';
+}
+
 export interface DataClassFormOptions {
   current?: DataClass;
   taken: readonly string[];
@@ -338,20 +381,7 @@ export async function askDataClass(options: DataClassFormOptions): Promise<Entry
     ],
     current?.access ?? 'read',
   );
-  const builtIn = SENSITIVE_DATA_CLASSES.has(id);
-  const sensitive = await askSelect<'default' | 'yes' | 'no'>(
-    'Is it sensitive (output must be inspected for it)?',
-    [
-      {
-        value: 'default',
-        name: `as the built-in list says: ${builtIn ? 'sensitive' : 'not sensitive'} (pii, financial, credentials and health are)`,
-      },
-      { value: 'yes', name: 'yes, sensitive' },
-      { value: 'no', name: 'no, not sensitive' },
-    ],
-    current?.sensitive === undefined ? 'default' : current.sensitive ? 'yes' : 'no',
-  );
-  set(entry, 'sensitive', sensitive === 'default' ? undefined : sensitive === 'yes');
+  set(entry, 'sensitive', await askSensitive(id, current?.sensitive));
   set(entry, 'description', await optionalText('What falls in this class?', current?.description));
   return entry;
 }
@@ -364,13 +394,18 @@ export interface TriggerFormOptions {
 }
 
 export async function askTrigger(options: TriggerFormOptions): Promise<Entry> {
-  const current = options.current ?? options.defaults ?? {};
+  const editing = options.current !== undefined;
+  const preset = options.current ?? options.defaults ?? {};
   const entry: Entry = {};
   const kind = await askSelect(
     'How is the agent invoked?',
     names(TRIGGER_KINDS, (k) => TRIGGER_DESCRIPTIONS[k]),
-    current.kind ?? 'webhook',
+    preset.kind ?? 'webhook',
   );
+  // A new trigger's suggested id and description belong to the kind they were written for: an
+  // agent trigger does not default to "user-request". The owner carries over.
+  const current: Partial<Trigger> = editing || kind === preset.kind ? preset : { ...(preset.owner ? { owner: preset.owner } : {}) };
+  const optional = (message: string, value: string | undefined) => optionalText(message, value, checkNoSecret(), false, editing);
   const id = await askText({
     message: 'Trigger id (optional, so reviews can follow it)',
     ...(current.id ? { default: current.id } : {}),
@@ -392,7 +427,7 @@ export async function askTrigger(options: TriggerFormOptions): Promise<Entry> {
       check: all(checkRequired('what fires it'), checkNoSecret()),
     });
   } else if (kind !== 'schedule') {
-    set(entry, 'source', await optionalText(sourceMessage, current.source));
+    set(entry, 'source', await optional(sourceMessage, current.source));
   }
   if (kind === 'schedule') {
     entry['cron'] = await askText(QUESTIONS.cron(current.cron));
@@ -400,9 +435,9 @@ export async function askTrigger(options: TriggerFormOptions): Promise<Entry> {
   if (kind === 'agent') {
     entry['owner'] = await askText(QUESTIONS.agentTriggerOwner(current.owner));
   } else {
-    set(entry, 'owner', await optionalText('Who owns the triggering system? (a team)', current.owner));
+    set(entry, 'owner', await optional('Who owns the triggering system? (a team)', current.owner));
   }
-  set(entry, 'description', await optionalText('What does the trigger do?', current.description));
+  set(entry, 'description', await optional('What does the trigger do?', current.description));
   return entry;
 }
 

@@ -5,7 +5,7 @@ import { nameFromId } from '../../init/answers.js';
 import type { Style } from '../../render/style.js';
 import type { CheckboxOptions, Choice, TextQuestion } from './ask.js';
 import { askCheckbox, askConfirm, askSelect, askText } from './ask.js';
-import { askCostEnvelope, askCredential, askTool, askTrigger } from './forms.js';
+import { askCostEnvelope, askCredential, askSensitive, askTool, askTrigger } from './forms.js';
 import { all, checkId, checkList, checkNoSecret, checkNumber, checkOrg, checkRequired, parseList } from './validators.js';
 
 /** Data classes offered by name; any other id can be typed. */
@@ -101,7 +101,11 @@ async function askDataClasses(toolClasses: readonly string[], defaults: readonly
       ],
       preset?.access ?? 'read',
     );
-    classes.push(preset ? { ...preset, access } : { id, access });
+    const sensitive = await askSensitive(id, preset?.sensitive);
+    const entry: DataClass = preset ? { ...preset, access } : { id, access };
+    if (sensitive === undefined) delete entry.sensitive;
+    else entry.sensitive = sensitive;
+    classes.push(entry);
   }
   return classes;
 }
