@@ -72,10 +72,29 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best;
 }
 
+/**
+ * What a required property holds where the schema requires it without describing it there (in an
+ * if/then, or through a $ref): a test checks that every such property of the schema is here.
+ */
+export const REQUIRED_PROPERTY_DOCS: Readonly<Record<string, string>> = {
+  agent: 'the agent: { "id", "name", "owner", "model" }',
+  inventory: 'what the agent holds and reaches: { "credentials", "tools", "dataClasses", "triggers", "costEnvelope" }',
+  state: 'where the rollout stands: { "enabled": false, "stage": "<first stage id>", "governanceMode": "observe" }',
+  audience: 'who gets the stage, e.g. { "percent": 5 } or { "users": ["alice@example.com"] }',
+  governanceMode: 'the governance mode, "observe" or "enforce"',
+  cron: 'the schedule as five cron fields, e.g. "0 * * * *"',
+  source: 'where the trigger comes from, e.g. "zendesk:ticket.created" (for another agent: its id)',
+  url: 'the base URL of the source, e.g. "http://127.0.0.1:9090"',
+  run: 'the command as an argument vector, e.g. ["./scripts/metric.sh", "errors"]',
+  signal: 'the id of the signal the criterion reads (from metrics.signals), e.g. "error_rate"',
+  of: 'what the value is measured against: a dotted path to a number, e.g. "inventory.costEnvelope.usdPerInvocation"',
+  withinPercent: 'how far from "of" the value may be, in percent, e.g. 20',
+};
+
 function propertyDoc(parent: SchemaNode | undefined, name: string): string | undefined {
   const properties = parent?.['properties'] as Record<string, SchemaNode> | undefined;
   const description = properties?.[name]?.['description'];
-  return typeof description === 'string' ? description : undefined;
+  return typeof description === 'string' ? description : REQUIRED_PROPERTY_DOCS[name];
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -87,6 +106,55 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'a list',
   null: 'null',
 };
+
+/** "A Prometheus-style duration: …, e.g. 30s." → "a Prometheus-style duration: …, e.g. 30s". */
+function sentence(description: string): string {
+  const text = description.trim().replace(/\.$/, '');
+  return /^[A-Z](?![A-Z0-9])/.test(text) ? `${text[0]?.toLowerCase()}${text.slice(1)}` : text;
+}
+
+/** A short example of a value of a schema node's type, for a node whose description gives none. */
+function example(node: SchemaNode | undefined): string {
+  const type = node?.['type'];
+  const format = node?.['format'];
+  if (format === 'date-time') return '"2026-12-01T09:00:00Z"';
+  if (format === 'uri') return '"https://prometheus.example:9090"';
+  if (Array.isArray(node?.['enum'])) return JSON.stringify((node['enum'] as unknown[])[0]);
+  switch (Array.isArray(type) ? type[0] : type) {
+    case 'integer':
+      return typeof node?.['minimum'] === 'number' ? String(Math.max(1, node['minimum'] as number)) : '10';
+    case 'number':
+      return typeof node?.['maximum'] === 'number' && (node['maximum'] as number) <= 1 ? '0.05' : '20';
+    case 'boolean':
+      return 'true';
+    case 'array':
+      return '[ … ]';
+    case 'object':
+      return '{ … }';
+    default:
+      return '"…"';
+  }
+}
+
+/** What a field takes, in words with an example: its schema description, else its type. */
+function takes(node: SchemaNode | undefined): string {
+  const description = node?.['description'];
+  if (typeof description === 'string' && description.trim() !== '') {
+    const text = sentence(description);
+    // An example where the description has none and one helps: numbers, flags, times, URLs.
+    const type = node?.['type'];
+    const worthAnExample = ['number', 'integer', 'boolean'].includes(String(type)) || node?.['format'] !== undefined;
+    return /e\.g\.|such as/.test(text) || !worthAnExample ? `it takes ${text}` : `it takes ${text}, e.g. ${example(node)}`;
+  }
+  const type = node?.['type'];
+  const names = (Array.isArray(type) ? type : [type]).map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' or ');
+  return `write ${names || 'a value'}, e.g. ${example(node)}`;
+}
+
+/** "1 item", "2 items". */
+function count(n: unknown, word: string): string {
+  return `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+}
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
@@ -112,7 +180,14 @@ function translate(error: SchemaError): Translated | undefined {
   const params = error.params;
   const custom = (parent?.['x-messages'] as Record<string, string> | undefined)?.[error.keyword];
   const rule = parent?.['x-rule'] as RuleId | undefined;
-  if (custom) return { pointer, message: `${where(pointer)}: ${custom}` };
+  if (custom) {
+    // The message already names what is wrong; the hint says what the object takes, where the schema says.
+    const hint =
+      typeof parent?.['description'] === 'string'
+        ? takes(parent)
+        : `keep only the properties the message names for this kind; docs/manifest.md shows a complete ${fromPointer(pointer)[0] ?? 'manifest'} section`;
+    return { pointer, message: `${where(pointer)}: ${custom}`, hint };
+  }
   switch (error.keyword) {
     case 'required': {
       const name = String(params['missingProperty']);
@@ -120,7 +195,7 @@ function translate(error: SchemaError): Translated | undefined {
       return {
         pointer,
         message: `${where(pointer)} is missing the required property "${name}"`,
-        hint: doc ? `add "${name}" (${doc.replace(/\.$/, '')})` : `add "${name}"`,
+        hint: doc ? `add "${name}": ${sentence(doc)}` : `add "${name}"`,
       };
     }
     case 'additionalProperties': {
@@ -139,7 +214,13 @@ function translate(error: SchemaError): Translated | undefined {
         .split(',')
         .map((t) => TYPE_NAMES[t] ?? t)
         .join(' or ');
-      return { pointer, message: `${where(pointer)} must be ${expected}, not ${typeOf(error.data)}` };
+      const numeric = typeof error.data === 'string' && error.data.trim() !== '' && Number.isFinite(Number(error.data));
+      const wantsNumber = /number/.test(expected);
+      return {
+        pointer,
+        message: `${where(pointer)} must be ${expected}, not ${typeOf(error.data)}`,
+        hint: numeric && wantsNumber ? `write ${String(error.data).trim()} without the quotes: it is a number` : takes(parent),
+      };
     }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map(String);
@@ -151,7 +232,11 @@ function translate(error: SchemaError): Translated | undefined {
       };
     }
     case 'const':
-      return { pointer, message: `${where(pointer)} must be ${JSON.stringify(params['allowedValue'])}` };
+      return {
+        pointer,
+        message: `${where(pointer)} must be ${JSON.stringify(params['allowedValue'])}`,
+        hint: `write ${JSON.stringify(params['allowedValue'])}`,
+      };
     case 'pattern': {
       const doc = typeof parent?.['description'] === 'string' ? (parent['description'] as string) : undefined;
       const subject = error.propertyName === undefined ? where(pointer) : `the name "${error.propertyName}" in ${where(pointer)}`;
@@ -162,13 +247,14 @@ function translate(error: SchemaError): Translated | undefined {
         onKey: error.propertyName !== undefined,
         message: `${subject} ${shown}`,
       };
-      if (doc) translated.hint = doc;
+      translated.hint = doc ? takes(parent) : `write a value that matches ${String(params['pattern'])}`;
       if (rule) translated.rule = rule;
       return translated;
     }
     case 'format':
       return {
         pointer,
+        hint: takes(parent),
         message: `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not a valid ${String(params['format'])}`,
       };
     case 'minimum':
@@ -181,18 +267,31 @@ function translate(error: SchemaError): Translated | undefined {
       return {
         pointer,
         message: `${where(pointer)} must be ${words} ${String(params['limit'])}, not ${describeValue(error.data, lastSegment(pointer))}`,
+        hint: `write a number ${words} ${String(params['limit'])}; ${takes(parent)}`,
       };
     }
     case 'minItems':
-      return { pointer, message: `${where(pointer)} must have at least ${String(params['limit'])} item(s)` };
+      return {
+        pointer,
+        message: `${where(pointer)} must have at least ${count(params['limit'], 'item')}`,
+        hint: `add ${params['limit'] === 1 ? 'one' : `at least ${String(params['limit'])}`}: ${takes(parent)}`,
+      };
     case 'maxItems':
-      return { pointer, message: `${where(pointer)} must have at most ${String(params['limit'])} item(s)` };
+      return {
+        pointer,
+        message: `${where(pointer)} must have at most ${count(params['limit'], 'item')}`,
+        hint: `keep at most ${count(params['limit'], 'item')}`,
+      };
     case 'minLength':
-      return { pointer, message: `${where(pointer)} must not be empty` };
+      return { pointer, message: `${where(pointer)} must not be empty`, hint: takes(parent) };
     case 'maxLength':
-      return { pointer, message: `${where(pointer)} is longer than ${String(params['limit'])} characters` };
+      return {
+        pointer,
+        message: `${where(pointer)} is longer than ${String(params['limit'])} characters`,
+        hint: `shorten it to at most ${String(params['limit'])} characters`,
+      };
     case 'minProperties':
-      return { pointer, message: `${where(pointer)} must not be empty` };
+      return { pointer, message: `${where(pointer)} must not be empty`, hint: `add at least one entry: ${takes(parent)}` };
     case 'propertyNames':
     case 'if':
       // Reported through the errors they wrap.
@@ -202,9 +301,10 @@ function translate(error: SchemaError): Translated | undefined {
         pointer,
         onKey: true,
         message: `"${lastSegment(pointer)}" is not allowed in ${where(pointer.slice(0, pointer.lastIndexOf('/')))}`,
+        hint: `remove "${lastSegment(pointer)}"`,
       };
     default:
-      return { pointer, message: `${where(pointer)} ${error.message ?? 'is invalid'}` };
+      return { pointer, message: `${where(pointer)} ${error.message ?? 'is invalid'}`, hint: takes(parent) };
   }
 }
 

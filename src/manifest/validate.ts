@@ -48,9 +48,12 @@ export function validateLoaded(loaded: LoadedManifest, validator: SchemaValidato
   const diagnostics = [...loaded.diagnostics];
   let manifest: Manifest | undefined;
   if (loaded.usable && loaded.value !== undefined) {
-    diagnostics.push(...checkLiteralSecrets(loaded.value).map((f) => toDiagnostic(loaded, f)));
+    const secrets = checkLiteralSecrets(loaded.value).map((f) => toDiagnostic(loaded, f));
+    diagnostics.push(...secrets);
     const schemaFindings = checkSchema(validator, loaded.value, loaded.locations);
-    diagnostics.push(...schemaFindings);
+    // A token pasted into secretRef is one finding: AR103 (revoke it) says more than AR104 (not a reference).
+    const secretPointers = new Set(secrets.map((d) => d.pointer));
+    diagnostics.push(...schemaFindings.filter((d) => !(d.rule === 'AR104' && secretPointers.has(d.pointer))));
     if (schemaFindings.length === 0 && !loaded.diagnostics.some((d) => d.rule === 'AR003')) {
       manifest = loaded.value as unknown as Manifest;
       diagnostics.push(...runSemanticRules(manifest).map((f) => toDiagnostic(loaded, f)));
