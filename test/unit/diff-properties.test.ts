@@ -6,7 +6,7 @@ import { diffManifests } from '../../src/diff/diff.js';
 import type { DiffResult } from '../../src/diff/model.js';
 import { EXAMPLES } from '../helpers/cli.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { fuzzRuns, fuzzTimeout } from '../helpers/run-counts.js';
+import { fuzzRuns } from '../helpers/run-counts.js';
 
 const EXAMPLE_DOCS = ['support-triage', 'finance-ledger'].map((name) =>
   JSON.parse(readFileSync(join(EXAMPLES, name, 'rollout.json'), 'utf8')),
