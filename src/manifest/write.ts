@@ -49,13 +49,20 @@ export class ConcurrentChangeError extends CliError {
   }
 }
 
+export interface AtomicWriteOptions {
+  /** Refuse (ConcurrentChangeError) unless the file on disk has this hash. */
+  expectedSha256?: string;
+  /** Called between the flushed temporary file and the rename (a test hook's step, src/state/interrupt-hook.ts). */
+  beforeRename?: () => Promise<void>;
+}
+
 /**
  * Writes a file atomically: a temporary file in the same folder, flushed to disk, then renamed
  * over the target, so a reader (or a crash) sees the old file or the new one, never a torn one.
  * With `expectedSha256`, refuses (ConcurrentChangeError) when the file on disk is no longer the
  * one that was read. Keeps the file's permission bits.
  */
-export async function writeFileAtomic(path: string, content: string, options: { expectedSha256?: string } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions = {}): Promise<void> {
   if (options.expectedSha256 !== undefined) {
     const current = await readFile(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
@@ -76,6 +83,7 @@ export async function writeFileAtomic(path: string, content: string, options: { 
     await handle.close();
   }
   try {
+    await options.beforeRename?.();
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { constants, hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from '../errors.js';
+import { interruptPoint } from './interrupt-hook.js';
 
 interface LockOwner {
   pid: number;
@@ -57,6 +58,7 @@ async function tryCreate(path: string): Promise<boolean> {
   const ownerFile = `${path}.${process.pid}.tmp`;
   await writeFile(ownerFile, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
   try {
+    await interruptPoint('lock-owner-written');
     await link(ownerFile, path);
     return true;
   } catch (error) {
@@ -80,6 +82,7 @@ async function takeOver(path: string, staleIno: number): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
+  await interruptPoint('lock-stale-aside');
   const moved = await stat(aside);
   if (moved.ino !== staleIno) await link(aside, path).catch(() => undefined);
   await unlink(aside).catch(() => undefined);
@@ -190,6 +193,7 @@ export async function withLock<T>(target: string, fn: () => Promise<T>, timeoutM
     await acquire(path, target, Date.now() + timeoutMs, () => signals.received() !== undefined);
     held = true;
     await removeDeadOwnerFiles(path);
+    await interruptPoint('lock-held');
     if (signals.received()) throw new StopRequested();
     try {
       const result = await fn();

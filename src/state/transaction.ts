@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { sha256, writeFileAtomic, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
 import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit.js';
+import { interruptPoint } from './interrupt-hook.js';
 import { withLock } from './lock.js';
 
 /** Where a change waits between the audit entry and the rename that makes it the manifest. */
@@ -66,17 +67,22 @@ export interface StateChange {
  * command's recovery completes step 3 or discards step 1, so the trail and the manifest agree.
  */
 export async function commitChange(manifestPath: string, change: StateChange): Promise<AuditEntry> {
+  // interruptPoint: a test hook, inert unless AGENT_ROLLOUT_TEST_INTERRUPT names the step.
+  await interruptPoint('before-lock');
   return withLock(manifestPath, async () => {
     await recoverInterruptedChange(manifestPath);
     const current = await readFile(manifestPath);
     if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(manifestPath);
     const pending = pendingPathFor(manifestPath);
-    await writeFileAtomic(pending, change.text);
+    await writeFileAtomic(pending, change.text, { beforeRename: () => interruptPoint('atomic-temp-written') });
     // The pending file becomes the manifest: give it the manifest's permission bits before the
     // entry that commits it is written (a pending file without them has no entry and is discarded).
     await chmod(pending, (await stat(manifestPath)).mode & 0o777);
+    await interruptPoint('pending-written');
     const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) });
+    await interruptPoint('audit-appended');
     await rename(pending, manifestPath);
+    await interruptPoint('renamed');
     return entry;
   });
 }

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, EXAMPLES, tempDir } from '../helpers/cli.js';
+import { EXAMPLES, tempDir } from '../helpers/cli.js';
+import { killStarted, startCli } from '../helpers/start.js';
 
 const SUPPORT = JSON.parse(readFileSync(join(EXAMPLES, 'support-triage', 'rollout.json'), 'utf8')) as Record<string, any>;
 
@@ -17,20 +17,11 @@ const SCRIPTS: Record<string, string> = {
 let root: string;
 let cleanupRoot: () => Promise<void>;
 let counter = 0;
-const started: number[] = [];
 
 beforeAll(async () => ({ dir: root, cleanup: cleanupRoot } = await tempDir('agent-rollout-drill-int-')));
 afterAll(async () => cleanupRoot());
-afterEach(() => {
-  // A failed assertion must not leave a drill (or its sleeps) running.
-  for (const pid of started.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
+// A failed assertion must not leave a drill running.
+afterEach(() => killStarted());
 
 async function fixture(rollback: Record<string, unknown>): Promise<string> {
   const dir = join(root, `case-${++counter}`);
@@ -45,28 +36,19 @@ async function fixture(rollback: Record<string, unknown>): Promise<string> {
 
 /** Starts the drill as a user would, without waiting for it; returns the process and its exit. */
 function startDrill(dir: string, args: string[] = []) {
-  const child = spawn(process.execPath, [BIN, 'drill', '--actor', 'ctrl-c-tester', '--format', 'json', ...args], {
-    cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid) started.push(child.pid);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, exited };
+  const { child, done } = startCli(['drill', '--actor', 'ctrl-c-tester', '--format', 'json', ...args], { cwd: dir });
+  return { child, exited: done };
 }
 
+/** Waits (at most 30 s) for a step's script to write a file; fails at once if the drill ends first. */
 async function waitForFile(path: string, exited: Promise<unknown>): Promise<void> {
   let done = false;
   void exited.then(() => (done = true));
+  const deadline = Date.now() + 30_000;
   while (!existsSync(path)) {
     if (done) throw new Error(`the drill ended before ${path} appeared`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (Date.now() > deadline) throw new Error(`${path} did not appear within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -1,62 +1,28 @@
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, EXAMPLES, tempDir } from '../helpers/cli.js';
+import { EXAMPLES, tempDir } from '../helpers/cli.js';
+import { Terminal } from '../helpers/tmux.js';
 
 /**
  * Manual steps in a real terminal: the drill runs inside a tmux session on a private socket;
- * the test reads the screen (capture-pane) and types (send-keys) like an operator.
+ * the test reads the screen and types like an operator.
  */
 
 const SUPPORT = JSON.parse(readFileSync(join(EXAMPLES, 'support-triage', 'rollout.json'), 'utf8')) as Record<string, any>;
-const SOCKET = `agent-rollout-drill-${process.pid}`;
 
 let root: string;
 let cleanupRoot: () => Promise<void>;
 let counter = 0;
+let terminal: Terminal | undefined;
 
 beforeAll(async () => ({ dir: root, cleanup: cleanupRoot } = await tempDir('agent-rollout-drill-tty-')));
-afterAll(async () => {
-  try {
-    execFileSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
-  } catch {
-    // no server left
-  }
-  await cleanupRoot();
+afterEach(async () => {
+  await terminal?.close();
+  terminal = undefined;
 });
-afterEach(() => {
-  try {
-    execFileSync('tmux', ['-L', SOCKET, 'kill-session', '-t', 'drill'], { stdio: 'ignore' });
-  } catch {
-    // the session ended with the drill
-  }
-});
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', 'drill', '-S', '-200');
-}
-
-async function waitFor(what: () => boolean, description: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!what()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${description}; the screen:\n${safeScreen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function safeScreen(): string {
-  try {
-    return screen();
-  } catch {
-    return '(no session)';
-  }
-}
+afterAll(async () => cleanupRoot());
 
 async function fixture(): Promise<string> {
   const dir = join(root, `case-${++counter}`);
@@ -76,10 +42,10 @@ async function fixture(): Promise<string> {
   return dir;
 }
 
-/** Starts `agent-rollout drill` in a fresh tmux session; its exit code lands in exit.txt. */
-function startInTerminal(dir: string): void {
-  const command = `cd '${dir}' && env NO_COLOR=1 TERM=xterm '${process.execPath}' '${BIN}' drill --actor terminal-operator; echo $? > exit.txt; sleep 30`;
-  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'drill', '-x', '160', '-y', '50', command);
+/** Starts `agent-rollout drill` in a real terminal. */
+async function startInTerminal(dir: string): Promise<Terminal> {
+  terminal = await Terminal.start(['drill', '--actor', 'terminal-operator'], { cwd: dir, width: 160, env: { TERM: 'xterm' } });
+  return terminal;
 }
 
 async function report(dir: string): Promise<Record<string, any>> {
@@ -90,22 +56,19 @@ async function report(dir: string): Promise<Record<string, any>> {
 describe('manual steps at a terminal', () => {
   it('shows the instruction, waits, and records who confirmed, when, and the note', async () => {
     const dir = await fixture();
-    startInTerminal(dir);
-    await waitFor(() => safeScreen().includes('Done?'), 'the confirmation prompt');
-    const before = screen();
+    const t = await startInTerminal(dir);
+    await t.waitFor('Done?');
+    const before = await t.screen();
     expect(before).toContain('Rollback step 2/2 "call-controller" is manual');
     expect(before).toContain('Call the financial controller on duty: the agent is off.');
     expect(before).toMatch(/window left \d/);
     expect(before).toMatch(/kill-switch: passed in/);
     // Waiting: nothing after the manual step has run.
     expect((await readFile(join(dir, 'marks.txt'), 'utf8')).trim()).toBe('off');
-    tmux('send-keys', '-t', 'drill', 'y', 'Enter');
-    await waitFor(() => safeScreen().includes('Note for the record'), 'the note prompt');
-    tmux('send-keys', '-t', 'drill', '-l', 'reached Dana on the phone');
-    tmux('send-keys', '-t', 'drill', 'Enter');
-    await waitFor(() => existsSync(join(dir, 'exit.txt')), 'the drill to end');
-    expect((await readFile(join(dir, 'exit.txt'), 'utf8')).trim()).toBe('0');
-    expect(screen()).toMatch(/Rollback drill of support-triage: PASSED/);
+    await t.press('y', 'Enter');
+    await t.answer('Note for the record', 'reached Dana on the phone');
+    expect(await t.exitCode(30_000)).toBe(0);
+    expect(await t.screen()).toMatch(/Rollback drill of support-triage: PASSED/);
     const drill = await report(dir);
     const manual = (drill['steps'] as Record<string, any>[]).find((s) => s['id'] === 'call-controller');
     expect(manual?.['status']).toBe('passed');
@@ -116,11 +79,9 @@ describe('manual steps at a terminal', () => {
 
   it('answering no fails the step and the drill; the restore still runs', async () => {
     const dir = await fixture();
-    startInTerminal(dir);
-    await waitFor(() => safeScreen().includes('Done?'), 'the confirmation prompt');
-    tmux('send-keys', '-t', 'drill', 'n', 'Enter');
-    await waitFor(() => existsSync(join(dir, 'exit.txt')), 'the drill to end');
-    expect((await readFile(join(dir, 'exit.txt'), 'utf8')).trim()).toBe('1');
+    const t = await startInTerminal(dir);
+    await t.choose('Done?', 'n', 'Enter');
+    expect(await t.exitCode(30_000)).toBe(1);
     const drill = await report(dir);
     expect(drill['reasons']).toEqual(['step "call-controller" failed: terminal-operator answered that the step was not done']);
     expect((await readFile(join(dir, 'marks.txt'), 'utf8')).trim().split('\n')).toEqual(['off', 'restored']);
@@ -128,11 +89,9 @@ describe('manual steps at a terminal', () => {
 
   it('Ctrl-C at the prompt interrupts the drill: recorded, restored, exit 130', async () => {
     const dir = await fixture();
-    startInTerminal(dir);
-    await waitFor(() => safeScreen().includes('Done?'), 'the confirmation prompt');
-    tmux('send-keys', '-t', 'drill', 'C-c');
-    await waitFor(() => existsSync(join(dir, 'exit.txt')), 'the drill to end');
-    expect((await readFile(join(dir, 'exit.txt'), 'utf8')).trim()).toBe('130');
+    const t = await startInTerminal(dir);
+    await t.choose('Done?', 'C-c');
+    expect(await t.exitCode(30_000)).toBe(130);
     const drill = await report(dir);
     expect(drill['interrupted']).toBe(true);
     expect((drill['steps'] as Record<string, any>[])[1]).toMatchObject({ id: 'call-controller', status: 'interrupted' });

@@ -1,29 +1,22 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, copyExample, parseJsonOutput, tempDir } from '../helpers/cli.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { copyExample, parseJsonOutput, tempDir } from '../helpers/cli.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
+import { Terminal } from '../helpers/tmux.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
-
-/** A tmux server of this test file's own, its socket in the temporary folder, so nothing else's sessions are touched. */
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', join(dir, 'tmux.sock'), ...args], { encoding: 'utf8' });
+let terminal: Terminal | undefined;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
 });
-afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
-  await cleanup?.();
+afterEach(async () => {
+  await terminal?.close();
+  terminal = undefined;
 });
+afterAll(async () => cleanup?.());
 
 async function project(name: string): Promise<string> {
   const folder = await copyExample('support-triage', join(dir, name));
@@ -35,49 +28,30 @@ async function project(name: string): Promise<string> {
   return folder;
 }
 
-/** Runs `gate` in a real terminal (a tmux pane); stdout goes to out.json, the exit code to exit.txt. */
-function start(session: string, folder: string, args: string): void {
-  const command = `cd '${folder}' && NO_COLOR=1 '${process.execPath}' '${BIN}' gate ${args} > out.json; echo $? > exit.txt; sleep 60`;
-  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', command);
+/** Runs `gate` in a real terminal (a tmux pane); stdout goes to out.json. */
+async function start(folder: string, args: string[]): Promise<Terminal> {
+  terminal = await Terminal.start(['gate', ...args], { cwd: folder, stdoutFile: join(folder, 'out.json') });
+  return terminal;
 }
-
-async function screenShows(session: string, text: string): Promise<string> {
-  let screen = '';
-  for (let i = 0; i < 200; i++) {
-    screen = tmux('capture-pane', '-p', '-t', session);
-    if (screen.includes(text)) return screen;
-    await sleep(100);
-  }
-  throw new Error(`the terminal never showed ${JSON.stringify(text)}:\n${screen}`);
-}
-
-async function exitCode(folder: string): Promise<number> {
-  const file = join(folder, 'exit.txt');
-  for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(100);
-  return Number((await readFile(file, 'utf8')).trim());
-}
-
-const keys = (session: string, ...typed: string[]): void => void tmux('send-keys', '-t', session, '--', ...typed);
 
 describe('gate on a terminal with no metrics given asks for each value', () => {
   it('asks for the window and each signal, re-asks on a bad value, then evaluates what was typed', async () => {
     const folder = await project('typed');
-    start('typed', folder, '--no-sources --at 2026-10-08T00:00:00Z --format json');
-    await screenShows('typed', 'Over what period were these values measured');
-    keys('typed', '7d', 'Enter');
-    await screenShows('typed', 'security_events (events)');
-    keys('typed', '0', 'Enter');
-    await screenShows('typed', 'cost_per_invocation_usd (USD)');
-    keys('typed', 'abc', 'Enter');
-    await screenShows('typed', '"abc" is not a number; type a number such as 0 or 0.08');
-    keys('typed', 'BSpace', 'BSpace', 'BSpace', '0.081', 'Enter');
-    await screenShows('typed', 'output_policy_violations (responses)');
-    keys('typed', '0', 'Enter');
-    await screenShows('typed', 'invocations (invocations)');
-    keys('typed', '-5', 'Enter');
-    await screenShows('typed', 'this signal counts events, so it cannot be negative');
-    keys('typed', 'BSpace', 'BSpace', '140', 'Enter');
-    expect(await exitCode(folder)).toBe(0);
+    const t = await start(folder, ['--no-sources', '--at', '2026-10-08T00:00:00Z', '--format', 'json']);
+    await t.answer('Over what period were these values measured', '7d');
+    await t.answer('security_events (events)', '0');
+    await t.answer('cost_per_invocation_usd (USD)', 'abc');
+    await t.waitFor('"abc" is not a number; type a number such as 0 or 0.08');
+    await t.press('BSpace', 'BSpace', 'BSpace');
+    await t.type('0.081');
+    await t.press('Enter');
+    await t.answer('output_policy_violations (responses)', '0');
+    await t.answer('invocations (invocations)', '-5');
+    await t.waitFor('this signal counts events, so it cannot be negative');
+    await t.press('BSpace', 'BSpace');
+    await t.type('140');
+    await t.press('Enter');
+    expect(await t.exitCode()).toBe(0);
     const report = parseJsonOutput<{
       verdict: string;
       window: { length: string };
@@ -95,12 +69,11 @@ describe('gate on a terminal with no metrics given asks for each value', () => {
 
   it('Ctrl-C at the prompt ends the command cleanly with exit 130 and no report', async () => {
     const folder = await project('interrupted');
-    start('interrupted', folder, '--no-sources --window 7d');
-    await screenShows('interrupted', 'security_events (events)');
-    keys('interrupted', 'C-c');
-    expect(await exitCode(folder)).toBe(130);
+    const t = await start(folder, ['--no-sources', '--window', '7d']);
+    await t.choose('security_events (events)', 'C-c');
+    expect(await t.exitCode()).toBe(130);
     expect(await readFile(join(folder, 'out.json'), 'utf8')).toBe('');
-    const screen = await screenShows('interrupted', 'interrupted at the prompt');
-    expect(screen).not.toMatch(/at .*\.js:\d+/);
+    await t.waitFor('interrupted at the prompt');
+    expect(await t.screen()).not.toMatch(/at .*\.js:\d+/);
   });
 });

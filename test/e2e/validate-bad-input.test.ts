@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
@@ -132,15 +133,27 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
     await writeFile(path, '{"version": 1}');
     await chmod(path, 0o000);
     await chmod(dir, 0o755);
-    // root reads any file: run the binary as an unprivileged user so the permission is real.
+    // root reads any file: as root, run the binary without capabilities (so the permission bits
+    // count) as the user who owns the checkout, who can reach it however private its folder is.
     const asRoot = process.getuid?.() === 0;
-    const command = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const owner = await stat(BIN);
+    const command = asRoot
+      ? [
+          'setpriv',
+          `--reuid=${owner.uid}`,
+          `--regid=${owner.gid}`,
+          '--clear-groups',
+          '--inh-caps=-all',
+          '--bounding-set=-all',
+          process.execPath,
+        ]
+      : [process.execPath];
     const run = spawnSync(command[0] as string, [...command.slice(1), BIN, 'validate', path, '--format', 'json'], {
       cwd: dir,
       encoding: 'utf8',
       env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', HOME: '/tmp' },
     });
-    expect(run.status).toBe(2);
+    expect(run.status, run.stderr).toBe(2);
     const report = parseJsonOutput<Report>(run.stdout);
     expect(report.files[0]?.diagnostics[0]).toMatchObject({ rule: 'AR004', message: expect.stringMatching(/permission denied/) });
   });
@@ -238,10 +251,26 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
     }
   });
 
-  it('validate never writes: the folder holds the same files afterwards', async () => {
-    const before = spawnSync('ls', ['-la', dir], { encoding: 'utf8' }).stdout;
+  it('validate never writes: the folder holds the same files with the same content afterwards', async () => {
+    /** Every file and folder under `folder` by path, with the SHA-256 of each readable file's content. */
+    const contents = async (folder: string, prefix = ''): Promise<Record<string, string>> => {
+      const found: Record<string, string> = {};
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        const name = `${prefix}${entry.name}`;
+        if (entry.isDirectory()) Object.assign(found, { [`${name}/`]: 'folder' }, await contents(path, `${name}/`));
+        else
+          found[name] = await readFile(path).then(
+            (bytes) => createHash('sha256').update(bytes).digest('hex'),
+            (error: NodeJS.ErrnoException) => error.code ?? 'unreadable',
+          );
+      }
+      return found;
+    };
+    const before = await contents(dir);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['types.json', 'empty.json', 'dup.json']));
     await runCli(['validate', 'types.json', 'empty.json', 'dup.json'], { cwd: dir });
-    expect(spawnSync('ls', ['-la', dir], { encoding: 'utf8' }).stdout).toBe(before);
+    expect(await contents(dir)).toEqual(before);
     expect(await readFile(join(dir, 'types.json'), 'utf8')).toContain('"agent": "support"');
   });
 });

@@ -14,6 +14,8 @@ export interface TerminalOptions {
   env?: Record<string, string>;
   width?: number;
   height?: number;
+  /** Standard output goes to this file instead of the terminal (prompts, on stderr, still show). */
+  stdoutFile?: string;
 }
 
 function shellQuote(text: string): string {
@@ -45,7 +47,8 @@ export class Terminal {
       ...options.env,
     };
     const assignments = Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`);
-    const command = `env -i ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo "[exit $?]"; sleep 3600`;
+    const redirect = options.stdoutFile === undefined ? '' : ` > ${shellQuote(options.stdoutFile)}`;
+    const command = `env -i ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}${redirect}; echo "[exit $?]"; sleep 3600`;
     await run('tmux', [
       '-L',
       socket,
@@ -98,7 +101,7 @@ export class Terminal {
   /** Waits for a prompt, then types an answer and Enter. */
   async answer(prompt: string | RegExp, text: string): Promise<void> {
     await this.waitFor(prompt);
-    if (text !== '') await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', text]);
+    if (text !== '') await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', '--', text]);
     await this.press('Enter');
   }
 
@@ -134,7 +137,7 @@ export class Terminal {
   }
 
   async type(text: string): Promise<void> {
-    await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', text]);
+    await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', '--', text]);
   }
 
   async press(...keys: string[]): Promise<void> {

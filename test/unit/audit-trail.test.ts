@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
 import { chainEntry, entryHash, repairTrailTail, verifyTrail } from '../../src/state/audit.js';
+import { FUZZ_RUNS } from '../helpers/run-counts.js';
 
 function input(index: number): AuditInput {
   return {
@@ -185,7 +186,7 @@ describe('verifyTrail: property', () => {
           expect(found).toContain(index + 1);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: FUZZ_RUNS },
     );
   });
 });

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { diffManifests } from '../../src/diff/diff.js';
 import type { DiffResult } from '../../src/diff/model.js';
 import { EXAMPLES } from '../helpers/cli.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { fuzzRuns } from '../helpers/run-counts.js';
 
 const EXAMPLE_DOCS = ['support-triage', 'finance-ledger'].map((name) =>
   JSON.parse(readFileSync(join(EXAMPLES, name, 'rollout.json'), 'utf8')),
@@ -12,18 +14,6 @@ const EXAMPLE_DOCS = ['support-triage', 'finance-ledger'].map((name) =>
 
 function diff(a: unknown, b: unknown): DiffResult {
   return diffManifests({ base: { label: 'a', document: a }, head: { label: 'b', document: b } });
-}
-
-/** mulberry32: a small deterministic PRNG, so a failing shuffle can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
@@ -211,27 +201,27 @@ describe('diff properties', () => {
       fc.property(manifest, (a) => {
         expect(diff(a, structuredClone(a)).changes).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: fuzzRuns(0.2) },
     );
   });
 
   it('shuffling every id-keyed list, set and map (and every object key) gives no change', () => {
     fc.assert(
       fc.property(manifest, fc.integer(), (a, seed) => {
-        const result = diff(a, shuffleManifest(a, prng(seed)));
+        const result = diff(a, shuffleManifest(a, seededRandom(seed)));
         expect(result.changes).toEqual([]);
         expect(result.summary.changes).toBe(0);
       }),
-      { numRuns: 200 },
+      { numRuns: fuzzRuns(0.2) },
     );
   });
 
   it('the bundled examples, shuffled any way, give no change', () => {
     fc.assert(
       fc.property(fc.constantFrom(...EXAMPLE_DOCS), fc.integer(), (a, seed) => {
-        expect(diff(a, shuffleManifest(a, prng(seed))).changes).toEqual([]);
+        expect(diff(a, shuffleManifest(a, seededRandom(seed))).changes).toEqual([]);
       }),
-      { numRuns: 100 },
+      { numRuns: fuzzRuns(0.1) },
     );
   });
 
@@ -247,7 +237,7 @@ describe('diff properties', () => {
         const backward = tally(diff(b, a));
         expect(forward).toEqual({ added: backward.removed, removed: backward.added, changed: backward.changed });
       }),
-      { numRuns: 200 },
+      { numRuns: fuzzRuns(0.2) },
     );
   });
 
@@ -257,7 +247,7 @@ describe('diff properties', () => {
         fc.pre(normalForm(a) !== normalForm(b));
         expect(diff(a, b).changes.length).toBeGreaterThan(0);
       }),
-      { numRuns: 200 },
+      { numRuns: fuzzRuns(0.2) },
     );
   });
 });

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { editedText, textWithValue } from '../../src/manifest/edit-text.js';
 import { parseManifest } from '../../src/manifest/load.js';
-
-const RUNS = Math.min(Number(process.env['FUZZ_RUNS'] ?? 2_000), 20_000);
+import { FUZZ_RUNS as RUNS, fuzzTimeout } from '../helpers/run-counts.js';
 
 function edit(text: string, change: (document: any) => void): string {
   const loaded = parseManifest('rollout.json', new TextEncoder().encode(text));
@@ -63,36 +62,40 @@ describe('textWithValue: only what changed is rewritten', () => {
     expect(edit('{"a":1,"b":[1,2]}', (d) => d.b.push(3))).toBe('{"a":1,"b":[1,2,3]}');
   });
 
-  it('any edit of a document reads back as the edited document, and unchanged text is kept', () => {
-    const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.string(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
-      array: fc.array(tie('value'), { maxLength: 4 }),
-      object: fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 4 }),
-    })).value;
-    const layouts = [
-      (v: unknown) => JSON.stringify(v, null, 2),
-      (v: unknown) => JSON.stringify(v),
-      (v: unknown) => JSON.stringify(v, null, '\t').replace(/\n/g, '\r\n'),
-    ];
-    fc.assert(
-      fc.property(
-        fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }),
-        fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }),
-        fc.nat(2),
-        fc.nat(),
-        (before, after, layout, drop) => {
-          const text = layouts[layout]!(before);
-          const loaded = parseManifest('x.json', new TextEncoder().encode(text));
-          const next: Record<string, unknown> = { ...before, ...after };
-          Object.keys(before).forEach((key, i) => (drop >> i) & 1 && delete next[key]);
-          const written = editedText(loaded, next); // throws rather than falling back
-          expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(next)));
-          expect(editedText(loaded, before)).toBe(text);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    'any edit of a document reads back as the edited document, and unchanged text is kept',
+    () => {
+      const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+        value: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.string(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+        array: fc.array(tie('value'), { maxLength: 4 }),
+        object: fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 4 }),
+      })).value;
+      const layouts = [
+        (v: unknown) => JSON.stringify(v, null, 2),
+        (v: unknown) => JSON.stringify(v),
+        (v: unknown) => JSON.stringify(v, null, '\t').replace(/\n/g, '\r\n'),
+      ];
+      fc.assert(
+        fc.property(
+          fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }),
+          fc.dictionary(fc.string({ maxLength: 4 }), json, { maxKeys: 5 }),
+          fc.nat(2),
+          fc.nat(),
+          (before, after, layout, drop) => {
+            const text = layouts[layout]!(before);
+            const loaded = parseManifest('x.json', new TextEncoder().encode(text));
+            const next: Record<string, unknown> = { ...before, ...after };
+            Object.keys(before).forEach((key, i) => (drop >> i) & 1 && delete next[key]);
+            const written = editedText(loaded, next); // throws rather than falling back
+            expect(JSON.parse(written)).toEqual(JSON.parse(JSON.stringify(next)));
+            expect(editedText(loaded, before)).toBe(text);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    fuzzTimeout(5),
+  );
 });
 
 describe('textWithValue', () => {

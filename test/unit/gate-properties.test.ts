@@ -11,6 +11,7 @@ import { requestKey } from '../../src/metrics/types.js';
 import type { AuditEntry } from '../../src/state/audit.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
 import { EXAMPLES } from '../helpers/cli.js';
+import { FUZZ_RUNS as RUNS, fuzzTimeout } from '../helpers/run-counts.js';
 
 /**
  * The gate fails closed, whatever the evidence: on the support-triage example, at each of its
@@ -19,9 +20,7 @@ import { EXAMPLES } from '../helpers/cli.js';
  * number at all; and it says go only when every criterion that decides passed.
  */
 
-/** Cases per property: FUZZ_RUNS (npm test: 10,000), capped so this file stays quick; `npm run fuzz` may raise the cap with GATE_FUZZ_RUNS. */
-const RUNS = Math.min(Number(process.env['FUZZ_RUNS'] ?? 10_000), Number(process.env['GATE_FUZZ_RUNS'] ?? 2_000));
-const TIMEOUT = Math.max(60_000, RUNS * 20);
+const TIMEOUT = fuzzTimeout(20);
 
 const DAY = 86_400_000;
 const SINCE = Date.parse('2026-10-01T00:00:00Z');

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { fromPointer, locate, parseCarefully, parseJson, toPointer } from '../../src/manifest/json-parse.js';
 import type { JsonValue, Location, ParseError, ParseErrorCode, ParseResult, Position } from '../../src/manifest/json-parse.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -570,17 +571,8 @@ describe('JSON pointers', () => {
 // ---------------------------------------------------------------------------------------------
 // randomized
 
-/** mulberry32: small deterministic PRNG so failures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so failures are reproducible. */
+const rng = seededRandom;
 
 const STRING_PIECES = [
   'a',

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FUZZ_RUNS as RUNS } from '../helpers/run-counts.js';
 
 const require = createRequire(import.meta.url);
 const formats = require('../../schemas/formats.cjs') as { uri: (s: string) => boolean; 'date-time': (s: string) => boolean };
@@ -8,7 +9,6 @@ const formats = require('../../schemas/formats.cjs') as { uri: (s: string) => bo
 const reference = (require('ajv-formats/dist/formats') as { fullFormats: Record<string, { validate: (s: string) => boolean }> })
   .fullFormats;
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
 
 /** Strings shaped like date-times, near and across every boundary the check has. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findSecret, parseSecretRef, redactSecrets } from '../../src/manifest/secrets.js';
 import type { SecretMatch } from '../../src/manifest/secrets.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 // ---------------------------------------------------------------------------
 // Test tokens are generated at run time from a seeded PRNG and split prefixes,
@@ -14,17 +15,7 @@ const ALNUM = UPPER + LOWER + DIGITS;
 const B64URL = ALNUM + '_-';
 const B64 = ALNUM + '+/';
 
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 /** A random string of `n` chars from `alphabet`, guaranteed to contain an upper, a lower and a digit when the alphabet has them. */
 function rand(n: number, seed: number, alphabet: string = ALNUM): string {

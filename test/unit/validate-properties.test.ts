@@ -1,14 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateCommand } from '../../src/commands/validate.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import { compileSchemaValidator } from '../../src/manifest/schema-compile.js';
 import { validateLoaded } from '../../src/manifest/validate.js';
 import { detectStyle, serializeJson } from '../../src/manifest/write.js';
+import type { Io } from '../../src/ui/io.js';
+import { FUZZ_RUNS as RUNS, fuzzTimeout } from '../helpers/run-counts.js';
 
-/** Cases per property: at least 10,000 in npm test; `npm run fuzz` raises it. */
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
-const TIMEOUT = Math.max(120_000, RUNS * 20);
+const TIMEOUT = fuzzTimeout(20);
 
 const validator = compileSchemaValidator();
 const supportText = readFileSync(new URL('../../examples/support-triage/rollout.json', import.meta.url), 'utf8');
@@ -18,6 +21,52 @@ const encoder = new TextEncoder();
 function validate(text: string | Uint8Array) {
   const bytes = typeof text === 'string' ? encoder.encode(text) : text;
   return validateLoaded(parseManifest('fuzz.json', bytes), validator);
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'agent-rollout-validate-fuzz-'));
+const file = join(folder, 'rollout.json');
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** What a user sees from `agent-rollout validate rollout.json` on these bytes: the exit code and the text output. */
+async function validateAsUser(content: string | Uint8Array): Promise<{ code: number; out: string; err: string }> {
+  writeFileSync(file, content);
+  let out = '';
+  let err = '';
+  const io: Io = {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: false,
+    color: false,
+    errColor: false,
+    env: {},
+    cwd: folder,
+  };
+  const code = await validateCommand(['rollout.json'], { format: 'text' }, io);
+  return { code, out, err };
+}
+
+/** A finding as the text output shows it: `rollout.json:LINE:COLUMN error AR123 message`. */
+const FINDING = /^rollout\.json:(\d+):(\d+) (error|warning) AR\d{3} \S/gm;
+
+/**
+ * The user's side of "never throws": validate ends with exit 0 (valid), 1 (findings) or 2 (not
+ * readable as a manifest), and any exit but 0 comes with at least one error finding placed at
+ * a line and column inside the file.
+ */
+function expectDiagnosed({ code, out, err }: { code: number; out: string; err: string }, content: string | Uint8Array): void {
+  const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
+  const lines = text.split(/\r\n|[\n\r\u2028\u2029]/).length;
+  expect([0, 1, 2], out + err).toContain(code);
+  const findings = [...out.matchAll(FINDING)];
+  for (const [, line, column] of findings) {
+    expect(Number(line)).toBeGreaterThanOrEqual(1);
+    expect(Number(line)).toBeLessThanOrEqual(lines);
+    expect(Number(column)).toBeGreaterThanOrEqual(1);
+  }
+  if (code !== 0) expect(findings.filter((f) => f[3] === 'error').length, out).toBeGreaterThan(0);
+  expect(out + err).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
 }
 
 /** Every path (as segments) to a value inside a document. */
@@ -38,14 +87,17 @@ function replaceAt(document: unknown, path: (string | number)[], replacement: un
   return copy;
 }
 
-describe('the loader and validate never throw: any input gives diagnostics, not a crash', () => {
+describe('validate on any input: exit 0, 1 or 2, and a finding at a line and column for anything but 0', () => {
   it(
     `on random JSON values (${RUNS} cases)`,
-    () => {
-      fc.assert(
-        fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
-          const result = validate(JSON.stringify(value));
-          expect(result.usable || result.diagnostics.length > 0).toBe(true);
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), async (value) => {
+          const text = JSON.stringify(value);
+          const seen = await validateAsUser(text);
+          expectDiagnosed(seen, text);
+          // Not one of these is a whole manifest.
+          expect(seen.code).not.toBe(0);
         }),
         { numRuns: RUNS },
       );
@@ -73,22 +125,21 @@ describe('the loader and validate never throw: any input gives diagnostics, not 
 
   it(
     `on the support example's text with bytes changed, inserted or cut (${RUNS} cases)`,
-    () => {
+    async () => {
       const bytes = encoder.encode(supportText);
-      fc.assert(
-        fc.property(
+      await fc.assert(
+        fc.asyncProperty(
           fc.nat(bytes.length - 1),
           fc.integer({ min: 0, max: 255 }),
           fc.constantFrom('replace', 'insert', 'cut'),
-          (at, byte, how) => {
+          async (at, byte, how) => {
             const mutated =
               how === 'cut'
                 ? bytes.slice(0, at)
                 : how === 'insert'
                   ? new Uint8Array([...bytes.slice(0, at), byte, ...bytes.slice(at)])
                   : bytes.map((b, i) => (i === at ? byte : b));
-            const result = validate(mutated);
-            expect(result.diagnostics.every((d) => d.line >= 1)).toBe(true);
+            expectDiagnosed(await validateAsUser(mutated), mutated);
           },
         ),
         { numRuns: RUNS },
@@ -99,10 +150,13 @@ describe('the loader and validate never throw: any input gives diagnostics, not 
 
   it(
     `on arbitrary strings (${RUNS} cases)`,
-    () => {
-      fc.assert(
-        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-          validate(text);
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (text) => {
+          const bytes = encoder.encode(text);
+          const seen = await validateAsUser(bytes);
+          expectDiagnosed(seen, bytes);
+          expect(seen.code).not.toBe(0);
         }),
         { numRuns: RUNS },
       );
@@ -130,7 +184,7 @@ describe('writing a manifest and reading it back gives the same document', () =>
           expect(serializeJson(loaded.value, detectStyle(text))).toBe(text);
         },
       ),
-      { numRuns: Math.min(RUNS, 2_000) },
+      { numRuns: RUNS },
     );
   });
 });
