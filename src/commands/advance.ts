@@ -1,6 +1,6 @@
 import { CliError, ExitCode, InputError, UsageError } from '../errors.js';
 import { verdictExitCode } from '../gate/evaluate.js';
-import { formatTime } from '../gate/wording.js';
+import { formatTime } from '../time/timestamp.js';
 import type { AdvanceOutcome } from '../render/gate/advance.js';
 import { renderAdvanceJson, renderAdvanceMarkdown, renderAdvanceText } from '../render/gate/advance.js';
 import { createStyle } from '../render/style.js';

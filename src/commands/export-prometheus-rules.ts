@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
-import { parseDuration } from '../manifest/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { buildPrometheusRules, renderPrometheusRules, skippedLines } from '../export/prometheus-rules.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';

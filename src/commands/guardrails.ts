@@ -12,7 +12,7 @@ import { parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
 import { runCases } from '../guardrails/run.js';
-import { durationMs } from '../manifest/duration.js';
+import { durationMs } from '../time/duration.js';
 import { sha256 } from '../manifest/write.js';
 import type { Format } from '../render/format.js';
 import { renderGuardrailJson } from '../render/guardrails/json.js';

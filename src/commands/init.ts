@@ -17,6 +17,7 @@ import { appendEntry, auditPathFor } from '../state/audit.js';
 import { withLock } from '../state/lock.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { isoSeconds } from '../time/timestamp.js';
 
 export interface InitCommandOptions {
   manifest: string;
@@ -77,7 +78,7 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
     if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
     await writeFileAtomic(path, text);
     return appendEntry(auditPathFor(path), {
-      at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      at: isoSeconds(new Date()),
       actor: actor.name,
       action: 'init',
       before: null,

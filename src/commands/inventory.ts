@@ -19,6 +19,7 @@ import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
+import { isoSeconds } from '../time/timestamp.js';
 
 export const INVENTORY_FORMATS = ['text', 'markdown', 'json'] as const satisfies readonly Format[];
 export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
@@ -96,7 +97,7 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
     expectedSha256: opened.loaded.sha256,
     text,
     audit: {
-      at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      at: isoSeconds(new Date()),
       actor: actor.name,
       action: 'inventory',
       before: opened.manifest.state,

@@ -17,6 +17,7 @@ import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
+import { isoSeconds } from '../time/timestamp.js';
 
 /** The formats every state command renders. */
 export const STATE_FORMATS = ['text', 'json'] as const;
@@ -29,11 +30,6 @@ export interface StateCommandOptions {
   reason?: string;
   force?: boolean;
   format?: StateFormat;
-}
-
-/** The time of a change: UTC, RFC 3339, whole seconds. */
-export function utcNow(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The reason given, trimmed; an empty reason is no reason; one holding a secret is refused. */
@@ -64,7 +60,7 @@ export async function changeState(
   const path = options.manifest;
   const opened = await openManifest(path);
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(resolve(io.cwd, path)) });
-  const at = utcNow();
+  const at = isoSeconds(new Date());
   const transition = next(opened.manifest, { at, actor: actor.name, reason, force: options.force ?? false });
   if (transition.outcome === 'refused') throw new CliError(transition.message, ExitCode.failure, transition.hint);
 

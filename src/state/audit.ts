@@ -263,8 +263,3 @@ export function lastStateEntry(entries: readonly AuditEntry[]): AuditEntry | und
   }
   return undefined;
 }
-
-/** Whether two state sections are the same, ignoring key order. */
-export function sameState(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
