@@ -6,7 +6,7 @@ import type { VerifyReport } from '../render/audit/verify.js';
 import { renderVerifyText } from '../render/audit/verify.js';
 import { toJson } from '../render/format.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { selectEntries, sinceTime } from '../state/audit-query.js';
 import { verifyAgainstManifest } from '../state/audit-verify.js';
 import { preferredFormat } from '../state/operator-config.js';

@@ -15,7 +15,8 @@ import { renderDiffJson } from '../render/diff/json.js';
 import { renderDiffMarkdown } from '../render/diff/markdown.js';
 import { renderDiffText } from '../render/diff/text.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail, verifyTrail } from '../state/audit.js';
+import { verifyTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import type { Io } from '../ui/io.js';
 
 /** A trail read from git is refused past this size (a trail grows by a few hundred bytes an entry). */

@@ -21,7 +21,7 @@ import { renderGateMarkdown } from '../render/gate/markdown.js';
 import { renderGateText } from '../render/gate/text.js';
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { recordResult } from '../state/transaction.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';

@@ -13,7 +13,7 @@ import { validateLoaded } from '../manifest/validate.js';
 import { serializeJson, sha256, writeFileAtomic } from '../manifest/write.js';
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
-import { appendEntry, auditPathFor } from '../state/audit.js';
+import { appendEntry, auditPathFor } from '../state/audit-file.js';
 import { withLock } from '../state/lock.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';

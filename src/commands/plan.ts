@@ -5,7 +5,7 @@ import { renderPlanJson } from '../render/plan/json.js';
 import { renderPlanMarkdown } from '../render/plan/markdown.js';
 import { renderPlanText } from '../render/plan/text.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { preferredFormat } from '../state/operator-config.js';
 import type { Io } from '../ui/io.js';
 import { openManifest } from './open-manifest.js';

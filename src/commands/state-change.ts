@@ -6,7 +6,7 @@ import { createStyle } from '../render/style.js';
 import type { StateChangeReport } from '../render/status/change.js';
 import { renderStateChangeText } from '../render/status/change.js';
 import { resolveActor } from '../state/actor.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { checkStateDrift, describeDrift } from '../state/drift.js';
 import { fieldChanges } from '../state/field-changes.js';
 import { preferredFormat } from '../state/operator-config.js';

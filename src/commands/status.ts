@@ -2,7 +2,7 @@ import { ExitCode } from '../errors.js';
 import { toJson } from '../render/format.js';
 import { renderStatusText } from '../render/status/text.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { preferredFormat } from '../state/operator-config.js';
 import { rolloutStatus } from '../state/status.js';
 import type { Io } from '../ui/io.js';

@@ -5,7 +5,7 @@ import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
 import type { LoadedManifest } from '../manifest/load.js';
 import type { FileValidation } from '../manifest/validate.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { withStateDrift } from '../state/drift.js';
 import { ExitCode } from '../errors.js';
 import { expandManifestPatterns } from './manifest-files.js';

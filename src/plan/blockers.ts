@@ -8,33 +8,7 @@ import { rollbackSha256 } from '../state/rollback-hash.js';
 import { effectiveMode } from '../state/transitions.js';
 import type { InventoryReport } from '../inventory/completeness.js';
 import { lastDrills } from './history.js';
-import type { Plan } from './model.js';
-
-export type BlockerKind =
-  | 'validation-errors'
-  | 'audit-trail-broken'
-  | 'disabled'
-  | 'paused'
-  | 'inventory-incomplete'
-  | 'stage-too-young'
-  | 'criteria-not-evaluated'
-  | 'gate-not-go'
-  | 'no-rollback'
-  | 'drill-never-run'
-  | 'drill-outdated'
-  | 'drill-failed'
-  | 'drill-too-old'
-  | 'observe-before-full-audience';
-
-/** One thing that stands between the current stage and the next. */
-export interface Blocker {
-  kind: BlockerKind;
-  message: string;
-  /** The command or edit that clears it. */
-  hint: string;
-  /** The criteria concerned, for criteria-not-evaluated and gate-not-go. */
-  criteria?: string[];
-}
+import type { Blocker, Plan } from './types.js';
 
 export interface BlockerInput {
   manifest: Manifest;

@@ -2,7 +2,7 @@ import { chmod, readFile, readdir, rename, stat, unlink } from 'node:fs/promises
 import { basename, dirname, join } from 'node:path';
 import { sha256, writeFileAtomic, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
-import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit.js';
+import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit-file.js';
 import { withLock } from './lock.js';
 
 /** Where a change waits between the audit entry and the rename that makes it the manifest. */

@@ -1,4 +1,4 @@
-import type { Plan } from '../../plan/model.js';
+import type { Plan } from '../../plan/types.js';
 import { diagnosticJson } from '../diagnostic-json.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { toJson } from '../format.js';

@@ -1,6 +1,5 @@
-import type { Blocker } from '../../plan/blockers.js';
 import { formatNumber } from '../../plan/criterion-text.js';
-import type { GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/model.js';
+import type { Blocker, GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/types.js';
 import { plural } from '../../text/plural.js';
 import { withoutFraction } from '../../time/timestamp.js';
 

@@ -1,4 +1,4 @@
-import type { Plan, StagePlan } from '../../plan/model.js';
+import type { Plan, StagePlan } from '../../plan/types.js';
 import { renderBlastRadiusText } from '../inventory/blast-radius.js';
 import type { Style } from '../style.js';
 import {
