@@ -18,10 +18,8 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
 import { isoSeconds } from '../time/timestamp.js';
-
-/** The formats every state command renders. */
-export const STATE_FORMATS = ['text', 'json'] as const;
-export type StateFormat = (typeof STATE_FORMATS)[number];
+import type { StateFormat } from './formats.js';
+import { STATE_FORMATS } from './formats.js';
 
 /** The options every state command takes. */
 export interface StateCommandOptions {
@@ -111,11 +109,12 @@ export async function changeState(
         : {}),
     };
   }
-  if (format === 'json') {
-    io.out(toJson(report));
-  } else {
-    if (report.driftWarning) io.err(`warning: ${report.driftWarning}\n`);
-    io.out(renderStateChangeText(report, createStyle(io.color)));
-  }
+  const renderers: Record<StateFormat, () => string> = {
+    text: () => renderStateChangeText(report, createStyle(io.color)),
+    json: () => toJson(report),
+  };
+  // The text output is read by a person, who is told about the drift on standard error too.
+  if (format === 'text' && report.driftWarning) io.err(`warning: ${report.driftWarning}\n`);
+  io.out(renderers[format]());
   return ExitCode.ok;
 }
