@@ -35,3 +35,6 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 export const CONFIG_FORMATS = ['text', 'json'] as const satisfies readonly Format[];
 export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
+
+export const SCHEMA_FORMATS = ['text', 'json'] as const satisfies readonly Format[];
+export type SchemaFormat = (typeof SCHEMA_FORMATS)[number];
