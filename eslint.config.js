@@ -1,6 +1,93 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The pure core (docs/architecture.md): files that take data and return data. They may not reach
+ * the disk, child processes, the process, the console or the terminal, nor import the modules
+ * that do (the I/O halves of src/state/, src/export/, src/manifest/ and src/diff/, src/metrics/
+ * but its types, the commands, the CLI). I/O a core step needs is done by its caller.
+ */
+const PURE_CORE = [
+  'src/gate/**/*.ts',
+  'src/plan/**/*.ts',
+  'src/diff/**/*.ts',
+  'src/inventory/**/*.ts',
+  'src/json/**/*.ts',
+  'src/text/**/*.ts',
+  'src/time/**/*.ts',
+  'src/manifest/rules/**/*.ts',
+  ...[
+    'access',
+    'cost',
+    'diagnostic',
+    'dotted-path',
+    'edit-text',
+    'json-parse',
+    'report',
+    'schema-check',
+    'secrets',
+    'types',
+    'validate',
+    'value-text',
+  ].map((name) => `src/manifest/${name}.ts`),
+  ...[
+    'audit',
+    'audit-query',
+    'audit-verify',
+    'canonical-json',
+    'drift',
+    'field-changes',
+    'reason',
+    'rollback-hash',
+    'stage-entry',
+    'state-text',
+    'status',
+    'transitions',
+  ].map((name) => `src/state/${name}.ts`),
+  ...['export-time', 'flagd', 'prometheus-rules', 'readiness'].map((name) => `src/export/${name}.ts`),
+  'src/metrics/types.ts',
+];
+/** In a pure folder, the one file that is not: it runs git. */
+const PURE_CORE_EXCEPT = ['src/diff/git-source.ts'];
+
+const NOT_IN_THE_CORE =
+  'the pure core takes and returns data: do this I/O in the command (src/commands/) or a reader beside it, and pass the result in';
+const pureCoreImports = {
+  paths: ['fs', 'fs/promises', 'child_process', 'process', 'readline', 'execa'].flatMap((name) =>
+    name === 'execa'
+      ? [{ name, message: NOT_IN_THE_CORE }]
+      : [
+          { name, message: NOT_IN_THE_CORE },
+          { name: `node:${name}`, message: NOT_IN_THE_CORE },
+        ],
+  ),
+  patterns: [
+    {
+      group: ['**/ui/*', '**/ui/**/*', '**/commands/*', '**/cli/*', '**/cli.js'],
+      message: 'the pure core never reaches the terminal or the commands: return data for the command to render',
+    },
+    {
+      group: [
+        '**/state/audit-file.js',
+        '**/state/lock.js',
+        '**/state/transaction.js',
+        '**/state/operator-config.js',
+        '**/state/actor.js',
+        '**/export/output.js',
+        '**/diff/git-source.js',
+        '**/manifest/load.js',
+        '**/manifest/write.js',
+        '**/manifest/code-cache.js',
+        '**/manifest/schema-compile.js',
+        '**/manifest/schema-validator.js',
+        '**/metrics/*',
+        '!**/metrics/types.js',
+      ],
+      message: `that module does I/O; ${NOT_IN_THE_CORE}`,
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'src/manifest/schema-types.ts'] },
   js.configs.recommended,
@@ -16,6 +103,18 @@ export default tseslint.config(
           selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
           message: 'Set process.exitCode in src/cli.ts; commands throw typed errors.',
         },
+      ],
+    },
+  },
+  {
+    files: PURE_CORE,
+    ignores: PURE_CORE_EXCEPT,
+    rules: {
+      'no-restricted-imports': ['error', pureCoreImports],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: NOT_IN_THE_CORE },
+        { name: 'console', message: 'the pure core returns what it found; the command prints it' },
       ],
     },
   },

@@ -2,6 +2,7 @@ import { Option } from './commander.js';
 import { addMetricOptions } from './gate.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { GATE_FORMATS } from '../commands/formats.js';
 
 export const defineAdvance: CommandDefinition = (program, run) => {
   const command = program
@@ -18,7 +19,7 @@ export const defineAdvance: CommandDefinition = (program, run) => {
     .option('--reason <text>', 'why, recorded in the audit trail')
     .option('--actor <name>', 'who advances (default: AGENT_ROLLOUT_ACTOR, the config, git user.email)')
     .option('-m, --manifest <path>', 'the manifest', 'rollout.json')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(GATE_FORMATS).default('text'))
     .addHelpText(
       'after',
       examples([

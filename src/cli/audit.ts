@@ -2,6 +2,7 @@ import type { Command } from './commander.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { STATE_FORMATS } from '../commands/formats.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -11,7 +12,7 @@ function collect(value: string, previous: string[] = []): string[] {
 function manifestAndFormat(command: Command): Command {
   return command
     .option('-m, --manifest <path>', 'the manifest (its audit trail is rollout.audit.jsonl beside it) (default: "rollout.json")')
-    .addOption(new Option('--format <format>', 'output format (default: text, or the stored `format` setting)').choices(['text', 'json']));
+    .addOption(new Option('--format <format>', 'output format (default: text, or the stored `format` setting)').choices(STATE_FORMATS));
 }
 
 export const defineAudit: CommandDefinition = (program, run) => {

@@ -2,11 +2,12 @@ import { Argument, Option } from './commander.js';
 import type { Command } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { CONFIG_FORMATS } from '../commands/formats.js';
 
 const KEYS = ['actor', 'format'];
 
 function withFormat(command: Command): Command {
-  return command.addOption(new Option('--format <format>', 'output format').choices(['text', 'json']));
+  return command.addOption(new Option('--format <format>', 'output format').choices(CONFIG_FORMATS));
 }
 
 export const defineConfig: CommandDefinition = (program, run) => {

@@ -1,6 +1,7 @@
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { DIFF_FORMATS } from '../commands/formats.js';
 
 export const defineDiff: CommandDefinition = (program, run) => {
   program
@@ -18,11 +19,7 @@ export const defineDiff: CommandDefinition = (program, run) => {
     .option('--git <ref>', 'compare the manifest at this git revision (e.g. origin/main) with the working tree')
     .option('-m, --manifest <path>', 'with --git: the manifest (default ./rollout.json)')
     .option('--audit <file>', "the audit trail state changes must match (default: rollout.audit.jsonl beside HEAD's manifest)")
-    .addOption(
-      new Option('--format <format>', 'output format; markdown is a pull-request comment')
-        .choices(['text', 'json', 'markdown'])
-        .default('text'),
-    )
+    .addOption(new Option('--format <format>', 'output format; markdown is a pull-request comment').choices(DIFF_FORMATS).default('text'))
     .option('--exit-code', 'exit 1 when there are changes (like git diff --exit-code)')
     .addOption(new Option('--fail-on <risk>', 'exit 1 when any change reaches this risk').choices(['high', 'medium', 'low']))
     .addHelpText(

@@ -1,6 +1,7 @@
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { DRILL_FORMATS } from '../commands/formats.js';
 
 export const defineDrill: CommandDefinition = (program, run) => {
   program
@@ -15,11 +16,7 @@ export const defineDrill: CommandDefinition = (program, run) => {
         'Ctrl-C stops the current step, restores and reports (exit 130); a second Ctrl-C exits at once.',
     )
     .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
-    .addOption(
-      new Option('--format <format>', 'format of the final report on standard output')
-        .choices(['text', 'json', 'markdown'])
-        .default('text'),
-    )
+    .addOption(new Option('--format <format>', 'format of the final report on standard output').choices(DRILL_FORMATS).default('text'))
     .option('--dry-run', 'print what would run, in order, with timeouts and the window; run nothing, write nothing')
     .option('--confirm-manual', 'record manual steps as confirmed by the actor without a prompt (a drill without a terminal)')
     .option('--no-restore', 'leave the drill environment as the rollback left it: skip rollback.restore')

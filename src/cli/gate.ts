@@ -2,6 +2,7 @@ import type { Command } from './commander.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { GATE_FORMATS } from '../commands/formats.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -34,7 +35,7 @@ export const defineGate: CommandDefinition = (program, run) => {
   addMetricOptions(command)
     .option('--at <time>', 'evaluate as of this time (RFC 3339); the window ends here (default: now)')
     .option('-m, --manifest <path>', 'the manifest', 'rollout.json')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(GATE_FORMATS).default('text'))
     .option('--record', 'append the result to the audit trail (rollout.audit.jsonl)')
     .option('--actor <name>', 'who records the result (default: AGENT_ROLLOUT_ACTOR, the config, git user.email)')
     .option('--reason <text>', 'why the gate was run, recorded with --record')

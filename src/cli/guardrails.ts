@@ -1,6 +1,7 @@
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { GUARDRAILS_FORMATS } from '../commands/formats.js';
 
 export const defineGuardrails: CommandDefinition = (program, run) => {
   const guardrails = program
@@ -25,7 +26,7 @@ export const defineGuardrails: CommandDefinition = (program, run) => {
         'run goes on. The report is per category; the result is recorded in the audit trail for the gate.',
     )
     .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(GUARDRAILS_FORMATS).default('text'))
     .option('--actor <name>', 'who runs the tests (default: AGENT_ROLLOUT_ACTOR, the stored config, git user.email)')
     .addHelpText(
       'after',

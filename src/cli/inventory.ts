@@ -1,6 +1,7 @@
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { INVENTORY_FORMATS } from '../commands/formats.js';
 
 export const defineInventory: CommandDefinition = (program, run) => {
   program
@@ -18,11 +19,7 @@ export const defineInventory: CommandDefinition = (program, run) => {
     .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
     .option('--check', 'report completeness and gaps without prompting (for CI); exit 1 when incomplete')
     .addOption(
-      new Option('--format <format>', 'with --check: output format (default: the stored config, else text)').choices([
-        'text',
-        'markdown',
-        'json',
-      ]),
+      new Option('--format <format>', 'with --check: output format (default: the stored config, else text)').choices(INVENTORY_FORMATS),
     )
     .option('--actor <name>', 'who makes the change (default: AGENT_ROLLOUT_ACTOR, the stored config, git user.email)')
     .option('--reason <text>', 'why the inventory changed, recorded in the audit entry')

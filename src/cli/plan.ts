@@ -1,6 +1,7 @@
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { PLAN_FORMATS } from '../commands/formats.js';
 
 export const definePlan: CommandDefinition = (program, run) => {
   program
@@ -15,9 +16,7 @@ export const definePlan: CommandDefinition = (program, run) => {
         'See docs/plan.md.',
     )
     .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
-    .addOption(
-      new Option('--format <format>', 'output format (default: the stored config, else text)').choices(['text', 'markdown', 'json']),
-    )
+    .addOption(new Option('--format <format>', 'output format (default: the stored config, else text)').choices(PLAN_FORMATS))
     .addHelpText(
       'after',
       examples([

@@ -1,6 +1,7 @@
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { SCHEMA_FORMATS } from '../commands/formats.js';
 
 export const defineSchema: CommandDefinition = (program, run) => {
   program
@@ -12,7 +13,7 @@ export const defineSchema: CommandDefinition = (program, run) => {
         'copy into a new manifest\'s "$schema" on its own; this is for manifests written by hand, or an editor-wide setting.',
     )
     .option('--print', 'print the schema instead of its path')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']))
+    .addOption(new Option('--format <format>', 'output format').choices(SCHEMA_FORMATS))
     .addHelpText(
       'after',
       examples([

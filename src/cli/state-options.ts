@@ -1,5 +1,6 @@
 import type { Command } from './commander.js';
 import { Option } from './commander.js';
+import { STATE_FORMATS } from '../commands/formats.js';
 
 /**
  * The options every state command shares: the manifest, who acts, why, and the output format.
@@ -19,7 +20,7 @@ export function withStateOptions(command: Command, options: { reason?: 'required
   }
   if (options.force) command.option('--force', 'override a refusal (needs --reason)');
   command.addOption(
-    new Option('--format <format>', 'output format (default: text, or the stored `format` setting)').choices(['text', 'json']),
+    new Option('--format <format>', 'output format (default: text, or the stored `format` setting)').choices(STATE_FORMATS),
   );
   return command;
 }

@@ -1,6 +1,7 @@
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { VALIDATE_FORMATS } from '../commands/formats.js';
 
 export const defineValidate: CommandDefinition = (program, run) => {
   program
@@ -12,7 +13,7 @@ export const defineValidate: CommandDefinition = (program, run) => {
         'rollback timeouts). Each finding has a rule id, file:line:col, the JSON pointer and a hint.',
     )
     .argument('[files...]', 'manifest files or glob patterns (default: ./rollout.json)', [])
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif', 'github']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(VALIDATE_FORMATS).default('text'))
     .option('--strict', 'treat warnings as errors')
     .option('--quiet', 'print only errors')
     .option('--show-source', 'show the offending line under each finding (default on a terminal)')

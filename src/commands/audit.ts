@@ -6,14 +6,14 @@ import type { VerifyReport } from '../render/audit/verify.js';
 import { renderVerifyText } from '../render/audit/verify.js';
 import { toJson } from '../render/format.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { selectEntries, sinceTime } from '../state/audit-query.js';
 import { verifyAgainstManifest } from '../state/audit-verify.js';
 import { preferredFormat } from '../state/operator-config.js';
 import type { Io } from '../ui/io.js';
 import { openManifest } from './open-manifest.js';
-import type { StateFormat } from './state-change.js';
-import { STATE_FORMATS } from './state-change.js';
+import type { StateFormat } from './formats.js';
+import { STATE_FORMATS } from './formats.js';
 
 export interface AuditCommandOptions {
   manifest: string;
@@ -55,7 +55,11 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
       `warning: ${basename(trailPath)} has ${trail.problems.length} integrity ${trail.problems.length === 1 ? 'problem' : 'problems'}: run \`agent-rollout audit verify\`\n`,
     );
   }
-  io.out(format === 'json' ? toJson(listing) : renderAuditText(listing, createStyle(io.color)));
+  const renderers: Record<StateFormat, () => string> = {
+    text: () => renderAuditText(listing, createStyle(io.color)),
+    json: () => toJson(listing),
+  };
+  io.out(renderers[format]());
   return ExitCode.ok;
 }
 
@@ -70,6 +74,10 @@ export async function auditVerifyCommand(options: Pick<AuditCommandOptions, 'man
     trail: trailPath,
     ...verifyAgainstManifest(opened.manifest.state, { ...trail, exists }),
   };
-  io.out(format === 'json' ? toJson({ ok: report.findings === 0, ...report }) : renderVerifyText(report, createStyle(io.color)));
+  const renderers: Record<StateFormat, () => string> = {
+    text: () => renderVerifyText(report, createStyle(io.color)),
+    json: () => toJson({ ok: report.findings === 0, ...report }),
+  };
+  io.out(renderers[format]());
   return report.findings === 0 ? ExitCode.ok : ExitCode.findings;
 }

@@ -3,12 +3,12 @@ import { toJson } from '../render/format.js';
 import type { ConfigKey } from '../state/operator-config.js';
 import { CONFIG_CHOICES, CONFIG_KEYS, openConfigStore, preferredFormat } from '../state/operator-config.js';
 import type { Io } from '../ui/io.js';
+import type { ConfigFormat } from './formats.js';
+import { CONFIG_FORMATS } from './formats.js';
 
 export interface ConfigCommandOptions {
-  format?: 'text' | 'json';
+  format?: ConfigFormat;
 }
-
-const FORMATS = ['text', 'json'] as const;
 
 function configKey(key: string): ConfigKey {
   const known = CONFIG_KEYS.find((k) => k === key);
@@ -20,7 +20,7 @@ function configKey(key: string): ConfigKey {
 export async function configListCommand(options: ConfigCommandOptions, io: Io): Promise<number> {
   const store = await openConfigStore(io.env);
   const values = store.all();
-  if ((await preferredFormat(options.format, io.env, FORMATS)) === 'json') {
+  if ((await preferredFormat(options.format, io.env, CONFIG_FORMATS)) === 'json') {
     io.out(toJson({ path: store.path, settings: Object.fromEntries(CONFIG_KEYS.map((key) => [key, values[key] ?? null])) }));
   } else {
     const width = Math.max(...CONFIG_KEYS.map((key) => key.length));
@@ -34,7 +34,7 @@ export async function configListCommand(options: ConfigCommandOptions, io: Io): 
 export async function configGetCommand(key: string, options: ConfigCommandOptions, io: Io): Promise<number> {
   const known = configKey(key);
   const value = (await openConfigStore(io.env)).get(known);
-  if ((await preferredFormat(options.format, io.env, FORMATS)) === 'json') io.out(toJson({ key: known, value: value ?? null }));
+  if ((await preferredFormat(options.format, io.env, CONFIG_FORMATS)) === 'json') io.out(toJson({ key: known, value: value ?? null }));
   else if (value !== undefined) io.out(`${value}\n`);
   return value === undefined ? ExitCode.findings : ExitCode.ok;
 }
@@ -48,7 +48,7 @@ export async function configSetCommand(key: string, value: string, options: Conf
   if (value.trim() === '') throw new UsageError(`${known} cannot be empty`, `to remove it, run \`agent-rollout config unset ${known}\``);
   const store = await openConfigStore(io.env);
   store.set(known, value);
-  if ((await preferredFormat(options.format, io.env, FORMATS)) === 'json') io.out(toJson({ key: known, value, path: store.path }));
+  if ((await preferredFormat(options.format, io.env, CONFIG_FORMATS)) === 'json') io.out(toJson({ key: known, value, path: store.path }));
   else io.out(`${known} = ${value} (kept in ${store.path})\n`);
   return ExitCode.ok;
 }
@@ -59,7 +59,7 @@ export async function configUnsetCommand(key: string, options: ConfigCommandOpti
   const store = await openConfigStore(io.env);
   const had = store.get(known) !== undefined;
   store.delete(known);
-  if ((await preferredFormat(options.format, io.env, FORMATS)) === 'json')
+  if ((await preferredFormat(options.format, io.env, CONFIG_FORMATS)) === 'json')
     io.out(toJson({ key: known, value: null, removed: had, path: store.path }));
   else io.out(had ? `${known} unset\n` : `${known} was not set\n`);
   return ExitCode.ok;

@@ -10,19 +10,17 @@ import type { LoadedManifest } from '../manifest/load.js';
 import { loadManifest, parseManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
-import type { Format } from '../render/format.js';
 import { renderDiffJson } from '../render/diff/json.js';
 import { renderDiffMarkdown } from '../render/diff/markdown.js';
 import { renderDiffText } from '../render/diff/text.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail, verifyTrail } from '../state/audit.js';
+import { verifyTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import type { Io } from '../ui/io.js';
+import type { DiffFormat } from './formats.js';
 
 /** A trail read from git is refused past this size (a trail grows by a few hundred bytes an entry). */
 const MAX_TRAIL_BYTES = 64 * 1024 * 1024;
-
-export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const satisfies readonly Format[];
-export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 export interface DiffCommandOptions {
   format: DiffFormat;

@@ -12,7 +12,6 @@ import type { DrillContext, ManualOutcome } from '../drill/runner.js';
 import { runDrill } from '../drill/runner.js';
 import type { DrillEvent, DrillPlan, DrillReport, PlannedStep } from '../drill/types.js';
 import { writeFileAtomic } from '../manifest/write.js';
-import type { Format } from '../render/format.js';
 import { renderDrillJson } from '../render/drill/json.js';
 import { renderDrillMarkdown } from '../render/drill/markdown.js';
 import { renderDrillPlanJson, renderDrillPlanMarkdown, renderDrillPlanText } from '../render/drill/plan.js';
@@ -28,9 +27,7 @@ import { createDrillProgress } from '../ui/progress.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
-
-export const DRILL_FORMATS = ['text', 'json', 'markdown'] as const satisfies readonly Format[];
-export type DrillFormat = (typeof DRILL_FORMATS)[number];
+import type { DrillFormat } from './formats.js';
 
 export interface DrillCommandOptions {
   manifest: string;

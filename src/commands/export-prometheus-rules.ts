@@ -1,9 +1,11 @@
 import { ExitCode, UsageError } from '../errors.js';
-import { parseDuration } from '../manifest/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { buildPrometheusRules, renderPrometheusRules, skippedLines } from '../export/prometheus-rules.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { emitExport, openExportManifests } from './export-flagd.js';
+import { plural } from '../text/plural.js';
+import { emitExport } from './emit-export.js';
+import { openExportManifests } from './open-export-manifests.js';
 
 export interface ExportPrometheusRulesOptions {
   manifest?: string[];
@@ -29,11 +31,6 @@ export async function exportPrometheusRulesCommand(
   for (const line of skippedLines(result.skipped)) io.err(`note: ${line}\n`);
   const count = result.groups.reduce((sum, group) => sum + group.rules.length, 0);
   const text = renderPrometheusRules(result, { generatedBy: `${TOOL_NAME} ${TOOL_VERSION}` });
-  await emitExport(
-    text,
-    options.out,
-    io,
-    `${count} alerting rule${count === 1 ? '' : 's'} for ${opened.length} agent${opened.length === 1 ? '' : 's'}`,
-  );
+  await emitExport(text, options.out, io, `${plural(count, 'alerting rule')} for ${plural(opened.length, 'agent')}`);
   return ExitCode.ok;
 }

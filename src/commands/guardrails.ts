@@ -12,9 +12,8 @@ import { parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
 import { runCases } from '../guardrails/run.js';
-import { durationMs } from '../manifest/duration.js';
+import { durationMs } from '../time/duration.js';
 import { sha256 } from '../manifest/write.js';
-import type { Format } from '../render/format.js';
 import { renderGuardrailJson } from '../render/guardrails/json.js';
 import { renderGuardrailMarkdown } from '../render/guardrails/markdown.js';
 import { renderGuardrailText } from '../render/guardrails/text.js';
@@ -25,9 +24,7 @@ import type { Io } from '../ui/io.js';
 import { createCaseProgress } from '../ui/progress.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
-
-export const GUARDRAILS_FORMATS = ['text', 'json', 'markdown'] as const satisfies readonly Format[];
-export type GuardrailsFormat = (typeof GUARDRAILS_FORMATS)[number];
+import type { GuardrailsFormat } from './formats.js';
 
 export interface GuardrailsTestOptions {
   manifest: string;

@@ -13,10 +13,12 @@ import { validateLoaded } from '../manifest/validate.js';
 import { serializeJson, sha256, writeFileAtomic } from '../manifest/write.js';
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
-import { appendEntry, auditPathFor } from '../state/audit.js';
+import { appendEntry, auditPathFor } from '../state/audit-file.js';
 import { withLock } from '../state/lock.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { isoSeconds } from '../time/timestamp.js';
+import { plural } from '../text/plural.js';
 
 export interface InitCommandOptions {
   manifest: string;
@@ -77,7 +79,7 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
     if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
     await writeFileAtomic(path, text);
     return appendEntry(auditPathFor(path), {
-      at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      at: isoSeconds(new Date()),
       actor: actor.name,
       action: 'init',
       before: null,
@@ -100,9 +102,7 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
     '  The agent starts disabled, in the internal pilot, in observe mode; the rollback steps are manual until you give them commands.\n',
   );
   if (warnings > 0)
-    io.out(
-      `  ${style.yellow(`validate reports ${warnings} warning${warnings === 1 ? '' : 's'}`)}: agent-rollout validate ${options.manifest}\n`,
-    );
+    io.out(`  ${style.yellow(`validate reports ${plural(warnings, 'warning')}`)}: agent-rollout validate ${options.manifest}\n`);
   io.out(
     `Next:\n  agent-rollout inventory${options.manifest === 'rollout.json' ? '' : ` -m ${options.manifest}`}   # walk through what the agent holds\n  agent-rollout plan${options.manifest === 'rollout.json' ? '' : ` -m ${options.manifest}`}        # the plan as a reviewer reads it\n`,
   );

@@ -7,7 +7,6 @@ import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
 import type { Manifest } from '../manifest/types.js';
 import { textWithValue } from '../manifest/edit-text.js';
-import type { Format } from '../render/format.js';
 import { renderInventoryJson } from '../render/inventory/json.js';
 import { renderInventoryMarkdown } from '../render/inventory/markdown.js';
 import { renderInventoryText } from '../render/inventory/text.js';
@@ -19,9 +18,10 @@ import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
-
-export const INVENTORY_FORMATS = ['text', 'markdown', 'json'] as const satisfies readonly Format[];
-export type InventoryFormat = (typeof INVENTORY_FORMATS)[number];
+import { isoSeconds } from '../time/timestamp.js';
+import { plural } from '../text/plural.js';
+import type { InventoryFormat } from './formats.js';
+import { INVENTORY_FORMATS } from './formats.js';
 
 export interface InventoryCommandOptions {
   manifest: string;
@@ -96,7 +96,7 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
     expectedSha256: opened.loaded.sha256,
     text,
     audit: {
-      at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      at: isoSeconds(new Date()),
       actor: actor.name,
       action: 'inventory',
       before: opened.manifest.state,
@@ -107,7 +107,7 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
     },
   });
   io.out(
-    `${style.green('✔')} wrote ${options.manifest} (${result.changes.length} change${result.changes.length === 1 ? '' : 's'}; audit entry ${entry.seq} by ${actor.name})\n`,
+    `${style.green('✔')} wrote ${options.manifest} (${plural(result.changes.length, 'change')}; audit entry ${entry.seq} by ${actor.name})\n`,
   );
   return ExitCode.ok;
 }

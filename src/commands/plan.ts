@@ -1,17 +1,15 @@
 import { ExitCode } from '../errors.js';
 import { buildPlan } from '../plan/model.js';
-import type { Format } from '../render/format.js';
 import { renderPlanJson } from '../render/plan/json.js';
 import { renderPlanMarkdown } from '../render/plan/markdown.js';
 import { renderPlanText } from '../render/plan/text.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { preferredFormat } from '../state/operator-config.js';
 import type { Io } from '../ui/io.js';
 import { openManifest } from './open-manifest.js';
-
-export const PLAN_FORMATS = ['text', 'markdown', 'json'] as const satisfies readonly Format[];
-export type PlanFormat = (typeof PLAN_FORMATS)[number];
+import type { PlanFormat } from './formats.js';
+import { PLAN_FORMATS } from './formats.js';
 
 export interface PlanCommandOptions {
   manifest: string;

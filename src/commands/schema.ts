@@ -1,10 +1,11 @@
 import { toJson } from '../render/format.js';
 import { packageSchema } from '../manifest/package-schema.js';
 import type { Io } from '../ui/io.js';
+import type { SchemaFormat } from './formats.js';
 
 export interface SchemaCommandOptions {
   print?: boolean;
-  format?: 'text' | 'json';
+  format?: SchemaFormat;
 }
 
 /**
@@ -13,8 +14,10 @@ export interface SchemaCommandOptions {
  */
 export async function schemaCommand(options: SchemaCommandOptions, io: Io): Promise<number> {
   const schema = await packageSchema();
-  if (options.print) io.out(schema.text.endsWith('\n') ? schema.text : `${schema.text}\n`);
-  else if (options.format === 'json') io.out(toJson({ path: schema.path, id: schema.id }));
-  else io.out(`${schema.path}\n`);
+  const renderers: Record<SchemaFormat, () => string> = {
+    text: () => `${schema.path}\n`,
+    json: () => toJson({ path: schema.path, id: schema.id }),
+  };
+  io.out(options.print ? (schema.text.endsWith('\n') ? schema.text : `${schema.text}\n`) : renderers[options.format ?? 'text']());
   return 0;
 }

@@ -6,7 +6,7 @@ import { createStyle } from '../render/style.js';
 import type { StateChangeReport } from '../render/status/change.js';
 import { renderStateChangeText } from '../render/status/change.js';
 import { resolveActor } from '../state/actor.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { checkStateDrift, describeDrift } from '../state/drift.js';
 import { fieldChanges } from '../state/field-changes.js';
 import { preferredFormat } from '../state/operator-config.js';
@@ -17,10 +17,9 @@ import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
-
-/** The formats every state command renders. */
-export const STATE_FORMATS = ['text', 'json'] as const;
-export type StateFormat = (typeof STATE_FORMATS)[number];
+import { isoSeconds } from '../time/timestamp.js';
+import type { StateFormat } from './formats.js';
+import { STATE_FORMATS } from './formats.js';
 
 /** The options every state command takes. */
 export interface StateCommandOptions {
@@ -29,11 +28,6 @@ export interface StateCommandOptions {
   reason?: string;
   force?: boolean;
   format?: StateFormat;
-}
-
-/** The time of a change: UTC, RFC 3339, whole seconds. */
-export function utcNow(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The reason given, trimmed; an empty reason is no reason; one holding a secret is refused. */
@@ -64,7 +58,7 @@ export async function changeState(
   const path = options.manifest;
   const opened = await openManifest(path);
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(resolve(io.cwd, path)) });
-  const at = utcNow();
+  const at = isoSeconds(new Date());
   const transition = next(opened.manifest, { at, actor: actor.name, reason, force: options.force ?? false });
   if (transition.outcome === 'refused') throw new CliError(transition.message, ExitCode.failure, transition.hint);
 
@@ -115,11 +109,12 @@ export async function changeState(
         : {}),
     };
   }
-  if (format === 'json') {
-    io.out(toJson(report));
-  } else {
-    if (report.driftWarning) io.err(`warning: ${report.driftWarning}\n`);
-    io.out(renderStateChangeText(report, createStyle(io.color)));
-  }
+  const renderers: Record<StateFormat, () => string> = {
+    text: () => renderStateChangeText(report, createStyle(io.color)),
+    json: () => toJson(report),
+  };
+  // The text output is read by a person, who is told about the drift on standard error too.
+  if (format === 'text' && report.driftWarning) io.err(`warning: ${report.driftWarning}\n`);
+  io.out(renderers[format]());
   return ExitCode.ok;
 }

@@ -2,13 +2,13 @@ import { ExitCode } from '../errors.js';
 import { toJson } from '../render/format.js';
 import { renderStatusText } from '../render/status/text.js';
 import { createStyle } from '../render/style.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { preferredFormat } from '../state/operator-config.js';
 import { rolloutStatus } from '../state/status.js';
 import type { Io } from '../ui/io.js';
 import { openManifest } from './open-manifest.js';
-import type { StateFormat } from './state-change.js';
-import { STATE_FORMATS } from './state-change.js';
+import type { StateFormat } from './formats.js';
+import { STATE_FORMATS } from './formats.js';
 
 export interface StatusCommandOptions {
   manifest: string;
@@ -21,10 +21,10 @@ export async function statusCommand(options: StatusCommandOptions, io: Io): Prom
   const opened = await openManifest(options.manifest);
   const { trail, exists } = await readTrail(auditPathFor(options.manifest));
   const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now());
-  io.out(
-    format === 'json'
-      ? toJson({ manifest: options.manifest, ...status })
-      : renderStatusText(status, options.manifest, createStyle(io.color)),
-  );
+  const renderers: Record<StateFormat, () => string> = {
+    text: () => renderStatusText(status, options.manifest, createStyle(io.color)),
+    json: () => toJson({ manifest: options.manifest, ...status }),
+  };
+  io.out(renderers[format]());
   return ExitCode.ok;
 }

@@ -5,20 +5,17 @@ import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
 import type { LoadedManifest } from '../manifest/load.js';
 import type { FileValidation } from '../manifest/validate.js';
-import { auditPathFor, readTrail } from '../state/audit.js';
+import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { withStateDrift } from '../state/drift.js';
 import { ExitCode } from '../errors.js';
 import { expandManifestPatterns } from './manifest-files.js';
-import type { Format } from '../render/format.js';
 import { createStyle } from '../render/style.js';
 import { renderValidationGithub } from '../render/validate/github.js';
 import { renderValidationJson } from '../render/validate/json.js';
 import { renderValidationSarif } from '../render/validate/sarif.js';
 import { renderValidationText } from '../render/validate/text.js';
 import type { Io } from '../ui/io.js';
-
-export const VALIDATE_FORMATS = ['text', 'json', 'sarif', 'github'] as const satisfies readonly Format[];
-export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+import type { ValidateFormat } from './formats.js';
 
 export interface ValidateCommandOptions {
   format: ValidateFormat;

@@ -1,6 +1,6 @@
 import type { Access, Credential, DataClass, Tool } from '../manifest/types.js';
 import { canRead, credentialAccess, isSensitive, scopeAccess } from '../manifest/access.js';
-import { parseDuration } from '../manifest/duration.js';
+import { parseDuration } from '../time/duration.js';
 import type { Risk } from './model.js';
 import type { RawChange } from './walk.js';
 import { showName, showValue } from './show.js';

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditProblem } from '../state/audit.js';
-import { lastStateEntry, sameState } from '../state/audit.js';
+import { lastStateEntry } from '../state/audit.js';
+import { sameJson } from '../json/same-json.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Change, Note } from './model.js';
@@ -34,7 +35,7 @@ export function checkStateAudit(headState: unknown, trail: TrailFacts | undefine
   }
   const last = lastStateEntry(trail.entries);
   if (last === undefined) return { audited: false, reason: `no entry in ${trail.path} records a state` };
-  if (!sameState(last.after, headState)) {
+  if (!sameJson(last.after, headState)) {
     return {
       audited: false,
       reason: `the last state change in ${trail.path} (seq ${last.seq}, ${last.action}, ${last.at}) recorded a different state`,

@@ -1,3 +1,5 @@
+import { childPointer } from '../json/pointer.js';
+import { sameJson } from '../json/same-json.js';
 import { canonicalJson } from '../state/canonical-json.js';
 import type { ChangeKind, Section } from './model.js';
 import { SECTIONS } from './model.js';
@@ -51,12 +53,6 @@ interface Cursor {
   scope: { base: unknown; head: unknown };
 }
 
-/** Appends one RFC 6901 segment to a pointer. */
-function pointer(parent: string, segment: string | number): string {
-  const text = String(segment);
-  return `${parent}/${text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text}`;
-}
-
 function join(parent: string, segment: string, separator: string): string {
   return parent === '' ? segment : `${parent}${separator}${segment}`;
 }
@@ -68,24 +64,6 @@ const UNKNOWN_WHEN_ABSENT = 'inventory/tools/[]/dataClasses';
 
 function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Structural equality: lists in order, objects regardless of key order. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
-    return true;
-  }
-  const aKeys = Object.keys(a as Obj).filter((k) => (a as Obj)[k] !== undefined);
-  const bKeys = Object.keys(b as Obj).filter((k) => (b as Obj)[k] !== undefined);
-  if (aKeys.length !== bKeys.length) return false;
-  for (const key of aKeys) {
-    if (!Object.prototype.hasOwnProperty.call(b, key) || !sameValue((a as Obj)[key], (b as Obj)[key])) return false;
-  }
-  return true;
 }
 
 function sectionOf(key: string): Section {
@@ -137,8 +115,8 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
     const fixed = FIXED_SUBJECTS.get(logical);
     return {
       logical,
-      base: pointer(cursor.base, key),
-      head: pointer(cursor.head, key),
+      base: childPointer(cursor.base, key),
+      head: childPointer(cursor.head, key),
       section: cursor.logical === '' ? sectionOf(key) : cursor.section,
       subject: fixed === undefined ? cursor.subject : () => fixed,
       itemSubject: fixed === undefined && cursor.itemSubject,
@@ -163,8 +141,8 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
     let subject: string | undefined;
     return {
       logical: `${cursor.logical}/${marker}`,
-      base: baseIndex === undefined ? cursor.base : pointer(cursor.base, baseIndex),
-      head: headIndex === undefined ? cursor.head : pointer(cursor.head, headIndex),
+      base: baseIndex === undefined ? cursor.base : childPointer(cursor.base, baseIndex),
+      head: headIndex === undefined ? cursor.head : childPointer(cursor.head, headIndex),
       section: cursor.section,
       subject: () => (subject ??= `${parent ? `${parent()} ` : ''}${noun} ${showName(name)}`),
       itemSubject: true,
@@ -182,7 +160,7 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
     for (const entry of headItems) {
       inHead.add(entry.key);
       const before = byKey.get(entry.key);
-      if (before !== undefined && sameValue(before.item, entry.item)) continue;
+      if (before !== undefined && sameJson(before.item, entry.item)) continue;
       const child = item(cursor, shape.noun, entry.name, '[]', before?.index, entry.index, before?.item, entry.item);
       if (before === undefined) emit(child, 'item', 'added', undefined, entry.item, 'head');
       else visit(child, before.item, entry.item);
@@ -220,11 +198,12 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
     const baseKeys = new Set(base.map(keyOf));
     const headKeys = new Set(head.map(keyOf));
     head.forEach((value, index) => {
-      if (!baseKeys.has(keyOf(value))) emit({ ...cursor, head: pointer(cursor.head, index) }, 'element', 'added', undefined, value, 'head');
+      if (!baseKeys.has(keyOf(value)))
+        emit({ ...cursor, head: childPointer(cursor.head, index) }, 'element', 'added', undefined, value, 'head');
     });
     base.forEach((value, index) => {
       if (!headKeys.has(keyOf(value)))
-        emit({ ...cursor, base: pointer(cursor.base, index) }, 'element', 'removed', value, undefined, 'base');
+        emit({ ...cursor, base: childPointer(cursor.base, index) }, 'element', 'removed', value, undefined, 'base');
     });
   };
 
@@ -232,7 +211,7 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
     for (const [name, value] of Object.entries(head)) {
       if (value === undefined) continue;
       const before = Object.prototype.hasOwnProperty.call(base, name) ? base[name] : undefined;
-      if (before !== undefined && sameValue(before, value)) continue;
+      if (before !== undefined && sameJson(before, value)) continue;
       const child = item(cursor, noun, name, '*', name, name, before, value);
       if (before === undefined) emit(child, 'item', 'added', undefined, value, 'head');
       else visit(child, before, value);
@@ -270,7 +249,7 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
       }
       return;
     }
-    if (!sameValue(base, head)) emit(cursor, 'field', 'changed', base, head, 'head');
+    if (!sameJson(base, head)) emit(cursor, 'field', 'changed', base, head, 'head');
   };
 
   visit(root, base, head);

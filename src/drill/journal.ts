@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DrillEvent, JournalLine } from './types.js';
+import { isoSeconds } from '../time/timestamp.js';
 
 /** The folder beside the manifest that holds drill journals and reports. */
 export const DRILLS_DIR = 'drills';
@@ -16,10 +17,7 @@ export interface DrillFiles {
 
 /** `20261123T184501Z-3fa9c2`: sortable by time, unique by its random suffix. */
 export function newDrillId(now: Date, random: string = randomBytes(3).toString('hex')): string {
-  const stamp = now
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replace(/[-:]/g, '');
+  const stamp = isoSeconds(now).replace(/[-:]/g, '');
   return `${stamp}-${random}`;
 }
 

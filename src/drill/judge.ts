@@ -1,4 +1,4 @@
-import { formatElapsed } from './time.js';
+import { formatElapsed } from '../time/duration.js';
 import type { DrillVerdict, ProbeRecord, StepRecord } from './types.js';
 
 export interface JudgeInput {

@@ -1,5 +1,5 @@
 import type { Probe, Rollback, Step } from '../manifest/types.js';
-import { durationMs } from '../manifest/duration.js';
+import { durationMs } from '../time/duration.js';
 import type { DrillPlan, PlannedProbe, PlannedStep, ProbeExpectation, StepPhase, TextExpectation } from './types.js';
 
 /** How long one probe attempt may take when the manifest does not say (the schema's default). */

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { formatDuration } from '../manifest/duration.js';
+import { formatDuration } from '../time/duration.js';
 import type { CommandOutcome, ProcessGroups } from './child-process.js';
 import { describeFailure, runCommand } from './child-process.js';
 import { describeMismatch, textMatches } from './plan.js';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../manifest/duration.js';
+import { formatDuration } from '../time/duration.js';
 import type { ProcessGroups } from './child-process.js';
 import { describeFailure, runCommand } from './child-process.js';
 import { judgeDrill } from './judge.js';

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { isoSeconds } from '../time/timestamp.js';
 
 /**
  * The time an export records: `--time` (RFC 3339, or seconds since the epoch), else
@@ -30,8 +31,8 @@ function parseTime(text: string, name: string): Date {
   return date;
 }
 
-/** RFC 3339 in UTC, without milliseconds when they are zero. */
+/** RFC 3339 in UTC, without milliseconds when they are zero (a pinned time keeps its fraction). */
 function iso(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new UsageError('the export time is out of range');
-  return date.toISOString().replace('.000Z', 'Z');
+  return date.getUTCMilliseconds() === 0 ? isoSeconds(date) : date.toISOString();
 }

@@ -1,4 +1,4 @@
-import { durationMs } from '../manifest/duration.js';
+import { durationMs } from '../time/duration.js';
 import { resolveDottedPath } from '../manifest/dotted-path.js';
 import type { Criterion, Manifest } from '../manifest/types.js';
 import type { Observation, Point } from '../metrics/types.js';
@@ -7,7 +7,10 @@ import type { AuditEntry } from '../state/audit.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import { criterionRequest } from './requests.js';
 import type { CriterionResult, EvaluationWindow, GateInput } from './types.js';
-import { formatAgainst, formatNumber, formatSpan, formatTime, plural } from './wording.js';
+import { plural } from '../text/plural.js';
+import { formatSpan } from '../time/duration.js';
+import { formatTime } from '../time/timestamp.js';
+import { formatAgainst, formatNumber } from './wording.js';
 
 /** The bounds a criterion puts on a value; `within` is the withinPercent test. */
 interface Bounds {

@@ -2,7 +2,9 @@ import { ExitCode } from '../errors.js';
 import { evaluateCriterion } from './criteria.js';
 import { evaluatePrerequisites } from './prerequisites.js';
 import type { CheckResult, CheckStatus, GateInput, GateReport, Verdict } from './types.js';
-import { formatTime, listText, plural } from './wording.js';
+import { plural } from '../text/plural.js';
+import { formatTime } from '../time/timestamp.js';
+import { listText } from './wording.js';
 
 /**
  * The verdict, fail-closed: error when any deciding check could not be evaluated, else no-go

@@ -1,4 +1,4 @@
-import { windowText } from '../metrics/window-text.js';
+import { windowText } from '../time/duration.js';
 import type { Observation, Origin, SignalRequest } from '../metrics/types.js';
 import { requestKey } from '../metrics/types.js';
 import type { EvaluationWindow, WindowBasis } from './types.js';

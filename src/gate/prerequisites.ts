@@ -1,4 +1,4 @@
-import { durationMs } from '../manifest/duration.js';
+import { durationMs } from '../time/duration.js';
 import { reachesEveryone } from '../manifest/access.js';
 import type { Stage } from '../manifest/types.js';
 import { inventoryReport } from '../inventory/completeness.js';
@@ -8,7 +8,10 @@ import { originLabel, requestKey } from '../metrics/types.js';
 import type { AuditEntry } from '../state/audit.js';
 import { criterionRequest, sampleRequest } from './requests.js';
 import type { GateInput, PrerequisiteResult } from './types.js';
-import { formatNumber, formatSpan, formatTime, listText, plural } from './wording.js';
+import { plural } from '../text/plural.js';
+import { formatSpan } from '../time/duration.js';
+import { formatTime } from '../time/timestamp.js';
+import { formatNumber, listText } from './wording.js';
 
 type Row = Omit<PrerequisiteResult, 'status'>;
 

@@ -1,4 +1,4 @@
-import { durationMs } from '../manifest/duration.js';
+import { durationMs } from '../time/duration.js';
 import type { Criterion, Manifest, Stage } from '../manifest/types.js';
 import type { SignalRequest } from '../metrics/types.js';
 

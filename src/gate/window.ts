@@ -1,4 +1,4 @@
-import { durationMs } from '../manifest/duration.js';
+import { durationMs } from '../time/duration.js';
 import type { Manifest, Stage } from '../manifest/types.js';
 import type { AuditEntry } from '../state/audit.js';
 import type { EvaluationWindow, StageEntry } from './types.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { formatDuration } from '../manifest/duration.js';
+import { formatDuration } from '../time/duration.js';
 import type { ProcessGroups } from '../drill/child-process.js';
 import { runCommand } from '../drill/child-process.js';
 import type { Decision } from './cases.js';

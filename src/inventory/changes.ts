@@ -1,4 +1,4 @@
-import { canonicalJson } from '../state/canonical-json.js';
+import { sameJson } from '../json/same-json.js';
 import type { Manifest } from '../manifest/types.js';
 import type { InventorySection, ListSection } from './sections.js';
 import { LIST_SECTIONS, triggerLabel } from './sections.js';
@@ -19,10 +19,6 @@ function keyed(manifest: Manifest, section: ListSection): Map<string, unknown> {
   return map;
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
-}
-
 /** What changed between two versions of a manifest, as the inventory walkthrough sees it. Pure. */
 export function inventoryChanges(before: Manifest, after: Manifest): InventoryChange[] {
   const changes: InventoryChange[] = [];
@@ -31,20 +27,20 @@ export function inventoryChanges(before: Manifest, after: Manifest): InventoryCh
     const now = keyed(after, section);
     for (const [subject, entry] of now) {
       if (!old.has(subject)) changes.push({ section, change: 'added', subject });
-      else if (!same(old.get(subject), entry)) changes.push({ section, change: 'changed', subject });
+      else if (!sameJson(old.get(subject), entry)) changes.push({ section, change: 'changed', subject });
     }
     for (const subject of old.keys()) if (!now.has(subject)) changes.push({ section, change: 'removed', subject });
   }
   const oldEnvelope = before.inventory.costEnvelope;
   const newEnvelope = after.inventory.costEnvelope;
-  if (!same(oldEnvelope, newEnvelope)) {
+  if (!sameJson(oldEnvelope, newEnvelope)) {
     changes.push({
       section: 'costEnvelope',
       change: oldEnvelope === undefined ? 'added' : newEnvelope === undefined ? 'removed' : 'changed',
     });
   }
   for (const section of ['stages', 'guardrails', 'rollback'] as const) {
-    if (!same(before[section], after[section])) changes.push({ section, change: 'changed' });
+    if (!sameJson(before[section], after[section])) changes.push({ section, change: 'changed' });
   }
   return changes;
 }

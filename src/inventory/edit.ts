@@ -1,4 +1,4 @@
-import { pointer } from '../manifest/rules/rule.js';
+import { pointer } from '../json/pointer.js';
 import type { CostEnvelope, Manifest } from '../manifest/types.js';
 import type { CostField, ListSection } from './sections.js';
 import { COST_FIELDS, ENTRY_LABELS, triggerLabel } from './sections.js';

@@ -1,5 +1,5 @@
 import { SENSITIVE_DATA_CLASSES } from '../manifest/access.js';
-import { pointer } from '../manifest/rules/rule.js';
+import { pointer } from '../json/pointer.js';
 import type { Manifest } from '../manifest/types.js';
 import { DEFAULT_ANSWERS } from '../init/answers.js';
 import type { InventorySection } from './sections.js';

@@ -1,3 +1,5 @@
+import { toPointer } from '../json/pointer.js';
+
 /** The value a dotted path (inventory.costEnvelope.usdPerInvocation) names in a document, if any. */
 export function resolveDottedPath(document: unknown, path: string): unknown {
   let node: unknown = document;
@@ -11,8 +13,5 @@ export function resolveDottedPath(document: unknown, path: string): unknown {
 
 /** The JSON pointer of a dotted path. */
 export function dottedPathToPointer(path: string): string {
-  return path
-    .split('.')
-    .map((segment) => `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`)
-    .join('');
+  return toPointer(path.split('.'));
 }

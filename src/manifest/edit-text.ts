@@ -1,5 +1,6 @@
 import type { Location, Locations } from './json-parse.js';
-import { pointer } from './rules/rule.js';
+import { pointer } from '../json/pointer.js';
+import { sameJson } from '../json/same-json.js';
 import type { JsonStyle } from './write.js';
 import { detectStyle, serializeJson } from './write.js';
 
@@ -35,24 +36,9 @@ function kindOf(value: unknown): 'array' | 'object' | 'scalar' {
   return value !== null && typeof value === 'object' ? 'object' : 'scalar';
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+/** The same text, key order included: such a value needs no edit at all. */
+function sameText(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Key order aside, the same document. */
-function sameContent(a: unknown, b: unknown): boolean {
-  const kind = kindOf(a);
-  if (kind !== kindOf(b)) return false;
-  if (kind === 'scalar') return Object.is(a, b) || a === b;
-  if (kind === 'array') {
-    const x = a as unknown[];
-    const y = b as unknown[];
-    return x.length === y.length && x.every((item, i) => sameContent(item, y[i]));
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
-  return keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length && keys.every((k) => k in y && sameContent(x[k], y[k]));
 }
 
 /** Compact (one-line) JSON with the given separators: `["a", "b"]`, `{ "k": 1 }`. */
@@ -107,7 +93,7 @@ class TextEditor {
 
   /** Records the edits that turn the value at `at` (now `before`) into `after`. */
   diff(at: string, before: unknown, after: unknown): void {
-    if (sameJson(before, after)) return;
+    if (sameText(before, after)) return;
     const location = this.location(at);
     const kind = kindOf(after);
     const original = this.slice(location);
@@ -253,8 +239,7 @@ export function editedText(loaded: LoadedText, next: unknown): string {
   const editor = new TextEditor(loaded);
   editor.diff('', loaded.value, next);
   const text = editor.apply();
-  if (!sameContent(JSON.parse(text.replace(/^\uFEFF/, '')), next))
-    throw new Error('the edited text does not read back as the new document');
+  if (!sameJson(JSON.parse(text.replace(/^\uFEFF/, '')), next)) throw new Error('the edited text does not read back as the new document');
   return text;
 }
 

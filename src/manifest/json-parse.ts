@@ -25,6 +25,8 @@
  * This module is pure: no fs, no process, no console.
  */
 
+import { pointerSegment } from '../json/pointer.js';
+
 /** Any value a JSON document can hold. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -209,11 +211,6 @@ function describeChar(src: string, offset: number): string {
   if (VISIBLE.test(ch)) return `'${ch}' (${label})`;
   const name = INVISIBLE_NAMES[cp];
   return name === undefined ? label : `${label} (${name})`;
-}
-
-function escapeSegment(segment: string): string {
-  if (!segment.includes('~') && !segment.includes('/')) return segment;
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function setMember(obj: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
@@ -431,7 +428,7 @@ class Parser {
           }
           this.pos++;
 
-          pointer = `${frame.pointer}/${escapeSegment(key)}`;
+          pointer = `${frame.pointer}/${pointerSegment(key)}`;
           // A member's pointer is unique to it, so an existing location means a repeated key.
           const previous = this.locations.get(pointer);
           if (previous !== undefined) this.duplicate(frame, pointer, key, previous, kp);
@@ -520,7 +517,7 @@ class Parser {
         }
       } else {
         for (const [childKey, childValue] of Object.entries(value)) {
-          const child = `${base}/${escapeSegment(childKey)}`;
+          const child = `${base}/${pointerSegment(childKey)}`;
           this.locations.delete(child);
           this.firstKeys.delete(child);
           pending.push([child, childValue]);
@@ -951,32 +948,6 @@ class LazyLocations implements ReadonlyMap<string, Location> {
   [Symbol.iterator](): MapIterator<[string, Location]> {
     return this.map[Symbol.iterator]();
   }
-}
-
-/** RFC 6901: '' is the root, '/a/0/b~1c' etc. Encodes `~` as `~0` and `/` as `~1`. */
-export function toPointer(segments: readonly (string | number)[]): string {
-  let out = '';
-  for (const segment of segments) out += `/${escapeSegment(String(segment))}`;
-  return out;
-}
-
-/**
- * Split an RFC 6901 pointer into its unescaped segments ('' gives []). Array indices come back
- * as strings. Throws an Error for a malformed pointer (not starting with '/', or a `~` not
- * followed by 0 or 1).
- */
-export function fromPointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) {
-    throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}: it must be empty or start with '/'`);
-  }
-  if (/~(?![01])/.test(pointer)) {
-    throw new Error(`invalid JSON pointer ${JSON.stringify(pointer)}: '~' must be followed by 0 or 1`);
-  }
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((segment) => segment.replace(/~[01]/g, (m) => (m === '~0' ? '~' : '/')));
 }
 
 /** Location of the deepest existing ancestor of `pointer` (the pointer itself if present, else its parent, ..., else the root). Used to place a diagnostic for a missing property on the object that lacks it. Falls back to line 1, column 1 if even the root is absent. */

@@ -1,7 +1,8 @@
 import type { Diagnostic } from './diagnostic.js';
 import { diagnosticAt } from './diagnostic.js';
 import type { JsonValue, Locations } from './json-parse.js';
-import { fromPointer, locate } from './json-parse.js';
+import { childPointer, fromPointer } from '../json/pointer.js';
+import { locate } from './json-parse.js';
 import { ruleMeta } from './rules/catalog.js';
 import type { RuleId } from './rules/catalog.js';
 import { describeValue } from './value-text.js';
@@ -25,14 +26,6 @@ export interface SchemaValidator {
 }
 
 type SchemaNode = Record<string, unknown>;
-
-function escapeSegment(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function childPointer(pointer: string, key: string): string {
-  return `${pointer}/${escapeSegment(key)}`;
-}
 
 /** The name a person sees for a pointer: `stages/1/audience` rather than an escaped pointer. */
 function where(pointer: string): string {

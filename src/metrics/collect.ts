@@ -1,4 +1,4 @@
-import { parseDuration } from '../manifest/duration.js';
+import { parseDuration } from '../time/duration.js';
 import type { Manifest, Source } from '../manifest/types.js';
 import { commandSignal } from './command-source.js';
 import { SourceFailure, resolveHeaders } from './http-get.js';
@@ -8,7 +8,7 @@ import { chooseStep, prometheusInstant, prometheusRange } from './prometheus.js'
 import type { Observation, Origin, SignalRequest } from './types.js';
 import { requestKey } from './types.js';
 import { checkObservation } from './value-check.js';
-import { windowText } from './window-text.js';
+import { windowText } from '../time/duration.js';
 
 /** The evidence the operator supplied, highest precedence first. */
 export interface EvidenceLayers {

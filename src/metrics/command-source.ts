@@ -1,7 +1,7 @@
 import { MAX_INPUT_BYTES } from './read-input.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber, parseNumberText } from './value-check.js';
-import { windowText } from './window-text.js';
+import { windowText } from '../time/duration.js';
 
 /** A command source: the argv to run and where. */
 export interface CommandTarget {

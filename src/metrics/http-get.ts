@@ -1,4 +1,4 @@
-import { windowText } from './window-text.js';
+import { windowText } from '../time/duration.js';
 import { redactSecrets } from '../manifest/secrets.js';
 import { MAX_INPUT_BYTES } from './read-input.js';
 

@@ -1,3 +1,4 @@
+import { segmentKey } from '../json/pointer.js';
 import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber } from './value-check.js';
@@ -16,7 +17,7 @@ export function resolvePointer(document: unknown, pointer: string): { found: tru
   if (!pointer.startsWith('/')) return { found: false };
   let node: unknown = document;
   for (const raw of pointer.slice(1).split('/')) {
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const token = segmentKey(raw);
     if (Array.isArray(node)) {
       if (!/^(?:0|[1-9]\d*)$/.test(token) || Number(token) >= node.length) return { found: false };
       node = node[Number(token)];

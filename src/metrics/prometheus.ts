@@ -1,6 +1,6 @@
 import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
-import { windowText } from './window-text.js';
+import { windowText } from '../time/duration.js';
 
 /** A Prometheus server and how to reach it. */
 export interface PrometheusTarget {

@@ -1,38 +1,14 @@
 import { reachesEveryone } from '../manifest/access.js';
-import { durationMs } from '../manifest/duration.js';
+import { plural } from '../text/plural.js';
+import { durationMs, formatSpan } from '../time/duration.js';
+import { withoutFraction } from '../time/timestamp.js';
 import type { Manifest } from '../manifest/types.js';
 import type { AuditEntry } from '../state/audit.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import { effectiveMode } from '../state/transitions.js';
 import type { InventoryReport } from '../inventory/completeness.js';
 import { lastDrills } from './history.js';
-import type { Plan } from './model.js';
-
-export type BlockerKind =
-  | 'validation-errors'
-  | 'audit-trail-broken'
-  | 'disabled'
-  | 'paused'
-  | 'inventory-incomplete'
-  | 'stage-too-young'
-  | 'criteria-not-evaluated'
-  | 'gate-not-go'
-  | 'no-rollback'
-  | 'drill-never-run'
-  | 'drill-outdated'
-  | 'drill-failed'
-  | 'drill-too-old'
-  | 'observe-before-full-audience';
-
-/** One thing that stands between the current stage and the next. */
-export interface Blocker {
-  kind: BlockerKind;
-  message: string;
-  /** The command or edit that clears it. */
-  hint: string;
-  /** The criteria concerned, for criteria-not-evaluated and gate-not-go. */
-  criteria?: string[];
-}
+import type { Blocker, Plan } from './types.js';
 
 export interface BlockerInput {
   manifest: Manifest;
@@ -42,24 +18,6 @@ export interface BlockerInput {
   trailProblems: number;
   now: Date;
   inventory: InventoryReport;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-/** How long something has run, to the hour: `21d11h`, `5h20m`, `12m`. */
-export function roughAge(ms: number): string {
-  const minutes = Math.floor(Math.max(0, ms) / 60_000);
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  if (days > 0) return `${days}d${hours ? `${hours}h` : ''}`;
-  if (hours > 0) return `${hours}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
-  return `${minutes}m`;
-}
-
-function day(at: string): string {
-  return at.replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -101,7 +59,7 @@ export function findBlockers(input: BlockerInput): Blocker[] {
     const { reason, at, by } = manifest.state.paused;
     blockers.push({
       kind: 'paused',
-      message: `the rollout is paused since ${day(at)}${by ? ` by ${by}` : ''}: ${reason}`,
+      message: `the rollout is paused since ${withoutFraction(at)}${by ? ` by ${by}` : ''}: ${reason}`,
       hint: `${run('resume')}, once the cause is dealt with`,
     });
   }
@@ -121,8 +79,8 @@ export function findBlockers(input: BlockerInput): Blocker[] {
       const until = new Date(Date.parse(state.since) + needed).toISOString();
       blockers.push({
         kind: 'stage-too-young',
-        message: `"${stage.id}" has run ${roughAge(ran)} of its minimum ${stage.minDuration} (since ${day(state.since)})`,
-        hint: `wait until ${day(until)}`,
+        message: `"${stage.id}" has run ${formatSpan(ran)} of its minimum ${stage.minDuration} (since ${withoutFraction(state.since)})`,
+        hint: `wait until ${withoutFraction(until)}`,
       });
     }
   }
@@ -146,7 +104,7 @@ export function findBlockers(input: BlockerInput): Blocker[] {
         const failing = ids.filter((id) => evaluated.has(id) && !['pass', 'observe'].includes(evaluated.get(id) as string));
         blockers.push({
           kind: 'gate-not-go',
-          message: `the last recorded gate for "${stage.id}" (${day(gate.at)}) was ${gate.verdict}${failing.length > 0 ? `: ${failing.map((id) => `${id} ${evaluated.get(id)}`).join(', ')}` : ''}`,
+          message: `the last recorded gate for "${stage.id}" (${withoutFraction(gate.at)}) was ${gate.verdict}${failing.length > 0 ? `: ${failing.map((id) => `${id} ${evaluated.get(id)}`).join(', ')}` : ''}`,
           hint: gateCommand,
           criteria: failing,
         });
@@ -177,13 +135,13 @@ export function findBlockers(input: BlockerInput): Blocker[] {
       } else if (drills.last && !drills.last.passed) {
         blockers.push({
           kind: 'drill-failed',
-          message: `the last drill of the current rollback section failed (${day(drills.last.at)})`,
+          message: `the last drill of the current rollback section failed (${withoutFraction(drills.last.at)})`,
           hint: `fix the rollback, then ${run('drill')}`,
         });
       } else {
         blockers.push({
           kind: 'drill-outdated',
-          message: `the rollback section changed since the last drill (${day(drills.newest.at)}): no drill covers it as it is now`,
+          message: `the rollback section changed since the last drill (${withoutFraction(drills.newest.at)}): no drill covers it as it is now`,
           hint: run('drill'),
         });
       }
@@ -194,7 +152,7 @@ export function findBlockers(input: BlockerInput): Blocker[] {
         if (age > durationMs(criterion.drill.passedWithin)) {
           blockers.push({
             kind: 'drill-too-old',
-            message: `the last passing drill (${day(drills.lastPassing.at)}) is older than the ${criterion.drill.passedWithin} that criterion "${criterion.id}" allows`,
+            message: `the last passing drill (${withoutFraction(drills.lastPassing.at)}) is older than the ${criterion.drill.passedWithin} that criterion "${criterion.id}" allows`,
             hint: run('drill'),
           });
         }

@@ -1,5 +1,6 @@
 import { resolveDottedPath } from '../manifest/dotted-path.js';
 import type { Audience, Criterion, Manifest } from '../manifest/types.js';
+import { plural } from '../text/plural.js';
 
 /** A number as a person reads it: no float noise (0.064, not 0.06400000000000001). */
 export function formatNumber(value: number): string {
@@ -51,19 +52,15 @@ export function criterionText(criterion: Criterion, manifest: Manifest): string 
   return text;
 }
 
-function people(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
 /** A stage's audience in words: `orgs support-pilot; users alice@example.com, bob@example.com; 20 invocations/day`. */
 export function audienceText(audience: Audience): string {
   const parts: string[] = [];
   if (audience.percent !== undefined)
     parts.push(audience.percent === 100 ? 'everyone (100%)' : `${formatNumber(audience.percent)}% of users or workloads`);
   if (audience.orgs?.length)
-    parts.push(`${audience.orgs.length === 1 ? 'org' : people(audience.orgs.length, 'org')} ${audience.orgs.join(', ')}`);
+    parts.push(`${audience.orgs.length === 1 ? 'org' : plural(audience.orgs.length, 'org')} ${audience.orgs.join(', ')}`);
   if (audience.users?.length)
-    parts.push(`${audience.users.length === 1 ? 'user' : people(audience.users.length, 'user')} ${audience.users.join(', ')}`);
+    parts.push(`${audience.users.length === 1 ? 'user' : plural(audience.users.length, 'user')} ${audience.users.join(', ')}`);
   if (audience.invocationsPerDay !== undefined) parts.push(`about ${formatNumber(audience.invocationsPerDay)} invocations/day`);
   return parts.join('; ');
 }

@@ -44,20 +44,17 @@ export function lastGate(trail: readonly AuditEntry[], stage: string, since?: st
     const entry = trail[i] as AuditEntry;
     if (Date.parse(entry.at) < from) continue;
     const details = record(entry.details);
-    if (entry.action === 'gate' && details['stage'] === stage) {
+    // A recorded gate carries its result in details; an advance, in details.gate.
+    const gate =
+      entry.action === 'gate' && details['stage'] === stage
+        ? details
+        : entry.action === 'advance' && details['from'] === stage
+          ? record(details['gate'])
+          : undefined;
+    if (gate) {
       return {
         at: entry.at,
-        action: 'gate',
-        actor: entry.actor,
-        verdict: String(details['verdict'] ?? 'unknown'),
-        criteria: criteriaOf(details['criteria']),
-      };
-    }
-    if (entry.action === 'advance' && details['from'] === stage) {
-      const gate = record(details['gate']);
-      return {
-        at: entry.at,
-        action: 'advance',
+        action: entry.action as GateRecord['action'],
         actor: entry.actor,
         verdict: String(gate['verdict'] ?? 'unknown'),
         criteria: criteriaOf(gate['criteria']),

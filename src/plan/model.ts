@@ -2,132 +2,27 @@ import { credentialAccess, reachesEveryone } from '../manifest/access.js';
 import { dailyEstimate } from '../manifest/cost.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import { SPEND_HEADROOM } from '../manifest/rules/spend.js';
-import type { Access, Audience, GovernanceMode, Manifest, Stage } from '../manifest/types.js';
+import type { Manifest, Stage } from '../manifest/types.js';
 import type { AuditEntry } from '../state/audit.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
-import type { StageBlastRadius } from '../inventory/blast-radius.js';
 import { blastRadius } from '../inventory/blast-radius.js';
 import { inventoryReport } from '../inventory/completeness.js';
-import type { Blocker } from './blockers.js';
 import { findBlockers } from './blockers.js';
+import type {
+  Change,
+  GuardrailsPlan,
+  Plan,
+  PlanCredential,
+  PlanCriterion,
+  RollbackPlan,
+  RollbackStepPlan,
+  StageEstimate,
+  StagePlan,
+  StatePlan,
+} from './types.js';
 import { audienceText, criterionText } from './criterion-text.js';
-import type { DrillRecord, GateRecord } from './history.js';
 import { lastDrills, lastGate } from './history.js';
 import { stageEnteredAt } from '../state/stage-entry.js';
-
-/** Compared with the stage before: added (`+`), kept, or dropped (`-`). */
-export type Change = 'added' | 'kept' | 'dropped';
-
-export interface PlanCredential {
-  id: string;
-  change: Change;
-  kind?: string;
-  scopes: string[];
-  access: Access;
-}
-
-export interface PlanCriterion {
-  id: string;
-  /** The criterion in words: `security_events must be 0`. */
-  text: string;
-  description?: string;
-  /** Reported but does not decide the verdict. */
-  observe: boolean;
-}
-
-export interface StageEstimate {
-  invocationsPerDay: number;
-  usdPerDay: number;
-  tokensPerDay?: number;
-  basis: string;
-}
-
-export interface StagePlan {
-  id: string;
-  index: number;
-  /** Where the stage sits relative to the current one. */
-  position: 'passed' | 'current' | 'next' | 'later';
-  description?: string;
-  audience: Audience & { text: string; reachesEveryone: boolean };
-  /** Held credentials (added or kept), then the ones dropped since the stage before. */
-  credentials: PlanCredential[];
-  dataAccess?: string;
-  spendLimit?: { usdPerDay?: number; tokensPerDay?: number };
-  estimate?: StageEstimate;
-  /** How the dollar limit compares with the estimate (validate's AR115/AR116). */
-  spendCheck?: 'below-estimate' | 'within' | 'far-above-estimate';
-  governanceMode: GovernanceMode;
-  minDuration?: string;
-  minSamples?: number;
-  exitCriteria: PlanCriterion[];
-}
-
-export interface GuardrailsPlan {
-  /** `prompt injection: block`, `credentials: block`, `pii: redact`. */
-  input: string[];
-  output?: { dataClasses: string[]; action: string };
-  refuse: string[];
-  tests?: string;
-}
-
-export interface RollbackStepPlan {
-  id: string;
-  /** `run ./scripts/flag.sh off`, or `manual: Post in #support-ops...`. */
-  text: string;
-  credential?: string;
-  timeout?: string;
-  manual: boolean;
-}
-
-export interface RollbackPlan {
-  window: string;
-  steps: RollbackStepPlan[];
-  verify: { id: string; description?: string }[];
-  restore: string[];
-  sha256: string;
-  /** The newest drill of this rollback section, and the newest passing one. */
-  lastDrill?: DrillRecord;
-  lastPassingDrill?: DrillRecord;
-}
-
-export interface StatePlan {
-  enabled: boolean;
-  stage: string;
-  /** 1-based, for `stage 2 of 3`. */
-  position: number;
-  stageCount: number;
-  since?: string;
-  sinceSource?: 'state.since' | 'audit';
-  governanceMode?: GovernanceMode;
-  paused?: { reason: string; at: string; by?: string };
-  orgs: { org: string; enabled?: boolean; governanceMode?: GovernanceMode }[];
-  /** The stage the next step leads to; absent at the last stage. */
-  next?: string;
-  lastGate?: GateRecord;
-}
-
-export interface PlanFindings {
-  errors: number;
-  warnings: number;
-  diagnostics: Diagnostic[];
-}
-
-/** The whole rollout as a person reads it before asking to expand: `agent-rollout plan`. */
-export interface Plan {
-  manifest: string;
-  agent: { id: string; name: string; owner: string; contact?: string; model?: string };
-  findings: PlanFindings;
-  /** The signal that counts samples (minSamples), from metrics.sampleSignal. */
-  sampleSignal?: string;
-  stages: StagePlan[];
-  guardrails?: GuardrailsPlan;
-  rollback?: RollbackPlan;
-  state: StatePlan;
-  inventory: { complete: boolean; gaps: number };
-  blastRadius: StageBlastRadius[];
-  /** What stands between the current stage and the next; empty when nothing does. */
-  blockedBy: Blocker[];
-}
 
 export interface PlanInput {
   /** The manifest's path, as shown. */

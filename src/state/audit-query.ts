@@ -1,4 +1,4 @@
-import { parseDuration } from '../manifest/duration.js';
+import { parseDuration } from '../time/duration.js';
 import type { AuditEntry } from './audit.js';
 
 /**

@@ -1,10 +1,10 @@
+/**
+ * The audit trail as data: what an entry holds, how entries chain (each carries the hash of the
+ * one before), and how a trail's text verifies. Pure; src/state/audit-file.ts reads and appends
+ * the file.
+ */
 import { createHash } from 'node:crypto';
-import { appendFile, open, readFile, truncate } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { canonicalJson } from './canonical-json.js';
-
-/** The audit trail beside a manifest. */
-export const AUDIT_FILE = 'rollout.audit.jsonl';
 
 /**
  * One line of rollout.audit.jsonl. State-changing actions carry the whole `state` section
@@ -34,11 +34,6 @@ export interface AuditEntry {
 
 /** What a caller supplies; seq, prev and hash are the trail's to assign. */
 export type AuditInput = Omit<AuditEntry, 'seq' | 'prev' | 'hash'>;
-
-/** The audit trail's path for a manifest path. */
-export function auditPathFor(manifestPath: string): string {
-  return join(dirname(manifestPath), AUDIT_FILE);
-}
 
 /** The hash an entry must carry. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'> | AuditEntry): string {
@@ -200,61 +195,6 @@ export function verifyTrail(text: string): ParsedTrail {
   return { entries: placed.map((item) => item.entry), problems, lines: placed.map((item) => item.line) };
 }
 
-/** Reads a trail; a missing file is an empty trail. */
-export async function readTrail(path: string): Promise<{ text: string; trail: ParsedTrail; exists: boolean }> {
-  try {
-    const text = await readFile(path, 'utf8');
-    return { text, trail: verifyTrail(text), exists: true };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { text: '', trail: { entries: [], problems: [], lines: [] }, exists: false };
-  }
-}
-
-/**
- * Appends one entry (call it under the manifest's lock). The line is written in one append and
- * flushed to disk before this returns.
- */
-export async function appendEntry(path: string, input: AuditInput): Promise<AuditEntry> {
-  const { trail, text } = await readTrail(path);
-  const entry = chainEntry(input, trail.entries.at(-1));
-  const prefix = text !== '' && !text.endsWith('\n') ? '\n' : '';
-  await appendFile(path, `${prefix}${JSON.stringify(entry)}\n`, 'utf8');
-  await syncFile(path);
-  return entry;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Repairs the end of a trail that an interrupted append left without its final newline (call it
- * under the manifest's lock, like every write to the trail): a last line that is a whole entry
- * chained onto the line before gets its newline; a cut-off line is removed (its change was never
- * committed: the manifest is renamed into place only after its entry is flushed). Returns what
- * it did.
- */
-export async function repairTrailTail(path: string): Promise<'none' | 'completed' | 'removed'> {
-  const { text, exists } = await readTrail(path);
-  if (!exists || text === '' || text.endsWith('\n')) return 'none';
-  const head = text.slice(0, text.lastIndexOf('\n') + 1);
-  const lastLine = head === '' ? 1 : head.split('\n').length;
-  const whole = verifyTrail(`${text}\n`);
-  if (!whole.problems.some((problem) => problem.line === lastLine)) {
-    await appendFile(path, '\n', 'utf8');
-  } else {
-    await truncate(path, Buffer.byteLength(head, 'utf8'));
-  }
-  await syncFile(path);
-  return whole.problems.some((problem) => problem.line === lastLine) ? 'removed' : 'completed';
-}
-
 /** The last entry that changed state (its `after` is the state the manifest should hold). */
 export function lastStateEntry(entries: readonly AuditEntry[]): AuditEntry | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
@@ -262,9 +202,4 @@ export function lastStateEntry(entries: readonly AuditEntry[]): AuditEntry | und
     if (entry.after !== null && entry.after !== undefined) return entry;
   }
   return undefined;
-}
-
-/** Whether two state sections are the same, ignoring key order. */
-export function sameState(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
 }

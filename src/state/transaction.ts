@@ -2,7 +2,7 @@ import { chmod, readFile, readdir, rename, stat, unlink } from 'node:fs/promises
 import { basename, dirname, join } from 'node:path';
 import { sha256, writeFileAtomic, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
-import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit.js';
+import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit-file.js';
 import { interruptPoint } from './interrupt-hook.js';
 import { withLock } from './lock.js';
 

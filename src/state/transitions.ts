@@ -1,5 +1,7 @@
+import type { Verdict } from '../gate/types.js';
 import { currentStage, reachesEveryone } from '../manifest/access.js';
-import type { GovernanceMode, Manifest, OrgState, State } from '../manifest/types.js';
+import type { GovernanceMode, Manifest, OrgState, Stage, State } from '../manifest/types.js';
+import { formatTime } from '../time/timestamp.js';
 
 /**
  * The state changes of the state commands, as pure functions from a manifest to the state it
@@ -273,4 +275,107 @@ export function org(manifest: Manifest, context: TransitionContext & OrgChange):
       );
     }
   }
+}
+
+/** Why `advance` does not move: before the gate is evaluated (the first four), or because of its verdict. */
+export type AdvanceRefusal = 'disabled' | 'paused' | 'unknown-stage' | 'last-stage' | 'gate-error' | 'gate-not-go';
+
+export type AdvanceTransition =
+  | {
+      outcome: 'changed';
+      action: 'advance';
+      before: State;
+      after: State;
+      from: string;
+      to: string;
+      /** Moved over a no-go or inconclusive gate with --force. */
+      forced: boolean;
+      /** The new stage's governance mode, now state.governanceMode. */
+      governanceMode: GovernanceMode;
+    }
+  | AdvanceRefused;
+
+export interface AdvanceRefused {
+  outcome: 'refused';
+  action: 'advance';
+  refusal: AdvanceRefusal;
+  message: string;
+  hint?: string;
+}
+
+function advanceRefused(refusal: AdvanceRefusal, message: string, hint?: string): AdvanceRefused {
+  return { outcome: 'refused', action: 'advance', refusal, message, ...(hint === undefined ? {} : { hint }) };
+}
+
+/**
+ * Where `advance` leads, or why it cannot move whatever the gate says: the kill switch is off,
+ * the rollout is paused, state.stage is not a stage, or it is the last one. The command asks
+ * this before it gathers the gate's evidence, and `advance` asks it again.
+ */
+export function advanceTarget(manifest: Manifest): { outcome: 'ready'; from: Stage; to: Stage } | AdvanceRefused {
+  const { state, stages } = manifest;
+  if (!state.enabled)
+    return advanceRefused(
+      'disabled',
+      'the agent is switched off (state.enabled is false): advance refuses',
+      'find out why it was disabled; run `agent-rollout enable` first',
+    );
+  if (state.paused) {
+    const { at, by, reason } = state.paused;
+    return advanceRefused(
+      'paused',
+      `the rollout is paused since ${formatTime(Date.parse(at))}${by ? ` by ${by}` : ''} (${reason}): advance refuses`,
+      'resolve the cause of the pause, then `agent-rollout resume`',
+    );
+  }
+  const index = stages.findIndex((stage) => stage.id === state.stage);
+  const from = stages[index];
+  if (!from)
+    return advanceRefused(
+      'unknown-stage',
+      `state.stage is "${state.stage}", which is not a stage of the manifest`,
+      `stages: ${stages.map((stage) => stage.id).join(', ')}; run \`agent-rollout validate\``,
+    );
+  const to = stages[index + 1];
+  if (!to) return advanceRefused('last-stage', `${state.stage} is the last stage: there is nothing to advance to`);
+  return { outcome: 'ready', from, to };
+}
+
+/** `a no-go`, `an inconclusive`. */
+export function withArticle(verdict: Verdict): string {
+  return `${verdict === 'inconclusive' ? 'an' : 'a'} ${verdict}`;
+}
+
+/**
+ * The move to the next stage, given the gate evaluated now: on go, the next stage with its
+ * governance mode and `since` restarting; over a no-go or inconclusive gate only with --force
+ * (the command insists on a reason), marked forced; never over an error, forced or not.
+ */
+export function advance(manifest: Manifest, context: Pick<TransitionContext, 'at' | 'force'> & { verdict: Verdict }): AdvanceTransition {
+  const target = advanceTarget(manifest);
+  if (target.outcome !== 'ready') return target;
+  const { state } = manifest;
+  const { verdict } = context;
+  if (verdict === 'error')
+    return advanceRefused(
+      'gate-error',
+      'the gate could not be evaluated (error); fix it and run advance again. --force does not override an error.',
+    );
+  const forced = verdict !== 'go';
+  if (forced && !context.force)
+    return advanceRefused(
+      'gate-not-go',
+      `the gate says ${verdict}; ${state.stage} stays the current stage. (To override ${withArticle(verdict)} gate: --force --reason "...", recorded in the audit trail.)`,
+    );
+  const { to } = target;
+  return {
+    outcome: 'changed',
+    action: 'advance',
+    before: state,
+    after: { ...state, stage: to.id, since: context.at, governanceMode: to.governanceMode },
+    from: state.stage,
+    to: to.id,
+    forced,
+    governanceMode: to.governanceMode,
+  };
 }

@@ -1,5 +1,5 @@
 import type { ManualOutcome } from '../drill/runner.js';
-import { formatElapsed } from '../drill/time.js';
+import { formatElapsed } from '../time/duration.js';
 import type { PlannedStep } from '../drill/types.js';
 import { createStyle } from '../render/style.js';
 import type { Io } from './io.js';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { CliError, ExitCode } from '../errors.js';
-import { parseDuration } from '../manifest/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { parseNumberText } from '../metrics/value-check.js';
 
 /** A signal the gate asks the operator for. */

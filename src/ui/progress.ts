@@ -1,4 +1,4 @@
-import { formatElapsed } from '../drill/time.js';
+import { formatElapsed } from '../time/duration.js';
 import type { JournalLine } from '../drill/types.js';
 import { createStyle } from '../render/style.js';
 import type { Io } from './io.js';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
-import { auditPathFor, readTrail } from '../../src/state/audit.js';
+import { auditPathFor, readTrail } from '../../src/state/audit-file.js';
 import { sha256 } from '../../src/manifest/write.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 

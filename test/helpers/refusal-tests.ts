@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256 } from '../../src/manifest/write.js';
-import { appendEntry, auditPathFor } from '../../src/state/audit.js';
+import { appendEntry, auditPathFor } from '../../src/state/audit-file.js';
 
 /**
  * Records in the manifest's audit trail that the refusal tests passed against its current

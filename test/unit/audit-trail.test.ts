@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
-import { chainEntry, entryHash, repairTrailTail, verifyTrail } from '../../src/state/audit.js';
+import { chainEntry, entryHash, verifyTrail } from '../../src/state/audit.js';
+import { repairTrailTail } from '../../src/state/audit-file.js';
 import { FUZZ_RUNS } from '../helpers/run-counts.js';
 
 function input(index: number): AuditInput {

@@ -8,7 +8,7 @@ import { judgeDrill } from '../../src/drill/judge.js';
 import { parseTextExpectation, planDrill, textMatches } from '../../src/drill/plan.js';
 import { judgeObservation } from '../../src/drill/probe.js';
 import { recordOutput, redactDeep, secretValues, secretVariableNames } from '../../src/drill/redact.js';
-import { formatElapsed } from '../../src/drill/time.js';
+import { formatElapsed } from '../../src/time/duration.js';
 import type { PlannedProbe, ProbeRecord, StepRecord } from '../../src/drill/types.js';
 import type { Manifest, Rollback } from '../../src/manifest/types.js';
 import { renderDrillMarkdown } from '../../src/render/drill/markdown.js';

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { fromPointer, locate, parseCarefully, parseJson, toPointer } from '../../src/manifest/json-parse.js';
+import { fromPointer, toPointer } from '../../src/json/pointer.js';
+import { locate, parseCarefully, parseJson } from '../../src/manifest/json-parse.js';
 import type { JsonValue, Location, ParseError, ParseErrorCode, ParseResult, Position } from '../../src/manifest/json-parse.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 

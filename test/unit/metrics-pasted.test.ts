@@ -5,7 +5,7 @@ import { chooseStep, parsePrometheusValue } from '../../src/metrics/prometheus.j
 import { resolvePointer, signalUrl } from '../../src/metrics/http-source.js';
 import { isCountSignal } from '../../src/metrics/types.js';
 import { checkObservation, parseNumberText } from '../../src/metrics/value-check.js';
-import { windowText } from '../../src/metrics/window-text.js';
+import { windowText } from '../../src/time/duration.js';
 import { replaceWindow } from '../../src/metrics/collect.js';
 
 describe('pasted metrics', () => {

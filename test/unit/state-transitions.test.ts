@@ -12,7 +12,19 @@ import { rollbackSha256 } from '../../src/state/rollback-hash.js';
 import { stageEnteredAt } from '../../src/state/stage-entry.js';
 import { rolloutStatus } from '../../src/state/status.js';
 import type { Transition } from '../../src/state/transitions.js';
-import { disable, effectiveMode, enable, isOrgName, mode, org, pause, resume, rollback } from '../../src/state/transitions.js';
+import {
+  advance,
+  advanceTarget,
+  disable,
+  effectiveMode,
+  enable,
+  isOrgName,
+  mode,
+  org,
+  pause,
+  resume,
+  rollback,
+} from '../../src/state/transitions.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
 const support = JSON.parse(readFileSync(join(EXAMPLES, 'support-triage/rollout.json'), 'utf8')) as Manifest;
@@ -100,6 +112,74 @@ describe('rollback', () => {
     expect(first.message).toMatch(/"internal-pilot" is the first stage/);
     expect(first.hint).toMatch(/agent-rollout disable/);
     expect(refusedOf(rollback(withState({ stage: 'nowhere' }), context)).message).toMatch(/not one of the manifest's stages/);
+  });
+});
+
+describe('advance', () => {
+  const go = { at: AT, verdict: 'go' as const };
+
+  it('on go: the next stage, its governance mode, since restarting; the rest of the state kept in its order', () => {
+    const t = advance(support, go);
+    expect(t).toMatchObject({ outcome: 'changed', action: 'advance', from: 'internal-pilot', to: 'limited-beta', forced: false });
+    if (t.outcome !== 'changed') return;
+    expect(t.before).toBe(support.state);
+    expect(t.after).toEqual({ ...support.state, stage: 'limited-beta', since: AT, governanceMode: 'enforce' });
+    expect(t.governanceMode).toBe('enforce');
+    expect(Object.keys(t.after)).toEqual(Object.keys(support.state));
+    expect(support.state.stage).toBe('internal-pilot');
+  });
+
+  it('over a no-go or inconclusive gate only with --force, and then marked forced', () => {
+    for (const verdict of ['no-go', 'inconclusive'] as const) {
+      const refused = advance(support, { at: AT, verdict });
+      expect(refused).toMatchObject({ outcome: 'refused', refusal: 'gate-not-go' });
+      if (refused.outcome === 'refused') {
+        expect(refused.message).toBe(
+          `the gate says ${verdict}; internal-pilot stays the current stage. (To override ${verdict === 'no-go' ? 'a' : 'an'} ${verdict} gate: --force --reason "...", recorded in the audit trail.)`,
+        );
+      }
+      expect(advance(support, { at: AT, verdict, force: true })).toMatchObject({ outcome: 'changed', to: 'limited-beta', forced: true });
+    }
+  });
+
+  it('never over an error verdict, forced or not', () => {
+    for (const force of [false, true]) {
+      expect(advance(support, { at: AT, verdict: 'error', force })).toMatchObject({
+        outcome: 'refused',
+        refusal: 'gate-error',
+        message: 'the gate could not be evaluated (error); fix it and run advance again. --force does not override an error.',
+      });
+    }
+  });
+
+  it('refuses a switched-off agent, a paused rollout, an unknown stage and the last stage, whatever the gate and --force say', () => {
+    const cases = [
+      [withState({ enabled: false }), 'disabled', /switched off/, /agent-rollout enable/],
+      [
+        withState({ paused: { reason: 'INC-7', at: '2026-11-30T08:15:00Z', by: 'bob' } }),
+        'paused',
+        /^the rollout is paused since 2026-11-30 08:15 UTC by bob \(INC-7\): advance refuses$/,
+        /agent-rollout resume/,
+      ],
+      [
+        withState({ stage: 'nowhere' }),
+        'unknown-stage',
+        /"nowhere", which is not a stage/,
+        /stages: internal-pilot, limited-beta, general-availability/,
+      ],
+      [withState({ stage: 'general-availability' }), 'last-stage', /general-availability is the last stage/, undefined],
+    ] as const;
+    for (const [manifest, refusal, message, hint] of cases) {
+      const target = advanceTarget(manifest);
+      expect(target).toMatchObject({ outcome: 'refused', refusal });
+      const forced = advance(manifest, { at: AT, verdict: 'go', force: true });
+      expect(forced).toEqual(target);
+      if (forced.outcome !== 'refused') continue;
+      expect(forced.message).toMatch(message);
+      if (hint) expect(forced.hint).toMatch(hint);
+      else expect(forced.hint).toBeUndefined();
+    }
+    expect(advanceTarget(support)).toMatchObject({ outcome: 'ready', from: { id: 'internal-pilot' }, to: { id: 'limited-beta' } });
   });
 });
 

@@ -1,7 +1,7 @@
 import { canRead, isSensitive } from '../access.js';
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 /** AR111: data classes are declared; AR112: sensitive classes the agent reads are inspected on output. */
 export function checkDataClasses(manifest: Manifest): Finding[] {

@@ -1,6 +1,6 @@
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 function duplicates(list: readonly { id?: string }[] | undefined, where: (string | number)[], what: string): Finding[] {
   const seen = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { canWrite, credentialAccess } from '../access.js';
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 /** AR106, AR107: the first stage stays off production data and holds no write or admin credential. */
 export function checkLeastPrivilege(manifest: Manifest): Finding[] {

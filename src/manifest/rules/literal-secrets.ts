@@ -1,3 +1,4 @@
+import { toPointer } from '../../json/pointer.js';
 import type { JsonValue } from '../json-parse.js';
 import { findSecret } from '../secrets.js';
 import type { Finding } from './rule.js';
@@ -29,7 +30,7 @@ export function checkLiteralSecrets(document: JsonValue): Finding[] {
     const segments = segmentsOf(place);
     findings.push({
       rule: 'AR103',
-      pointer: segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''),
+      pointer: toPointer(segments),
       message: `${where(segments)} holds ${description} (value not shown)`,
     });
   };

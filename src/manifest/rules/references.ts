@@ -1,7 +1,7 @@
 import { resolveDottedPath } from '../dotted-path.js';
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 /** AR101: every reference resolves, and AR105: stages hold only inventory credentials. */
 export function checkReferences(manifest: Manifest): Finding[] {

@@ -1,6 +1,6 @@
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 /** AR113: every credential can be revoked; AR114: on its own. */
 export function checkRevocation(manifest: Manifest): Finding[] {

@@ -1,6 +1,6 @@
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 /** AR117, AR118, AR119: the rollback exists, fits its window, and is there for drill criteria. */
 export function checkRollback(manifest: Manifest): Finding[] {

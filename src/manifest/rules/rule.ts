@@ -11,8 +11,3 @@ export interface Finding {
 
 /** A semantic rule over a schema-valid manifest. Pure: reads the manifest, returns findings. */
 export type Rule = (manifest: Manifest) => Finding[];
-
-/** RFC 6901 pointer from path segments. */
-export function pointer(...segments: (string | number)[]): string {
-  return segments.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}

@@ -1,7 +1,7 @@
 import { dailyEstimate } from '../cost.js';
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 /** How far above the estimate a spend limit may sit before it stops protecting anything. */
 export const SPEND_HEADROOM = 3;

@@ -1,7 +1,7 @@
 import { reachesEveryone } from '../access.js';
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
-import { pointer } from './rule.js';
+import { pointer } from '../../json/pointer.js';
 
 /** AR108, AR109, AR110, AR120: the shape of the staged rollout. */
 export function checkStages(manifest: Manifest): Finding[] {

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../manifest/duration.js';
+import { formatDuration } from '../../time/duration.js';
 import type { AuditEntry } from '../../state/audit.js';
 import { fieldChanges } from '../../state/field-changes.js';
 

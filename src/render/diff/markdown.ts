@@ -1,6 +1,7 @@
 import type { Change, ChangeText, DiffResult, Risk, Section } from '../../diff/model.js';
 import { RISKS, SECTION_TITLES, changeText } from '../../diff/model.js';
 import { bySection } from './text.js';
+import { plural } from '../../text/plural.js';
 
 /** GitHub refuses a comment longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -62,10 +63,6 @@ const TABLE_HEAD = '| risk | change | why |\n| --- | --- | --- |';
 function counts(changes: readonly Change[]): string {
   const by = RISKS.map((risk) => [risk, changes.filter((c) => c.risk === risk).length] as const).filter(([, n]) => n > 0);
   return by.map(([risk, n]) => `${n} ${risk}`).join(', ');
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function renderSection(section: Section, shown: readonly Change[], total: number): string {

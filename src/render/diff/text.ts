@@ -1,10 +1,7 @@
 import type { Change, DiffResult, Risk, Section } from '../../diff/model.js';
 import { SECTIONS, SECTION_TITLES, changeText } from '../../diff/model.js';
 import type { Style } from '../style.js';
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
+import { plural } from '../../text/plural.js';
 
 /** "3 changes: 1 high, 2 low" (risks with no change are left out). */
 export function countLine(result: Pick<DiffResult, 'summary'>): string {

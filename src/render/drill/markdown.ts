@@ -1,4 +1,4 @@
-import { formatElapsed } from '../../drill/time.js';
+import { formatElapsed } from '../../time/duration.js';
 import type { DrillReport, StepRecord } from '../../drill/types.js';
 import { renderMarkdownTable } from '../table.js';
 import { probeDetail, stepDetail, verdictLine } from './text.js';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../manifest/duration.js';
+import { formatDuration } from '../../time/duration.js';
 import { probeTarget } from '../../drill/plan.js';
 import type { DrillPlan, PlannedProbe, PlannedStep } from '../../drill/types.js';
 import type { Style } from '../style.js';

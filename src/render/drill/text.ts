@@ -1,4 +1,4 @@
-import { formatElapsed } from '../../drill/time.js';
+import { formatElapsed } from '../../time/duration.js';
 import type { DrillReport, ProbeRecord, StepRecord } from '../../drill/types.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';

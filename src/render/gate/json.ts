@@ -1,7 +1,7 @@
 import type { RecordedInputs } from '../../gate/inputs.js';
 import type { CheckResult, GateReport } from '../../gate/types.js';
 import { verdictExitCode } from '../../gate/evaluate.js';
-import { windowText } from '../../metrics/window-text.js';
+import { windowText } from '../../time/duration.js';
 import { toJson } from '../format.js';
 
 function iso(ms: number | undefined): string | undefined {

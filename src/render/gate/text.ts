@@ -1,6 +1,7 @@
 import type { CheckResult, GateReport, Verdict } from '../../gate/types.js';
 import { windowBasisText } from '../../gate/window.js';
-import { formatSpan, formatTime } from '../../gate/wording.js';
+import { formatSpan } from '../../time/duration.js';
+import { formatTime } from '../../time/timestamp.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 

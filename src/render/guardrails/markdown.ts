@@ -1,4 +1,4 @@
-import { formatDuration } from '../../manifest/duration.js';
+import { formatDuration } from '../../time/duration.js';
 import type { GuardrailReport } from '../../guardrails/report.js';
 import { renderMarkdownTable } from '../table.js';
 import { failureText, outcomesText, percent } from './text.js';

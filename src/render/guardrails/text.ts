@@ -1,4 +1,4 @@
-import { formatDuration } from '../../manifest/duration.js';
+import { formatDuration } from '../../time/duration.js';
 import type { CategorySummary, GuardrailReport } from '../../guardrails/report.js';
 import type { CaseResult } from '../../guardrails/run.js';
 import type { Style } from '../style.js';

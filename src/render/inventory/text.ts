@@ -5,10 +5,7 @@ import { SECTION_LABELS } from '../../inventory/sections.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { renderBlastRadiusText } from './blast-radius.js';
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
+import { plural } from '../../text/plural.js';
 
 /** `3 of 3 entries`, `4 of 4 fields`. */
 export function countText(section: SectionCompleteness): string {

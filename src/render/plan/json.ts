@@ -1,6 +1,5 @@
-import type { Plan } from '../../plan/model.js';
-import { ruleMeta } from '../../manifest/rules/catalog.js';
-import type { RuleId } from '../../manifest/rules/catalog.js';
+import type { Plan } from '../../plan/types.js';
+import { diagnosticJson } from '../diagnostic-json.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { toJson } from '../format.js';
 
@@ -12,16 +11,7 @@ export function renderPlanJson(plan: Plan): string {
     findings: {
       errors: plan.findings.errors,
       warnings: plan.findings.warnings,
-      diagnostics: plan.findings.diagnostics.map((d) => ({
-        rule: d.rule,
-        name: ruleMeta(d.rule as RuleId)?.name,
-        severity: d.severity,
-        message: d.message,
-        hint: d.hint,
-        pointer: d.pointer,
-        line: d.line,
-        column: d.column,
-      })),
+      diagnostics: plan.findings.diagnostics.map(diagnosticJson),
     },
   });
 }

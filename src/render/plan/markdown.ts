@@ -1,4 +1,4 @@
-import type { Plan, StagePlan } from '../../plan/model.js';
+import type { Plan, StagePlan } from '../../plan/types.js';
 import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
 import { markdownCell, renderMarkdownTable } from '../table.js';
 import {

@@ -1,17 +1,9 @@
-import type { Blocker } from '../../plan/blockers.js';
 import { formatNumber } from '../../plan/criterion-text.js';
-import type { GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/model.js';
+import type { Blocker, GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/types.js';
+import { plural } from '../../text/plural.js';
+import { withoutFraction } from '../../time/timestamp.js';
 
 /** Pieces of the plan in words, shared by the text and markdown renderers so the two always agree. */
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-/** `2026-11-16T09:00:00Z` without milliseconds. */
-export function time(at: string): string {
-  return at.replace(/\.\d+Z$/, 'Z');
-}
 
 export function findingsSummary(plan: Plan): string {
   const { errors, warnings } = plan.findings;
@@ -73,7 +65,7 @@ export function positionText(stage: StagePlan, state: StatePlan): string {
     case 'passed':
       return 'passed';
     case 'current':
-      return state.since ? `current, since ${time(state.since)}` : 'current';
+      return state.since ? `current, since ${withoutFraction(state.since)}` : 'current';
     case 'next':
       return 'next';
     case 'later':
@@ -110,9 +102,9 @@ export function rollbackStepText(step: RollbackPlan['steps'][number]): string {
 export function drillText(rollback: RollbackPlan): string {
   const { lastDrill, lastPassingDrill } = rollback;
   if (!lastDrill) return 'no drill of this rollback section';
-  if (lastDrill.passed) return `passed ${time(lastDrill.at)} by ${lastDrill.actor}`;
-  const failed = `last drill failed ${time(lastDrill.at)}${lastDrill.interrupted ? ' (interrupted)' : ''}`;
-  return lastPassingDrill ? `${failed}; last passed ${time(lastPassingDrill.at)}` : failed;
+  if (lastDrill.passed) return `passed ${withoutFraction(lastDrill.at)} by ${lastDrill.actor}`;
+  const failed = `last drill failed ${withoutFraction(lastDrill.at)}${lastDrill.interrupted ? ' (interrupted)' : ''}`;
+  return lastPassingDrill ? `${failed}; last passed ${withoutFraction(lastPassingDrill.at)}` : failed;
 }
 
 export function stateText(state: StatePlan): string {
@@ -120,7 +112,7 @@ export function stateText(state: StatePlan): string {
     state.enabled ? 'enabled' : 'DISABLED',
     `stage ${state.stage} (${state.position > 0 ? `${state.position} of ${state.stageCount}` : 'not a declared stage'})`,
   ];
-  if (state.since) parts.push(`since ${time(state.since)}${state.sinceSource === 'audit' ? ' (from the audit trail)' : ''}`);
+  if (state.since) parts.push(`since ${withoutFraction(state.since)}${state.sinceSource === 'audit' ? ' (from the audit trail)' : ''}`);
   if (state.governanceMode) parts.push(`governance ${state.governanceMode}`);
   return parts.join(' · ');
 }
@@ -138,7 +130,7 @@ export function orgsText(state: StatePlan): string | undefined {
 export function lastGateText(state: StatePlan): string {
   const gate = state.lastGate;
   if (!gate) return `none recorded for ${state.stage}`;
-  return `${gate.verdict} at ${time(gate.at)} by ${gate.actor}${gate.action === 'advance' ? ' (with an advance)' : ''}`;
+  return `${gate.verdict} at ${withoutFraction(gate.at)} by ${gate.actor}${gate.action === 'advance' ? ' (with an advance)' : ''}`;
 }
 
 export function blockedHeading(plan: Plan): string {

@@ -1,4 +1,4 @@
-import type { Plan, StagePlan } from '../../plan/model.js';
+import type { Plan, StagePlan } from '../../plan/types.js';
 import { renderBlastRadiusText } from '../inventory/blast-radius.js';
 import type { Style } from '../style.js';
 import {
@@ -18,8 +18,8 @@ import {
   spendText,
   was,
   stateText,
-  time,
 } from './parts.js';
+import { withoutFraction } from '../../time/timestamp.js';
 
 const LABEL = 14;
 
@@ -115,7 +115,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
   if (orgs) out.push(`  orgs       ${orgs}`);
   if (plan.state.paused) {
     const { paused } = plan.state;
-    out.push(`  ${style.red(`paused     since ${time(paused.at)}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}`)}`);
+    out.push(`  ${style.red(`paused     since ${withoutFraction(paused.at)}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}`)}`);
   }
   out.push(`  last gate  ${lastGateText(plan.state)}`);
   out.push(`  inventory  ${plan.inventory.complete ? 'complete' : style.yellow(`${plan.inventory.gaps} gap(s)`)}`, '');

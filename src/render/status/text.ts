@@ -1,7 +1,7 @@
 import type { Audience } from '../../manifest/types.js';
 import type { RolloutStatus } from '../../state/status.js';
 import type { Style } from '../style.js';
-import { ageText } from './age.js';
+import { ageText } from '../../time/duration.js';
 
 function audienceText(audience: Audience | undefined): string | undefined {
   if (!audience) return undefined;

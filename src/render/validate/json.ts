@@ -1,7 +1,6 @@
 import type { ValidationReport } from '../../manifest/report.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
-import { ruleMeta } from '../../manifest/rules/catalog.js';
-import type { RuleId } from '../../manifest/rules/catalog.js';
+import { diagnosticJson } from '../diagnostic-json.js';
 import { toJson } from '../format.js';
 
 /** `validate --format json`: DESIGN.md's shape, files[] with valid and diagnostics[]. */
@@ -14,16 +13,7 @@ export function renderValidationJson(report: ValidationReport): string {
       file: file.file,
       valid: file.valid,
       readable: file.usable,
-      diagnostics: file.diagnostics.map((d) => ({
-        rule: d.rule,
-        name: ruleMeta(d.rule as RuleId).name,
-        severity: d.severity,
-        message: d.message,
-        hint: d.hint,
-        pointer: d.pointer,
-        line: d.line,
-        column: d.column,
-      })),
+      diagnostics: file.diagnostics.map(diagnosticJson),
     })),
   });
 }

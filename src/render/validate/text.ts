@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../manifest/diagnostic.js';
 import type { ValidationReport } from '../../manifest/report.js';
 import type { Style } from '../style.js';
+import { plural } from '../../text/plural.js';
 
 export interface TextOptions {
   style: Style;
@@ -10,10 +11,6 @@ export interface TextOptions {
   sources: ReadonlyMap<string, string>;
   /** Print nothing when there is no error (for --quiet). */
   quiet?: boolean;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function excerpt(source: string | undefined, diagnostic: Diagnostic, style: Style): string[] {

@@ -13,6 +13,7 @@ import type { Style } from '../../render/style.js';
 import type { Choice } from './ask.js';
 import { askConfirm, askSelect } from './ask.js';
 import { askCostEnvelope, askCredential, askDataClass, askTool, askTrigger } from './forms.js';
+import { plural } from '../../text/plural.js';
 
 /** What each section records, from the guide's step 1. */
 const SECTION_PURPOSE: Record<InventorySection, string> = {
@@ -55,9 +56,7 @@ function actionChoices(manifest: Manifest, section: InventorySection, gaps: numb
   const label = ENTRY_LABELS[section];
   const next: Choice<Action> = {
     value: 'next',
-    name: gaps
-      ? `Yes, as far as I know: next section (${gaps} gap${gaps === 1 ? '' : 's'} stay open)`
-      : 'Yes, it is still true: next section',
+    name: gaps ? `Yes, as far as I know: next section (${plural(gaps, 'gap')} stay open)` : 'Yes, it is still true: next section',
   };
   if (section === 'costEnvelope') {
     const exists = manifest.inventory.costEnvelope !== undefined;
@@ -236,7 +235,7 @@ export async function walkInventory(options: WalkthroughOptions): Promise<Walkth
   );
   const newErrors = options.validate(document).filter((d) => d.severity === 'error' && !beforeErrors.has(`${d.rule} ${d.message}`));
   if (newErrors.length) {
-    out(`\n${style.red(`These changes bring ${newErrors.length} new validation error${newErrors.length === 1 ? '' : 's'}:`)}\n`);
+    out(`\n${style.red(`These changes bring ${plural(newErrors.length, 'new validation error')}:`)}\n`);
     for (const d of newErrors) out(`  ${style.red('error')} ${style.dim(d.rule)} ${d.message}\n      ${style.cyan('hint:')} ${d.hint}\n`);
   }
   const write = await askConfirm(`Write these changes to ${options.path}?`, newErrors.length === 0);

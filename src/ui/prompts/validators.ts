@@ -1,4 +1,4 @@
-import { parseDuration } from '../../manifest/duration.js';
+import { parseDuration } from '../../time/duration.js';
 import { findSecret, parseSecretRef } from '../../manifest/secrets.js';
 
 /**
