@@ -137,6 +137,7 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
       },
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
     },
+    redactor: run.redactor,
   });
   const message = forced
     ? `${state.stage} -> ${next.id} over ${aVerdict} gate, by ${actor.name} (audit entry ${entry.seq}, forced: true). Governance mode is now ${next.governanceMode}.`

@@ -8,6 +8,8 @@ import { signalRequests } from '../gate/requests.js';
 import type { GateReport, RefusalCases } from '../gate/types.js';
 import { chooseWindow, stageEntry } from '../gate/window.js';
 import { parseDuration } from '../manifest/duration.js';
+import type { Redactor } from '../manifest/redactor.js';
+import { runRedactor } from '../manifest/redactor.js';
 import { formatSpan } from '../gate/wording.js';
 import type { Manifest } from '../manifest/types.js';
 import { sha256 } from '../manifest/write.js';
@@ -58,9 +60,13 @@ export interface GateCommandOptions extends GateMetricOptions {
 /** One evaluated gate and what it was computed from. */
 export interface GateRun {
   opened: OpenManifest;
+  /** Redacted: every text from a source has been through the run's redactor. */
   report: GateReport;
+  /** Redacted, like the report. */
   inputs: RecordedInputs;
   now: number;
+  /** The run's redactor (its known secrets and every token shape), for whatever else it writes. */
+  redactor: Redactor;
 }
 
 /** Clock skew tolerated before a time counts as "in the future". */
@@ -124,6 +130,7 @@ export async function runGate(
   const opened = context.opened ?? (await openManifest(options.manifest));
   const { manifest } = opened;
   const manifestDir = dirname(resolve(io.cwd, options.manifest));
+  const redactor = runRedactor(manifest, io.env);
   const stageId = stageOf(manifest, options.manifest, stageArg);
   const stage = manifest.stages.find((s) => s.id === stageId) as Manifest['stages'][number];
 
@@ -135,15 +142,15 @@ export async function runGate(
     if (metrics.window && metrics.window.end > now + FUTURE_SLACK_MS)
       throw new InputError(`the window in ${label} ends in the future (${new Date(metrics.window.end).toISOString()})`);
     pasted = { metrics, label: options.metrics === '-' ? '-' : options.metrics };
-    for (const warning of metrics.warnings) io.err(`warning: ${warning}\n`);
+    for (const warning of metrics.warnings) io.err(redactor.text(`warning: ${warning}\n`));
     for (const warning of unknownSignalWarnings(
       [...metrics.values.keys(), ...metrics.series.keys()],
       manifest,
       `--metrics ${pasted.label}`,
     ))
-      io.err(`${warning}\n`);
+      io.err(redactor.text(`${warning}\n`));
   }
-  for (const warning of unknownSignalWarnings(set.keys(), manifest, '--set')) io.err(`${warning}\n`);
+  for (const warning of unknownSignalWarnings(set.keys(), manifest, '--set')) io.err(redactor.text(`${warning}\n`));
 
   const { trail } = await readTrail(auditPathFor(resolve(io.cwd, options.manifest)));
   const entry = stageEntry(manifest, stageId, trail.entries);
@@ -217,7 +224,7 @@ export async function runGate(
     observations,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
   });
-  return { opened, report, inputs, now };
+  return { opened, report: redactor.deep(report), inputs: redactor.deep(inputs), now, redactor };
 }
 
 /** Renders a gate run in a format. */
@@ -255,14 +262,18 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
   io.out(renderGate(run, options.format, io));
   if (options.record) {
     const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
-    const entry = await recordResult(options.manifest, {
-      at: new Date(run.now).toISOString(),
-      actor: actor.name,
-      action: 'gate',
-      reason: reason ?? null,
-      details: gateDetails(run),
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    });
+    const entry = await recordResult(
+      options.manifest,
+      {
+        at: new Date(run.now).toISOString(),
+        actor: actor.name,
+        action: 'gate',
+        reason: reason ?? null,
+        details: gateDetails(run),
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      },
+      run.redactor,
+    );
     io.err(`Recorded the ${run.report.verdict} verdict as audit entry ${entry.seq} (by ${actor.name}).\n`);
   }
   return verdictExitCode(run.report.verdict);

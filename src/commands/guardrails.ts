@@ -5,6 +5,7 @@ import { ProcessGroups } from '../drill/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
 import { resolveHeaders } from '../drill/probe.js';
 import { redactDeep, secretValues } from '../drill/redact.js';
+import { createRedactor } from '../manifest/redactor.js';
 import { definedStrings } from '../drill/plan.js';
 import type { AgentTarget } from '../guardrails/agent.js';
 import { askAgent } from '../guardrails/agent.js';
@@ -149,14 +150,18 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     ),
     secrets,
   );
-  await recordResult(manifestPath, {
-    at: report.at,
-    actor: actor.name,
-    action: 'guardrails',
-    reason: null,
-    details: guardrailAuditDetails(report),
-    tool: report.tool,
-  });
+  await recordResult(
+    manifestPath,
+    {
+      at: report.at,
+      actor: actor.name,
+      action: 'guardrails',
+      reason: null,
+      details: guardrailAuditDetails(report),
+      tool: report.tool,
+    },
+    createRedactor(secrets),
+  );
   const renderers: Record<GuardrailsFormat, () => string> = {
     text: () => renderGuardrailText(report, createStyle(io.color)),
     json: () => renderGuardrailJson(report),

@@ -52,11 +52,17 @@ function asSeries(value: unknown): Point[] | undefined {
  */
 export async function httpSignal(target: HttpTarget, path: string | undefined, pointer: string, wantSeries: boolean): Promise<Observation> {
   let url: URL;
-  const origin: Origin = { kind: 'source', source: target.name, type: 'http', url: displayUrl(`${target.url}${path ?? ''}`) };
+  const origin: Extract<Origin, { kind: 'source' }> = {
+    kind: 'source',
+    source: target.name,
+    type: 'http',
+    url: displayUrl(`${target.url}${path ?? ''}`),
+  };
   try {
     url = signalUrl(target.url, path);
     origin.url = displayUrl(url);
     const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
+    if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
     if (answer.status >= 400) {
       const excerpt = answerExcerpt(answer);
       throw new SourceFailure(`HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ''}`);

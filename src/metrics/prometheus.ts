@@ -45,8 +45,13 @@ interface PromAnswer {
   data?: { resultType?: string; result?: unknown };
 }
 
-async function ask(target: PrometheusTarget, url: URL): Promise<NonNullable<PromAnswer['data']>> {
+async function ask(
+  target: PrometheusTarget,
+  url: URL,
+  origin: Extract<Origin, { kind: 'source' }>,
+): Promise<NonNullable<PromAnswer['data']>> {
   const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
+  if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
   let body: PromAnswer | undefined;
   try {
     body = JSON.parse(answer.text) as PromAnswer;
@@ -101,7 +106,7 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
   url.searchParams.set('query', query);
   url.searchParams.set('time', String(timeMs / 1000));
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
-  const origin: Origin = {
+  const origin: Extract<Origin, { kind: 'source' }> = {
     kind: 'source',
     source: target.name,
     type: 'prometheus',
@@ -110,7 +115,7 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
     time: iso(timeMs),
   };
   try {
-    const data = await ask(target, url);
+    const data = await ask(target, url, origin);
     if (data.resultType === 'scalar' || data.resultType === 'string') {
       const pair = data.result as [number, string] | undefined;
       if (data.resultType === 'string') throw new SourceFailure('the query returned a string, not a number');
@@ -154,7 +159,7 @@ export async function prometheusRange(
   url.searchParams.set('end', String(endMs / 1000));
   url.searchParams.set('step', String(stepMs / 1000));
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
-  const origin: Origin = {
+  const origin: Extract<Origin, { kind: 'source' }> = {
     kind: 'source',
     source: target.name,
     type: 'prometheus',
@@ -170,7 +175,7 @@ export async function prometheusRange(
         reason: `no series yet: the window (${windowText(endMs - range.startMs)}) is shorter than one step (${windowText(stepMs)})`,
       };
     }
-    const data = await ask(target, url);
+    const data = await ask(target, url, origin);
     if (data.resultType !== 'matrix')
       throw new SourceFailure(`the range query returned a ${String(data.resultType)}, where a series was expected`);
     const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
