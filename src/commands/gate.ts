@@ -8,6 +8,7 @@ import { signalRequests } from '../gate/requests.js';
 import type { GateReport, RefusalCases } from '../gate/types.js';
 import { chooseWindow, stageEntry } from '../gate/window.js';
 import { parseDuration } from '../manifest/duration.js';
+import { parseTimestamp } from '../manifest/timestamp.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { runRedactor } from '../manifest/redactor.js';
 import { formatSpan } from '../gate/wording.js';
@@ -18,6 +19,8 @@ import type { PastedMetrics } from '../metrics/pasted.js';
 import { parsePastedMetrics, parseSetFlags } from '../metrics/pasted.js';
 import { readMetricsInput } from '../metrics/read-input.js';
 import { isCountSignal } from '../metrics/types.js';
+import type { SignalRequest } from '../metrics/types.js';
+import { MIN_STEPS_PER_PERIOD } from '../gate/criteria.js';
 import type { Format } from '../render/format.js';
 import { renderGateJson } from '../render/gate/json.js';
 import { renderGateMarkdown } from '../render/gate/markdown.js';
@@ -74,8 +77,9 @@ const FUTURE_SLACK_MS = 5 * 60_000;
 
 function parseAt(text: string | undefined, now: number): number | undefined {
   if (text === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`--at ${text}: not a time`, 'use RFC 3339, e.g. --at 2026-11-23T09:00:00Z');
+  const parsed = parseTimestamp(text);
+  if ('problem' in parsed) throw new UsageError(`--at ${text}: ${parsed.problem}`, 'use RFC 3339, e.g. --at 2026-11-23T09:00:00Z');
+  const ms = parsed.ms;
   if (ms > now + FUTURE_SLACK_MS)
     throw new UsageError(`--at ${text} is in the future`, 'evidence cannot come from the future: use a past time or leave --at out');
   return ms;
@@ -84,8 +88,27 @@ function parseAt(text: string | undefined, now: number): number | undefined {
 function parseWindow(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--window ${text}: not a duration`, 'e.g. --window 7d, --window 36h, --window 2w');
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--window ${text}: not a duration from 1ms to 100y`, 'e.g. --window 7d, --window 36h, --window 2w');
   return ms;
+}
+
+/**
+ * A declared step may be at most `for` / 7 for every series it applies to: a coarser step would
+ * let a handful of samples stand for the whole period.
+ */
+function checkPastedStep(metrics: PastedMetrics, requests: readonly SignalRequest[], label: string): void {
+  const step = metrics.step;
+  if (!step) return;
+  for (const request of requests) {
+    if (request.kind !== 'range' || request.rangeMs === undefined || !metrics.series.has(request.signal)) continue;
+    const coarsest = request.rangeMs / MIN_STEPS_PER_PERIOD;
+    if (step.ms > coarsest)
+      throw new InputError(
+        `the "step" in ${label === '-' ? 'standard input' : label} is ${step.text}, too coarse for ${request.signal}, which must hold for ${formatSpan(request.rangeMs)}: a step may be at most a seventh of that (${formatSpan(coarsest)})`,
+        `paste samples at least every ${formatSpan(coarsest)} and declare that step`,
+      );
+  }
 }
 
 function stageOf(manifest: Manifest, path: string, id: string | undefined): string {
@@ -155,6 +178,7 @@ export async function runGate(
   const { trail } = await readTrail(auditPathFor(resolve(io.cwd, options.manifest)));
   const entry = stageEntry(manifest, stageId, trail.entries);
   const requests = signalRequests(manifest, stage);
+  if (pasted) checkPastedStep(pasted.metrics, requests, pasted.label);
   const useSources = options.sources !== false && Object.keys(manifest.metrics?.sources ?? {}).length > 0;
 
   let prompted: Map<string, number> | undefined;

@@ -13,7 +13,7 @@ import { parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
 import { runCases } from '../guardrails/run.js';
-import { durationMs } from '../manifest/duration.js';
+import { MAX_TIMER_MS, durationMs } from '../manifest/duration.js';
 import { sha256 } from '../manifest/write.js';
 import type { Format } from '../render/format.js';
 import { renderGuardrailJson } from '../render/guardrails/json.js';
@@ -101,7 +101,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     throw new InputError(`the cases file ${tests.cases} holds no cases`, 'a refusal test with no case proves nothing');
 
   const concurrency = tests.concurrency ?? DEFAULT_CONCURRENCY;
-  const timeoutMs = durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT);
+  const timeoutMs = Math.min(durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT), MAX_TIMER_MS);
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: folder });
   const secrets = secretValues(manifest, io.env);
 

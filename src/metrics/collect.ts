@@ -1,4 +1,4 @@
-import { parseDuration } from '../manifest/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../manifest/duration.js';
 import type { Manifest, Source } from '../manifest/types.js';
 import { commandSignal } from './command-source.js';
 import { SourceFailure, resolveHeaders } from './http-get.js';
@@ -54,8 +54,9 @@ function supplied(request: SignalRequest, layers: EvidenceLayers): Observation |
     const series = pasted?.metrics.series.get(signal);
     if (series && pastedOrigin) {
       // A series carries its own times, so it is dated whatever the window.
+      const step = pasted?.metrics.step;
       return 'points' in series
-        ? { status: 'series', points: series.points, origin: pastedOrigin, dated: true }
+        ? { status: 'series', points: series.points, origin: pastedOrigin, dated: true, ...(step ? { stepMs: step.ms } : {}) }
         : { status: 'error', origin: pastedOrigin, reason: series.problem };
     }
     return undefined;
@@ -83,9 +84,10 @@ function notGiven(signal: string, why: string): Observation {
   };
 }
 
+/** The source's timeout, at most what a timer can wait (a longer one would fire at once). */
 function sourceTimeout(source: Source): number {
   const fromManifest = source.timeout ? parseDuration(source.timeout) : undefined;
-  return fromManifest ?? DEFAULT_TIMEOUT_MS[source.type];
+  return Math.min(fromManifest ?? DEFAULT_TIMEOUT_MS[source.type], MAX_TIMER_MS);
 }
 
 async function fromSource(request: SignalRequest, context: EvidenceContext): Promise<Observation> {

@@ -2,6 +2,7 @@ import { MAX_INPUT_BYTES } from './read-input.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber, parseNumberText } from './value-check.js';
 import { windowText } from './window-text.js';
+import { secondsToMs } from '../manifest/timestamp.js';
 
 /** A command source: the argv to run and where. */
 export interface CommandTarget {
@@ -37,7 +38,9 @@ function parseOutput(stdout: string, wantSeries: boolean): { value: number } | {
       for (const pair of record['series'] as unknown[]) {
         if (!Array.isArray(pair) || typeof pair[0] !== 'number')
           return { problem: 'printed a "series" that is not [[seconds, number], ...]' };
-        points.push([pair[0] * 1000, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
+        const ms = secondsToMs(pair[0]);
+        if (ms === undefined) return { problem: 'printed a sample whose time is not seconds since the epoch from 1970 to 9999' };
+        points.push([ms, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
       }
       return { points: points.sort((a, b) => a[0] - b[0]) };
     }

@@ -1,6 +1,7 @@
 import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber } from './value-check.js';
+import { secondsToMs } from '../manifest/timestamp.js';
 
 /** An http source and how to reach it. */
 export interface HttpTarget {
@@ -38,9 +39,11 @@ export function signalUrl(base: string, path: string | undefined): URL {
 function asSeries(value: unknown): Point[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   const points: Point[] = [];
-  for (const pair of value) {
+  for (const [index, pair] of value.entries()) {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number') return undefined;
-    points.push([pair[0] * 1000, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
+    const ms = secondsToMs(pair[0]);
+    if (ms === undefined) throw new SourceFailure(`sample ${index + 1} has a time that is not seconds since the epoch from 1970 to 9999`);
+    points.push([ms, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
   }
   return points.sort((a, b) => a[0] - b[0]);
 }
