@@ -1,4 +1,5 @@
 import { durationMs } from '../manifest/duration.js';
+import { inRange } from '../manifest/timestamp.js';
 import { resolveDottedPath } from '../manifest/dotted-path.js';
 import type { Criterion, Manifest } from '../manifest/types.js';
 import type { Observation, Point } from '../metrics/types.js';
@@ -112,7 +113,7 @@ function fromSeries(
   const source = originLabel(observation.origin);
   const u = unit ? ` ${unit}` : '';
   if (points.length === 0) {
-    const stray = observation.points[0];
+    const stray = observation.points.find(([t]) => inRange(t));
     return {
       outcome: 'inconclusive',
       observed: null,
