@@ -49,6 +49,7 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
       '--force needs --reason "..." saying why the gate is overridden',
       'the reason is recorded in the audit trail with forced: true',
     );
+  const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
   const opened = await openManifest(options.manifest);
   const { manifest } = opened;
   const { state } = manifest;
@@ -112,7 +113,6 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
   document.state['governanceMode'] = next.governanceMode;
   // Only `state` is rewritten: the rest of the file, and its layout, stays byte for byte.
   const text = manifestTextWithState(opened.loaded, document.state as unknown as State);
-  const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
   const entry = await commitChange(options.manifest, {
     expectedSha256: opened.loaded.sha256,
     text,

@@ -225,7 +225,7 @@ export async function runGate(
       windowDeclared: lengthMs !== undefined || promptedWindow !== undefined,
       useSources,
     },
-    { manifest, manifestDir, env: io.env, window: { startMs: window.startMs, endMs: window.endMs } },
+    { manifest, manifestDir, env: io.env, window: { startMs: window.startMs, endMs: window.endMs }, redactor },
   );
   const refusalCases = stage === manifest.stages[0] ? await readRefusalCases(manifest, manifestDir) : undefined;
   const validationErrors = opened.validation.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.rule} ${d.message}`);
@@ -282,10 +282,13 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
   if (options.reason !== undefined && !options.record)
     throw new UsageError('--reason is recorded with --record only', 'add --record, or leave --reason out');
   const reason = checkedReason(options.reason);
+  // Who records is checked before anything runs: a refused actor leaves no half-done run behind.
+  const actor = options.record
+    ? await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd })
+    : undefined;
   const run = await runGate(stageArg, options, io);
   io.out(renderGate(run, options.format, io));
-  if (options.record) {
-    const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
+  if (actor) {
     const entry = await recordResult(
       options.manifest,
       {

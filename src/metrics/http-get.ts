@@ -1,5 +1,7 @@
 import { windowText } from './window-text.js';
-import { redactSecrets } from '../manifest/secrets.js';
+import { MAX_TIMER_MS } from '../manifest/duration.js';
+import type { Redactor } from '../manifest/redactor.js';
+import { createRedactor } from '../manifest/redactor.js';
 import { MAX_INPUT_BYTES } from './read-input.js';
 
 /** A source that could not give a value: the message is one line a person understands. */
@@ -82,6 +84,8 @@ export interface HttpRequest {
   contentType?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Redacts the answer before anything reads it (default: the headers' values and every token shape). */
+  redactor?: Redactor;
 }
 
 /** Redirects followed at most (fetch follows 20). */
@@ -112,9 +116,12 @@ export function unsafeUrl(url: URL): string | undefined {
 export async function httpRequest(url: URL, request: HttpRequest): Promise<HttpAnswer> {
   const unsafe = unsafeUrl(url);
   if (unsafe) throw new SourceFailure(unsafe);
-  const secrets = Object.values(request.headers);
+  const redactor = request.redactor ?? createRedactor(Object.values(request.headers));
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), request.timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('timed out', 'TimeoutError')),
+    Math.min(request.timeoutMs, MAX_TIMER_MS),
+  );
   const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
   /** Whether the headers came and the body is being read; how many bytes of it came, of how many announced. */
   let reading = false;
@@ -183,7 +190,8 @@ export async function httpRequest(url: URL, request: HttpRequest): Promise<HttpA
         chunks.push(value);
       }
     }
-    const text = redactSecrets(Buffer.concat(chunks).toString('utf8'), secrets);
+    // Redacted whole, before anything cuts an excerpt out of it: a cut could leave half a secret.
+    const text = redactor.text(Buffer.concat(chunks).toString('utf8'));
     const answer: HttpAnswer = { status: response.status, text };
     const contentType = response.headers.get('content-type');
     if (contentType !== null) answer.contentType = contentType;
@@ -194,15 +202,19 @@ export async function httpRequest(url: URL, request: HttpRequest): Promise<HttpA
     if (request.signal?.aborted) throw new SourceFailure('interrupted (Ctrl-C)');
     if (controller.signal.aborted) throw new SourceFailure(`no answer within ${windowText(request.timeoutMs)} (timed out)`);
     const cut = reading ? describeCut(error, size, announced) : undefined;
-    throw new SourceFailure(redactSecrets(cut ?? describeNetworkError(error, current, request.timeoutMs), secrets));
+    throw new SourceFailure(redactor.text(cut ?? describeNetworkError(error, current, request.timeoutMs)));
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** GETs a URL through httpRequest. */
-export function httpGet(url: URL, options: { headers: Record<string, string>; timeoutMs: number }): Promise<HttpAnswer> {
-  return httpRequest(url, options);
+export function httpGet(
+  url: URL,
+  options: { headers: Record<string, string>; timeoutMs: number; redactor?: Redactor | undefined },
+): Promise<HttpAnswer> {
+  const { redactor, ...rest } = options;
+  return httpRequest(url, { ...rest, ...(redactor ? { redactor } : {}) });
 }
 
 /** A URL as it may be shown after a redirect: without credentials, query or fragment (a login page's query may carry a token). */

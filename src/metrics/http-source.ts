@@ -2,6 +2,7 @@ import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet 
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber } from './value-check.js';
 import { secondsToMs } from '../manifest/timestamp.js';
+import type { Redactor } from '../manifest/redactor.js';
 
 /** An http source and how to reach it. */
 export interface HttpTarget {
@@ -9,6 +10,8 @@ export interface HttpTarget {
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The run's redactor, for the answers. */
+  redactor?: Redactor;
 }
 
 /** The value at an RFC 6901 JSON pointer (`/data/value`, `/items/0/n`); `found: false` when there is none. */
@@ -64,7 +67,7 @@ export async function httpSignal(target: HttpTarget, path: string | undefined, p
   try {
     url = signalUrl(target.url, path);
     origin.url = displayUrl(url);
-    const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
+    const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs, redactor: target.redactor });
     if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
     if (answer.status >= 400) {
       const excerpt = answerExcerpt(answer);

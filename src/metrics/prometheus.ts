@@ -1,6 +1,7 @@
 import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { windowText } from './window-text.js';
+import type { Redactor } from '../manifest/redactor.js';
 import { notANumber } from './value-check.js';
 import { secondsToMs } from '../manifest/timestamp.js';
 
@@ -11,6 +12,8 @@ export interface PrometheusTarget {
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The run's redactor, for the answers. */
+  redactor?: Redactor;
 }
 
 /** A range query returns at most this many points per series (Prometheus allows 11,000). */
@@ -76,7 +79,7 @@ async function ask(
   url: URL,
   origin: Extract<Origin, { kind: 'source' }>,
 ): Promise<NonNullable<PromAnswer['data']>> {
-  const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
+  const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs, redactor: target.redactor });
   if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
   let body: PromAnswer | undefined;
   try {
