@@ -85,6 +85,16 @@ function replaceSpans(text: string, spans: readonly Span[]): string {
   return out + text.slice(pos);
 }
 
+/** Whether a list holds only numbers, or lists of numbers (a series of samples): nothing to redact. Loops, no closures: a series may hold a million samples. */
+function holdsNoText(list: readonly unknown[]): boolean {
+  for (const item of list) {
+    if (typeof item === 'number') continue;
+    if (!Array.isArray(item)) return false;
+    for (const inner of item as unknown[]) if (typeof inner !== 'number') return false;
+  }
+  return true;
+}
+
 /** A Redactor for the run's known secret values (shorter ones are ignored) and every token shape. */
 export function createRedactor(secrets: readonly string[] = []): Redactor {
   const forms = [
@@ -116,8 +126,8 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
   const deep = <T>(value: T): T => {
     const walk = (v: unknown): unknown => {
       if (typeof v === 'string') return text(v);
-      // A sample ([time, value]) or any list of numbers holds no text: kept as it is, not copied.
-      if (Array.isArray(v)) return v.every((x) => typeof x === 'number') ? v : v.map(walk);
+      // A series (a list of [time, value] samples) holds no text: kept as it is, not copied.
+      if (Array.isArray(v)) return holdsNoText(v) ? v : v.map(walk);
       if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x)]));
       return v;
     };
