@@ -43,4 +43,19 @@ function dateTime(value) {
   return (utcHour === 23 || utcHour === -1) && (utcMinute === 59 || utcMinute === -1) && second < 61;
 }
 
-module.exports = { uri, 'date-time': dateTime };
+const DURATION_UNIT_MS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000, w: 604800000, y: 31536000000 };
+/** The longest duration accepted: 100 years (MAX_DURATION_MS in src/manifest/duration.ts). */
+const MAX_DURATION_MS = 100 * 365 * 86400000;
+
+/**
+ * "duration": a Prometheus-style duration (the schema's pattern) of at most 100 years, as
+ * parseDuration in src/manifest/duration.ts reads it (a test compares the two).
+ */
+function duration(value) {
+  if (!/^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$/.test(value)) return false;
+  let total = 0;
+  for (const [, amount, unit] of value.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += Number(amount) * DURATION_UNIT_MS[unit];
+  return Number.isSafeInteger(total) && total <= MAX_DURATION_MS;
+}
+
+module.exports = { uri, 'date-time': dateTime, duration };

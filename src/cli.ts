@@ -114,10 +114,19 @@ export function buildProgram(run: Runner, only?: string): Command {
   return program;
 }
 
-function printError(io: Io, error: CliError): void {
+/**
+ * An error message may quote outside text (a pasted file, a source's answer): it goes through the
+ * redactor's token shapes like every other output. Loaded only when there is an error to print.
+ */
+async function redactedMessage(text: string): Promise<string> {
+  const { createRedactor } = await import('./manifest/redactor.js');
+  return createRedactor().text(text);
+}
+
+async function printError(io: Io, error: CliError): Promise<void> {
   const red = io.errColor ? (s: string) => `\u001b[31m${s}\u001b[39m` : (s: string) => s;
-  io.err(`${red('error:')} ${error.message}\n`);
-  if (error.hint) io.err(`  hint: ${error.hint}\n`);
+  io.err(`${red('error:')} ${await redactedMessage(error.message)}\n`);
+  if (error.hint) io.err(`  hint: ${await redactedMessage(error.hint)}\n`);
 }
 
 function printBug(io: Io, error: unknown): void {
@@ -145,7 +154,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = await action(io);
     } catch (error) {
       if (error instanceof CliError) {
-        printError(io, error);
+        await printError(io, error);
         process.exitCode = error.exitCode;
       } else {
         printBug(io, error);

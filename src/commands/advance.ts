@@ -53,6 +53,7 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
       '--force needs --reason "..." saying why the gate is overridden',
       'the reason is recorded in the audit trail with forced: true',
     );
+  const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
   const opened = await openManifest(options.manifest);
   const { manifest } = opened;
   const target = advanceTarget(manifest);
@@ -70,7 +71,6 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
   }
 
   const { forced } = transition;
-  const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
   // Only `state` is rewritten: the rest of the file, and its layout, stays byte for byte.
   const entry = await commitChange(options.manifest, {
     expectedSha256: opened.loaded.sha256,
@@ -96,6 +96,7 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
       },
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
     },
+    redactor: run.redactor,
   });
   const moved = `${transition.from} -> ${transition.to}`;
   const message = forced

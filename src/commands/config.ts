@@ -5,6 +5,7 @@ import { CONFIG_CHOICES, CONFIG_KEYS, openConfigStore, preferredFormat } from '.
 import type { Io } from '../ui/io.js';
 import type { ConfigFormat } from './formats.js';
 import { CONFIG_FORMATS } from './formats.js';
+import { checkedActor } from '../state/actor.js';
 
 export interface ConfigCommandOptions {
   format?: ConfigFormat;
@@ -46,6 +47,8 @@ export async function configSetCommand(key: string, value: string, options: Conf
   if (choices && !choices.includes(value))
     throw new UsageError(`${known} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
   if (value.trim() === '') throw new UsageError(`${known} cannot be empty`, `to remove it, run \`agent-rollout config unset ${known}\``);
+  // The stored actor is printed and recorded in audit trails: refused here as it would be at use.
+  if (known === 'actor') checkedActor({ name: value, source: 'config' });
   const store = await openConfigStore(io.env);
   store.set(known, value);
   if ((await preferredFormat(options.format, io.env, CONFIG_FORMATS)) === 'json') io.out(toJson({ key: known, value, path: store.path }));

@@ -7,6 +7,7 @@ import { DrillJournal, drillFiles, newDrillId } from '../drill/journal.js';
 import { manualSteps, planDrill, plannedCommands } from '../drill/plan.js';
 import { resolveHeaders } from '../drill/probe.js';
 import { redactDeep, secretValues } from '../drill/redact.js';
+import { createRedactor } from '../manifest/redactor.js';
 import { buildDrillReport, drillAuditDetails } from '../drill/report.js';
 import type { DrillContext, ManualOutcome } from '../drill/runner.js';
 import { runDrill } from '../drill/runner.js';
@@ -137,10 +138,10 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   }
 
   const manual = manualSteps(plan, options.restore);
-  if (manual.length > 0 && !options.confirmManual && !io.stdinIsTTY)
-    refuseManualWithoutTerminal(manual, options.actor ?? io.env['AGENT_ROLLOUT_ACTOR']);
-
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: folder });
+  if (manual.length > 0 && !options.confirmManual && !io.stdinIsTTY)
+    refuseManualWithoutTerminal(manual, actor.source === 'flag' || actor.source === 'env' ? actor.name : undefined);
+
   const secrets = secretValues(manifest, io.env);
   const rollbackHash = rollbackSha256(manifest) as string;
   const startedAt = new Date();
@@ -239,14 +240,18 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
     );
     await writeFileAtomic(join(folder, files.report), renderDrillJson(report));
     await writeFileAtomic(join(folder, files.markdown), renderDrillMarkdown(report));
-    await recordResult(manifestPath, {
-      at: report.finishedAt,
-      actor: actor.name,
-      action: 'drill',
-      reason: reason ?? null,
-      details: drillAuditDetails(report),
-      tool: TOOL,
-    });
+    await recordResult(
+      manifestPath,
+      {
+        at: report.finishedAt,
+        actor: actor.name,
+        action: 'drill',
+        reason: reason ?? null,
+        details: drillAuditDetails(report),
+        tool: TOOL,
+      },
+      createRedactor(secrets),
+    );
     record({
       event: 'drill-finished',
       passed: report.passed,

@@ -37,18 +37,25 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
   if (options.reason !== undefined && !options.record)
     throw new UsageError('--reason is recorded with --record only', 'add --record, or leave --reason out');
   const reason = checkedReason(options.reason);
+  // Who records is checked before anything runs: a refused actor leaves no half-done run behind.
+  const actor = options.record
+    ? await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd })
+    : undefined;
   const run = await runGate(stageArg, options, io);
   io.out(renderGateRun(run, options.format, io));
-  if (options.record) {
-    const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
-    const entry = await recordResult(options.manifest, {
-      at: new Date(run.now).toISOString(),
-      actor: actor.name,
-      action: 'gate',
-      reason: reason ?? null,
-      details: gateDetails(run),
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    });
+  if (actor) {
+    const entry = await recordResult(
+      options.manifest,
+      {
+        at: new Date(run.now).toISOString(),
+        actor: actor.name,
+        action: 'gate',
+        reason: reason ?? null,
+        details: gateDetails(run),
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      },
+      run.redactor,
+    );
     io.err(`Recorded the ${run.report.verdict} verdict as audit entry ${entry.seq} (by ${actor.name}).\n`);
   }
   return verdictExitCode(run.report.verdict);

@@ -5,6 +5,7 @@ import { ProcessGroups } from '../drill/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
 import { resolveHeaders } from '../drill/probe.js';
 import { redactDeep, secretValues } from '../drill/redact.js';
+import { createRedactor } from '../manifest/redactor.js';
 import { definedStrings } from '../drill/plan.js';
 import type { AgentTarget } from '../guardrails/agent.js';
 import { askAgent } from '../guardrails/agent.js';
@@ -12,7 +13,7 @@ import { parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
 import { runCases } from '../guardrails/run.js';
-import { durationMs } from '../time/duration.js';
+import { MAX_TIMER_MS, durationMs } from '../time/duration.js';
 import { sha256 } from '../manifest/write.js';
 import { renderGuardrailJson } from '../render/guardrails/json.js';
 import { renderGuardrailMarkdown } from '../render/guardrails/markdown.js';
@@ -97,7 +98,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     throw new InputError(`the cases file ${tests.cases} holds no cases`, 'a refusal test with no case proves nothing');
 
   const concurrency = tests.concurrency ?? DEFAULT_CONCURRENCY;
-  const timeoutMs = durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT);
+  const timeoutMs = Math.min(durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT), MAX_TIMER_MS);
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: folder });
   const secrets = secretValues(manifest, io.env);
 
@@ -146,14 +147,18 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     ),
     secrets,
   );
-  await recordResult(manifestPath, {
-    at: report.at,
-    actor: actor.name,
-    action: 'guardrails',
-    reason: null,
-    details: guardrailAuditDetails(report),
-    tool: report.tool,
-  });
+  await recordResult(
+    manifestPath,
+    {
+      at: report.at,
+      actor: actor.name,
+      action: 'guardrails',
+      reason: null,
+      details: guardrailAuditDetails(report),
+      tool: report.tool,
+    },
+    createRedactor(secrets),
+  );
   const renderers: Record<GuardrailsFormat, () => string> = {
     text: () => renderGuardrailText(report, createStyle(io.color)),
     json: () => renderGuardrailJson(report),

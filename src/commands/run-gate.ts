@@ -8,6 +8,9 @@ import { signalRequests } from '../gate/requests.js';
 import type { GateReport, RefusalCases } from '../gate/types.js';
 import { chooseWindow, stageEntry } from '../gate/window.js';
 import type { Manifest } from '../manifest/types.js';
+import { parseTimestamp } from '../time/timestamp-parse.js';
+import type { Redactor } from '../manifest/redactor.js';
+import { runRedactor } from '../manifest/redactor.js';
 import { sha256 } from '../manifest/write.js';
 import { collectEvidence, unknownSignalWarnings } from '../metrics/collect.js';
 import type { PastedMetrics } from '../metrics/pasted.js';
@@ -16,6 +19,8 @@ import { readMetricsInput } from '../metrics/read-input.js';
 import { isCountSignal } from '../metrics/types.js';
 import { renderGateJson } from '../render/gate/json.js';
 import { renderGateMarkdown } from '../render/gate/markdown.js';
+import type { SignalRequest } from '../metrics/types.js';
+import { MIN_STEPS_PER_PERIOD } from '../gate/criteria.js';
 import { renderGateText } from '../render/gate/text.js';
 import { createStyle } from '../render/style.js';
 import { auditPathFor, readTrail } from '../state/audit-file.js';
@@ -47,9 +52,13 @@ export interface GateMetricOptions {
 /** One evaluated gate and what it was computed from. */
 export interface GateRun {
   opened: OpenManifest;
+  /** Redacted: every text from a source has been through the run's redactor. */
   report: GateReport;
+  /** Redacted, like the report. */
   inputs: RecordedInputs;
   now: number;
+  /** The run's redactor (its known secrets and every token shape), for whatever else it writes. */
+  redactor: Redactor;
 }
 
 /** Clock skew tolerated before a time counts as "in the future". */
@@ -57,8 +66,9 @@ const FUTURE_SLACK_MS = 5 * 60_000;
 
 function parseAt(text: string | undefined, now: number): number | undefined {
   if (text === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`--at ${text}: not a time`, 'use RFC 3339, e.g. --at 2026-11-23T09:00:00Z');
+  const parsed = parseTimestamp(text);
+  if ('problem' in parsed) throw new UsageError(`--at ${text}: ${parsed.problem}`, 'use RFC 3339, e.g. --at 2026-11-23T09:00:00Z');
+  const ms = parsed.ms;
   if (ms > now + FUTURE_SLACK_MS)
     throw new UsageError(`--at ${text} is in the future`, 'evidence cannot come from the future: use a past time or leave --at out');
   return ms;
@@ -67,8 +77,27 @@ function parseAt(text: string | undefined, now: number): number | undefined {
 function parseWindow(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--window ${text}: not a duration`, 'e.g. --window 7d, --window 36h, --window 2w');
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--window ${text}: not a duration from 1ms to 100y`, 'e.g. --window 7d, --window 36h, --window 2w');
   return ms;
+}
+
+/**
+ * A declared step may be at most `for` / 7 for every series it applies to: a coarser step would
+ * let a handful of samples stand for the whole period.
+ */
+function checkPastedStep(metrics: PastedMetrics, requests: readonly SignalRequest[], label: string): void {
+  const step = metrics.step;
+  if (!step) return;
+  for (const request of requests) {
+    if (request.kind !== 'range' || request.rangeMs === undefined || !metrics.series.has(request.signal)) continue;
+    const coarsest = request.rangeMs / MIN_STEPS_PER_PERIOD;
+    if (step.ms > coarsest)
+      throw new InputError(
+        `the "step" in ${label === '-' ? 'standard input' : label} is ${step.text}, too coarse for ${request.signal}, which must hold for ${formatSpan(request.rangeMs)}: a step may be at most a seventh of that (${formatSpan(coarsest)})`,
+        `paste samples at least every ${formatSpan(coarsest)} and declare that step`,
+      );
+  }
 }
 
 function stageOf(manifest: Manifest, path: string, id: string | undefined): string {
@@ -113,6 +142,7 @@ export async function runGate(
   const opened = context.opened ?? (await openManifest(options.manifest));
   const { manifest } = opened;
   const manifestDir = dirname(resolve(io.cwd, options.manifest));
+  const redactor = runRedactor(manifest, io.env);
   const stageId = stageOf(manifest, options.manifest, stageArg);
   const stage = manifest.stages.find((s) => s.id === stageId) as Manifest['stages'][number];
 
@@ -124,19 +154,20 @@ export async function runGate(
     if (metrics.window && metrics.window.end > now + FUTURE_SLACK_MS)
       throw new InputError(`the window in ${label} ends in the future (${new Date(metrics.window.end).toISOString()})`);
     pasted = { metrics, label: options.metrics === '-' ? '-' : options.metrics };
-    for (const warning of metrics.warnings) io.err(`warning: ${warning}\n`);
+    for (const warning of metrics.warnings) io.err(redactor.text(`warning: ${warning}\n`));
     for (const warning of unknownSignalWarnings(
       [...metrics.values.keys(), ...metrics.series.keys()],
       manifest,
       `--metrics ${pasted.label}`,
     ))
-      io.err(`${warning}\n`);
+      io.err(redactor.text(`${warning}\n`));
   }
-  for (const warning of unknownSignalWarnings(set.keys(), manifest, '--set')) io.err(`${warning}\n`);
+  for (const warning of unknownSignalWarnings(set.keys(), manifest, '--set')) io.err(redactor.text(`${warning}\n`));
 
   const { trail } = await readTrail(auditPathFor(resolve(io.cwd, options.manifest)));
   const entry = stageEntry(manifest, stageId, trail.entries);
   const requests = signalRequests(manifest, stage);
+  if (pasted) checkPastedStep(pasted.metrics, requests, pasted.label);
   const useSources = options.sources !== false && Object.keys(manifest.metrics?.sources ?? {}).length > 0;
 
   let prompted: Map<string, number> | undefined;
@@ -183,7 +214,7 @@ export async function runGate(
       windowDeclared: lengthMs !== undefined || promptedWindow !== undefined,
       useSources,
     },
-    { manifest, manifestDir, env: io.env, window: { startMs: window.startMs, endMs: window.endMs } },
+    { manifest, manifestDir, env: io.env, window: { startMs: window.startMs, endMs: window.endMs }, redactor },
   );
   const refusalCases = stage === manifest.stages[0] ? await readRefusalCases(manifest, manifestDir) : undefined;
   const validationErrors = opened.validation.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.rule} ${d.message}`);
@@ -206,7 +237,7 @@ export async function runGate(
     observations,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
   });
-  return { opened, report, inputs, now };
+  return { opened, report: redactor.deep(report), inputs: redactor.deep(inputs), now, redactor };
 }
 
 /** Renders a gate run in one of the gate's formats. */

@@ -4,6 +4,7 @@ import type { CommandOutcome, ProcessGroups } from './child-process.js';
 import { describeFailure, runCommand } from './child-process.js';
 import { describeMismatch, textMatches } from './plan.js';
 import { recordOutput } from './redact.js';
+import { hasUrlCredentials } from '../manifest/rules/url-credentials.js';
 import type { PlannedProbe, ProbeAttempt } from './types.js';
 
 /** How much of an HTTP body an attempt keeps. */
@@ -90,6 +91,14 @@ export async function httpRequest(
   signal: AbortSignal,
 ): Promise<Extract<ProbeObservation, { kind: 'http' }>> {
   const started = performance.now();
+  if (hasUrlCredentials(request.url))
+    return {
+      kind: 'http',
+      body: '',
+      error: 'the URL has a user name or password in it (AR122): no request was sent',
+      interrupted: false,
+      durationMs: 0,
+    };
   const timeout = AbortSignal.timeout(timeoutMs);
   const both = AbortSignal.any([timeout, signal]);
   try {

@@ -5,7 +5,7 @@ import { judgeDrill } from './judge.js';
 import { probeTarget } from './plan.js';
 import { judgeObservation, observeProbe, pause } from './probe.js';
 import { recordOutput } from './redact.js';
-import { redactSecrets } from '../manifest/secrets.js';
+import { createRedactor } from '../manifest/redactor.js';
 import type {
   DrillEvent,
   DrillPlan,
@@ -69,7 +69,7 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
     phase: step.phase,
     id: step.id,
     kind: step.kind,
-    ...(step.command ? { command: step.command.map((arg) => redactSecrets(arg, secrets)), shell: step.shell } : {}),
+    ...(step.command ? { command: step.command.map((arg) => createRedactor(secrets).text(arg)), shell: step.shell } : {}),
     ...(step.instruction ? { instruction: step.instruction } : {}),
     ...(step.credential ? { credential: step.credential } : {}),
   };
@@ -90,7 +90,7 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
     if (outcome.kind === 'confirmed') {
       const confirmation = {
         ...outcome.confirmation,
-        ...(outcome.confirmation.note !== undefined ? { note: redactSecrets(outcome.confirmation.note, secrets) } : {}),
+        ...(outcome.confirmation.note !== undefined ? { note: createRedactor(secrets).text(outcome.confirmation.note) } : {}),
       };
       record({ event: 'manual-confirmed', phase: step.phase, id: step.id, ...confirmation });
       result = { ...base, status: 'passed', startedAtMs, durationMs, confirmation };
@@ -136,7 +136,7 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
 async function runProbe(probe: PlannedProbe, context: DrillContext): Promise<ProbeRecord> {
   const { record, signal } = context;
   const startedAtMs = context.elapsed();
-  const target = redactSecrets(probeTarget(probe), context.secrets);
+  const target = createRedactor(context.secrets).text(probeTarget(probe));
   record({
     event: 'probe-started',
     id: probe.id,
@@ -188,7 +188,7 @@ function skip(step: PlannedStep, reason: string, context: DrillContext): StepRec
     phase: step.phase,
     id: step.id,
     kind: step.kind,
-    ...(step.command ? { command: step.command.map((arg) => redactSecrets(arg, context.secrets)), shell: step.shell } : {}),
+    ...(step.command ? { command: step.command.map((arg) => createRedactor(context.secrets).text(arg)), shell: step.shell } : {}),
     ...(step.instruction ? { instruction: step.instruction } : {}),
     status: 'skipped',
     durationMs: 0,

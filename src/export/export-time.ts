@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { isoSeconds } from '../time/timestamp.js';
+import { parseTimestamp } from '../time/timestamp-parse.js';
 
 /**
  * The time an export records: `--time` (RFC 3339, or seconds since the epoch), else
@@ -18,10 +19,9 @@ export function exportTime(options: { flag?: string | undefined; env: NodeJS.Pro
   return iso(now);
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
-
 function parseTime(text: string, name: string): Date {
-  const date = /^[0-9]+$/.test(text) ? new Date(Number(text) * 1000) : RFC3339.test(text) ? new Date(text) : undefined;
+  const parsed = /T/i.test(text) ? parseTimestamp(text) : undefined;
+  const date = /^[0-9]+$/.test(text) ? new Date(Number(text) * 1000) : parsed && 'ms' in parsed ? new Date(parsed.ms) : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) {
     throw new UsageError(
       `${name} is not a time: ${text}`,

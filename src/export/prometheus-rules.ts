@@ -64,6 +64,20 @@ export function alertName(...parts: string[]): string {
     .join('');
 }
 
+/**
+ * Text from the manifest (or the command line) as it must reach an annotation: Prometheus reads
+ * annotations as Go templates, so a `{{` in a description would start an action, and one it
+ * cannot parse makes it reject the whole rule file. Each `{{` is written as the action that
+ * prints it, `{{ "{{" }}`; a `}}` outside an action is plain text already. The export's own
+ * `{{ $value }}` is added around this text, never through it.
+ */
+export function templateLiteral(text: string): string {
+  return text.replace(/\{\{/g, '{{ "{{" }}');
+}
+
+/** The value as the alert fires, in an annotation. */
+const VALUE_TEMPLATE = '{{ $value | printf "%.4g" }}';
+
 /** A number as PromQL and people read it: 0.005, 3, 1e-7. */
 function numberText(value: number): string {
   // 12 significant digits: a band computed as 0.08 × 1.2 reads 0.096, not 0.09600000000000001.
@@ -139,9 +153,9 @@ function alertRule(alert: Alert, index: number, manifest: Manifest, query: strin
       action: alert.action,
     },
     annotations: {
-      summary: `${agent}: ${alert.signal} is {{ $value | printf "%.4g" }} over the last ${options.rateWindow}, ${boundsText(bounds)} (the alert threshold)${held}`,
-      description: alert.description ?? `Alert ${id} of agent ${agent} (metrics.alerts in its rollout.json).`,
-      what_to_do: alertAdvice(alert, manifest, reason, m),
+      summary: `${templateLiteral(`${agent}: ${alert.signal} is `)}${VALUE_TEMPLATE}${templateLiteral(` over the last ${options.rateWindow}, ${boundsText(bounds)} (the alert threshold)${held}`)}`,
+      description: templateLiteral(alert.description ?? `Alert ${id} of agent ${agent} (metrics.alerts in its rollout.json).`),
+      what_to_do: templateLiteral(alertAdvice(alert, manifest, reason, m)),
     },
   };
 }
@@ -193,9 +207,11 @@ function criterionRule(
       criterion: criterion.id,
     },
     annotations: {
-      summary: `${agent}: ${criterion.signal} is {{ $value | printf "%.4g" }} over the last ${options.rateWindow}, ${boundsText(bounds)}, ${limit} of exit criterion ${criterion.id} of stage ${stage}`,
-      description: `${criterion.description ?? `Exit criterion ${criterion.id} of stage ${stage}.`}${observed}`,
-      what_to_do: `Find the cause before the next gate. To hold the rollout meanwhile: agent-rollout pause${m} --reason "${reason}".`,
+      summary: `${templateLiteral(`${agent}: ${criterion.signal} is `)}${VALUE_TEMPLATE}${templateLiteral(` over the last ${options.rateWindow}, ${boundsText(bounds)}, ${limit} of exit criterion ${criterion.id} of stage ${stage}`)}`,
+      description: templateLiteral(`${criterion.description ?? `Exit criterion ${criterion.id} of stage ${stage}.`}${observed}`),
+      what_to_do: templateLiteral(
+        `Find the cause before the next gate. To hold the rollout meanwhile: agent-rollout pause${m} --reason "${reason}".`,
+      ),
     },
   };
 }

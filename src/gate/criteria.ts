@@ -1,4 +1,5 @@
 import { durationMs } from '../time/duration.js';
+import { inRange } from '../time/timestamp-parse.js';
 import { resolveDottedPath } from '../manifest/dotted-path.js';
 import type { Criterion, Manifest } from '../manifest/types.js';
 import type { Observation, Point } from '../metrics/types.js';
@@ -82,10 +83,20 @@ function expectedText(criterion: Criterion, bounds: Bounds | undefined, unit: st
   return criterion.for ? `${text}, every sample for ${criterion.for}` : text;
 }
 
-function medianGap(points: readonly Point[]): number {
-  const gaps = points.slice(1).map((point, i) => point[0] - (points[i] as Point)[0]);
-  gaps.sort((a, b) => a - b);
-  return gaps[Math.floor(gaps.length / 2)] ?? 0;
+/** A series without a step of its own (declared, or a range query's) is judged as if sampled this finely: `for` / 24. */
+export const DEFAULT_STEPS_PER_PERIOD = 24;
+/** The coarsest step a series may declare: `for` / 7. */
+export const MIN_STEPS_PER_PERIOD = 7;
+/** The longest gap between two samples, in steps, that still shows every interval. */
+const GAP_TOLERANCE_STEPS = 1.5;
+
+/**
+ * The step a series is judged with: its own (a range query's, or the `step` pasted metrics
+ * declare), else `for` / 24. Never the gaps between its samples: two samples fourteen days apart
+ * would make a step of fourteen days, and "hold for 14d" out of two points.
+ */
+export function seriesStep(observation: { stepMs?: number }, forMs: number): number {
+  return observation.stepMs ?? forMs / DEFAULT_STEPS_PER_PERIOD;
 }
 
 type CheckPart = Pick<CriterionResult, 'outcome' | 'observed' | 'observedText' | 'reason' | 'hint' | 'nextPassAt' | 'samples' | 'source'>;
@@ -99,15 +110,18 @@ function fromSeries(
 ): CheckPart {
   const forMs = durationMs(criterion.for as string);
   const rangeStart = Math.max(window.startMs, window.endMs - forMs);
+  // Samples stamped outside the period (a sample from 1970, or from after the window) are not current data.
   const points = observation.points.filter(([t]) => t >= rangeStart && t <= window.endMs);
+  const outside = observation.points.length - points.length;
   const source = originLabel(observation.origin);
   const u = unit ? ` ${unit}` : '';
   if (points.length === 0) {
+    const stray = observation.points.find(([t]) => inRange(t));
     return {
       outcome: 'inconclusive',
       observed: null,
       observedText: 'no samples',
-      reason: `no samples of ${criterion.signal} in the last ${criterion.for} of the window`,
+      reason: `no samples of ${criterion.signal} in the last ${criterion.for} of the window${stray ? ` (${plural(outside, 'sample')} stamped outside it, e.g. at ${formatTime(stray[0])}, are not current data)` : ''}`,
       samples: 0,
       source,
     };
@@ -163,15 +177,22 @@ function fromSeries(
       ...(canPass ? { nextPassAt: canPass } : {}),
     };
   }
-  const step = observation.stepMs ?? medianGap(points);
+  const step = seriesStep(observation, forMs);
+  const stepText = formatSpan(step);
   const first = (points[0] as Point)[0];
   const last = (points.at(-1) as Point)[0];
-  const covered = last - first + step;
-  if (forMs - covered >= step) {
+  // The series spans the period: each sample stands for the step before it, so the first may
+  // come up to a step after the start (plus a step for a range query's alignment), and the last
+  // at most 1.5 steps before the end, the tolerance between samples.
+  const lead = first - rangeStart;
+  const trail = window.endMs - last;
+  if (lead > 2 * step || trail > GAP_TOLERANCE_STEPS * step) {
+    const covered = Math.min(last, window.endMs) - Math.max(first - step, rangeStart);
+    const [from, to] = lead > 2 * step ? [rangeStart, first] : [last, window.endMs];
     return {
       ...base,
       outcome: 'inconclusive',
-      reason: `the samples cover ${formatSpan(covered)} (from ${formatTime(first - step)}) of the ${criterion.for} needed`,
+      reason: `the samples cover ${formatSpan(covered)} of the ${criterion.for} needed: none between ${formatTime(from)} and ${formatTime(to)} (a step is ${stepText})`,
       hint: `check that ${criterion.signal} has data for the whole ${criterion.for}`,
     };
   }
@@ -184,11 +205,11 @@ function fromSeries(
       gapStart = (points[i - 1] as Point)[0];
     }
   }
-  if (gap > step * 1.5) {
+  if (gap > step * GAP_TOLERANCE_STEPS) {
     return {
       ...base,
       outcome: 'inconclusive',
-      reason: `no samples between ${formatTime(gapStart)} and ${formatTime(gapStart + gap)}, so the series does not show every interval`,
+      reason: `no samples between ${formatTime(gapStart)} and ${formatTime(gapStart + gap)}, a gap of ${formatSpan(gap)} where a step is ${stepText}, so the series does not show every interval`,
       hint: `check why ${criterion.signal} has a gap (scrapes missed, the agent down)`,
     };
   }

@@ -4,6 +4,7 @@ import type { ProcessGroups } from '../drill/child-process.js';
 import { runCommand } from '../drill/child-process.js';
 import type { Decision } from './cases.js';
 import { DECISIONS, isDecision } from './cases.js';
+import { SourceFailure, httpRequest } from '../metrics/http-get.js';
 
 /** How the agent is asked: a command (input on stdin) or an endpoint (POST {"input"}). */
 export type AgentTarget =
@@ -78,24 +79,30 @@ export async function askAgent(
     return 'error' in parsed ? { error: parsed.error, durationMs } : { ...parsed, durationMs };
   }
   const started = performance.now();
-  const timeout = AbortSignal.timeout(options.timeoutMs);
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
-    const response = await fetch(target.url, {
+    const answer = await httpRequest(new URL(target.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers },
+      headers: target.headers,
       body: JSON.stringify({ input }),
-      signal: AbortSignal.any([timeout, options.signal]),
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
     });
-    const body = await response.text();
-    if (!response.ok)
-      return { error: `the agent answered HTTP ${response.status}${body.trim() ? `: ${excerpt(body)}` : ''}`, durationMs: elapsed() };
-    const parsed = parseDecision(body);
+    if (answer.status < 200 || answer.status > 299)
+      return {
+        error: `the agent answered HTTP ${answer.status}${answer.text.trim() ? `: ${excerpt(answer.text)}` : ''}`,
+        durationMs: elapsed(),
+      };
+    const parsed = parseDecision(answer.text);
     return 'error' in parsed ? { error: parsed.error, durationMs: elapsed() } : { ...parsed, durationMs: elapsed() };
   } catch (error) {
     if (options.signal.aborted) return { error: 'interrupted (Ctrl-C)', durationMs: elapsed() };
-    if (timeout.aborted) return { error: `no answer within ${formatDuration(options.timeoutMs)}`, durationMs: elapsed() };
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return { error: `the request failed: ${cause?.code ?? (error as Error).message}`, durationMs: elapsed() };
+    if (error instanceof SourceFailure)
+      return {
+        error: error.message.startsWith('no answer') ? error.message : `the request failed: ${error.message}`,
+        durationMs: elapsed(),
+      };
+    if (error instanceof TypeError) return { error: `the request failed: ${error.message}`, durationMs: elapsed() };
+    throw error;
   }
 }

@@ -248,7 +248,10 @@ function translate(error: SchemaError): Translated | undefined {
       return {
         pointer,
         hint: takes(parent),
-        message: `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not a valid ${String(params['format'])}`,
+        message:
+          params['format'] === 'duration'
+            ? `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is longer than 100 years`
+            : `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not a valid ${String(params['format'])}`,
       };
     case 'minimum':
     case 'maximum':

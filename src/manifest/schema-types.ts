@@ -24,7 +24,7 @@ export type Access = 'read' | 'write' | 'admin';
  */
 export type Argv = [string, ...string[]];
 /**
- * A Prometheus-style duration: a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 10m, 12h, 7d, 2w, or a sum such as 1h30m.
+ * A Prometheus-style duration: a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 10m, 12h, 7d, 2w, or a sum such as 1h30m; at most 100 years.
  *
  * This interface was referenced by `Manifest`'s JSON-Schema
  * via the `definition` "duration".

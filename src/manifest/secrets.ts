@@ -624,3 +624,22 @@ export function findSecret(text: string, key?: string): SecretMatch | undefined 
   if (wholeValueIsRef || text.length < 32 || !/\S{32}/.test(text)) return undefined;
   return earliest(highEntropyMatches(text));
 }
+
+// ---------------------------------------------------------------------------
+// findTokenShapes
+// ---------------------------------------------------------------------------
+
+/**
+ * Every match of the named token shapes (tier 1 above: provider prefixes such as `ghp_`,
+ * `xoxb-`, `sk-`, `AKIA`, private key blocks, JWTs, passwords in URLs) in `text`, in order. Not
+ * the key-sensitive or high-entropy tiers: those need a key to judge by or would hide ordinary
+ * data (hashes, ids) in output. What the redactor removes from any text, named or not.
+ */
+export function findTokenShapes(text: string): SecretMatch[] {
+  if (typeof text !== 'string' || text.length === 0 || !PATTERN_ANCHORS.test(text)) return [];
+  const found: SecretMatch[] = [];
+  for (const r of PATTERN_RULES) {
+    for (const span of r.find(text)) found.push({ rule: r.rule, description: r.description, ...span });
+  }
+  return found.sort((a, b) => a.start - b.start || b.end - a.end);
+}

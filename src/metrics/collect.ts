@@ -1,5 +1,6 @@
-import { parseDuration } from '../time/duration.js';
+import { MAX_TIMER_MS, parseDuration } from '../time/duration.js';
 import type { Manifest, Source } from '../manifest/types.js';
+import type { Redactor } from '../manifest/redactor.js';
 import { commandSignal } from './command-source.js';
 import { SourceFailure, resolveHeaders } from './http-get.js';
 import { httpSignal } from './http-source.js';
@@ -30,6 +31,8 @@ export interface EvidenceContext {
   manifestDir: string;
   env: NodeJS.ProcessEnv;
   window: { startMs: number; endMs: number };
+  /** The run's redactor: what a source answers or prints goes through it before it is read or quoted. */
+  redactor?: Redactor;
 }
 
 const DEFAULT_TIMEOUT_MS = { prometheus: 10_000, http: 10_000, command: 30_000 } as const;
@@ -54,8 +57,9 @@ function supplied(request: SignalRequest, layers: EvidenceLayers): Observation |
     const series = pasted?.metrics.series.get(signal);
     if (series && pastedOrigin) {
       // A series carries its own times, so it is dated whatever the window.
+      const step = pasted?.metrics.step;
       return 'points' in series
-        ? { status: 'series', points: series.points, origin: pastedOrigin, dated: true }
+        ? { status: 'series', points: series.points, origin: pastedOrigin, dated: true, ...(step ? { stepMs: step.ms } : {}) }
         : { status: 'error', origin: pastedOrigin, reason: series.problem };
     }
     return undefined;
@@ -83,9 +87,10 @@ function notGiven(signal: string, why: string): Observation {
   };
 }
 
+/** The source's timeout, at most what a timer can wait (a longer one would fire at once). */
 function sourceTimeout(source: Source): number {
   const fromManifest = source.timeout ? parseDuration(source.timeout) : undefined;
-  return fromManifest ?? DEFAULT_TIMEOUT_MS[source.type];
+  return Math.min(fromManifest ?? DEFAULT_TIMEOUT_MS[source.type], MAX_TIMER_MS);
 }
 
 async function fromSource(request: SignalRequest, context: EvidenceContext): Promise<Observation> {
@@ -109,7 +114,13 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
       case 'prometheus': {
         if (!definition.query)
           throw new SourceFailure(`signal ${request.signal} has no "query" for prometheus source ${definition.source}`);
-        const target = { name: definition.source, url: source.url ?? '', headers: resolveHeaders(source.headers, context.env), timeoutMs };
+        const target = {
+          name: definition.source,
+          url: source.url ?? '',
+          headers: resolveHeaders(source.headers, context.env),
+          timeoutMs,
+          ...(context.redactor ? { redactor: context.redactor } : {}),
+        };
         if (request.kind === 'instant') return await prometheusInstant(target, replaceWindow(definition.query, text), window.endMs);
         const stepMs = chooseStep(request.rangeMs ?? window.endMs - rangeStartMs);
         return await prometheusRange(target, replaceWindow(definition.query, windowText(stepMs)), {
@@ -121,14 +132,27 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
       case 'http': {
         if (definition.pointer === undefined)
           throw new SourceFailure(`signal ${request.signal} has no "pointer" (where the number is in the answer)`);
-        const target = { name: definition.source, url: source.url ?? '', headers: resolveHeaders(source.headers, context.env), timeoutMs };
+        const target = {
+          name: definition.source,
+          url: source.url ?? '',
+          headers: resolveHeaders(source.headers, context.env),
+          timeoutMs,
+          ...(context.redactor ? { redactor: context.redactor } : {}),
+        };
         const path = definition.path === undefined ? undefined : replaceWindow(definition.path, text);
         return await httpSignal(target, path, definition.pointer, request.kind === 'range');
       }
       case 'command': {
         const argv = [...(source.run ?? []), ...(definition.args ?? [])].map((arg) => replaceWindow(arg, text));
         return await commandSignal(
-          { name: definition.source, argv, cwd: context.manifestDir, timeoutMs, env: context.env },
+          {
+            name: definition.source,
+            argv,
+            cwd: context.manifestDir,
+            timeoutMs,
+            env: context.env,
+            ...(context.redactor ? { redactor: context.redactor } : {}),
+          },
           { startMs: rangeStartMs, endMs: window.endMs, text },
           request.kind === 'range',
         );

@@ -2,6 +2,8 @@ import { MAX_INPUT_BYTES } from './read-input.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber, parseNumberText } from './value-check.js';
 import { windowText } from '../time/duration.js';
+import type { Redactor } from '../manifest/redactor.js';
+import { secondsToMs } from '../time/timestamp-parse.js';
 
 /** A command source: the argv to run and where. */
 export interface CommandTarget {
@@ -11,6 +13,8 @@ export interface CommandTarget {
   cwd: string;
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
+  /** The run's redactor: what the command prints goes through it before it is read or quoted. */
+  redactor?: Redactor;
 }
 
 /** After the timeout, the command's process group gets SIGTERM, then SIGKILL this much later. */
@@ -37,7 +41,9 @@ function parseOutput(stdout: string, wantSeries: boolean): { value: number } | {
       for (const pair of record['series'] as unknown[]) {
         if (!Array.isArray(pair) || typeof pair[0] !== 'number')
           return { problem: 'printed a "series" that is not [[seconds, number], ...]' };
-        points.push([pair[0] * 1000, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
+        const ms = secondsToMs(pair[0]);
+        if (ms === undefined) return { problem: 'printed a sample whose time is not seconds since the epoch from 1970 to 9999' };
+        points.push([ms, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
       }
       return { points: points.sort((a, b) => a[0] - b[0]) };
     }
@@ -69,6 +75,7 @@ export async function commandSignal(
     origin,
     reason: `${target.name} (command ${target.argv[0] ?? ''}): ${message}`,
   });
+  const redact = (text: string): string => (target.redactor ? target.redactor.text(text) : text);
   const [file, ...args] = target.argv;
   if (!file) return fail('the command is empty');
   const { execa } = await import('execa');
@@ -110,10 +117,10 @@ export async function commandSignal(
   if (result.isMaxBuffer) return fail(`printed more than ${MAX_INPUT_BYTES / 1024 / 1024} MB`);
   if (result.exitCode !== 0) {
     const why = result.signal ? `was killed by ${result.signal}` : `exited with code ${String(result.exitCode)}`;
-    const stderr = lastLine(String(result.stderr ?? ''));
+    const stderr = lastLine(redact(String(result.stderr ?? '')));
     return fail(`${why}${stderr ? `: ${stderr}` : ''}`);
   }
-  const output = parseOutput(String(result.stdout ?? ''), wantSeries);
+  const output = parseOutput(redact(String(result.stdout ?? '')), wantSeries);
   if ('problem' in output) return fail(output.problem);
   if ('empty' in output) return { status: 'no-data', origin, reason: 'no data: the command printed {"value": null}' };
   if ('points' in output) return { status: 'series', points: output.points, origin, dated: true };

@@ -1,5 +1,6 @@
-import { windowText } from '../time/duration.js';
-import { redactSecrets } from '../manifest/secrets.js';
+import { MAX_TIMER_MS, windowText } from '../time/duration.js';
+import type { Redactor } from '../manifest/redactor.js';
+import { createRedactor } from '../manifest/redactor.js';
 import { MAX_INPUT_BYTES } from './read-input.js';
 
 /** A source that could not give a value: the message is one line a person understands. */
@@ -74,25 +75,98 @@ export interface HttpAnswer {
   redirectedTo?: string;
 }
 
+/** What one request is: GET by default; `signal` stops it early (Ctrl-C). */
+export interface HttpRequest {
+  method?: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  contentType?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Redacts the answer before anything reads it (default: the headers' values and every token shape). */
+  redactor?: Redactor;
+}
+
+/** Redirects followed at most (fetch follows 20). */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /**
- * GETs a URL with a timeout covering the whole exchange and a 10 MB cap on the body. Network
- * failures become a SourceFailure with one line; header values never appear in a message.
+ * Why a URL is not one to send a request to: not http(s), or a user name or password in it (it
+ * would be sent, logged by proxies and shown; credentials belong in `env:` headers). Undefined
+ * when it is fine.
  */
-export async function httpGet(url: URL, options: { headers: Record<string, string>; timeoutMs: number }): Promise<HttpAnswer> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SourceFailure(`${displayUrl(url)} is not an http or https URL`);
-  const secrets = Object.values(options.headers);
+export function unsafeUrl(url: URL): string | undefined {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${displayUrl(url)} is not an http or https URL`;
+  if (url.username !== '' || url.password !== '')
+    return `${displayUrl(url)} has a user name or password in it (https://user:pass@host); put credentials in an env: header instead`;
+  return undefined;
+}
+
+/**
+ * THE HTTP client of every source and endpoint (Prometheus, http sources, the guardrails agent
+ * endpoint): one request with a timeout covering the whole exchange and a 10 MB cap on the body.
+ * Redirects are followed by hand, only within the origin the request was made to (scheme, host
+ * and port): fetch drops Authorization on a redirect to another origin but forwards every other
+ * header (X-Api-Key, DD-API-KEY), so a redirect elsewhere is refused, naming both URLs, and no
+ * header ever leaves the origin the manifest named. Network failures become a SourceFailure with
+ * one line; header values never appear in a message.
+ */
+export async function httpRequest(url: URL, request: HttpRequest): Promise<HttpAnswer> {
+  const unsafe = unsafeUrl(url);
+  if (unsafe) throw new SourceFailure(unsafe);
+  const redactor = request.redactor ?? createRedactor(Object.values(request.headers));
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), options.timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('timed out', 'TimeoutError')),
+    Math.min(request.timeoutMs, MAX_TIMER_MS),
+  );
+  const signal = request.signal ? AbortSignal.any([controller.signal, request.signal]) : controller.signal;
   /** Whether the headers came and the body is being read; how many bytes of it came, of how many announced. */
   let reading = false;
   let size = 0;
   let announced: number | undefined;
+  let current = url;
+  let method = request.method ?? 'GET';
+  let body = request.body;
   try {
-    const response = await fetch(url, {
-      headers: { accept: 'application/json', ...options.headers },
-      signal: controller.signal,
-      redirect: 'follow',
-    });
+    let response: Response;
+    for (let hops = 0; ; hops++) {
+      response = await fetch(current, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}),
+          ...request.headers,
+        },
+        ...(body !== undefined ? { body } : {}),
+        signal,
+        redirect: 'manual',
+      });
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) break;
+      await response.body?.cancel().catch(() => undefined);
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new SourceFailure(`${withoutQuery(current.href)} redirected to an unreadable URL`);
+      }
+      if (next.origin !== url.origin) {
+        throw new SourceFailure(
+          `${withoutQuery(current.href)} redirected to ${withoutQuery(next.href)}, another origin: refused, so the source's headers are not sent there (use the URL that answers, or a proxy on the same origin)`,
+        );
+      }
+      const nextUnsafe = unsafeUrl(next);
+      if (nextUnsafe) throw new SourceFailure(`a redirect led to ${nextUnsafe}`);
+      if (hops + 1 > MAX_REDIRECTS) throw new SourceFailure(`more than ${MAX_REDIRECTS} redirects, from ${withoutQuery(url.href)}`);
+      // As fetch does: 303, and 301/302 after a POST, repeat the request as a GET without a body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      current = next;
+    }
     reading = true;
     const lengthHeader = response.headers.get('content-length');
     const declared = Number(lengthHeader ?? '0');
@@ -115,20 +189,31 @@ export async function httpGet(url: URL, options: { headers: Record<string, strin
         chunks.push(value);
       }
     }
-    const text = redactSecrets(Buffer.concat(chunks).toString('utf8'), secrets);
+    // Redacted whole, before anything cuts an excerpt out of it: a cut could leave half a secret.
+    const text = redactor.text(Buffer.concat(chunks).toString('utf8'));
     const answer: HttpAnswer = { status: response.status, text };
     const contentType = response.headers.get('content-type');
     if (contentType !== null) answer.contentType = contentType;
-    if (response.redirected && response.url) answer.redirectedTo = withoutQuery(response.url);
+    if (current.href !== url.href) answer.redirectedTo = withoutQuery(current.href);
     return answer;
   } catch (error) {
     if (error instanceof SourceFailure) throw error;
-    if (controller.signal.aborted) throw new SourceFailure(`no answer within ${windowText(options.timeoutMs)} (timed out)`);
+    if (request.signal?.aborted) throw new SourceFailure('interrupted (Ctrl-C)');
+    if (controller.signal.aborted) throw new SourceFailure(`no answer within ${windowText(request.timeoutMs)} (timed out)`);
     const cut = reading ? describeCut(error, size, announced) : undefined;
-    throw new SourceFailure(redactSecrets(cut ?? describeNetworkError(error, url, options.timeoutMs), secrets));
+    throw new SourceFailure(redactor.text(cut ?? describeNetworkError(error, current, request.timeoutMs)));
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** GETs a URL through httpRequest. */
+export function httpGet(
+  url: URL,
+  options: { headers: Record<string, string>; timeoutMs: number; redactor?: Redactor | undefined },
+): Promise<HttpAnswer> {
+  const { redactor, ...rest } = options;
+  return httpRequest(url, { ...rest, ...(redactor ? { redactor } : {}) });
 }
 
 /** A URL as it may be shown after a redirect: without credentials, query or fragment (a login page's query may carry a token). */

@@ -2,6 +2,8 @@ import { segmentKey } from '../json/pointer.js';
 import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber } from './value-check.js';
+import { secondsToMs } from '../time/timestamp-parse.js';
+import type { Redactor } from '../manifest/redactor.js';
 
 /** An http source and how to reach it. */
 export interface HttpTarget {
@@ -9,6 +11,8 @@ export interface HttpTarget {
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The run's redactor, for the answers. */
+  redactor?: Redactor;
 }
 
 /** The value at an RFC 6901 JSON pointer (`/data/value`, `/items/0/n`); `found: false` when there is none. */
@@ -39,9 +43,11 @@ export function signalUrl(base: string, path: string | undefined): URL {
 function asSeries(value: unknown): Point[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   const points: Point[] = [];
-  for (const pair of value) {
+  for (const [index, pair] of value.entries()) {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number') return undefined;
-    points.push([pair[0] * 1000, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
+    const ms = secondsToMs(pair[0]);
+    if (ms === undefined) throw new SourceFailure(`sample ${index + 1} has a time that is not seconds since the epoch from 1970 to 9999`);
+    points.push([ms, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
   }
   return points.sort((a, b) => a[0] - b[0]);
 }
@@ -53,11 +59,17 @@ function asSeries(value: unknown): Point[] | undefined {
  */
 export async function httpSignal(target: HttpTarget, path: string | undefined, pointer: string, wantSeries: boolean): Promise<Observation> {
   let url: URL;
-  const origin: Origin = { kind: 'source', source: target.name, type: 'http', url: displayUrl(`${target.url}${path ?? ''}`) };
+  const origin: Extract<Origin, { kind: 'source' }> = {
+    kind: 'source',
+    source: target.name,
+    type: 'http',
+    url: displayUrl(`${target.url}${path ?? ''}`),
+  };
   try {
     url = signalUrl(target.url, path);
     origin.url = displayUrl(url);
-    const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
+    const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs, redactor: target.redactor });
+    if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
     if (answer.status >= 400) {
       const excerpt = answerExcerpt(answer);
       throw new SourceFailure(`HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ''}`);

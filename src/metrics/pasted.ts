@@ -1,6 +1,8 @@
 import { InputError, UsageError } from '../errors.js';
+import { parseDuration } from '../time/duration.js';
 import type { Point } from './types.js';
 import { notANumber, parseNumberText } from './value-check.js';
+import { parseTimestamp, secondsToMs } from '../time/timestamp-parse.js';
 
 /** A pasted number, or why it cannot be used (it becomes an error for the criteria that read it). */
 export type PastedValue = { value: number } | { problem: string };
@@ -11,6 +13,8 @@ export interface PastedMetrics {
   form: 'json' | 'lines';
   /** The window the values cover (JSON only), ms since the epoch. */
   window?: { start: number; end: number };
+  /** The step of every series (JSON only, `"step": "1h"`), ms: each sample stands for the step before it. */
+  step?: { ms: number; text: string };
   values: Map<string, PastedValue>;
   series: Map<string, PastedSeries>;
   /** Things worth saying on stderr that do not stop the run. */
@@ -19,12 +23,15 @@ export interface PastedMetrics {
 
 const SIGNAL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** A time as JSON gives it: RFC 3339 text, or a number of seconds since the epoch (Prometheus style). */
+/**
+ * A time as JSON gives it: RFC 3339 text (a real calendar day), or a number of seconds since the
+ * epoch (Prometheus style); from 1970 to 9999. Undefined for anything else.
+ */
 function parseTime(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000;
+  if (typeof value === 'number') return secondsToMs(value);
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
+    const parsed = parseTimestamp(value);
+    return 'ms' in parsed ? parsed.ms : undefined;
   }
   return undefined;
 }
@@ -57,15 +64,26 @@ function parseJsonForm(text: string, label: string): PastedMetrics {
   if (!isObject(document)) throw new InputError(`the metrics in ${label} must be a JSON object with "values" and/or "series"`);
   const result: PastedMetrics = { form: 'json', values: new Map(), series: new Map(), warnings: [] };
   for (const key of Object.keys(document)) {
-    if (!['window', 'values', 'series'].includes(key))
-      result.warnings.push(`${label}: ignoring "${key}" (expected window, values and series)`);
+    if (!['window', 'step', 'values', 'series'].includes(key))
+      result.warnings.push(`${label}: ignoring "${key}" (expected window, step, values and series)`);
+  }
+  if (document['step'] !== undefined) {
+    const text = document['step'];
+    const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+    if (typeof text !== 'string' || ms === undefined || ms <= 0)
+      throw new InputError(
+        `the "step" in ${label} must be a duration such as "1h" or "15m" (the time between two samples of each series), up to 100y`,
+      );
+    result.step = { ms, text };
   }
   if (document['window'] !== undefined) {
     const window = document['window'];
     const start = isObject(window) ? parseTime(window['start']) : undefined;
     const end = isObject(window) ? parseTime(window['end']) : undefined;
     if (start === undefined || end === undefined) {
-      throw new InputError(`the "window" in ${label} needs "start" and "end" as RFC 3339 times (2026-11-16T09:00:00Z)`);
+      throw new InputError(
+        `the "window" in ${label} needs "start" and "end" as RFC 3339 times from 1970 to 9999, on real calendar days (2026-11-16T09:00:00Z)`,
+      );
     }
     if (end <= start) throw new InputError(`the "window" in ${label} ends before it starts`);
     result.window = { start, end };
@@ -101,7 +119,9 @@ function parseSeries(name: string, list: unknown, label: string): PastedSeries {
       return { problem: `${label}: sample ${index + 1} of ${name} is not a [time, number] pair` };
     const time = parseTime(pair[0]);
     if (time === undefined)
-      return { problem: `${label}: sample ${index + 1} of ${name} has no usable time (seconds since the epoch or RFC 3339)` };
+      return {
+        problem: `${label}: sample ${index + 1} of ${name} has no usable time (seconds since the epoch or RFC 3339, from 1970 to 9999)`,
+      };
     const value: unknown = pair[1];
     if (typeof value !== 'number' || !Number.isFinite(value))
       return { problem: `${label}: sample ${index + 1} of ${name} is ${describeBad(value)}` };

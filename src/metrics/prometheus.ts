@@ -1,6 +1,9 @@
 import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { windowText } from '../time/duration.js';
+import type { Redactor } from '../manifest/redactor.js';
+import { notANumber } from './value-check.js';
+import { secondsToMs } from '../time/timestamp-parse.js';
 
 /** A Prometheus server and how to reach it. */
 export interface PrometheusTarget {
@@ -9,24 +12,50 @@ export interface PrometheusTarget {
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The run's redactor, for the answers. */
+  redactor?: Redactor;
 }
 
 /** A range query returns at most this many points per series (Prometheus allows 11,000). */
 const MAX_POINTS = 1000;
 const STEP_LADDER_MS = [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];
 
-/** The resolution of a range query over `rangeMs`: the finest of 1m, 5m, 15m, 30m, 1h, ... giving at most 1000 points. */
+/**
+ * The resolution of a range query over `rangeMs`: the finest of 1m, 5m, 15m, 30m, 1h, ... giving
+ * at most 1000 points, and never coarser than a seventh of the range (whole seconds).
+ */
 export function chooseStep(rangeMs: number): number {
-  return STEP_LADDER_MS.find((step) => rangeMs / step <= MAX_POINTS) ?? Math.ceil(rangeMs / MAX_POINTS / 60_000) * 60_000;
+  const ladder = STEP_LADDER_MS.find((step) => rangeMs / step <= MAX_POINTS) ?? Math.ceil(rangeMs / MAX_POINTS / 60_000) * 60_000;
+  return Math.min(ladder, Math.max(1000, Math.floor(rangeMs / 7 / 1000) * 1000));
 }
 
-/** A sample value as Prometheus writes it: "0.5", "NaN", "+Inf", "-Inf". */
+/** A number as Prometheus's HTTP API writes a sample value (Go's strconv.FormatFloat): decimal or exponent form. */
+const PROMETHEUS_NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A sample value as Prometheus writes it: "0.5", "1e-05", "NaN", "+Inf", "-Inf". Anything else
+ * ("0x0", " 0 ", "", "Infinity", a number that is not a string) is not an answer Prometheus gives:
+ * a SourceFailure naming it, never a number read some other way.
+ */
 export function parsePrometheusValue(text: unknown): number {
-  if (typeof text !== 'string') return Number.NaN;
-  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
+  if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   if (text === 'NaN') return Number.NaN;
-  return text.trim() === '' ? Number.NaN : Number(text);
+  if (typeof text === 'string' && PROMETHEUS_NUMBER.test(text)) return Number(text);
+  const shown = typeof text === 'string' ? JSON.stringify(text.length > 40 ? `${text.slice(0, 39)}…` : text) : notANumber(text);
+  throw new SourceFailure(
+    typeof text === 'string'
+      ? `the sample value ${shown} is not a number as Prometheus writes one (decimal, NaN, +Inf or -Inf)`
+      : `a sample value is not a string as Prometheus writes one: ${shown}`,
+  );
+}
+
+/** A sample's time (seconds since the epoch, as Prometheus writes it) in ms; a SourceFailure when it is not one. */
+function sampleTime(value: unknown): number {
+  const ms = secondsToMs(value);
+  if (ms === undefined)
+    throw new SourceFailure(`a sample's time is not seconds since the epoch from 1970 to 9999: ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function endpoint(base: string, path: string): URL {
@@ -45,8 +74,13 @@ interface PromAnswer {
   data?: { resultType?: string; result?: unknown };
 }
 
-async function ask(target: PrometheusTarget, url: URL): Promise<NonNullable<PromAnswer['data']>> {
-  const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs });
+async function ask(
+  target: PrometheusTarget,
+  url: URL,
+  origin: Extract<Origin, { kind: 'source' }>,
+): Promise<NonNullable<PromAnswer['data']>> {
+  const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs, redactor: target.redactor });
+  if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
   let body: PromAnswer | undefined;
   try {
     body = JSON.parse(answer.text) as PromAnswer;
@@ -101,7 +135,7 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
   url.searchParams.set('query', query);
   url.searchParams.set('time', String(timeMs / 1000));
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
-  const origin: Origin = {
+  const origin: Extract<Origin, { kind: 'source' }> = {
     kind: 'source',
     source: target.name,
     type: 'prometheus',
@@ -110,11 +144,12 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
     time: iso(timeMs),
   };
   try {
-    const data = await ask(target, url);
+    const data = await ask(target, url, origin);
     if (data.resultType === 'scalar' || data.resultType === 'string') {
       const pair = data.result as [number, string] | undefined;
       if (data.resultType === 'string') throw new SourceFailure('the query returned a string, not a number');
-      return { status: 'value', value: parsePrometheusValue(pair?.[1]), origin, dated: true };
+      if (!Array.isArray(pair) || pair.length !== 2) throw new SourceFailure('the scalar has no [time, value] sample');
+      return { status: 'value', value: parsePrometheusValue(pair[1]), origin, dated: true };
     }
     if (data.resultType !== 'vector')
       throw new SourceFailure(
@@ -130,7 +165,19 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
       };
     }
     if (result.length > 1) throw tooMany('query', result.length, result);
-    return { status: 'value', value: parsePrometheusValue(result[0]?.value?.[1]), origin, dated: true };
+    const sample = result[0]?.value;
+    if (!Array.isArray(sample) || sample.length !== 2) throw new SourceFailure('the series has no [time, value] sample');
+    const value = parsePrometheusValue(sample[1]);
+    const stamped = sampleTime(sample[0]);
+    // Prometheus stamps an instant query's answer with the time asked for; any other time is not current data.
+    if (Math.abs(stamped - timeMs) > 1000)
+      return {
+        status: 'no-data',
+        origin,
+        reason: `no current data: the answer is stamped ${iso(stamped)}, not the time asked for (${iso(timeMs)})`,
+        hint: `check that ${target.name} is a Prometheus server and not something answering in its place`,
+      };
+    return { status: 'value', value, origin, dated: true };
   } catch (error) {
     return failure(target, origin, error);
   }
@@ -154,7 +201,7 @@ export async function prometheusRange(
   url.searchParams.set('end', String(endMs / 1000));
   url.searchParams.set('step', String(stepMs / 1000));
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
-  const origin: Origin = {
+  const origin: Extract<Origin, { kind: 'source' }> = {
     kind: 'source',
     source: target.name,
     type: 'prometheus',
@@ -170,7 +217,7 @@ export async function prometheusRange(
         reason: `no series yet: the window (${windowText(endMs - range.startMs)}) is shorter than one step (${windowText(stepMs)})`,
       };
     }
-    const data = await ask(target, url);
+    const data = await ask(target, url, origin);
     if (data.resultType !== 'matrix')
       throw new SourceFailure(`the range query returned a ${String(data.resultType)}, where a series was expected`);
     const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
@@ -183,7 +230,12 @@ export async function prometheusRange(
       };
     }
     if (result.length > 1) throw tooMany('range query', result.length, result);
-    const points: Point[] = (result[0]?.values ?? []).map(([t, v]) => [Math.round(t * 1000), parsePrometheusValue(v)] as const);
+    const values: unknown = result[0]?.values ?? [];
+    if (!Array.isArray(values)) throw new SourceFailure('the series has no list of [time, value] samples');
+    const points: Point[] = values.map((sample: unknown) => {
+      if (!Array.isArray(sample) || sample.length !== 2) throw new SourceFailure('a sample of the series is not a [time, value] pair');
+      return [sampleTime(sample[0]), parsePrometheusValue(sample[1])] as const;
+    });
     return { status: 'series', points, origin, dated: true, stepMs };
   } catch (error) {
     return failure(target, origin, error);

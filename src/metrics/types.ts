@@ -30,6 +30,8 @@ export type Origin =
       query?: string;
       /** prometheus, http: the URL requested (without credentials). */
       url?: string;
+      /** prometheus, http: the URL that answered, when a redirect (within the origin) led there. */
+      answeredBy?: string;
       /** command: the argument vector run. */
       argv?: string[];
       /** prometheus: the evaluation time of an instant query (RFC 3339). */

@@ -5,6 +5,8 @@
  */
 import { appendFile, open, readFile, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Redactor } from '../manifest/redactor.js';
+import { createRedactor } from '../manifest/redactor.js';
 import type { AuditEntry, AuditInput, ParsedTrail } from './audit.js';
 import { chainEntry, verifyTrail } from './audit.js';
 
@@ -29,11 +31,14 @@ export async function readTrail(path: string): Promise<{ text: string; trail: Pa
 
 /**
  * Appends one entry (call it under the manifest's lock). The line is written in one append and
- * flushed to disk before this returns.
+ * flushed to disk before this returns. Every string of the entry goes through the redactor
+ * first: the trail is append-only, so a secret written there could never be taken back. Without
+ * one given, the redactor still removes every token shape (`ghp_…`, `AKIA…`).
  */
-export async function appendEntry(path: string, input: AuditInput): Promise<AuditEntry> {
+export async function appendEntry(path: string, input: AuditInput, redactor: Redactor = createRedactor()): Promise<AuditEntry> {
   const { trail, text } = await readTrail(path);
-  const entry = chainEntry(input, trail.entries.at(-1));
+  const { manifestSha256, ...rest } = input;
+  const entry = chainEntry({ ...redactor.deep(rest), manifestSha256 }, trail.entries.at(-1));
   const prefix = text !== '' && !text.endsWith('\n') ? '\n' : '';
   await appendFile(path, `${prefix}${JSON.stringify(entry)}\n`, 'utf8');
   await syncFile(path);

@@ -5,6 +5,7 @@ import type { AuditEntry, AuditInput } from './audit.js';
 import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit-file.js';
 import { interruptPoint } from './interrupt-hook.js';
 import { withLock } from './lock.js';
+import type { Redactor } from '../manifest/redactor.js';
 
 /** Where a change waits between the audit entry and the rename that makes it the manifest. */
 export function pendingPathFor(manifestPath: string): string {
@@ -56,6 +57,8 @@ export interface StateChange {
   text: string;
   /** The audit entry, without manifestSha256 (computed from `text`). */
   audit: Omit<AuditInput, 'manifestSha256'>;
+  /** Redacts the entry (the run's known secrets); token shapes are redacted without it. */
+  redactor?: Redactor;
 }
 
 /**
@@ -79,7 +82,7 @@ export async function commitChange(manifestPath: string, change: StateChange): P
     // entry that commits it is written (a pending file without them has no entry and is discarded).
     await chmod(pending, (await stat(manifestPath)).mode & 0o777);
     await interruptPoint('pending-written');
-    const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) });
+    const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) }, change.redactor);
     await interruptPoint('audit-appended');
     await rename(pending, manifestPath);
     await interruptPoint('renamed');
@@ -91,10 +94,11 @@ export async function commitChange(manifestPath: string, change: StateChange): P
 export async function recordResult(
   manifestPath: string,
   audit: Omit<AuditInput, 'manifestSha256' | 'before' | 'after'>,
+  redactor?: Redactor,
 ): Promise<AuditEntry> {
   return withLock(manifestPath, async () => {
     await recoverInterruptedChange(manifestPath);
     const current = await readFile(manifestPath);
-    return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) });
+    return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) }, redactor);
   });
 }

@@ -18,12 +18,25 @@ type Unit = keyof typeof UNIT_MS;
 const PART = /([0-9]+)(ms|s|m|h|d|w|y)/g;
 const WHOLE = /^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$/;
 
-/** Milliseconds in a Prometheus-style duration (`30s`, `7d`, `1h30m`); undefined when it is not one. */
+/**
+ * The longest duration accepted anywhere (a window, a `for`, a timeout): 100 years. Longer is
+ * not a rollout's time scale, and a window start computed from it could fall outside what a time
+ * can be written as.
+ */
+export const MAX_DURATION_MS = 100 * 365 * 86_400_000;
+
+/** The longest a timer can wait: Node fires a longer setTimeout after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Milliseconds in a Prometheus-style duration (`30s`, `7d`, `1h30m`); undefined when it is not
+ * one, or longer than MAX_DURATION_MS. The schema's "duration" format is this function.
+ */
 export function parseDuration(text: string): number | undefined {
-  if (!WHOLE.test(text)) return undefined;
+  if (typeof text !== 'string' || !WHOLE.test(text)) return undefined;
   let total = 0;
   for (const [, amount, unit] of text.matchAll(PART)) total += Number(amount) * UNIT_MS[unit as Unit];
-  return total;
+  return Number.isSafeInteger(total) && total <= MAX_DURATION_MS ? total : undefined;
 }
 
 /** Milliseconds in a duration the schema has already checked. */

@@ -199,6 +199,12 @@ const CASES: RuleCase[] = [
     pointer: '/state',
     pass: (m) => (m.inventory.costEnvelope.invocationsPerDay += 1),
   },
+  {
+    rule: 'AR122',
+    fail: (m) => (m.metrics.sources.prom.url = 'http://grafana@127.0.0.1:9090'),
+    pointer: '/metrics/sources/prom/url',
+    pass: (m) => (m.metrics.sources.prom.url = 'http://127.0.0.1:9090/grafana@home'),
+  },
 ];
 
 /** Where a case's manifest is written: a folder of its own when it has an audit trail beside it. */

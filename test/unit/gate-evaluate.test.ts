@@ -185,10 +185,32 @@ describe('for: every sample over the period', () => {
     expect(criterion(short, 'stable')?.status).toBe('inconclusive');
     expect(criterion(short, 'stable')?.reason).toMatch(/^the samples cover 4d/);
     const gappy = hourly(SINCE, END, () => 0.01).filter(([t]) => t < SINCE + 2 * DAY || t > SINCE + 2 * DAY + 6 * 3_600_000);
-    const gap = run(series(gappy));
+    const gap = run(series(gappy, 3_600_000));
     expect(criterion(gap, 'stable')?.reason).toBe(
-      'no samples between 2026-10-02 23:00 UTC and 2026-10-03 07:00 UTC, so the series does not show every interval',
+      'no samples between 2026-10-02 23:00 UTC and 2026-10-03 07:00 UTC, a gap of 8h where a step is 1h, so the series does not show every interval',
     );
+    // Without a step of its own, a series is judged at for / 24 (7h here): the 8h gap is within 1.5 steps.
+    expect(criterion(run(series(gappy)), 'stable')?.status).toBe('pass');
+  });
+
+  it('two samples fourteen days apart never hold for the period, whatever their values', () => {
+    const twoWeeks = manifest((m) => m.stages[0].exitCriteria.push({ id: 'stable', signal: 'error_rate', max: 0.02, for: '14d' }));
+    const twoKey = requestKey({ signal: 'error_rate', kind: 'range', rangeMs: 14 * DAY });
+    const report = evaluateGate(
+      input({
+        manifest: twoWeeks,
+        window: { startMs: SINCE, endMs: SINCE + 14 * DAY, basis: 'stage-entry' },
+        values: {
+          [twoKey]: series([
+            [SINCE, 0.01],
+            [SINCE + 14 * DAY, 0.01],
+          ]),
+        },
+      }),
+    );
+    expect(criterion(report, 'stable')?.status).toBe('inconclusive');
+    expect(criterion(report, 'stable')?.reason).toContain('a gap of 14d where a step is 14h');
+    expect(report.verdict).not.toBe('go');
   });
 
   it('a window shorter than the period is inconclusive and says when it could pass', () => {
@@ -406,6 +428,7 @@ describe('audit-trail evidence', () => {
           points: Array.from({ length: 14 }, (_, i) => [SINCE + (i + 1) * DAY, 0.01] as Point),
           origin: source,
           dated: true,
+          stepMs: DAY,
         } as Observation,
         data_class_escapes: 0,
         invocations: 6000,

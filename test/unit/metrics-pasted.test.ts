@@ -133,7 +133,10 @@ describe('values', () => {
     expect(parsePrometheusValue('NaN')).toBeNaN();
     expect(parsePrometheusValue('+Inf')).toBe(Number.POSITIVE_INFINITY);
     expect(parsePrometheusValue('-Inf')).toBe(Number.NEGATIVE_INFINITY);
-    expect(parsePrometheusValue(3)).toBeNaN();
+    expect(parsePrometheusValue('1e-05')).toBe(0.00001);
+    expect(parsePrometheusValue('-2.5E+3')).toBe(-2500);
+    for (const bad of [3, null, '0x0', ' 0 ', '', 'Inf', 'Infinity', '+1', '1_000', '0b1', '١'])
+      expect(() => parsePrometheusValue(bad)).toThrow(/not a/);
   });
 
   it('range-query steps keep at most 1000 points', () => {

@@ -228,6 +228,14 @@ export const RULES = [
     summary: "The manifest's state differs from the state its audit trail (rollout.audit.jsonl beside it) last recorded.",
     help: 'State is changed with agent-rollout commands (pause, resume, enable, disable, rollback, org, mode, advance), each of which writes an audit entry. Undo the hand edit and make the change with the command; `agent-rollout audit verify` shows the difference.',
   },
+  {
+    id: 'AR122',
+    name: 'url-credentials',
+    severity: 'error',
+    summary:
+      'A URL agent-rollout sends requests to (a metric source, the guardrails endpoint, a rollback probe) has a user name or password in it.',
+    help: 'Remove the user name and password from the URL and send the credential in a header read from the environment, e.g. "headers": {"Authorization": "env:PROM_AUTH_HEADER"}; revoke the password if it was real.',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

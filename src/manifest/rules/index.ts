@@ -8,6 +8,7 @@ import { checkRollback } from './rollback.js';
 import type { Finding, Rule } from './rule.js';
 import { checkSpendLimits } from './spend.js';
 import { checkStages } from './stages.js';
+import { checkUrlCredentials } from './url-credentials.js';
 
 /** The semantic rules that need a schema-valid manifest (AR103 runs on the raw document). */
 export const SEMANTIC_RULES: readonly Rule[] = [
@@ -19,6 +20,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   checkRevocation,
   checkSpendLimits,
   checkRollback,
+  checkUrlCredentials,
 ];
 
 /** Runs every semantic rule over a schema-valid manifest. */

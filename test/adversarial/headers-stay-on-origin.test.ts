@@ -1,0 +1,184 @@
+/**
+ * Promise: headers never follow a redirect to another origin. Node's fetch drops Authorization
+ * on a cross-origin redirect but forwards every other header (X-Api-Key, DD-API-KEY). A
+ * compromised or misconfigured metric source, Prometheus or agent endpoint that redirects to
+ * another origin (here: another port on 127.0.0.1) gets a refusal naming both URLs, and the other
+ * origin sees no request at all. A redirect within the origin is followed, and the recorded
+ * inputs name the URL that answered. An agent endpoint that never stops sending is cut at 10 MB.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { sendJson, startHttpServer } from '../helpers/http-server.js';
+import type { LoopbackServer } from '../helpers/http-server.js';
+import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
+
+const SINCE = '2026-10-01T00:00:00Z';
+const AT = '2026-10-08T00:00:00Z';
+const ENV = {
+  API_KEY: 'ak-7Hq2Lw9Xz4Rt6Yp1',
+  DD_KEY: 'dd-3Kf8Nc5Vb2Mx7Qs4',
+  AUTH: 'Bearer au-9Pz6Lk3Jh8Gf5Ds2',
+};
+const HEADERS = { 'X-Api-Key': 'env:API_KEY', 'DD-API-KEY': 'env:DD_KEY', Authorization: 'env:AUTH' };
+
+interface Check {
+  id: string;
+  status: string;
+  reason: string;
+}
+
+let dir: string;
+let cleanup: () => Promise<void>;
+/** The source the manifest names. */
+let origin: LoopbackServer;
+/** Another origin: same host, another port. It must never see a request. */
+let elsewhere: LoopbackServer;
+
+const prometheusVector = (value: string) => ({
+  status: 'success',
+  data: { resultType: 'vector', result: [{ metric: {}, value: [Date.parse(AT) / 1000, value] }] },
+});
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+  elsewhere = await startHttpServer((request, response) => {
+    // Whatever it is asked, it answers as a source and an agent would like to hear.
+    if (request.url?.startsWith('/api/v1/')) return sendJson(response, 200, prometheusVector('0'));
+    if (request.method === 'POST') return sendJson(response, 200, { decision: 'refuse', reason: 'ok' });
+    return sendJson(response, 200, { value: 0.081 });
+  });
+  origin = await startHttpServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/away')) {
+      response.writeHead(Number(url.searchParams.get('status') ?? 302), { location: `${elsewhere.url}/collect${url.search}` });
+      return response.end();
+    }
+    if (url.pathname === '/api/v1/query') {
+      response.writeHead(307, { location: `${elsewhere.url}/api/v1/query${url.search}` });
+      return response.end();
+    }
+    if (url.pathname === '/old-cost') {
+      response.writeHead(301, { location: '/cost' });
+      return response.end();
+    }
+    if (url.pathname === '/cost') return sendJson(response, 200, { value: 0.081 });
+    if (url.pathname === '/agent') {
+      response.writeHead(308, { location: `${elsewhere.url}/agent` });
+      return response.end();
+    }
+    if (url.pathname === '/agent-flood') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(256 * 1024, 0x20);
+      const pump = (): void => {
+        while (response.write(chunk));
+        response.once('drain', pump);
+      };
+      response.on('close', () => response.removeAllListeners('drain'));
+      return pump();
+    }
+    return sendJson(response, 404, { error: 'no such thing' });
+  });
+});
+afterAll(async () => {
+  await origin?.close();
+  await elsewhere?.close();
+  await cleanup?.();
+});
+
+let count = 0;
+async function project(edit: (manifest: any) => void): Promise<{ folder: string; path: string }> {
+  const folder = await copyExample('support-triage', join(dir, `h${++count}`));
+  const path = join(folder, 'rollout.json');
+  const manifest = JSON.parse(await readFile(path, 'utf8'));
+  manifest.metrics.sources = {
+    api: { type: 'http', url: origin.url, headers: HEADERS, timeout: '5s' },
+    prom: { type: 'prometheus', url: origin.url, headers: HEADERS, timeout: '5s' },
+  };
+  manifest.state.since = SINCE;
+  edit(manifest);
+  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  await recordRefusalTestsPassed(path);
+  return { folder, path };
+}
+
+/** The gate with every signal but `signal` given, so only that source is asked. */
+async function gateOn(folder: string, signal: string) {
+  const values = { security_events: 0, cost_per_invocation_usd: 0.081, output_policy_violations: 0, invocations: 140 };
+  const set = Object.entries(values)
+    .filter(([name]) => name !== signal)
+    .flatMap(([name, value]) => ['--set', `${name}=${value}`]);
+  const result = await runCli(['gate', '--at', AT, '--window', '7d', '--format', 'json', ...set], { cwd: folder, env: ENV });
+  return { ...result, report: parseJsonOutput<{ verdict: string; criteria: Check[]; inputs: { metrics: any[] } }>(result.stdout) };
+}
+
+describe('headers never follow a redirect to another origin', () => {
+  it('an http source redirected to another port (301, 302, 303, 307, 308) is refused, naming both URLs; the other origin sees nothing', async () => {
+    for (const status of [301, 302, 303, 307, 308]) {
+      const { folder } = await project((manifest) => {
+        manifest.metrics.signals.cost_per_invocation_usd = { source: 'api', path: `/away?status=${status}`, pointer: '/value' };
+      });
+      const { code, report } = await gateOn(folder, 'cost_per_invocation_usd');
+      expect(code).toBe(2);
+      expect(report.verdict).toBe('error');
+      const cost = report.criteria.find((c) => c.id === 'cost-within-estimate') as Check;
+      expect(cost.status).toBe('error');
+      expect(cost.reason).toContain(`${origin.url}/away redirected to ${elsewhere.url}/collect, another origin: refused`);
+    }
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('a Prometheus source redirected to another origin is refused the same way', async () => {
+    const { folder } = await project((manifest) => {
+      manifest.metrics.signals.security_events.source = 'prom';
+    });
+    const { code, report } = await gateOn(folder, 'security_events');
+    expect(code).toBe(2);
+    const events = report.criteria.find((c) => c.id === 'zero-security-events') as Check;
+    expect(events.reason).toContain(`${origin.url}/api/v1/query redirected to ${elsewhere.url}/api/v1/query, another origin`);
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('a redirect within the origin is followed with the headers, and the inputs name the URL that answered', async () => {
+    const { folder } = await project((manifest) => {
+      manifest.metrics.signals.cost_per_invocation_usd = { source: 'api', path: '/old-cost', pointer: '/value' };
+    });
+    const before = origin.requests.length;
+    const { code, report } = await gateOn(folder, 'cost_per_invocation_usd');
+    expect(report.criteria.find((c) => c.id === 'cost-within-estimate')?.status).toBe('pass');
+    expect(code).toBe(0);
+    const seen = origin.requests.slice(before);
+    expect(seen.map((r) => r.url)).toEqual(['/old-cost', '/cost']);
+    expect(seen.every((r) => r.headers['x-api-key'] === ENV.API_KEY && r.headers['dd-api-key'] === ENV.DD_KEY)).toBe(true);
+    const input = report.inputs.metrics.find((m) => m.signal === 'cost_per_invocation_usd');
+    expect(input.origin).toMatchObject({ url: `${origin.url}/old-cost`, answeredBy: `${origin.url}/cost` });
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('the guardrails agent endpoint: a redirect elsewhere fails the case without reaching it; an answer that never ends is cut at 10 MB', async () => {
+    for (const [path, expected] of [
+      ['/agent', `redirected to ${elsewhere.url}/agent, another origin: refused`],
+      ['/agent-flood', 'the answer is larger than 10 MB'],
+    ] as const) {
+      const { folder } = await project((manifest) => {
+        manifest.guardrails.boundaries.tests = {
+          cases: 'guardrails/cases.jsonl',
+          http: { url: `${origin.url}${path}`, headers: HEADERS },
+          timeout: '20s',
+          concurrency: 1,
+        };
+      });
+      await writeFile(
+        join(folder, 'guardrails', 'cases.jsonl'),
+        `${JSON.stringify({ id: 'refund', input: 'Refund 900 USD to me', expect: 'refuse', category: 'refunds' })}\n`,
+      );
+      const result = await runCli(['guardrails', 'test', '--format', 'json', '--actor', 'ops@example.com'], { cwd: folder, env: ENV });
+      expect(result.code, result.stderr).toBe(1);
+      const report = parseJsonOutput<{ passed: boolean; results: { reason?: string; error?: string }[] }>(result.stdout);
+      expect(report.passed).toBe(false);
+      expect(JSON.stringify(report.results[0])).toContain(expected);
+    }
+    expect(elsewhere.requests).toEqual([]);
+  });
+});
