@@ -11,7 +11,7 @@ import { buildDrillReport, drillAuditDetails } from '../drill/report.js';
 import type { DrillContext, ManualOutcome } from '../drill/runner.js';
 import { runDrill } from '../drill/runner.js';
 import type { DrillEvent, DrillPlan, DrillReport, PlannedStep } from '../drill/types.js';
-import { writeFileAtomic } from '../manifest/write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import type { Format } from '../render/format.js';
 import { renderDrillJson } from '../render/drill/json.js';
 import { renderDrillMarkdown } from '../render/drill/markdown.js';

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { FileReadError, readBounded } from '../files/bounded-read.js';
+import { MAX_CASES_BYTES } from '../guardrails/cases.js';
 import { evaluateGate, verdictExitCode } from '../gate/evaluate.js';
 import type { RecordedInputs } from '../gate/inputs.js';
 import { recordInputs } from '../gate/inputs.js';
@@ -100,10 +101,10 @@ async function readRefusalCases(manifest: Manifest, manifestDir: string): Promis
   const cases = manifest.guardrails?.boundaries?.tests?.cases;
   if (!cases) return undefined;
   try {
-    return { path: cases, sha256: sha256(await readFile(resolve(manifestDir, cases))) };
+    return { path: cases, sha256: sha256(await readBounded(resolve(manifestDir, cases), { maxBytes: MAX_CASES_BYTES })) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { path: cases, problem: code === 'ENOENT' ? 'no such file' : (error as Error).message };
+    if (!(error instanceof FileReadError)) throw error;
+    return { path: cases, problem: error.reason };
   }
 }
 

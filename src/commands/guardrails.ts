@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
+import { FileReadError, readBounded } from '../files/bounded-read.js';
 import { ProcessGroups } from '../drill/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
 import { resolveHeaders } from '../drill/probe.js';
@@ -8,7 +8,7 @@ import { redactDeep, secretValues } from '../drill/redact.js';
 import { definedStrings } from '../drill/plan.js';
 import type { AgentTarget } from '../guardrails/agent.js';
 import { askAgent } from '../guardrails/agent.js';
-import { parseCases } from '../guardrails/cases.js';
+import { MAX_CASES_BYTES, parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
 import { runCases } from '../guardrails/run.js';
@@ -38,8 +38,6 @@ export interface GuardrailsTestOptions {
 /** Defaults when the manifest does not say (the schema documents them). */
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_CASE_TIMEOUT = '30s';
-
-const MAX_CASES_BYTES = 10 * 1024 * 1024;
 
 /** `agent-rollout guardrails test`. */
 export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: Io): Promise<number> {
@@ -79,15 +77,14 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
 
   let bytes: Buffer;
   try {
-    bytes = await readFile(casesPath.path);
+    bytes = await readBounded(casesPath.path, { maxBytes: MAX_CASES_BYTES });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (!(error instanceof FileReadError)) throw error;
     throw new InputError(
-      `cannot read the cases file ${tests.cases}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      `create ${tests.cases} (docs/drill.md describes the format)`,
+      `cannot read the cases file ${tests.cases}: ${error.reason}`,
+      error.code === 'ENOENT' ? `create ${tests.cases} (docs/drill.md describes the format)` : 'the cases file must be a regular file of at most 10 MB',
     );
   }
-  if (bytes.length > MAX_CASES_BYTES) throw new InputError(`the cases file ${tests.cases} is larger than 10 MB`);
   const { cases, problems } = parseCases(bytes.toString('utf8'));
   if (problems.length > 0) {
     const first = problems[0] as { line: number; message: string };

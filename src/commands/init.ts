@@ -10,7 +10,8 @@ import { buildManifest } from '../init/template.js';
 import { parseManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
-import { serializeJson, sha256, writeFileAtomic } from '../manifest/write.js';
+import { writeFileAtomic, writing } from '../files/atomic-write.js';
+import { serializeJson, sha256 } from '../manifest/write.js';
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
 import { appendEntry, auditPathFor } from '../state/audit.js';
@@ -71,11 +72,11 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
     );
   const warnings = validation.diagnostics.length;
 
-  await mkdir(dirname(path), { recursive: true });
+  await writing(dirname(path), () => mkdir(dirname(path), { recursive: true }));
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(path) });
   const entry = await withLock(path, async () => {
     if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
-    await writeFileAtomic(path, text);
+    await writeFileAtomic(path, text, { what: 'the manifest' });
     return appendEntry(auditPathFor(path), {
       at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       actor: actor.name,

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { InputError } from '../errors.js';
+import { FileReadError, readBoundedIfExists } from '../files/bounded-read.js';
 
 /** Operator defaults kept with `conf` (`agent-rollout config`): who I am, how I like output. */
 export interface OperatorConfig {
@@ -95,10 +95,12 @@ export async function readOperatorConfig(env: NodeJS.ProcessEnv): Promise<Operat
   const path = configPath(env);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const bytes = await readBoundedIfExists(path, { maxBytes: 1024 * 1024 });
+    if (bytes === undefined) return {};
+    text = bytes.toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new InputError(`cannot read the operator config ${path}: ${(error as Error).message}`, 'check its permissions');
+    if (!(error instanceof FileReadError)) throw error;
+    throw new InputError(`cannot read the operator config ${path}: ${error.reason}`, 'it must be a JSON file; check its permissions');
   }
   try {
     const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
