@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
@@ -205,5 +205,75 @@ export async function writeOwnFile(path: string, content: string, mode = 0o644):
     if (created) await unlink(path).catch(() => undefined);
     if (!isWriteRefusal(error)) throw error;
     throw new FileWriteError(path, error);
+  }
+}
+
+/**
+ * A file of lines appended synchronously, each flushed before `append` returns (a drill's
+ * journal: a signal handler runs between lines, never inside one). A line that cannot be written
+ * whole (a full disk) is cut back off, so the file never ends in a torn line; the appender then
+ * stops writing and keeps the first error for the caller to report. It never throws after open.
+ */
+export class LineAppender {
+  readonly #fd: number;
+  readonly path: string;
+  #offset: number;
+  #failure: FileWriteError | undefined;
+  #closed = false;
+
+  private constructor(fd: number, path: string) {
+    this.#fd = fd;
+    this.path = path;
+    this.#offset = 0;
+  }
+
+  /** Creates the file, which must not exist; a refusal is a FileWriteError. */
+  static create(path: string, mode = 0o644): LineAppender {
+    try {
+      return new LineAppender(openSync(path, 'wx', mode), path);
+    } catch (error) {
+      if (!isWriteRefusal(error)) throw error;
+      throw new FileWriteError(path, error);
+    }
+  }
+
+  /** The first write that failed; nothing was written after it. */
+  get failure(): FileWriteError | undefined {
+    return this.#failure;
+  }
+
+  /** Writes one line (with its newline) and flushes it; false when it could not be written. */
+  append(line: string): boolean {
+    if (this.#closed || this.#failure) return false;
+    const bytes = Buffer.from(line, 'utf8');
+    let written = 0;
+    try {
+      while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written, this.#offset + written);
+    } catch (error) {
+      this.#failure = new FileWriteError(this.path, error);
+      try {
+        ftruncateSync(this.#fd, this.#offset);
+      } catch {
+        // A line that cannot even be cut back: a reader skips a last line that does not parse.
+      }
+      return false;
+    }
+    this.#offset += bytes.length;
+    try {
+      fsyncSync(this.#fd);
+    } catch {
+      // Some file systems cannot fsync; the line is written all the same.
+    }
+    return true;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // nothing more can be done
+    }
   }
 }
