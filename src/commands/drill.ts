@@ -1,7 +1,7 @@
 import { join, dirname, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CliError, ExitCode, InputError, UsageError } from '../errors.js';
-import { ProcessGroups } from '../drill/child-process.js';
+import { ProcessGroups } from '../process/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
 import { DRILLS_DIR, DrillJournal, drillFiles, newDrillId } from '../drill/journal.js';
 import { manualSteps, planDrill, plannedCommands } from '../drill/plan.js';

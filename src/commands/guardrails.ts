@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
 import { FileReadError, readBounded } from '../files/bounded-read.js';
-import { ProcessGroups } from '../drill/child-process.js';
+import { ProcessGroups } from '../process/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
 import { resolveHeaders } from '../drill/probe.js';
 import { redactDeep, secretValues } from '../drill/redact.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../manifest/duration.js';
-import type { CommandOutcome, ProcessGroups } from './child-process.js';
-import { describeFailure, runCommand } from './child-process.js';
+import type { CommandOutcome, ProcessGroups } from '../process/child-process.js';
+import { describeFailure, runCommand } from '../process/child-process.js';
 import { describeMismatch, textMatches } from './plan.js';
 import { recordOutput } from './redact.js';
 import type { PlannedProbe, ProbeAttempt } from './types.js';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../manifest/duration.js';
-import type { ProcessGroups } from './child-process.js';
-import { describeFailure, runCommand } from './child-process.js';
+import type { ProcessGroups } from '../process/child-process.js';
+import { describeFailure, runCommand } from '../process/child-process.js';
 import { judgeDrill } from './judge.js';
 import { probeTarget } from './plan.js';
 import { judgeObservation, observeProbe, pause } from './probe.js';
@@ -110,7 +110,7 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
       groups: context.groups,
     });
     const note = outcome.leftoversKilled
-      ? '\n[agent-rollout: the command exited, but processes it started kept its output open; they were killed]'
+      ? '\n[agent-rollout: the command exited, but processes it started kept its output open; those in its process group were killed, and the wait for the rest ended]'
       : '';
     const output = recordOutput(note ? outcome.output.trimEnd() + note : outcome.output, secrets);
     const failure = describeFailure(outcome, formatDuration(step.timeoutMs));

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../manifest/duration.js';
-import type { ProcessGroups } from '../drill/child-process.js';
-import { runCommand } from '../drill/child-process.js';
+import type { ProcessGroups } from '../process/child-process.js';
+import { runCommand } from '../process/child-process.js';
 import type { Decision } from './cases.js';
 import { DECISIONS, isDecision } from './cases.js';
 
