@@ -67,7 +67,7 @@ export async function commandSignal(
     origin,
     reason: `${target.name} (command ${target.argv[0] ?? ''}): ${message}`,
   });
-  const [file, ...args] = target.argv;
+  const file = target.argv[0];
   if (!file) return fail('the command is empty');
   const result = await runCommand({
     argv: target.argv,
