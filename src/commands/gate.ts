@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
 import { FileReadError, readBounded } from '../files/bounded-read.js';
 import { MAX_CASES_BYTES } from '../guardrails/cases.js';
 import { evaluateGate, verdictExitCode } from '../gate/evaluate.js';
@@ -109,6 +110,24 @@ async function readRefusalCases(manifest: Manifest, manifestDir: string): Promis
 }
 
 /**
+ * A command source the manifest names by a relative path (`./scripts/x.sh`) must resolve inside
+ * the manifest's folder, as a drill step's must: a `..` or a symbolic link out is refused (exit 2)
+ * before any source is queried. Bare names and absolute paths are the operator's tools.
+ */
+async function refuseCommandsOutside(manifest: Manifest, manifestDir: string): Promise<void> {
+  for (const [name, source] of Object.entries(manifest.metrics?.sources ?? {})) {
+    const program = source?.type === 'command' ? source.run?.[0] : undefined;
+    if (program === undefined || !isManifestRelativeProgram(program)) continue;
+    const contained = await containedPath(manifestDir, program, `metrics.sources.${name} runs`);
+    if (!contained.ok)
+      throw new InputError(
+        `${contained.message}; no source was queried`,
+        "keep the metric scripts in the manifest's folder (e.g. ./scripts/), and no symbolic link out of it",
+      );
+  }
+}
+
+/**
  * Gathers the evidence for a stage's gate (flags, pasted metrics, the prompt, the sources, the
  * audit trail) and evaluates it. Shared by `gate` and `advance`.
  */
@@ -150,6 +169,7 @@ export async function runGate(
   const entry = stageEntry(manifest, stageId, trail.entries);
   const requests = signalRequests(manifest, stage);
   const useSources = options.sources !== false && Object.keys(manifest.metrics?.sources ?? {}).length > 0;
+  if (useSources) await refuseCommandsOutside(manifest, manifestDir);
 
   let prompted: Map<string, number> | undefined;
   let promptedWindow: number | undefined;
