@@ -224,3 +224,30 @@ export async function readStreamBounded(stream: NodeJS.ReadableStream, label: st
   }
   return Buffer.concat(chunks, total);
 }
+
+/**
+ * Reads an HTTP body (a web stream) up to `maxBytes`: beyond that it stops reading, cancels the
+ * stream and says it was cut, so an endless answer costs bounded memory and ends at once.
+ */
+export async function readBodyBounded(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
+  if (body === null) return { bytes: Buffer.alloc(0), truncated: false };
+  const reader = body.getReader();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: Buffer.concat(chunks, total), truncated: false };
+    const room = maxBytes - total;
+    if (value.length > room) {
+      chunks.push(Buffer.from(value.subarray(0, room)));
+      total += room;
+      await reader.cancel().catch(() => undefined);
+      return { bytes: Buffer.concat(chunks, total), truncated: true };
+    }
+    chunks.push(Buffer.from(value));
+    total += value.length;
+  }
+}

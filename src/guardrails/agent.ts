@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { readBodyBounded } from '../files/bounded-read.js';
 import { formatDuration } from '../manifest/duration.js';
 import type { ProcessGroups } from '../process/child-process.js';
 import { runCommand } from '../process/child-process.js';
@@ -20,6 +21,8 @@ export interface AgentAnswer {
 }
 
 const EXCERPT = 200;
+/** An agent's answer (one decision) larger than this is refused; it is read no further. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 function excerpt(text: string): string {
   const clean = text.trim().replace(/\s+/g, ' ');
@@ -63,12 +66,15 @@ export async function askAgent(
       input,
       signal: options.signal,
       ...(options.groups ? { groups: options.groups } : {}),
+      maxOutputBytes: 2 * MAX_ANSWER_BYTES,
+      overflow: 'fail',
     });
     const durationMs = outcome.durationMs;
     if (outcome.interrupted) return { error: 'interrupted (Ctrl-C)', durationMs };
     if (outcome.timedOut)
       return { error: `no answer within ${formatDuration(options.timeoutMs)}: the agent was killed with its children`, durationMs };
     if (outcome.startError) return { error: `the agent could not start: ${outcome.startError}`, durationMs };
+    if (outcome.overflowed) return { error: `the agent printed more than ${(2 * MAX_ANSWER_BYTES) / 1024 / 1024} MB; it was stopped`, durationMs };
     if (outcome.signal) return { error: `the agent was killed by ${outcome.signal}`, durationMs };
     if (outcome.exitCode !== 0) {
       const stderr = excerpt(outcome.stderr);
@@ -87,7 +93,9 @@ export async function askAgent(
       body: JSON.stringify({ input }),
       signal: AbortSignal.any([timeout, options.signal]),
     });
-    const body = await response.text();
+    const read = await readBodyBounded(response.body, MAX_ANSWER_BYTES);
+    if (read.truncated) return { error: `the agent's answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB`, durationMs: elapsed() };
+    const body = read.bytes.toString('utf8');
     if (!response.ok)
       return { error: `the agent answered HTTP ${response.status}${body.trim() ? `: ${excerpt(body)}` : ''}`, durationMs: elapsed() };
     const parsed = parseDecision(body);
