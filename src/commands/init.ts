@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { InitAnswers } from '../init/answers.js';
@@ -10,7 +9,7 @@ import { buildManifest } from '../init/template.js';
 import { parseManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
-import { writeFileAtomic, writing } from '../files/atomic-write.js';
+import { makeFolderSync, writeFileAtomic } from '../files/atomic-write.js';
 import { serializeJson, sha256 } from '../manifest/write.js';
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
@@ -72,7 +71,7 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
     );
   const warnings = validation.diagnostics.length;
 
-  await writing(dirname(path), () => mkdir(dirname(path), { recursive: true }));
+  makeFolderSync(dirname(path));
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(path) });
   const entry = await withLock(path, async () => {
     if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { FileWriteError, LineAppender, isWriteRefusal } from '../files/atomic-write.js';
+import type { FileWriteError } from '../files/atomic-write.js';
+import { LineAppender, makeFolderSync } from '../files/atomic-write.js';
 import { join } from 'node:path';
 import type { DrillEvent, JournalLine } from './types.js';
 
@@ -56,13 +56,7 @@ export class DrillJournal {
    * refuses). `now` is a monotonic clock in ms.
    */
   static create(folder: string, files: DrillFiles, now: () => number): DrillJournal {
-    const dir = join(folder, DRILLS_DIR);
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (error) {
-      if (!isWriteRefusal(error)) throw error;
-      throw new FileWriteError(dir, error);
-    }
+    makeFolderSync(join(folder, DRILLS_DIR));
     return new DrillJournal(LineAppender.create(join(folder, files.journal)), now);
   }
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
@@ -67,7 +67,10 @@ function writeHint(error: unknown): string | undefined {
 /** Whether an error is a file system's refusal to write (as opposed to a bug). */
 export function isWriteRefusal(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && ['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EFBIG'].includes(code);
+  return (
+    typeof code === 'string' &&
+    ['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EFBIG'].includes(code)
+  );
 }
 
 /** Runs a write; a file system refusal becomes a FileWriteError naming `path`. */
@@ -107,7 +110,11 @@ export function isTempFileOf(path: string, name: string): boolean {
  * Keeps the file's permission bits (or takes `mode`). A failure removes the temporary file and
  * is a FileWriteError. A target that is a symbolic link is refused (refuseSymlink).
  */
-export async function writeFileAtomic(path: string, content: string | Uint8Array, options: { mode?: number; what?: string } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  content: string | Uint8Array,
+  options: { mode?: number; what?: string } = {},
+): Promise<void> {
   await refuseSymlink(path, options.what ?? 'the file');
   const mode =
     options.mode ??
@@ -275,5 +282,24 @@ export class LineAppender {
     } catch {
       // nothing more can be done
     }
+  }
+}
+
+/**
+ * Creates a folder and its missing parents. Unlike `mkdir({ recursive: true })`, whose error on a
+ * read-only file system can be ENOENT, a refusal names its real cause (EROFS, ENOSPC, EACCES).
+ */
+export function makeFolderSync(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(path).isDirectory()) return;
+    if (code === 'ENOENT' && dirname(path) !== path) {
+      makeFolderSync(dirname(path));
+      return makeFolderSync(path);
+    }
+    if (!isWriteRefusal(error) && code !== 'EEXIST') throw error;
+    throw new FileWriteError(path, error);
   }
 }

@@ -78,7 +78,8 @@ function systemError(path: string, error: NodeJS.ErrnoException): FileReadError 
 }
 
 function tooLarge(path: string, maxBytes: number, size?: number): FileReadError {
-  const reason = size === undefined ? `it is larger than ${formatBytes(maxBytes)}` : `it is ${formatBytes(size)}, more than ${formatBytes(maxBytes)}`;
+  const reason =
+    size === undefined ? `it is larger than ${formatBytes(maxBytes)}` : `it is ${formatBytes(size)}, more than ${formatBytes(maxBytes)}`;
   return new FileReadError('ETOOBIG', reason, path, size);
 }
 

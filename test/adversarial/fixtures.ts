@@ -115,26 +115,37 @@ export function cli(
 }
 
 /** Runs `bash -c script` with $CLI set to the binary (for process substitution, FIFOs with writers). */
-export function bash(script: string, options: { cwd: string; env?: Record<string, string | undefined>; limitMs?: number }): Promise<BoundedResult> {
+export function bash(
+  script: string,
+  options: { cwd: string; env?: Record<string, string | undefined>; limitMs?: number },
+): Promise<BoundedResult> {
   return runBounded('bash', ['-c', script], { ...options, env: { ...options.env, CLI: `${process.execPath} ${BIN}` } });
 }
 
 /**
  * Runs the binary in its own mount namespace, in a copy of `folder` on a tmpfs of `sizeKb`:
  * `readOnly` remounts it read-only before the command; `fill` fills it first, so every write
- * fails with ENOSPC. Afterwards the tmpfs's contents are copied to `out`, for the test to look at.
+ * fails with ENOSPC (or leaves only `freeKb`, so the first writes work and a later one fails). Afterwards the tmpfs's contents are copied to `out`, for the test to look at.
  */
 export function onSmallDisk(
   folder: string,
   out: string,
   args: readonly string[],
-  options: { sizeKb?: number; readOnly?: boolean; fill?: boolean; env?: Record<string, string | undefined>; mount: string },
+  options: {
+    sizeKb?: number;
+    readOnly?: boolean;
+    fill?: boolean;
+    freeKb?: number;
+    env?: Record<string, string | undefined>;
+    mount: string;
+  },
 ): Promise<BoundedResult> {
   const script = [
     'set -e',
     'mount -t tmpfs -o "size=${SIZE_KB}k" tmpfs "$MNT"',
     'cp -a "$SRC"/. "$MNT"/',
     'if [ -n "$FILL" ]; then dd if=/dev/zero of="$MNT/.fill" bs=1k >/dev/null 2>&1 || true; fi',
+    'if [ -n "$FREE_KB" ]; then truncate -s "-${FREE_KB}K" "$MNT/.fill"; fi',
     'if [ -n "$RO" ]; then mount -o remount,ro "$MNT"; fi',
     'set +e',
     'cd "$MNT"',
@@ -155,7 +166,8 @@ export function onSmallDisk(
       NODE: process.execPath,
       BIN,
       SIZE_KB: String(options.sizeKb ?? 256),
-      FILL: options.fill ? '1' : '',
+      FILL: options.fill || options.freeKb !== undefined ? '1' : '',
+      FREE_KB: options.freeKb === undefined ? '' : String(options.freeKb),
       RO: options.readOnly ? '1' : '',
     },
   });
