@@ -230,7 +230,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
     guardStopSignals();
   }
 
-  return new Promise<CommandOutcome>((resolve) => {
+  return new Promise<CommandOutcome>((resolve, reject) => {
     const timers = new Set<NodeJS.Timeout>();
     const later = (ms: number, fn: () => void): void => {
       const timer = setTimeout(() => {
@@ -244,9 +244,18 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
     let open = 2;
     let done = false;
 
+    // Runs from event handlers and timers: an error of our own here must reach the caller (the
+    // drill goes on to its restore), not crash the process as an uncaught exception.
     const finish = (): void => {
       if (done) return;
       done = true;
+      try {
+        resolve(settle());
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const settle = (): CommandOutcome => {
       for (const timer of timers) clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
       // Stop waiting for pipes a leftover process (one that escaped the group) still holds.
@@ -275,7 +284,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
         outcome.startError = startErrorMessage(spec.argv[0] ?? '', startError.code, startError.message);
         if (startError.code) outcome.startErrorCode = startError.code;
       }
-      resolve(outcome);
+      return outcome;
     };
     const closed = (): void => {
       open--;

@@ -75,6 +75,7 @@ export function runBounded(
     input?: string;
     limitMs?: number;
     onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    onStart?: (child: ReturnType<typeof spawn>) => void;
   },
 ): Promise<BoundedResult> {
   return new Promise((resolve, reject) => {
@@ -103,13 +104,20 @@ export function runBounded(
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
+    options.onStart?.(child);
   });
 }
 
 /** Runs the built binary with `args` in `cwd`, bounded (see runBounded). */
 export function cli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; input?: string; limitMs?: number },
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    input?: string;
+    limitMs?: number;
+    onStart?: (child: ReturnType<typeof spawn>) => void;
+  },
 ): Promise<BoundedResult> {
   return runBounded(process.execPath, [BIN, ...args], options);
 }
@@ -176,4 +184,13 @@ export function onSmallDisk(
 /** Lines of output that look like a stack trace: never shown to a user. */
 export function stackLines(text: string): string[] {
   return text.split('\n').filter((line) => /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$|This is a bug in agent-rollout/.test(line));
+}
+
+/** Waits until `condition` holds, checking every 20 ms, for at most `limitMs`; false if it never did. */
+export async function waitFor(condition: () => boolean, limitMs = 15_000): Promise<boolean> {
+  for (let waited = 0; waited < limitMs; waited += 20) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
 }
