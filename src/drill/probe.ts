@@ -104,7 +104,11 @@ export async function httpRequest(
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
     const read = request.method === 'HEAD' ? undefined : await readBodyBounded(response.body, MAX_BODY_BYTES);
-    const body = read === undefined ? '' : read.bytes.toString('utf8') + (read.truncated ? `\n… the rest of the answer (past ${MAX_BODY_BYTES / 1024 / 1024} MB) was not read …` : '');
+    const body =
+      read === undefined
+        ? ''
+        : read.bytes.toString('utf8') +
+          (read.truncated ? `\n… the rest of the answer (past ${MAX_BODY_BYTES / 1024 / 1024} MB) was not read …` : '');
     return { kind: 'http', status: response.status, body, interrupted: false, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     const interrupted = signal.aborted;

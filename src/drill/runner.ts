@@ -109,9 +109,13 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
       signal,
       groups: context.groups,
     });
-    const note = outcome.leftoversKilled
-      ? '\n[agent-rollout: the command exited, but processes it started kept its output open; those in its process group were killed, and the wait for the rest ended]'
-      : '';
+    const note =
+      (outcome.leftoversKilled
+        ? '\n[agent-rollout: the command exited, but processes it started kept its output open; those in its process group were killed, and the wait for the rest ended]'
+        : '') +
+      (outcome.elidedBytes > 0
+        ? `\n[agent-rollout: … ${outcome.elidedBytes} bytes elided …: the command printed ${outcome.outputBytes} bytes; the start and the end were kept]`
+        : '');
     const output = recordOutput(note ? outcome.output.trimEnd() + note : outcome.output, secrets);
     const failure = describeFailure(outcome, formatDuration(step.timeoutMs));
     const status = outcome.interrupted ? 'interrupted' : outcome.timedOut ? 'timed-out' : failure ? 'failed' : 'passed';

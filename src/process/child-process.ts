@@ -158,6 +158,9 @@ export interface CommandOutcome {
   leftoversKilled?: boolean;
   /** Standard output went past `maxOutputBytes` with `overflow: 'fail'`: the command was stopped. */
   overflowed?: boolean;
+  /** Bytes the command printed (both streams), and how many of them `output` does not keep. */
+  outputBytes: number;
+  elidedBytes: number;
   durationMs: number;
 }
 
@@ -209,6 +212,8 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
       stdout: '',
       stderr: '',
       output: '',
+      outputBytes: 0,
+      elidedBytes: 0,
       timedOut: false,
       interrupted: false,
       startError: startErrorMessage(spec.argv[0] ?? '', code, (error as Error).message),
@@ -272,6 +277,8 @@ export async function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
         stdout: stdout.text(),
         stderr: stderr.text(),
         output: all.text(),
+        outputBytes: all.total,
+        elidedBytes: all.elided,
         timedOut,
         interrupted,
         durationMs: elapsed(),
