@@ -54,7 +54,9 @@ describe('the restore runs whatever else fails', () => {
     expect(result.code).toBe(2);
     const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^error: the drill passed; the restore passed, but its record is incomplete: cannot write .*no space left on the device \(ENOSPC\)/);
+    expect(errors[0]).toMatch(
+      /^error: the drill passed; the restore passed, but its record is incomplete: cannot write .*no space left on the device \(ENOSPC\)/,
+    );
     expect(stackLines(result.stderr)).toEqual([]);
     // The report still reaches standard output, so CI keeps it.
     const report = parseJsonOutput<{ passed: boolean; restore: { status: string } }>(result.stdout);
@@ -104,7 +106,9 @@ describe('the restore runs whatever else fails', () => {
     expect(stackLines(result.stderr)).toEqual([]);
     const report = parseJsonOutput<{ passed: boolean; reasons: string[]; restore: { status: string } }>(result.stdout);
     expect(report.passed).toBe(false);
-    expect(report.reasons.join('\n')).toMatch(/agent-rollout stopped on an error of its own during step "first": injected crash \(a bug: please report it\)/);
+    expect(report.reasons.join('\n')).toMatch(
+      /agent-rollout stopped on an error of its own during step "first": injected crash \(a bug: please report it\)/,
+    );
     expect(report.restore.status).toBe('passed');
     const events = (await journalLines(folder)).map((line) => line['event']);
     expect(events).toContain('verdict');
