@@ -147,7 +147,10 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   await refuseSymlink(manifestPath, 'the manifest');
   const drillsDir = await containedPath(folder, DRILLS_DIR, `the drills folder`);
   if (!drillsDir.ok)
-    throw new InputError(`${drillsDir.message}; nothing was run`, `make ${DRILLS_DIR}/ a folder inside the manifest's folder (not a symbolic link out of it)`);
+    throw new InputError(
+      `${drillsDir.message}; nothing was run`,
+      `make ${DRILLS_DIR}/ a folder inside the manifest's folder (not a symbolic link out of it)`,
+    );
 
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: folder });
   const secrets = secretValues(manifest, io.env);
@@ -309,7 +312,10 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   io.out(renderers[options.format]());
   if (bookkeeping !== undefined) {
     // The drill ran (and its restore, unless --no-restore); its record is what failed.
-    const restored = report.restore.status === 'none' ? '' : `; the restore ${report.restore.status === 'skipped' ? 'was skipped' : report.restore.status}`;
+    const restored =
+      report.restore.status === 'none'
+        ? ''
+        : `; the restore ${report.restore.status === 'skipped' ? 'was skipped' : report.restore.status}`;
     io.err(
       `error: the drill ${report.passed ? 'passed' : 'failed'}${restored}, but its record is incomplete: ${redactDeep(bookkeeping, secrets)}\n` +
         `  hint: the journal ${join(folder, files.journal)} has every event up to the failure; fix the cause and run the drill again to record it\n`,

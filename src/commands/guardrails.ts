@@ -82,7 +82,9 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     if (!(error instanceof FileReadError)) throw error;
     throw new InputError(
       `cannot read the cases file ${tests.cases}: ${error.reason}`,
-      error.code === 'ENOENT' ? `create ${tests.cases} (docs/drill.md describes the format)` : 'the cases file must be a regular file of at most 10 MB',
+      error.code === 'ENOENT'
+        ? `create ${tests.cases} (docs/drill.md describes the format)`
+        : 'the cases file must be a regular file of at most 10 MB',
     );
   }
   const { cases, problems } = parseCases(bytes.toString('utf8'));

@@ -74,7 +74,8 @@ export async function askAgent(
     if (outcome.timedOut)
       return { error: `no answer within ${formatDuration(options.timeoutMs)}: the agent was killed with its children`, durationMs };
     if (outcome.startError) return { error: `the agent could not start: ${outcome.startError}`, durationMs };
-    if (outcome.overflowed) return { error: `the agent printed more than ${(2 * MAX_ANSWER_BYTES) / 1024 / 1024} MB; it was stopped`, durationMs };
+    if (outcome.overflowed)
+      return { error: `the agent printed more than ${(2 * MAX_ANSWER_BYTES) / 1024 / 1024} MB; it was stopped`, durationMs };
     if (outcome.signal) return { error: `the agent was killed by ${outcome.signal}`, durationMs };
     if (outcome.exitCode !== 0) {
       const stderr = excerpt(outcome.stderr);

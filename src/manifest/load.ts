@@ -176,7 +176,10 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
           ),
         );
       case 'ENOTREG':
-        return unusable(path, problem('AR004', `${error.reason}; a manifest must be a file`, '', START, 'name the rollout.json file itself'));
+        return unusable(
+          path,
+          problem('AR004', `${error.reason}; a manifest must be a file`, '', START, 'name the rollout.json file itself'),
+        );
       default:
         return unusable(path, problem('AR004', error.reason, '', START));
     }

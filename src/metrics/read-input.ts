@@ -23,7 +23,8 @@ export async function readMetricsInput(spec: string, cwd: string, stdin: NodeJS.
     try {
       return { text: (await readStreamBounded(stdin, 'standard input', MAX_PASTED_BYTES)).toString('utf8'), label: 'standard input' };
     } catch (error) {
-      if (error instanceof FileReadError) throw new InputError(`--metrics -: standard input ${error.reason.replace(/^it /, '')}`, TOO_LARGE_HINT);
+      if (error instanceof FileReadError)
+        throw new InputError(`--metrics -: standard input ${error.reason.replace(/^it /, '')}`, TOO_LARGE_HINT);
       throw new InputError(`cannot read --metrics -: ${(error as Error).message}`);
     }
   }

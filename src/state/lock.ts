@@ -57,9 +57,11 @@ async function removeDeadOwnerFiles(path: string): Promise<void> {
  */
 async function tryCreate(path: string): Promise<boolean> {
   const ownerFile = `${path}.${process.pid}.tmp`;
-  await writeOwnFile(ownerFile, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() })).catch((error: unknown) => {
-    throw error instanceof FileWriteError ? new FileWriteError(path, error.reasonError) : error;
-  });
+  await writeOwnFile(ownerFile, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() })).catch(
+    (error: unknown) => {
+      throw error instanceof FileWriteError ? new FileWriteError(path, error.reasonError) : error;
+    },
+  );
   try {
     await link(ownerFile, path);
     return true;

@@ -43,7 +43,14 @@ export async function recoverInterruptedChange(manifestPath: string): Promise<'n
     // Not a file this tool wrote (a FIFO, a device, too large): it cannot be a committed change.
     if (!(error instanceof FileReadError)) throw error;
   }
-  if (content === undefined && !(await stat(pending).then(() => true, () => false))) return 'none';
+  if (
+    content === undefined &&
+    !(await stat(pending).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return 'none';
   const { trail } = await readTrail(auditPathFor(manifestPath));
   if (content !== undefined && trail.entries.at(-1)?.manifestSha256 === sha256(content)) {
     await refuseSymlink(manifestPath, 'the manifest');
