@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
+import { refuseSymlink } from '../files/atomic-write.js';
 import { FileReadError, readBounded } from '../files/bounded-read.js';
 import { ProcessGroups } from '../process/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
@@ -51,6 +52,8 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     );
   }
   const folder = dirname(manifestPath);
+  // The result is recorded beside the real manifest: refuse a link before asking the agent anything.
+  await refuseSymlink(manifestPath, 'the manifest');
   const hint = "keep the cases and the agent's script in the manifest's folder, with no symbolic link out of it";
   const casesPath = await containedPath(folder, tests.cases, 'guardrails.boundaries.tests.cases');
   if (!casesPath.ok) throw new InputError(casesPath.message, hint);
