@@ -159,7 +159,10 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
     if (!(error instanceof FileReadError)) throw error;
     switch (error.code) {
       case 'ENOENT':
-        return unusable(path, problem('AR004', 'no such file', '', START, 'check the path (-m), or create a manifest with `agent-rollout init`'));
+        return unusable(
+          path,
+          problem('AR004', 'no such file', '', START, 'check the path (-m), or create a manifest with `agent-rollout init`'),
+        );
       case 'EISDIR':
         return unusable(path, problem('AR004', 'this is a directory, not a manifest file', '', START, 'name the rollout.json inside it'));
       case 'EACCES':
