@@ -107,6 +107,49 @@ export default tseslint.config(
     },
   },
   {
+    // Every file read goes through src/files/bounded-read.ts (bounded by what is read, never by
+    // stat; no FIFO or device opened) and every write through src/files/atomic-write.ts (atomic,
+    // no temporary file left, one line on ENOSPC/EROFS). docs/security-io.md.
+    files: ['src/**/*.ts'],
+    ignores: ['src/files/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        ...['node:fs', 'node:fs/promises', 'fs', 'fs/promises'].map((name) => ({
+          name,
+          importNames: [
+            'default',
+            'readFile',
+            'readFileSync',
+            'createReadStream',
+            'open',
+            'openSync',
+            'read',
+            'readSync',
+            'writeFile',
+            'writeFileSync',
+            'appendFile',
+            'appendFileSync',
+            'createWriteStream',
+            'write',
+            'writeSync',
+            'truncate',
+            'truncateSync',
+            'ftruncate',
+            'ftruncateSync',
+            'copyFile',
+            'copyFileSync',
+            'cp',
+            'cpSync',
+          ],
+          message: 'Read files with src/files/bounded-read.ts and write them with src/files/atomic-write.ts.',
+        })),
+      ],
+    },
+  },
+  {
+    // The pure core (docs/architecture.md): no I/O at all. After the block above, so that in these
+    // files this stricter list is the one in force.
     files: PURE_CORE,
     ignores: PURE_CORE_EXCEPT,
     rules: {

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readBoundedText } from '../files/bounded-read.js';
 import { resolve } from 'node:path';
 import type { Command, Option } from '../cli/commander.js';
 import { UsageError } from '../errors.js';
@@ -59,9 +59,7 @@ export function completionTree(program: Command): CompletionTree {
 /** The stage ids of a manifest, for `--to`; nothing (and no error) when it cannot be read cheaply. */
 async function stageIds(path: string): Promise<string[]> {
   try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > 4 * 1024 * 1024) return [];
-    const document = JSON.parse(await readFile(path, 'utf8')) as { stages?: { id?: unknown }[] };
+    const document = JSON.parse(await readBoundedText(path, { maxBytes: 4 * 1024 * 1024 })) as { stages?: { id?: unknown }[] };
     return (document.stages ?? [])
       .map((stage) => stage.id)
       .filter((id): id is string => typeof id === 'string' && /^[A-Za-z0-9._-]+$/.test(id));

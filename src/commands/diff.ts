@@ -15,12 +15,11 @@ import { renderDiffMarkdown } from '../render/diff/markdown.js';
 import { renderDiffText } from '../render/diff/text.js';
 import { createStyle } from '../render/style.js';
 import { verifyTrail } from '../state/audit.js';
-import { auditPathFor, readTrail } from '../state/audit-file.js';
+import { MAX_TRAIL_BYTES, auditPathFor, readTrail } from '../state/audit-file.js';
 import type { Io } from '../ui/io.js';
 import type { DiffFormat } from './formats.js';
 
 /** A trail read from git is refused past this size (a trail grows by a few hundred bytes an entry). */
-const MAX_TRAIL_BYTES = 64 * 1024 * 1024;
 
 export interface DiffCommandOptions {
   format: DiffFormat;
@@ -101,7 +100,8 @@ async function readTrailFacts(path: string, cwd: string, explicit: boolean): Pro
   try {
     read = await readTrail(path);
   } catch (error) {
-    throw new InputError(`cannot read the audit trail ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    if (error instanceof InputError) throw new InputError(error.message.replace(path, shown), error.hint);
+    throw error;
   }
   if (explicit && !read.exists) throw new InputError(`no audit trail at ${shown}`, 'check the --audit path');
   return { path: shown, exists: read.exists, entries: read.trail.entries, problems: read.trail.problems };

@@ -1,9 +1,9 @@
 import { join, dirname, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ExitCode, InputError, UsageError } from '../errors.js';
-import { ProcessGroups } from '../drill/child-process.js';
+import { CliError, ExitCode, InputError, UsageError } from '../errors.js';
+import { ProcessGroups } from '../process/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
-import { DrillJournal, drillFiles, newDrillId } from '../drill/journal.js';
+import { DRILLS_DIR, DrillJournal, drillFiles, newDrillId } from '../drill/journal.js';
 import { manualSteps, planDrill, plannedCommands } from '../drill/plan.js';
 import { resolveHeaders } from '../drill/probe.js';
 import { redactDeep, secretValues } from '../drill/redact.js';
@@ -12,7 +12,7 @@ import { buildDrillReport, drillAuditDetails } from '../drill/report.js';
 import type { DrillContext, ManualOutcome } from '../drill/runner.js';
 import { runDrill } from '../drill/runner.js';
 import type { DrillEvent, DrillPlan, DrillReport, PlannedStep } from '../drill/types.js';
-import { writeFileAtomic } from '../manifest/write.js';
+import { refuseSymlink, writeFileAtomic } from '../files/atomic-write.js';
 import { renderDrillJson } from '../render/drill/json.js';
 import { renderDrillMarkdown } from '../render/drill/markdown.js';
 import { renderDrillPlanJson, renderDrillPlanMarkdown, renderDrillPlanText } from '../render/drill/plan.js';
@@ -138,6 +138,15 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   }
 
   const manual = manualSteps(plan, options.restore);
+  // Before anything runs: the records must land beside the real manifest, inside its folder.
+  await refuseSymlink(manifestPath, 'the manifest');
+  const drillsDir = await containedPath(folder, DRILLS_DIR, `the drills folder`);
+  if (!drillsDir.ok)
+    throw new InputError(
+      `${drillsDir.message}; nothing was run`,
+      `make ${DRILLS_DIR}/ a folder inside the manifest's folder (not a symbolic link out of it)`,
+    );
+
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: folder });
   if (manual.length > 0 && !options.confirmManual && !io.stdinIsTTY)
     refuseManualWithoutTerminal(manual, actor.source === 'flag' || actor.source === 'env' ? actor.name : undefined);
@@ -150,15 +159,25 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   try {
     journal = DrillJournal.create(folder, files, () => performance.now());
   } catch (error) {
+    const why = error instanceof CliError ? error.message.replace(/^cannot write [^:]*: /, '') : (error as Error).message;
     throw new InputError(
-      `cannot create the drill journal ${join(folder, files.journal)}: ${(error as Error).message}`,
+      `cannot create the drill journal ${join(folder, files.journal)}: ${why}; nothing was run`,
       'the drill records beside the manifest, in drills/: make that folder writable',
     );
   }
   const progress = createDrillProgress(io, plan.windowMs);
   const controller = new AbortController();
   const groups = new ProcessGroups();
-  const record = (event: DrillEvent): void => progress.show(journal.append(redactDeep(event, secrets)));
+  // Recording never stops the drill: the restore must run whatever happens to the bookkeeping.
+  // The first failure (a full disk under the journal, an error of our own) is reported at the end.
+  let bookkeeping: string | undefined;
+  const record = (event: DrillEvent): void => {
+    try {
+      progress.show(journal.append(redactDeep(event, secrets)));
+    } catch (error) {
+      bookkeeping ??= `cannot record the drill's progress: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
 
   const { interrupt, dispose } = interruptHandling(
     () => controller.abort(),
@@ -238,6 +257,23 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
       ),
       secrets,
     );
+  } catch (error) {
+    // Only an error of our own gets here (runDrill keeps going to the restore through anything
+    // else); say so in one line, not a stack trace.
+    groups.killAll();
+    const message = error instanceof Error ? error.message : String(error);
+    record({ event: 'aborted', reason: `the drill stopped on an error: ${message}` });
+    dispose();
+    progress.stop();
+    journal.close();
+    if (error instanceof CliError) throw error;
+    throw new CliError(
+      `the drill stopped on an error of agent-rollout's own: ${message.split('\n')[0] ?? ''} (a bug: please report it)`,
+      ExitCode.failure,
+      `the journal ${join(folder, files.journal)} records what ran`,
+    );
+  }
+  try {
     await writeFileAtomic(join(folder, files.report), renderDrillJson(report));
     await writeFileAtomic(join(folder, files.markdown), renderDrillMarkdown(report));
     await recordResult(
@@ -260,15 +296,15 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
       report: files.report,
     });
   } catch (error) {
-    groups.killAll();
     const message = error instanceof Error ? error.message : String(error);
-    journal.append(redactDeep({ event: 'aborted', reason: `the drill stopped on an error: ${message}` }, secrets));
-    throw error;
+    bookkeeping ??= message;
+    record({ event: 'aborted', reason: `the drill's record could not be written: ${message}` });
   } finally {
     dispose();
     progress.stop();
     journal.close();
   }
+  bookkeeping ??= journal.failure?.message;
 
   const renderers: Record<DrillFormat, () => string> = {
     text: () => renderDrillText(report, createStyle(io.color)),
@@ -276,6 +312,18 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
     markdown: () => renderDrillMarkdown(report),
   };
   io.out(renderers[options.format]());
+  if (bookkeeping !== undefined) {
+    // The drill ran (and its restore, unless --no-restore); its record is what failed.
+    const restored =
+      report.restore.status === 'none'
+        ? ''
+        : `; the restore ${report.restore.status === 'skipped' ? 'was skipped' : report.restore.status}`;
+    io.err(
+      `error: the drill ${report.passed ? 'passed' : 'failed'}${restored}, but its record is incomplete: ${redactDeep(bookkeeping, secrets)}\n` +
+        `  hint: the journal ${join(folder, files.journal)} has every event up to the failure; fix the cause and run the drill again to record it\n`,
+    );
+    return controller.signal.aborted ? ExitCode.interrupted : ExitCode.failure;
+  }
   if (controller.signal.aborted) return ExitCode.interrupted;
   return report.passed && report.restore.status !== 'failed' ? ExitCode.ok : ExitCode.findings;
 }

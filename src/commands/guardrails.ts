@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
-import { ProcessGroups } from '../drill/child-process.js';
+import { refuseSymlink } from '../files/atomic-write.js';
+import { FileReadError, readBounded } from '../files/bounded-read.js';
+import { ProcessGroups } from '../process/child-process.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
 import { resolveHeaders } from '../drill/probe.js';
 import { redactDeep, secretValues } from '../drill/redact.js';
@@ -9,7 +10,7 @@ import { createRedactor } from '../manifest/redactor.js';
 import { definedStrings } from '../drill/plan.js';
 import type { AgentTarget } from '../guardrails/agent.js';
 import { askAgent } from '../guardrails/agent.js';
-import { parseCases } from '../guardrails/cases.js';
+import { MAX_CASES_BYTES, parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
 import { runCases } from '../guardrails/run.js';
@@ -37,8 +38,6 @@ export interface GuardrailsTestOptions {
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_CASE_TIMEOUT = '30s';
 
-const MAX_CASES_BYTES = 10 * 1024 * 1024;
-
 /** `agent-rollout guardrails test`. */
 export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: Io): Promise<number> {
   const manifestPath = resolve(io.cwd, options.manifest);
@@ -51,6 +50,8 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     );
   }
   const folder = dirname(manifestPath);
+  // The result is recorded beside the real manifest: refuse a link before asking the agent anything.
+  await refuseSymlink(manifestPath, 'the manifest');
   const hint = "keep the cases and the agent's script in the manifest's folder, with no symbolic link out of it";
   const casesPath = await containedPath(folder, tests.cases, 'guardrails.boundaries.tests.cases');
   if (!casesPath.ok) throw new InputError(casesPath.message, hint);
@@ -77,15 +78,16 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
 
   let bytes: Buffer;
   try {
-    bytes = await readFile(casesPath.path);
+    bytes = await readBounded(casesPath.path, { maxBytes: MAX_CASES_BYTES });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (!(error instanceof FileReadError)) throw error;
     throw new InputError(
-      `cannot read the cases file ${tests.cases}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      `create ${tests.cases} (docs/drill.md describes the format)`,
+      `cannot read the cases file ${tests.cases}: ${error.reason}`,
+      error.code === 'ENOENT'
+        ? `create ${tests.cases} (docs/drill.md describes the format)`
+        : 'the cases file must be a regular file of at most 10 MB',
     );
   }
-  if (bytes.length > MAX_CASES_BYTES) throw new InputError(`the cases file ${tests.cases} is larger than 10 MB`);
   const { cases, problems } = parseCases(bytes.toString('utf8'));
   if (problems.length > 0) {
     const first = problems[0] as { line: number; message: string };

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { InitAnswers } from '../init/answers.js';
@@ -10,7 +9,8 @@ import { buildManifest } from '../init/template.js';
 import { parseManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
-import { serializeJson, sha256, writeFileAtomic } from '../manifest/write.js';
+import { makeFolderSync, writeFileAtomic } from '../files/atomic-write.js';
+import { serializeJson, sha256 } from '../manifest/write.js';
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
 import { appendEntry, auditPathFor } from '../state/audit-file.js';
@@ -73,11 +73,11 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
     );
   const warnings = validation.diagnostics.length;
 
-  await mkdir(dirname(path), { recursive: true });
+  makeFolderSync(dirname(path));
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(path) });
   const entry = await withLock(path, async () => {
     if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
-    await writeFileAtomic(path, text);
+    await writeFileAtomic(path, text, { what: 'the manifest' });
     return appendEntry(auditPathFor(path), {
       at: isoSeconds(new Date()),
       actor: actor.name,

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
+import { FileReadError, readBounded } from '../files/bounded-read.js';
+import { MAX_CASES_BYTES } from '../guardrails/cases.js';
 import { evaluateGate } from '../gate/evaluate.js';
 import type { RecordedInputs } from '../gate/inputs.js';
 import { recordInputs } from '../gate/inputs.js';
@@ -118,10 +120,28 @@ async function readRefusalCases(manifest: Manifest, manifestDir: string): Promis
   const cases = manifest.guardrails?.boundaries?.tests?.cases;
   if (!cases) return undefined;
   try {
-    return { path: cases, sha256: sha256(await readFile(resolve(manifestDir, cases))) };
+    return { path: cases, sha256: sha256(await readBounded(resolve(manifestDir, cases), { maxBytes: MAX_CASES_BYTES })) };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { path: cases, problem: code === 'ENOENT' ? 'no such file' : (error as Error).message };
+    if (!(error instanceof FileReadError)) throw error;
+    return { path: cases, problem: error.reason };
+  }
+}
+
+/**
+ * A command source the manifest names by a relative path (`./scripts/x.sh`) must resolve inside
+ * the manifest's folder, as a drill step's must: a `..` or a symbolic link out is refused (exit 2)
+ * before any source is queried. Bare names and absolute paths are the operator's tools.
+ */
+async function refuseCommandsOutside(manifest: Manifest, manifestDir: string): Promise<void> {
+  for (const [name, source] of Object.entries(manifest.metrics?.sources ?? {})) {
+    const program = source?.type === 'command' ? source.run?.[0] : undefined;
+    if (program === undefined || !isManifestRelativeProgram(program)) continue;
+    const contained = await containedPath(manifestDir, program, `metrics.sources.${name} runs`);
+    if (!contained.ok)
+      throw new InputError(
+        `${contained.message}; no source was queried`,
+        "keep the metric scripts in the manifest's folder (e.g. ./scripts/), and no symbolic link out of it",
+      );
   }
 }
 
@@ -169,6 +189,7 @@ export async function runGate(
   const requests = signalRequests(manifest, stage);
   if (pasted) checkPastedStep(pasted.metrics, requests, pasted.label);
   const useSources = options.sources !== false && Object.keys(manifest.metrics?.sources ?? {}).length > 0;
+  if (useSources) await refuseCommandsOutside(manifest, manifestDir);
 
   let prompted: Map<string, number> | undefined;
   let promptedWindow: number | undefined;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import type { FileWriteError } from '../files/atomic-write.js';
+import { LineAppender, makeFolderSync } from '../files/atomic-write.js';
 import { join } from 'node:path';
 import type { DrillEvent, JournalLine } from './types.js';
 import { isoSeconds } from '../time/timestamp.js';
@@ -37,23 +38,24 @@ export function drillFiles(id: string): DrillFiles {
  * is interrupted, killed or crashes leaves a journal whose every line is a complete JSON object.
  */
 export class DrillJournal {
-  readonly #fd: number;
+  readonly #file: LineAppender;
   readonly #startedAt: number;
   readonly #now: () => number;
   #seq = 0;
-  #closed = false;
 
-  private constructor(fd: number, now: () => number) {
-    this.#fd = fd;
+  private constructor(file: LineAppender, now: () => number) {
+    this.#file = file;
     this.#now = now;
     this.#startedAt = now();
   }
 
-  /** Creates the journal file (and drills/), failing if it exists. `now` is a monotonic clock in ms. */
+  /**
+   * Creates the journal file (and drills/), failing if it exists (FileWriteError when the disk
+   * refuses). `now` is a monotonic clock in ms.
+   */
   static create(folder: string, files: DrillFiles, now: () => number): DrillJournal {
-    mkdirSync(join(folder, DRILLS_DIR), { recursive: true });
-    const fd = openSync(join(folder, files.journal), 'wx', 0o644);
-    return new DrillJournal(fd, now);
+    makeFolderSync(join(folder, DRILLS_DIR));
+    return new DrillJournal(LineAppender.create(join(folder, files.journal)), now);
   }
 
   /** Milliseconds since the journal was opened (the drill's start). */
@@ -61,24 +63,23 @@ export class DrillJournal {
     return Math.round(this.#now() - this.#startedAt);
   }
 
-  /** Writes one event as a line and flushes it; returns the line. After close, does nothing. */
+  /**
+   * Writes one event as a line and flushes it; returns the line. Never throws: a line that
+   * cannot be written (a full disk) is cut back off and `failure` says why; nothing is written
+   * after it. After close, does nothing.
+   */
   append(event: DrillEvent): JournalLine {
     const line = { seq: ++this.#seq, at: new Date().toISOString(), t: Math.round(this.elapsed()), ...event } as JournalLine;
-    if (this.#closed) return line;
-    const bytes = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
-    let written = 0;
-    while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);
-    try {
-      fsyncSync(this.#fd);
-    } catch {
-      // Some file systems cannot fsync; the line is written all the same.
-    }
+    this.#file.append(`${JSON.stringify(line)}\n`);
     return line;
   }
 
+  /** Why the journal stopped being written, when it did. */
+  get failure(): FileWriteError | undefined {
+    return this.#file.failure;
+  }
+
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    closeSync(this.#fd);
+    this.#file.close();
   }
 }

@@ -1,12 +1,15 @@
 import { performance } from 'node:perf_hooks';
+import { readBodyBounded } from '../files/bounded-read.js';
 import { formatDuration } from '../time/duration.js';
-import type { CommandOutcome, ProcessGroups } from './child-process.js';
-import { describeFailure, runCommand } from './child-process.js';
+import type { CommandOutcome, ProcessGroups } from '../process/child-process.js';
+import { describeFailure, runCommand } from '../process/child-process.js';
 import { describeMismatch, textMatches } from './plan.js';
 import { recordOutput } from './redact.js';
 import { hasUrlCredentials } from '../manifest/rules/url-credentials.js';
 import type { PlannedProbe, ProbeAttempt } from './types.js';
 
+/** How much of an HTTP body a probe reads (an endless answer is cut here). */
+const MAX_BODY_BYTES = 1024 * 1024;
 /** How much of an HTTP body an attempt keeps. */
 const MAX_BODY_CHARS = 1000;
 
@@ -109,7 +112,12 @@ export async function httpRequest(
       signal: both,
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    const body = request.method === 'HEAD' ? '' : await response.text();
+    const read = request.method === 'HEAD' ? undefined : await readBodyBounded(response.body, MAX_BODY_BYTES);
+    const body =
+      read === undefined
+        ? ''
+        : read.bytes.toString('utf8') +
+          (read.truncated ? `\n… the rest of the answer (past ${MAX_BODY_BYTES / 1024 / 1024} MB) was not read …` : '');
     return { kind: 'http', status: response.status, body, interrupted: false, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     const interrupted = signal.aborted;

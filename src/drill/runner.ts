@@ -1,6 +1,6 @@
 import { formatDuration } from '../time/duration.js';
-import type { ProcessGroups } from './child-process.js';
-import { describeFailure, runCommand } from './child-process.js';
+import type { ProcessGroups } from '../process/child-process.js';
+import { describeFailure, runCommand } from '../process/child-process.js';
 import { judgeDrill } from './judge.js';
 import { probeTarget } from './plan.js';
 import { judgeObservation, observeProbe, pause } from './probe.js';
@@ -109,9 +109,13 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
       signal,
       groups: context.groups,
     });
-    const note = outcome.leftoversKilled
-      ? '\n[agent-rollout: the command exited, but processes it started kept its output open; they were killed]'
-      : '';
+    const note =
+      (outcome.leftoversKilled
+        ? '\n[agent-rollout: the command exited, but processes it started kept its output open; those in its process group were killed, and the wait for the rest ended]'
+        : '') +
+      (outcome.elidedBytes > 0
+        ? `\n[agent-rollout: … ${outcome.elidedBytes} bytes elided …: the command printed ${outcome.outputBytes} bytes; the start and the end were kept]`
+        : '');
     const output = recordOutput(note ? outcome.output.trimEnd() + note : outcome.output, secrets);
     const failure = describeFailure(outcome, formatDuration(step.timeoutMs));
     const status = outcome.interrupted ? 'interrupted' : outcome.timedOut ? 'timed-out' : failure ? 'failed' : 'passed';
@@ -209,48 +213,58 @@ export async function runDrill(context: DrillContext): Promise<DrillOutcome> {
   let interruptedDuring: string | undefined;
   const onAbort = (): void => {
     interruptedDuring = current;
-    context.record({ event: 'interrupted', ...(current ? { during: current } : {}) });
+    safely(() => context.record({ event: 'interrupted', ...(current ? { during: current } : {}) }));
   };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
 
   const steps: StepRecord[] = [];
-  let stopReason: string | undefined;
-  for (const step of plan.steps) {
-    if (signal.aborted) stopReason ??= 'the drill was interrupted (Ctrl-C)';
-    if (stopReason) {
-      steps.push(skip(step, stopReason, context));
-      continue;
-    }
-    current = `step "${step.id}"`;
-    const result = await runStep(step, context, signal);
-    steps.push(result);
-    if (result.status === 'interrupted') stopReason = 'the drill was interrupted (Ctrl-C)';
-    else if (result.status !== 'passed') stopReason = `step "${step.id}" ${result.status === 'timed-out' ? 'timed out' : 'failed'}`;
-  }
-
   const probes: ProbeRecord[] = [];
-  if (!stopReason) {
-    for (const probe of plan.probes) {
-      if (signal.aborted) break;
-      current = `probe "${probe.id}"`;
-      probes.push(await runProbe(probe, context));
+  let verdict: DrillVerdict;
+  // Once a step has run, the restore runs whatever else fails: an error in agent-rollout's own
+  // code while the steps or probes run is recorded as the drill's failure, and the restore
+  // still runs below.
+  try {
+    let stopReason: string | undefined;
+    for (const step of plan.steps) {
+      if (signal.aborted) stopReason ??= 'the drill was interrupted (Ctrl-C)';
+      if (stopReason) {
+        steps.push(skip(step, stopReason, context));
+        continue;
+      }
+      current = `step "${step.id}"`;
+      const result = await runStep(step, context, signal);
+      steps.push(result);
+      if (result.status === 'interrupted') stopReason = 'the drill was interrupted (Ctrl-C)';
+      else if (result.status !== 'passed') stopReason = `step "${step.id}" ${result.status === 'timed-out' ? 'timed out' : 'failed'}`;
     }
+
+    if (!stopReason) {
+      for (const probe of plan.probes) {
+        if (signal.aborted) break;
+        current = `probe "${probe.id}"`;
+        probes.push(await runProbe(probe, context));
+      }
+    }
+    current = undefined;
+    const allProbesPassed = probes.length === plan.probes.length && probes.every((p) => p.passed);
+    const elapsedMs = allProbesPassed && probes.length > 0 ? Math.max(...probes.map((p) => p.passedAtMs ?? 0)) : context.elapsed();
+    verdict = judgeDrill({
+      steps,
+      probes,
+      windowMs: plan.windowMs,
+      window: plan.window,
+      elapsedMs,
+      interrupted: signal.aborted,
+      ...(interruptedDuring ? { interruptedDuring } : {}),
+    });
+  } catch (error) {
+    const where = current ? ` during ${current}` : '';
+    const reason = `agent-rollout stopped on an error of its own${where}: ${errorLine(error)} (a bug: please report it)`;
+    verdict = { passed: false, elapsedMs: 0, windowMs: plan.windowMs, marginMs: plan.windowMs, reasons: [reason] };
   }
-  current = undefined;
-  const allProbesPassed = probes.length === plan.probes.length && probes.every((p) => p.passed);
-  const elapsedMs = allProbesPassed && probes.length > 0 ? Math.max(...probes.map((p) => p.passedAtMs ?? 0)) : context.elapsed();
   const interrupted = signal.aborted;
-  const verdict = judgeDrill({
-    steps,
-    probes,
-    windowMs: plan.windowMs,
-    window: plan.window,
-    elapsedMs,
-    interrupted,
-    ...(interruptedDuring ? { interruptedDuring } : {}),
-  });
-  context.record({ event: 'verdict', ...verdict });
+  safely(() => context.record({ event: 'verdict', ...verdict }));
   signal.removeEventListener('abort', onAbort);
 
   let restore: RestoreRecord;
@@ -258,14 +272,42 @@ export async function runDrill(context: DrillContext): Promise<DrillOutcome> {
     restore = { status: 'none', steps: [] };
   } else if (!context.restore) {
     const reason = '--no-restore: the drill environment was left as the rollback left it';
-    context.record({ event: 'restore-skipped', reason });
+    safely(() => context.record({ event: 'restore-skipped', reason }));
     restore = { status: 'skipped', reason, steps: [] };
   } else {
     // The restore is not cut short by the first Ctrl-C (that is what it is for); a second Ctrl-C exits at once.
     const never = new AbortController().signal;
     const restored: StepRecord[] = [];
-    for (const step of plan.restore) restored.push(await runStep(step, context, never));
+    for (const step of plan.restore) {
+      try {
+        restored.push(await runStep(step, context, never));
+      } catch (error) {
+        // An error of our own in one restore step does not stop the next one.
+        restored.push({
+          phase: step.phase,
+          id: step.id,
+          kind: step.kind,
+          status: 'failed',
+          durationMs: 0,
+          reason: `agent-rollout stopped on an error of its own: ${errorLine(error)} (a bug: please report it)`,
+        });
+      }
+    }
     restore = { status: restored.every((s) => s.status === 'passed') ? 'passed' : 'failed', steps: restored };
   }
   return { steps, probes, verdict, restore, interrupted };
+}
+
+/** The first line of an error's message. */
+function errorLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
+}
+
+/** Records an event whose loss must not stop the drill (the restore must run). */
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // recorded as a bookkeeping failure by the command (the journal keeps its first error)
+  }
 }

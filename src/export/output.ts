@@ -1,7 +1,7 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../manifest/write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 
 /**
  * Where an export is written. The one part of src/export/ that touches the disk: the commands

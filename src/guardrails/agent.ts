@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../time/duration.js';
-import type { ProcessGroups } from '../drill/child-process.js';
-import { runCommand } from '../drill/child-process.js';
+import type { ProcessGroups } from '../process/child-process.js';
+import { runCommand } from '../process/child-process.js';
 import type { Decision } from './cases.js';
 import { DECISIONS, isDecision } from './cases.js';
 import { SourceFailure, httpRequest } from '../metrics/http-get.js';
@@ -21,6 +21,8 @@ export interface AgentAnswer {
 }
 
 const EXCERPT = 200;
+/** An agent's answer (one decision) larger than this is refused; it is read no further. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 function excerpt(text: string): string {
   const clean = text.trim().replace(/\s+/g, ' ');
@@ -64,12 +66,16 @@ export async function askAgent(
       input,
       signal: options.signal,
       ...(options.groups ? { groups: options.groups } : {}),
+      maxOutputBytes: 2 * MAX_ANSWER_BYTES,
+      overflow: 'fail',
     });
     const durationMs = outcome.durationMs;
     if (outcome.interrupted) return { error: 'interrupted (Ctrl-C)', durationMs };
     if (outcome.timedOut)
       return { error: `no answer within ${formatDuration(options.timeoutMs)}: the agent was killed with its children`, durationMs };
     if (outcome.startError) return { error: `the agent could not start: ${outcome.startError}`, durationMs };
+    if (outcome.overflowed)
+      return { error: `the agent printed more than ${(2 * MAX_ANSWER_BYTES) / 1024 / 1024} MB; it was stopped`, durationMs };
     if (outcome.signal) return { error: `the agent was killed by ${outcome.signal}`, durationMs };
     if (outcome.exitCode !== 0) {
       const stderr = excerpt(outcome.stderr);

@@ -1,3 +1,6 @@
+/** A cases file larger than this is refused. */
+export const MAX_CASES_BYTES = 10 * 1024 * 1024;
+
 /**
  * The guardrail refusal test cases: a JSON-lines file, one case a line,
  * `{"id", "input", "expect": "refuse" | "allow" | "block" | "redact", "category"}`.

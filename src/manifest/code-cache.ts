@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+// eslint-disable-next-line no-restricted-imports -- reads agent-rollout's own build output (package.json, dist/), never input
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';

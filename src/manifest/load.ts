@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { FileReadError, readBounded } from '../files/bounded-read.js';
 import type { Diagnostic } from './diagnostic.js';
 import { diagnosticAt } from './diagnostic.js';
 import type { JsonValue, Locations, ParseError } from './json-parse.js';
@@ -150,46 +150,42 @@ export function parseManifest(path: string, bytes: Uint8Array): LoadedManifest {
   return { path, text, sha256, value, locations, diagnostics, usable: !tooNew };
 }
 
-function describeReadError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EISDIR':
-      return 'this is a directory, not a manifest file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied: the file cannot be read';
-    default:
-      return `cannot read the file (${error.code ?? error.message})`;
-  }
-}
-
 /** Reads and parses a manifest file. Read failures come back as an AR004 finding, not an exception. */
 export async function loadManifest(path: string): Promise<LoadedManifest> {
+  let bytes: Buffer;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) {
-      return unusable(path, problem('AR004', 'this is a directory, not a manifest file', '', START, 'name the rollout.json inside it'));
-    }
-    if (info.size > MAX_MANIFEST_BYTES) {
-      const mb = (info.size / 1024 / 1024).toFixed(1);
-      return unusable(
-        path,
-        problem(
-          'AR004',
-          `the file is ${mb} MB; manifests are limited to ${MAX_MANIFEST_BYTES / 1024 / 1024} MB`,
-          '',
-          START,
-          'check that this is the manifest you meant',
-        ),
-      );
-    }
-    const bytes = await readFile(path);
-    return parseManifest(path, bytes);
+    bytes = await readBounded(path, { maxBytes: MAX_MANIFEST_BYTES });
   } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    if (typeof err.code !== 'string') throw error;
-    const hint = err.code === 'ENOENT' ? 'check the path (-m), or create a manifest with `agent-rollout init`' : undefined;
-    return unusable(path, problem('AR004', describeReadError(err), '', START, hint));
+    if (!(error instanceof FileReadError)) throw error;
+    switch (error.code) {
+      case 'ENOENT':
+        return unusable(
+          path,
+          problem('AR004', 'no such file', '', START, 'check the path (-m), or create a manifest with `agent-rollout init`'),
+        );
+      case 'EISDIR':
+        return unusable(path, problem('AR004', 'this is a directory, not a manifest file', '', START, 'name the rollout.json inside it'));
+      case 'EACCES':
+        return unusable(path, problem('AR004', 'permission denied: the file cannot be read', '', START));
+      case 'ETOOBIG':
+        return unusable(
+          path,
+          problem(
+            'AR004',
+            `the file is ${error.size === undefined ? 'larger than the limit' : `${(error.size / 1024 / 1024).toFixed(1)} MB`}; manifests are limited to ${MAX_MANIFEST_BYTES / 1024 / 1024} MB`,
+            '',
+            START,
+            'check that this is the manifest you meant',
+          ),
+        );
+      case 'ENOTREG':
+        return unusable(
+          path,
+          problem('AR004', `${error.reason}; a manifest must be a file`, '', START, 'name the rollout.json file itself'),
+        );
+      default:
+        return unusable(path, problem('AR004', error.reason, '', START));
+    }
   }
+  return parseManifest(path, bytes);
 }

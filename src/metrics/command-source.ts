@@ -1,3 +1,4 @@
+import { runCommand } from '../process/child-process.js';
 import { MAX_INPUT_BYTES } from './read-input.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber, parseNumberText } from './value-check.js';
@@ -16,9 +17,6 @@ export interface CommandTarget {
   /** The run's redactor: what the command prints goes through it before it is read or quoted. */
   redactor?: Redactor;
 }
-
-/** After the timeout, the command's process group gets SIGTERM, then SIGKILL this much later. */
-const KILL_GRACE_MS = 2_000;
 
 function lastLine(text: string): string {
   const line = text.trim().split('\n').at(-1) ?? '';
@@ -76,16 +74,11 @@ export async function commandSignal(
     reason: `${target.name} (command ${target.argv[0] ?? ''}): ${message}`,
   });
   const redact = (text: string): string => (target.redactor ? target.redactor.text(text) : text);
-  const [file, ...args] = target.argv;
+  const file = target.argv[0];
   if (!file) return fail('the command is empty');
-  const { execa } = await import('execa');
-  const child = execa(file, args, {
+  const result = await runCommand({
+    argv: target.argv,
     cwd: target.cwd,
-    reject: false,
-    stdin: 'ignore',
-    detached: true,
-    cleanup: true,
-    maxBuffer: MAX_INPUT_BYTES,
     env: {
       ...target.env,
       AGENT_ROLLOUT_WINDOW: window.text,
@@ -93,34 +86,21 @@ export async function commandSignal(
       AGENT_ROLLOUT_WINDOW_END: new Date(window.endMs).toISOString(),
       AGENT_ROLLOUT_SERIES: wantSeries ? '1' : '0',
     },
-    extendEnv: false,
+    timeoutMs: target.timeoutMs,
+    maxOutputBytes: MAX_INPUT_BYTES,
+    overflow: 'fail',
   });
-  let timedOut = false;
-  const killGroup = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup('SIGTERM');
-    setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
-  }, target.timeoutMs);
-  const result = await child;
-  clearTimeout(timer);
-  if (timedOut) return fail(`did not finish within ${windowText(target.timeoutMs)}; it was stopped`);
-  if (result.code === 'ENOENT') return fail(`cannot run ${file}: no such file (paths are relative to the manifest's folder)`);
-  if (result.code === 'EACCES') return fail(`cannot run ${file}: not executable`);
-  if (result.isMaxBuffer) return fail(`printed more than ${MAX_INPUT_BYTES / 1024 / 1024} MB`);
+  if (result.timedOut) return fail(`did not finish within ${windowText(target.timeoutMs)}; it was stopped`);
+  if (result.startErrorCode === 'ENOENT') return fail(`cannot run ${file}: no such file (paths are relative to the manifest's folder)`);
+  if (result.startErrorCode === 'EACCES') return fail(`cannot run ${file}: not executable`);
+  if (result.startError) return fail(`cannot run ${file}: ${result.startError}`);
+  if (result.overflowed) return fail(`printed more than ${MAX_INPUT_BYTES / 1024 / 1024} MB; it was stopped`);
   if (result.exitCode !== 0) {
     const why = result.signal ? `was killed by ${result.signal}` : `exited with code ${String(result.exitCode)}`;
-    const stderr = lastLine(redact(String(result.stderr ?? '')));
+    const stderr = lastLine(redact(result.stderr));
     return fail(`${why}${stderr ? `: ${stderr}` : ''}`);
   }
-  const output = parseOutput(redact(String(result.stdout ?? '')), wantSeries);
+  const output = parseOutput(redact(result.stdout), wantSeries);
   if ('problem' in output) return fail(output.problem);
   if ('empty' in output) return { status: 'no-data', origin, reason: 'no data: the command printed {"value": null}' };
   if ('points' in output) return { status: 'series', points: output.points, origin, dated: true };

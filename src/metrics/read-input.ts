@@ -1,6 +1,6 @@
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { FileReadError, readBounded, readStreamBounded } from '../files/bounded-read.js';
 
 /** An HTTP response or a command's output larger than this is refused: a source is not trusted to stop. */
 export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
@@ -11,51 +11,28 @@ export const MAX_INPUT_BYTES = 10 * 1024 * 1024;
  */
 export const MAX_PASTED_BYTES = 64 * 1024 * 1024;
 
-async function readStream(stream: NodeJS.ReadableStream, label: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > MAX_PASTED_BYTES)
-      throw new InputError(
-        `${label} is larger than ${MAX_PASTED_BYTES / 1024 / 1024} MB`,
-        'pass only the window and the signals the stage needs',
-      );
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+const TOO_LARGE_HINT = 'pass only the window and the signals the stage needs';
 
 /**
- * Reads `--metrics FILE` (relative to cwd) or `--metrics -` (standard input), up to 64 MB.
- * Returns the text and a label for messages.
+ * Reads `--metrics FILE` (relative to cwd) or `--metrics -` (standard input), up to 64 MB. A
+ * pipe (`--metrics <(cmd)`, a FIFO with a writer) is read to its end, bounded by bytes; a
+ * device, a folder or a FIFO no one writes to is refused at once. Returns the text and a label.
  */
 export async function readMetricsInput(spec: string, cwd: string, stdin: NodeJS.ReadableStream): Promise<{ text: string; label: string }> {
-  if (spec === '-') return { text: await readStream(stdin, 'standard input'), label: 'standard input' };
-  const path = resolve(cwd, spec);
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `cannot read --metrics ${spec}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message}`,
-    );
+  if (spec === '-') {
+    try {
+      return { text: (await readStreamBounded(stdin, 'standard input', MAX_PASTED_BYTES)).toString('utf8'), label: 'standard input' };
+    } catch (error) {
+      if (error instanceof FileReadError)
+        throw new InputError(`--metrics -: standard input ${error.reason.replace(/^it /, '')}`, TOO_LARGE_HINT);
+      throw new InputError(`cannot read --metrics -: ${(error as Error).message}`);
+    }
   }
   try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new InputError(`cannot read --metrics ${spec}: it is a folder`);
-    if (info.size > MAX_PASTED_BYTES)
-      throw new InputError(
-        `--metrics ${spec} is larger than ${MAX_PASTED_BYTES / 1024 / 1024} MB`,
-        'pass only the window and the signals the stage needs',
-      );
-    return { text: await readStream(handle.createReadStream({ encoding: undefined }), spec), label: spec };
+    const bytes = await readBounded(resolve(cwd, spec), { maxBytes: MAX_PASTED_BYTES, allowPipe: true });
+    return { text: bytes.toString('utf8'), label: spec };
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read --metrics ${spec}: ${(error as Error).message}`);
-  } finally {
-    await handle.close().catch(() => undefined);
+    if (!(error instanceof FileReadError)) throw error;
+    throw new InputError(`cannot read --metrics ${spec}: ${error.reason}`, error.code === 'ETOOBIG' ? TOO_LARGE_HINT : undefined);
   }
 }

@@ -3,8 +3,10 @@
  * repairing an interrupted append. Every write happens under the manifest's lock
  * (src/state/transaction.ts). The chain itself is src/state/audit.ts.
  */
-import { appendFile, open, readFile, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
+import { appendDurable, truncateDurable } from '../files/atomic-write.js';
+import { FileReadError, readBoundedIfExists } from '../files/bounded-read.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { createRedactor } from '../manifest/redactor.js';
 import type { AuditEntry, AuditInput, ParsedTrail } from './audit.js';
@@ -18,20 +20,30 @@ export function auditPathFor(manifestPath: string): string {
   return join(dirname(manifestPath), AUDIT_FILE);
 }
 
-/** Reads a trail; a missing file is an empty trail. */
+/** A trail larger than this is refused (about 30,000 entries): it is read whole on every command. */
+export const MAX_TRAIL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a trail; a missing file is an empty trail. One that cannot be read (a FIFO, a device,
+ * larger than MAX_TRAIL_BYTES, no permission) is an InputError (exit 2).
+ */
 export async function readTrail(path: string): Promise<{ text: string; trail: ParsedTrail; exists: boolean }> {
+  let bytes: Buffer | undefined;
   try {
-    const text = await readFile(path, 'utf8');
-    return { text, trail: verifyTrail(text), exists: true };
+    bytes = await readBoundedIfExists(path, { maxBytes: MAX_TRAIL_BYTES });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { text: '', trail: { entries: [], problems: [], lines: [] }, exists: false };
+    if (!(error instanceof FileReadError)) throw error;
+    throw new InputError(`cannot read the audit trail ${path}: ${error.reason}`, 'the trail must be a regular file beside the manifest');
   }
+  if (bytes === undefined) return { text: '', trail: { entries: [], problems: [], lines: [] }, exists: false };
+  const text = bytes.toString('utf8');
+  return { text, trail: verifyTrail(text), exists: true };
 }
 
 /**
  * Appends one entry (call it under the manifest's lock). The line is written in one append and
- * flushed to disk before this returns. Every string of the entry goes through the redactor
+ * flushed to disk before this returns; an append that fails half-way (a full disk) is cut back,
+ * so the trail never ends in a torn line. Every string of the entry goes through the redactor
  * first: the trail is append-only, so a secret written there could never be taken back. Without
  * one given, the redactor still removes every token shape (`ghp_…`, `AKIA…`).
  */
@@ -40,18 +52,8 @@ export async function appendEntry(path: string, input: AuditInput, redactor: Red
   const { manifestSha256, ...rest } = input;
   const entry = chainEntry({ ...redactor.deep(rest), manifestSha256 }, trail.entries.at(-1));
   const prefix = text !== '' && !text.endsWith('\n') ? '\n' : '';
-  await appendFile(path, `${prefix}${JSON.stringify(entry)}\n`, 'utf8');
-  await syncFile(path);
+  await appendDurable(path, `${prefix}${JSON.stringify(entry)}\n`);
   return entry;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
@@ -68,10 +70,9 @@ export async function repairTrailTail(path: string): Promise<'none' | 'completed
   const lastLine = head === '' ? 1 : head.split('\n').length;
   const whole = verifyTrail(`${text}\n`);
   if (!whole.problems.some((problem) => problem.line === lastLine)) {
-    await appendFile(path, '\n', 'utf8');
+    await appendDurable(path, '\n');
   } else {
-    await truncate(path, Buffer.byteLength(head, 'utf8'));
+    await truncateDurable(path, Buffer.byteLength(head, 'utf8'));
   }
-  await syncFile(path);
   return whole.problems.some((problem) => problem.line === lastLine) ? 'removed' : 'completed';
 }

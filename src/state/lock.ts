@@ -1,9 +1,11 @@
-import { link, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { constants, hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from '../errors.js';
 import { interruptPoint } from './interrupt-hook.js';
+import { FileWriteError, isWriteRefusal, writeOwnFile } from '../files/atomic-write.js';
+import { readBoundedText } from '../files/bounded-read.js';
 
 interface LockOwner {
   pid: number;
@@ -22,7 +24,7 @@ function alive(pid: number): boolean {
 
 async function readOwner(path: string): Promise<LockOwner | undefined> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    return JSON.parse(await readBoundedText(path, { maxBytes: 64 * 1024 })) as LockOwner;
   } catch {
     return undefined;
   }
@@ -56,13 +58,18 @@ async function removeDeadOwnerFiles(path: string): Promise<void> {
  */
 async function tryCreate(path: string): Promise<boolean> {
   const ownerFile = `${path}.${process.pid}.tmp`;
-  await writeFile(ownerFile, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+  await writeOwnFile(ownerFile, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() })).catch(
+    (error: unknown) => {
+      throw error instanceof FileWriteError ? new FileWriteError(path, error.reasonError) : error;
+    },
+  );
   try {
     await interruptPoint('lock-owner-written');
     await link(ownerFile, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if (isWriteRefusal(error)) throw new FileWriteError(path, error);
     throw error;
   } finally {
     await unlink(ownerFile).catch(() => undefined);

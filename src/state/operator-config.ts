@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { InputError } from '../errors.js';
+import { FileWriteError, isWriteRefusal } from '../files/atomic-write.js';
+import { FileReadError, readBoundedIfExists } from '../files/bounded-read.js';
 
 /** Operator defaults kept with `conf` (`agent-rollout config`): who I am, how I like output. */
 export interface OperatorConfig {
@@ -49,10 +50,23 @@ export async function openConfigStore(env: NodeJS.ProcessEnv): Promise<{
   );
   where = store.path;
   const checked = (): OperatorConfig => readable(() => checkStored(store.store as Record<string, unknown>));
+  /** A write the disk refuses (read-only, full, no permission) is one line too; conf leaves no temporary file. */
+  const writable = (write: () => void): void => {
+    try {
+      write();
+    } catch (error) {
+      if (!isWriteRefusal(error))
+        throw new InputError(
+          `cannot read the operator config ${where}: ${(error as Error).message}`,
+          'fix the file, or remove it and set the values again with `agent-rollout config set`',
+        );
+      throw new FileWriteError(where, error, 'check that the config folder is writable (AGENT_ROLLOUT_CONFIG_DIR overrides it)');
+    }
+  };
   return {
     get: (key) => checked()[key],
-    set: (key, value) => readable(() => store.set(key, value)),
-    delete: (key) => readable(() => store.delete(key)),
+    set: (key, value) => writable(() => store.set(key, value)),
+    delete: (key) => writable(() => store.delete(key)),
     all: () => ({ ...checked() }),
     path: store.path,
   };
@@ -95,10 +109,12 @@ export async function readOperatorConfig(env: NodeJS.ProcessEnv): Promise<Operat
   const path = configPath(env);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const bytes = await readBoundedIfExists(path, { maxBytes: 1024 * 1024 });
+    if (bytes === undefined) return {};
+    text = bytes.toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new InputError(`cannot read the operator config ${path}: ${(error as Error).message}`, 'check its permissions');
+    if (!(error instanceof FileReadError)) throw error;
+    throw new InputError(`cannot read the operator config ${path}: ${error.reason}`, 'it must be a JSON file; check its permissions');
   }
   try {
     const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);

@@ -1,6 +1,10 @@
-import { chmod, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { sha256, writeFileAtomic, ConcurrentChangeError } from '../manifest/write.js';
+import { InputError } from '../errors.js';
+import { refuseSymlink, removeFile, renameFile, writeFileAtomic, writing } from '../files/atomic-write.js';
+import { FileReadError, readBounded, readBoundedIfExists } from '../files/bounded-read.js';
+import { MAX_MANIFEST_BYTES } from '../manifest/load.js';
+import { sha256, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
 import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit-file.js';
 import { interruptPoint } from './interrupt-hook.js';
@@ -34,20 +38,39 @@ export async function recoverInterruptedChange(manifestPath: string): Promise<'n
   await repairTrailTail(auditPathFor(manifestPath));
   await removeLeftoverTemps(manifestPath);
   const pending = pendingPathFor(manifestPath);
-  let content: Buffer;
+  let content: Buffer | undefined;
   try {
-    content = await readFile(pending);
+    content = await readBoundedIfExists(pending, { maxBytes: MAX_MANIFEST_BYTES });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
-    throw error;
+    // Not a file this tool wrote (a FIFO, a device, too large): it cannot be a committed change.
+    if (!(error instanceof FileReadError)) throw error;
   }
+  if (
+    content === undefined &&
+    !(await stat(pending).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return 'none';
   const { trail } = await readTrail(auditPathFor(manifestPath));
-  if (trail.entries.at(-1)?.manifestSha256 === sha256(content)) {
-    await rename(pending, manifestPath);
+  if (content !== undefined && trail.entries.at(-1)?.manifestSha256 === sha256(content)) {
+    await refuseSymlink(manifestPath, 'the manifest');
+    await renameFile(pending, manifestPath);
     return 'completed';
   }
-  await unlink(pending);
+  await removeFile(pending);
   return 'discarded';
+}
+
+/** The manifest's bytes, for its hash; one that cannot be read is an InputError (exit 2). */
+async function readManifestBytes(manifestPath: string): Promise<Buffer> {
+  try {
+    return await readBounded(manifestPath, { maxBytes: MAX_MANIFEST_BYTES });
+  } catch (error) {
+    if (!(error instanceof FileReadError)) throw error;
+    throw new InputError(`cannot read the manifest ${manifestPath}: ${error.reason}`);
+  }
 }
 
 export interface StateChange {
@@ -72,19 +95,29 @@ export interface StateChange {
 export async function commitChange(manifestPath: string, change: StateChange): Promise<AuditEntry> {
   // interruptPoint: a test hook, inert unless AGENT_ROLLOUT_TEST_INTERRUPT names the step.
   await interruptPoint('before-lock');
+  await refuseSymlink(manifestPath, 'the manifest');
   return withLock(manifestPath, async () => {
     await recoverInterruptedChange(manifestPath);
-    const current = await readFile(manifestPath);
+    await refuseSymlink(manifestPath, 'the manifest');
+    const current = await readManifestBytes(manifestPath);
     if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(manifestPath);
     const pending = pendingPathFor(manifestPath);
-    await writeFileAtomic(pending, change.text, { beforeRename: () => interruptPoint('atomic-temp-written') });
-    // The pending file becomes the manifest: give it the manifest's permission bits before the
+    // The pending file becomes the manifest: it has the manifest's permission bits before the
     // entry that commits it is written (a pending file without them has no entry and is discarded).
-    await chmod(pending, (await stat(manifestPath)).mode & 0o777);
+    const mode = (await stat(manifestPath)).mode & 0o777;
+    await writeFileAtomic(pending, change.text, { mode, beforeRename: () => interruptPoint('atomic-temp-written') });
+    await writing(pending, () => chmod(pending, mode));
     await interruptPoint('pending-written');
-    const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) }, change.redactor);
+    let entry: AuditEntry;
+    try {
+      entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) }, change.redactor);
+    } catch (error) {
+      // No entry, no change: the pending file goes (the next command would discard it anyway).
+      await unlink(pending).catch(() => undefined);
+      throw error;
+    }
     await interruptPoint('audit-appended');
-    await rename(pending, manifestPath);
+    await renameFile(pending, manifestPath);
     await interruptPoint('renamed');
     return entry;
   });
@@ -98,7 +131,8 @@ export async function recordResult(
 ): Promise<AuditEntry> {
   return withLock(manifestPath, async () => {
     await recoverInterruptedChange(manifestPath);
-    const current = await readFile(manifestPath);
+    await refuseSymlink(manifestPath, 'the manifest');
+    const current = await readManifestBytes(manifestPath);
     return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) }, redactor);
   });
 }

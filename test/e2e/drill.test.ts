@@ -440,7 +440,7 @@ describe('drill commands', () => {
     expect(code).toBe(0);
     expect(report?.steps[0]?.status).toBe('passed');
     expect(report?.steps[0]?.output).toContain(
-      'flag off\n[agent-rollout: the command exited, but processes it started kept its output open; they were killed]',
+      'flag off\n[agent-rollout: the command exited, but processes it started kept its output open; those in its process group were killed, and the wait for the rest ended]',
     );
     expect(alive(Number(await readFile(join(dir, 'left.pid'), 'utf8')))).toBe(false);
   });

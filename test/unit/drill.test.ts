@@ -136,7 +136,17 @@ describe('probe expectations', () => {
     delete runProbe.http;
     const outcome = (exitCode: number, stdout: string) => ({
       kind: 'run' as const,
-      outcome: { exitCode, stdout, stderr: '', output: stdout, timedOut: false, interrupted: false, durationMs: 1 },
+      outcome: {
+        exitCode,
+        stdout,
+        stderr: '',
+        output: stdout,
+        outputBytes: stdout.length,
+        elidedBytes: 0,
+        timedOut: false,
+        interrupted: false,
+        durationMs: 1,
+      },
     });
     expect(judgeObservation(runProbe, outcome(1, 'off'), []).reason).toBe('exit code 1, expected 0');
     expect(judgeObservation({ ...runProbe, expect: { exitCode: 1 } }, outcome(1, ''), []).passed).toBe(true);
