@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { Change, DiffResult, Risk, Section } from '../../diff/model.js';
 import { SECTIONS, SECTION_TITLES, changeText } from '../../diff/model.js';
 import type { Style } from '../style.js';
@@ -26,6 +27,7 @@ export function bySection(changes: readonly Change[]): [Section, Change[]][] {
 
 /** `diff --format text`: a heading, the counts, then each section's changes with their risk and reason. */
 export function renderDiffText(result: DiffResult, style: Style): string {
+  result = safeData(result);
   const paint: Record<Risk, (text: string) => string> = {
     high: (text) => style.red.bold(text),
     medium: (text) => style.yellow(text),

@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import { formatElapsed } from '../../drill/time.js';
 import type { DrillReport, ProbeRecord, StepRecord } from '../../drill/types.js';
 import type { Style } from '../style.js';
@@ -52,6 +53,7 @@ export function verdictLine(report: DrillReport): string {
 
 /** The drill report for a terminal. Pure. */
 export function renderDrillText(report: DrillReport, style: Style): string {
+  report = safeData(report);
   const out: string[] = [];
   const verdict = verdictLine(report);
   const coloured = report.passed ? style.green(verdict) : style.red(verdict);

@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { Plan, StagePlan } from '../../plan/model.js';
 import { renderBlastRadiusText } from '../inventory/blast-radius.js';
 import type { Style } from '../style.js';
@@ -69,6 +70,7 @@ function stageLines(stage: StagePlan, plan: Plan, style: Style): string[] {
 
 /** `plan` for a person, like `terraform plan`: findings, stages, guardrails, rollback, state, blast radius, what blocks the next step. */
 export function renderPlanText(plan: Plan, style: Style): string {
+  plan = safeData(plan);
   const { agent } = plan;
   const out: string[] = [];
   out.push(`${style.bold(`Plan for ${agent.id}`)}: ${agent.name}`);

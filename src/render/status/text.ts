@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { Audience } from '../../manifest/types.js';
 import type { RolloutStatus } from '../../state/status.js';
 import type { Style } from '../style.js';
@@ -53,6 +54,8 @@ function trailLine(trail: RolloutStatus['trail'], style: Style): string {
  * and since when, the governance mode, the pause, the last gate and drill, org overrides, the trail.
  */
 export function renderStatusText(status: RolloutStatus, manifestPath: string, style: Style): string {
+  status = safeData(status);
+  manifestPath = safeData(manifestPath);
   const mode = status.governanceMode
     ? `${status.governanceMode.mode}${status.governanceMode.source === 'stage' ? ' (the stage default)' : ''}`
     : 'unknown (no state.governanceMode and the stage is not declared)';
