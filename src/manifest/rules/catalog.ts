@@ -228,6 +228,14 @@ export const RULES = [
     summary: "The manifest's state differs from the state its audit trail (rollout.audit.jsonl beside it) last recorded.",
     help: 'State is changed with agent-rollout commands (pause, resume, enable, disable, rollback, org, mode, advance), each of which writes an audit entry. Undo the hand edit and make the change with the command; `agent-rollout audit verify` shows the difference.',
   },
+  {
+    id: 'AR122',
+    name: 'hidden-characters',
+    severity: 'error',
+    summary:
+      'A key or string holds a bidirectional, invisible or control character: an error where the value is run, queried or fetched, a warning in prose.',
+    help: 'Retype the value without the character (agent-rollout shows it escaped, e.g. \\u202e). Bidirectional and invisible characters make what a reviewer reads differ from what runs ("Trojan source").',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];
