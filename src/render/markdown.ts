@@ -30,16 +30,19 @@ const ENTITY: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&'
 const BLOCK_START = /^(\s*)(?:([-+=])|(\d+)([.)]))/;
 
 function escapeInline(text: string): string {
-  return text
-    .replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`)
-    .replace(BLOCK_START, (_all, space: string, sign?: string, digits?: string, dot?: string) =>
-      sign !== undefined ? `${space}\\${sign}` : `${space}${digits ?? ''}\\${dot ?? ''}`,
-    );
+  return (
+    text
+      .replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`)
+      .replace(BLOCK_START, (_all, space: string, sign?: string, digits?: string, dot?: string) =>
+        sign !== undefined ? `${space}\\${sign}` : `${space}${digits ?? ''}\\${dot ?? ''}`,
+      )
+      // Leading spaces would make an indented code block at a line start: keep them as entities.
+      .replace(/^ +/, (spaces) => '&#32;'.repeat(spaces.length))
+  );
 }
 
 /** Outside text that GitHub would turn into a link or a ping goes in code: URLs, e-mail, `#123`. */
-const LINKABLE =
-  /(?:\b[A-Za-z][A-Za-z0-9+.-]*:\/\/|\bwww\.)[^\s`]*|\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|#\d+\b|\bGH-\d+\b/gi;
+const LINKABLE = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s`]*|www\.[^\s`]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|#\d+|GH-\d+/gi;
 
 /**
  * Outside text as inert markdown inline text: controls and format characters shown escaped
