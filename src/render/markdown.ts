@@ -25,6 +25,15 @@ export function mdRaw(markdown: string): Markdown {
 
 /** Characters with a markdown meaning anywhere in a line (`|` is left to `cell`, which escapes it in tables). */
 const INLINE = /[\\`*_[\]<>&~#]/g;
+
+/**
+ * One character of `INLINE`, escaped. An `_` between two letters or digits is left alone: it
+ * cannot open or close emphasis there (CommonMark's flanking rules), so `error_rate` stays readable.
+ */
+function escapeChar(c: string, offset: number, text: string): string {
+  if (c === '_' && /[\p{L}\p{N}]/u.test(text[offset - 1] ?? '') && /[\p{L}\p{N}]/u.test(text[offset + 1] ?? '')) return c;
+  return ENTITY[c] ?? `\\${c}`;
+}
 const ENTITY: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
 /** What starts a block when it opens a line: a list item, a thematic break or setext underline, a quote. */
 const BLOCK_START = /^(\s*)(?:([-+=])|(\d+)([.)]))/;
@@ -32,7 +41,7 @@ const BLOCK_START = /^(\s*)(?:([-+=])|(\d+)([.)]))/;
 function escapeInline(text: string): string {
   return (
     text
-      .replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`)
+      .replace(INLINE, escapeChar)
       .replace(BLOCK_START, (_all, space: string, sign?: string, digits?: string, dot?: string) =>
         sign !== undefined ? `${space}\\${sign}` : `${space}${digits ?? ''}\\${dot ?? ''}`,
       )
@@ -64,7 +73,7 @@ export function mdTextOf(text: string): string {
 
 /** Escapes text; an `@` at its start, or after anything but a letter, digit or `_`, goes in code. */
 function escapePlain(text: string, atStart: boolean): string {
-  const inline = (part: string): string => part.replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`);
+  const inline = (part: string): string => part.replace(INLINE, escapeChar);
   const parts = text.split('@');
   return parts
     .map((part, i) => {

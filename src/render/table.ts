@@ -105,6 +105,16 @@ export interface TableOptions {
   headless?: boolean;
   /** Columns apart (default 2). */
   gap?: number;
+  /** The least width of each column (a label column that lines up across several tables). */
+  minWidths?: readonly number[];
+}
+
+/** A headless table as lines, for a renderer that builds its output line by line. */
+export function tableLines(rows: readonly (readonly string[])[], options: Omit<TableOptions, 'headless'> = {}): string[] {
+  if (rows.length === 0) return [];
+  return renderTable([], rows, { ...options, headless: true })
+    .replace(/\n$/, '')
+    .split('\n');
 }
 
 /**
@@ -117,7 +127,9 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
   const head = options.headless ? [] : [headers.map(oneLine)];
   const all = [...head, ...body];
   const columns = Math.max(headers.length, ...all.map((row) => row.length));
-  const widths = Array.from({ length: columns }, (_, i) => Math.max(0, ...all.map((row) => visibleWidth(row[i] ?? ''))));
+  const widths = Array.from({ length: columns }, (_, i) =>
+    Math.max(options.minWidths?.[i] ?? 0, ...all.map((row) => visibleWidth(row[i] ?? ''))),
+  );
   const gap = ' '.repeat(options.gap ?? 2);
   const indent = options.indent ?? '';
   const line = (cells: readonly string[]): string =>

@@ -246,3 +246,64 @@ describe('through the built binary', () => {
     expect(result.stderr).toContain('\\u001b]0;pwned\\u0007\\u202e');
   });
 });
+
+describe('a drill step and probe with hostile output', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    const { chmod, mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(join(dir, 'scripts'));
+    // printf turns the escapes into the raw bytes a hostile step would write.
+    const script = `#!/usr/bin/env bash\nprintf 'revoking\\033[2J\\033]52;c;cm0gLXJmIH4=\\a\\r\\xe2\\x80\\xae done\\n'\nprintf '\\033]8;;https://evil.example/\\aclick\\033]8;;\\a\\n' >&2\nexit "\${1:-0}"\n`;
+    await writeFile(join(dir, 'scripts', 'hostile.sh'), script);
+    await chmod(join(dir, 'scripts', 'hostile.sh'), 0o755);
+    const manifest = structuredClone(SUPPORT) as any;
+    manifest.rollback = {
+      window: '1m',
+      steps: [{ id: 'kill-switch', run: ['./scripts/hostile.sh', '3'], timeout: '20s' }],
+      verify: [{ id: 'off', run: ['./scripts/hostile.sh'], expect: { stdout: 'never printed' } }],
+    };
+    await writeFile(join(dir, 'rollout.json'), JSON.stringify(manifest, null, 2));
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it('drill (text, markdown and the report files) shows the output escaped', async () => {
+    for (const format of ['text', 'markdown', 'json']) {
+      const result = await runCli(['drill', '--format', format, '--actor', `tester\u202e`], { cwd: dir });
+      expect(result.code, result.stderr).toBe(1);
+      expect(rawIn(result.stdout), `${format}: ${result.stdout}`).toBeUndefined();
+      expect(rawIn(result.stderr), result.stderr).toBeUndefined();
+      if (format === 'text') expect(result.stdout).toContain('\\u001b[2J');
+    }
+    const { readdir } = await import('node:fs/promises');
+    const reports = (await readdir(join(dir, 'drills'))).filter((f) => f.endsWith('.md') || f.endsWith('.report.json'));
+    expect(reports.length).toBeGreaterThan(0);
+    for (const file of reports) expect(rawIn(readFileSync(join(dir, 'drills', file), 'utf8')), file).toBeUndefined();
+  });
+});
+
+describe('the source: every text, markdown and annotation renderer neutralises its input', () => {
+  it('each exported render…Text / render…Markdown / render…Github in src/render/ passes its data through safeData', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { ROOT } = await import('../helpers/cli.js');
+    const files = (readdirSync(join(ROOT, 'src', 'render'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const renderers: string[] = [];
+    const missing: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(join(ROOT, 'src', 'render', file), 'utf8');
+      for (const match of text.matchAll(/^export function (render\w*(?:Text|Markdown|Github))\(([^)]*)\)[^{]*\{\n([\s\S]*?)\n\}\n/gm)) {
+        const [, name, params, body] = match as unknown as [string, string, string, string];
+        // A renderer of the tool's own words only (no parameters) needs nothing.
+        if (params.trim() === '') continue;
+        renderers.push(name);
+        if (!body.includes('safeData(')) missing.push(`${file}: ${name}`);
+      }
+    }
+    expect(renderers.length).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
+  });
+});

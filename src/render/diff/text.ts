@@ -2,6 +2,7 @@ import { safeData } from '../safe-text.js';
 import type { Change, DiffResult, Risk, Section } from '../../diff/model.js';
 import { SECTIONS, SECTION_TITLES, changeText } from '../../diff/model.js';
 import type { Style } from '../style.js';
+import { tableLines } from '../table.js';
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -41,7 +42,12 @@ export function renderDiffText(result: DiffResult, style: Style): string {
     for (const [section, changes] of bySection(result.changes)) {
       out.push('', style.bold(SECTION_TITLES[section]));
       for (const change of changes) {
-        out.push(`  ${paint[change.risk](change.risk.padEnd(6))}  ${change.subject}: ${changeText(change.parts)}`);
+        out.push(
+          ...tableLines([[paint[change.risk](change.risk), `${change.subject}: ${changeText(change.parts)}`]], {
+            indent: '  ',
+            minWidths: [6],
+          }),
+        );
         out.push(`          ${style.dim(change.reason)}`);
       }
     }

@@ -3,7 +3,7 @@ import type { DataClassReach, StageBlastRadius, ToolPath, TriggerPath } from '..
 import type { Style } from '../style.js';
 import type { Markdown } from '../markdown.js';
 import { md, mdCode, mdJoin, mdText } from '../markdown.js';
-import { renderMarkdownTable } from '../table.js';
+import { renderMarkdownTable, tableLines } from '../table.js';
 
 function via(path: ToolPath): string {
   return `${path.tool} [${path.credential ?? 'no credential'}]`;
@@ -61,12 +61,13 @@ export function renderBlastRadiusText(radii: readonly StageBlastRadius[], style:
     const sameAs = previous?.rows === key;
     previous = { stage: sameAs && previous ? previous.stage : radius.stage, rows: key };
     if (sameAs) continue;
-    for (const [label, values] of rows) {
-      values.forEach((value, i) => {
-        const shown = label === 'writes' && value !== 'nothing' ? style.yellow(value) : label === 'unknown' ? style.red(value) : value;
-        lines.push(`    ${(i === 0 ? label : '').padEnd(width)}  ${shown}`);
-      });
-    }
+    const cells = rows.flatMap(([label, values]) =>
+      values.map((value, i) => [
+        i === 0 ? label : '',
+        label === 'writes' && value !== 'nothing' ? style.yellow(value) : label === 'unknown' ? style.red(value) : value,
+      ]),
+    );
+    lines.push(...tableLines(cells, { indent: '    ', minWidths: [width] }));
   }
   return lines;
 }

@@ -2,12 +2,12 @@ import { safeData } from '../safe-text.js';
 import type { Plan, StagePlan } from '../../plan/model.js';
 import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
 import { mdCode, mdFence, mdProse, mdText } from '../markdown.js';
-import { renderMarkdownTable } from '../table.js';
+import { renderMarkdownTable, tableLines } from '../table.js';
 import {
   blockedHeading,
   changeMark,
   blockerText,
-  credentialText,
+  credentialCells,
   drillText,
   findingsSummary,
   governanceText,
@@ -42,8 +42,9 @@ function stageSection(stage: StagePlan, plan: Plan): string[] {
   if (minimum) rows.push(['minimum', minimum]);
   out.push(renderMarkdownTable(['', ''], rows));
   out.push('Credentials (`+` added, `-` dropped since the stage before):', '');
-  const idWidth = Math.max(0, ...stage.credentials.map((c) => c.id.length));
-  const lines = stage.credentials.map((credential) => `${changeMark(credential)} ${credentialText(credential, idWidth)}`);
+  const lines = tableLines(
+    stage.credentials.map((credential) => [`${changeMark(credential)} ${credentialCells(credential)[0]}`, credentialCells(credential)[1]]),
+  );
   out.push(mdFence(lines.length === 0 ? '  (none)' : lines.join('\n'), 'diff').markdown, '');
   if (stage.exitCriteria.length) {
     out.push('Exit criteria:', '');

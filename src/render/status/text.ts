@@ -1,3 +1,4 @@
+import { renderTable } from '../table.js';
 import { safeData } from '../safe-text.js';
 import type { Audience } from '../../manifest/types.js';
 import type { RolloutStatus } from '../../state/status.js';
@@ -84,7 +85,6 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
     ['orgs', orgs],
     ['audit', trailLine(status.trail, style)],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
   const title = `${style.bold(status.agent.id)}${status.agent.name ? ` (${status.agent.name})` : ''} ${style.dim(manifestPath)}`;
-  return `${[title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n')}\n`;
+  return `${title}\n${renderTable([], rows, { headless: true, indent: '  ' })}`;
 }
