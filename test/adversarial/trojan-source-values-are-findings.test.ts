@@ -7,7 +7,7 @@ import { checkHiddenCharacters } from '../../src/manifest/rules/hidden-character
 import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
 
 /**
- * Promise: a bidirectional, invisible or control character in a manifest is a finding (AR122):
+ * Promise: a bidirectional, invisible or control character in a manifest is a finding (AR123):
  * an error where the value is run, queried or fetched, a warning in prose; and `diff` rates a
  * change that brings one high.
  */
@@ -21,7 +21,7 @@ interface Finding {
   message: string;
 }
 
-describe('AR122 through the built binary', () => {
+describe('AR123 through the built binary', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let folder: string;
@@ -40,7 +40,7 @@ describe('AR122 through the built binary', () => {
     await writeFile(join(folder, 'rollout.json'), JSON.stringify(manifest, null, 2));
     const result = await runCli(['validate', '--format', 'json', 'rollout.json'], { cwd: folder });
     const report = parseJsonOutput<{ files: { diagnostics: Finding[] }[] }>(result.stdout);
-    return { code: result.code, findings: (report.files[0]?.diagnostics ?? []).filter((d) => d.rule === 'AR122') };
+    return { code: result.code, findings: (report.files[0]?.diagnostics ?? []).filter((d) => d.rule === 'AR123') };
   }
 
   it('is an error in a query, a command and a header; a warning in a description', async () => {
@@ -61,7 +61,7 @@ describe('AR122 through the built binary', () => {
     expect(findings).toContainEqual(expect.objectContaining({ severity: 'warning', pointer: '/agent/description' }));
   });
 
-  it('a clean manifest has no AR122 finding, and a line break in a description is fine', async () => {
+  it('a clean manifest has no AR123 finding, and a line break in a description is fine', async () => {
     manifest.agent.description = 'Line one\nline two\twith a tab';
     const { findings } = await validate();
     expect(findings).toEqual([]);

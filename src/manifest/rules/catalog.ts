@@ -229,7 +229,7 @@ export const RULES = [
     help: 'State is changed with agent-rollout commands (pause, resume, enable, disable, rollback, org, mode, advance), each of which writes an audit entry. Undo the hand edit and make the change with the command; `agent-rollout audit verify` shows the difference.',
   },
   {
-    id: 'AR122',
+    id: 'AR123',
     name: 'hidden-characters',
     severity: 'error',
     summary:

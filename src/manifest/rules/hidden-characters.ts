@@ -3,7 +3,7 @@ import type { JsonValue } from '../json-parse.js';
 import type { Finding } from './rule.js';
 
 /**
- * AR122: "Trojan source". A bidirectional control, an invisible format character or a control
+ * AR123: "Trojan source". A bidirectional control, an invisible format character or a control
  * character in a manifest makes the text a reviewer reads differ from the text that runs: a
  * right-to-left override can show `rm -rf ~/build` as something else, a zero-width space makes
  * two ids that look the same differ. Works on the raw document, like AR103, so it also runs on
@@ -91,7 +91,7 @@ function where(segments: readonly string[]): string {
   return segments.map((s) => s.replace(/[^\x20-\x7e]/gu, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`)).join('.');
 }
 
-/** AR122: bidirectional, invisible or control characters in any key or string of the manifest. */
+/** AR123: bidirectional, invisible or control characters in any key or string of the manifest. */
 export function checkHiddenCharacters(document: JsonValue): Finding[] {
   const findings: Finding[] = [];
   const report = (segments: string[], found: { what: string; char: string }, operative: boolean, key: boolean): void => {
@@ -101,7 +101,7 @@ export function checkHiddenCharacters(document: JsonValue): Finding[] {
       ? 'what runs, is queried or is fetched differs from what a reviewer reads'
       : 'the text may read differently from what it is';
     findings.push({
-      rule: 'AR122',
+      rule: 'AR123',
       severity,
       pointer: pointerOf(segments),
       message: `${where(segments)} ${thing} ${found.what} (${codePoint(found.char)}): ${effect}`,

@@ -8,7 +8,7 @@ export interface Finding {
   pointer: string;
   message: string;
   hint?: string;
-  /** When a rule's findings differ in severity (AR122): overrides the catalogue's. */
+  /** When a rule's findings differ in severity (AR123): overrides the catalogue's. */
   severity?: Severity;
 }
 
