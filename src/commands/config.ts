@@ -1,5 +1,7 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { toJson } from '../render/format.js';
+import { safeData } from '../render/safe-text.js';
+import { renderTable } from '../render/table.js';
 import type { ConfigKey } from '../state/operator-config.js';
 import { CONFIG_CHOICES, CONFIG_KEYS, openConfigStore, preferredFormat } from '../state/operator-config.js';
 import type { Io } from '../ui/io.js';
@@ -24,9 +26,8 @@ export async function configListCommand(options: ConfigCommandOptions, io: Io): 
   if ((await preferredFormat(options.format, io.env, CONFIG_FORMATS)) === 'json') {
     io.out(toJson({ path: store.path, settings: Object.fromEntries(CONFIG_KEYS.map((key) => [key, values[key] ?? null])) }));
   } else {
-    const width = Math.max(...CONFIG_KEYS.map((key) => key.length));
-    const lines = CONFIG_KEYS.map((key) => `${key.padEnd(width)}  ${values[key] ?? '(not set)'}`);
-    io.out(`${lines.join('\n')}\n(kept in ${store.path})\n`);
+    const rows = CONFIG_KEYS.map((key) => [key, values[key] ?? '(not set)']);
+    io.out(`${renderTable([], safeData(rows), { headless: true })}(kept in ${store.path})\n`);
   }
   return ExitCode.ok;
 }

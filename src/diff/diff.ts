@@ -2,7 +2,8 @@ import type { Change, ChangeText, DiffResult, Note, Section } from './model.js';
 import { SECTIONS, countRisks } from './model.js';
 import type { Assessment } from './risk.js';
 import { assess, indexSide } from './risk.js';
-import { redact, showRedacted } from './show.js';
+import { findHiddenCharacter } from '../manifest/rules/hidden-characters.js';
+import { redact, showRedacted, showRedactedPair } from './show.js';
 import type { StateAudit, TrailFacts } from './trail.js';
 import { checkStateAudit, drillCoverageNote, trailHistoryChange } from './trail.js';
 import type { RawChange } from './walk.js';
@@ -189,15 +190,24 @@ function partsOf(raw: RawChange, before: unknown, after: unknown): ChangeText {
       // A whole section or object added or removed ("rollback: removed", "output inspection: added").
       if (raw.field === '' && raw.kind !== 'changed') return { label: '', op: raw.kind };
       const display = FIELD_DISPLAY.get(raw.logical);
-      const format = display?.format ?? ((value: unknown) => showRedacted(value));
+      // Without a display of its own, a long value shows the part that changed (showRedactedPair).
+      const pair = display ? undefined : showRedactedPair(before, after);
+      const from = pair ? pair.before : display?.format(before);
+      const to = pair ? pair.after : display?.format(after);
       return {
         label: display?.label ?? raw.field,
         op: '→',
-        ...(before !== undefined ? { from: format(before) } : {}),
-        ...(after !== undefined ? { to: format(after) } : {}),
+        ...(before !== undefined && from !== undefined ? { from } : {}),
+        ...(after !== undefined && to !== undefined ? { to } : {}),
       };
     }
   }
+}
+
+/** The hidden character a new value brings (one the old value did not hold already), described. */
+function hiddenIn(after: unknown, before: unknown): string | undefined {
+  const found = findHiddenCharacter(after);
+  return found !== undefined && found !== findHiddenCharacter(before) ? found : undefined;
 }
 
 /** A change made by hand to `state` is high, whatever it changed. */
@@ -225,12 +235,19 @@ export function diffManifests(input: DiffInput): DiffResult {
     const before = redact(change.before, change.key);
     const after = redact(change.after, change.key);
     let assessment = assess(change, ctx);
+    const hidden = change.kind === 'removed' ? undefined : hiddenIn(change.after, change.before);
     if (after.found > 0 && change.kind !== 'removed') {
       assessment = {
         risk: 'high',
         rule: 'literal-secret',
         reason:
           'the new value looks like a literal secret: a manifest holds references (secretRef), never secrets; rotate it, since it is now in the history',
+      };
+    } else if (hidden !== undefined) {
+      assessment = {
+        risk: 'high',
+        rule: 'hidden-character',
+        reason: `the new value holds ${hidden}: what a reviewer reads may differ from what runs ("Trojan source"); retype it`,
       };
     } else if (change.section === 'state' && audit && !audit.audited) {
       assessment = unaudited(assessment, audit);

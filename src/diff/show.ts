@@ -72,13 +72,55 @@ export function showName(name: string): string {
  * everything cut to a readable length.
  */
 export function showRedacted(value: unknown, max = MAX_SHOWN): string {
+  return cut(fullText(value), max);
+}
+
+/** Characters kept on each side of the part of a value that changed. */
+const CONTEXT = 20;
+
+/** A value's full text, as `showRedacted` would show it before cutting. */
+function fullText(value: unknown): string {
   if (value === undefined) return 'unset';
-  if (typeof value === 'string') return PLAIN.test(value) ? cut(value, max) : cut(JSON.stringify(value), max);
+  if (typeof value === 'string') return PLAIN.test(value) ? value : JSON.stringify(value);
   if (value === null || typeof value !== 'object') return String(value);
   if (Array.isArray(value) && value.every((item) => item === null || typeof item !== 'object')) {
-    return cut(`[${value.map((item) => (typeof item === 'string' && PLAIN.test(item) ? item : JSON.stringify(item))).join(', ')}]`, max);
+    return `[${value.map((item) => (typeof item === 'string' && PLAIN.test(item) ? item : JSON.stringify(item))).join(', ')}]`;
   }
-  return cut(JSON.stringify(value), max);
+  return JSON.stringify(value);
+}
+
+/**
+ * Two texts that differ, each cut to the part that differs with `CONTEXT` characters around it
+ * (`…` where something was left out), so a change anywhere in a long value is visible: a `* 0`
+ * appended to a long query shows as `…by (le)) * 0"`. Texts that fit are returned whole.
+ */
+export function elideCommon(before: string, after: string, max = MAX_SHOWN): { before: string; after: string } {
+  if (before.length <= max && after.length <= max) return { before, after };
+  const a = [...before];
+  const b = [...after];
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  const start = Math.max(0, prefix - CONTEXT);
+  const piece = (chars: string[]): string => {
+    const end = Math.min(chars.length, chars.length - suffix + CONTEXT);
+    let middle = chars.slice(start, end);
+    let tail = end < chars.length ? '…' : '';
+    // A long differing part: keep its start, which is where it differs.
+    if (middle.length > max) {
+      middle = middle.slice(0, max - 1);
+      tail = '…';
+    }
+    return `${start > 0 ? '…' : ''}${middle.join('')}${tail}`;
+  };
+  return { before: piece(a), after: piece(b) };
+}
+
+/** Both sides of a changed value as a change line shows them: never a secret, the differing part always in view. */
+export function showRedactedPair(before: unknown, after: unknown, max = MAX_SHOWN): { before: string; after: string } {
+  if (before === undefined || after === undefined) return { before: showRedacted(before, max), after: showRedacted(after, max) };
+  return elideCommon(fullText(before), fullText(after), max);
 }
 
 /** Any value as a change line shows it (see showRedacted), never a secret: one that looks like it is described instead. */

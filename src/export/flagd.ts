@@ -1,5 +1,6 @@
 import { currentStage } from '../manifest/access.js';
 import type { GovernanceMode, Manifest } from '../manifest/types.js';
+import { escapeJsonOutput } from '../render/safe-text.js';
 
 /**
  * The rollout state as an OpenFeature flagd flag definition: per agent, `<agent>.enabled`
@@ -198,5 +199,5 @@ export function buildFlagdDocument(sources: readonly FlagdSource[], options: Fla
 
 /** The flag file's text: two-space JSON and a final newline. */
 export function renderFlagdDocument(document: FlagdDocument): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return escapeJsonOutput(`${JSON.stringify(document, null, 2)}\n`);
 }

@@ -4,6 +4,7 @@ import { locate } from './json-parse.js';
 import type { LoadedManifest } from './load.js';
 import { ruleMeta } from './rules/catalog.js';
 import { runSemanticRules } from './rules/index.js';
+import { checkHiddenCharacters } from './rules/hidden-characters.js';
 import { checkLiteralSecrets } from './rules/literal-secrets.js';
 import type { Finding } from './rules/rule.js';
 import type { SchemaValidator } from './schema-check.js';
@@ -31,7 +32,7 @@ function toDiagnostic(loaded: LoadedManifest, finding: Finding): Diagnostic {
   const meta = ruleMeta(finding.rule);
   const diagnostic = diagnosticAt(locate(loaded.locations, finding.pointer).value, {
     rule: finding.rule,
-    severity: meta.severity,
+    severity: finding.severity ?? meta.severity,
     message: finding.message,
     hint: finding.hint ?? meta.help,
     pointer: finding.pointer,
@@ -50,6 +51,7 @@ export function validateLoaded(loaded: LoadedManifest, validator: SchemaValidato
   if (loaded.usable && loaded.value !== undefined) {
     const secrets = checkLiteralSecrets(loaded.value).map((f) => toDiagnostic(loaded, f));
     diagnostics.push(...secrets);
+    diagnostics.push(...checkHiddenCharacters(loaded.value).map((f) => toDiagnostic(loaded, f)));
     const schemaFindings = checkSchema(validator, loaded.value, loaded.locations);
     // A token pasted into secretRef is one finding: AR103 (revoke it) says more than AR104 (not a reference).
     const secretPointers = new Set(secrets.map((d) => d.pointer));

@@ -1,3 +1,5 @@
+import { guardTerminal } from '../render/safe-text.js';
+
 /**
  * The process's streams as commands see them. This is the only place that asks whether a
  * stream is a terminal or colour is wanted; commands and renderers receive the answers.
@@ -31,18 +33,26 @@ export function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv, flag: boolean
   return isTTY;
 }
 
-/** The Io of this process. */
+/**
+ * The Io of this process. Everything it writes passes `guardTerminal` (src/render/safe-text.ts):
+ * no escape sequence, control, bidirectional or invisible character reaches a stream raw, except
+ * the tool's own colour codes when colour is on and its own clear-line on a live terminal.
+ */
 export function processIo(options: { color?: boolean } = {}): Io {
   const stdoutIsTTY = process.stdout.isTTY === true;
   const stderrIsTTY = process.stderr.isTTY === true;
+  const color = wantsColor(stdoutIsTTY, process.env, options.color);
+  const errColor = wantsColor(stderrIsTTY, process.env, options.color);
+  const outAllow = { color, clearLine: false };
+  const errAllow = { color: errColor, clearLine: stderrIsTTY && process.env['TERM'] !== 'dumb' };
   return {
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
+    out: (text) => void process.stdout.write(guardTerminal(text, outAllow)),
+    err: (text) => void process.stderr.write(guardTerminal(text, errAllow)),
     stdoutIsTTY,
     stderrIsTTY,
     stdinIsTTY: process.stdin.isTTY === true,
-    color: wantsColor(stdoutIsTTY, process.env, options.color),
-    errColor: wantsColor(stderrIsTTY, process.env, options.color),
+    color,
+    errColor,
     env: process.env,
     cwd: process.cwd(),
   };

@@ -1,6 +1,7 @@
 import type { ManualOutcome } from '../drill/runner.js';
 import { formatElapsed } from '../time/duration.js';
 import type { PlannedStep } from '../drill/types.js';
+import { safeText } from '../render/safe-text.js';
 import { createStyle } from '../render/style.js';
 import type { Io } from './io.js';
 
@@ -32,7 +33,7 @@ export async function confirmManualStep(io: Io, prompt: ManualStepPrompt): Promi
   for (const line of (step.instruction ?? '').split('\n')) io.err(`  ${line}\n`);
   const context = { signal: prompt.signal, output: process.stderr, clearPromptOnDone: false };
   try {
-    const done = await confirm({ message: `Done? Confirm as ${prompt.actor}`, default: false }, context);
+    const done = await confirm({ message: `Done? Confirm as ${safeText(prompt.actor)}`, default: false }, context);
     if (!done) return { kind: 'declined', reason: `${prompt.actor} answered that the step was not done` };
     const note = (await input({ message: 'Note for the record (optional):' }, context)).trim();
     return {

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { CliError, ExitCode } from '../errors.js';
 import { parseDuration } from '../time/duration.js';
 import { parseNumberText } from '../metrics/value-check.js';
+import { safeText } from '../render/safe-text.js';
 
 /** A signal the gate asks the operator for. */
 export interface PromptedSignal {
@@ -73,7 +74,7 @@ export async function promptForMetrics(
       const unit = signal.unit ? ` (${signal.unit})` : '';
       const text = await input(
         {
-          message: `${signal.name}${unit}${signal.description ? ` - ${signal.description}` : ''}:`,
+          message: safeText(`${signal.name}${unit}${signal.description ? ` - ${signal.description}` : ''}:`),
           validate: (typed) => checkTypedValue(typed, signal.count),
         },
         context(),

@@ -43,7 +43,7 @@ describe('markdown', () => {
     );
     expect(md).not.toMatch(/<img|<b>/);
     expect(md).toContain('`@acme/security`');
-    expect(md).toContain('org &lt;b&gt;org&lt;/b&gt;\\|@\u200Bops');
+    expect(md).toContain('org &lt;b&gt;org&lt;/b&gt;\\|`@`ops');
     for (const line of md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| risk') && !l.startsWith('| ---'))) {
       expect(line.replace(/\\\|/g, '').split('|').length - 2, line).toBeLessThanOrEqual(3);
     }

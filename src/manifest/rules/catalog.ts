@@ -236,6 +236,14 @@ export const RULES = [
       'A URL agent-rollout sends requests to (a metric source, the guardrails endpoint, a rollback probe) has a user name or password in it.',
     help: 'Remove the user name and password from the URL and send the credential in a header read from the environment, e.g. "headers": {"Authorization": "env:PROM_AUTH_HEADER"}; revoke the password if it was real.',
   },
+  {
+    id: 'AR123',
+    name: 'hidden-characters',
+    severity: 'error',
+    summary:
+      'A key or string holds a bidirectional, invisible or control character: an error where the value is run, queried or fetched, a warning in prose.',
+    help: 'Retype the value without the character (agent-rollout shows it escaped, e.g. \\u202e). Bidirectional and invisible characters make what a reviewer reads differ from what runs ("Trojan source").',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

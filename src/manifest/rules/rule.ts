@@ -1,3 +1,4 @@
+import type { Severity } from '../diagnostic.js';
 import type { Manifest } from '../types.js';
 import type { RuleId } from './catalog.js';
 
@@ -7,6 +8,8 @@ export interface Finding {
   pointer: string;
   message: string;
   hint?: string;
+  /** When a rule's findings differ in severity (AR123): overrides the catalogue's. */
+  severity?: Severity;
 }
 
 /** A semantic rule over a schema-valid manifest. Pure: reads the manifest, returns findings. */

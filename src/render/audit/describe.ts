@@ -1,4 +1,5 @@
 import { formatDuration } from '../../time/duration.js';
+import { safeData } from '../safe-text.js';
 import type { AuditEntry } from '../../state/audit.js';
 import { fieldChanges } from '../../state/field-changes.js';
 
@@ -34,6 +35,7 @@ function changedValues(entry: AuditEntry): string {
 
 /** One line saying what an entry did, in the rollout's words: `stage a → b (gate go)`, `drill passed in 4m2s`. */
 export function describeEntry(entry: AuditEntry): string {
+  entry = safeData(entry);
   const details = record(entry.details);
   const note = flags(details);
   switch (entry.action) {

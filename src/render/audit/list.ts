@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { AuditEntry } from '../../state/audit.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
@@ -24,6 +25,7 @@ function oneLine(text: string, max = 60): string {
 
 /** The trail as a table, newest first: seq, time, actor, action, what it did, why. */
 export function renderAuditText(listing: AuditListing, style: Style): string {
+  listing = safeData(listing);
   if (!listing.exists || listing.total === 0) return `no audit trail yet: ${listing.trail} has no entries\n`;
   if (listing.entries.length === 0) return `no entry of ${listing.trail} matches (${listing.total} in all)\n`;
   const rows = listing.entries.map((entry) => [

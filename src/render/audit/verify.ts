@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { TrailVerification } from '../../state/audit-verify.js';
 import { describeFieldChange } from '../../state/drift.js';
 import type { Style } from '../style.js';
@@ -25,6 +26,7 @@ const CHAIN_HINT =
 
 /** Each finding as `file:line: message`, then a one-line verdict. */
 export function renderVerifyText(report: VerifyReport, style: Style): string {
+  report = safeData(report);
   if (!report.exists || report.entries + report.problems.length === 0) {
     return `${style.green('✔')} no audit trail yet (${report.trail}): nothing to verify; the first state change starts it\n`;
   }

@@ -1,5 +1,7 @@
+import { safeData } from '../safe-text.js';
 import type { Change, ChangeText, DiffResult, Risk, Section } from '../../diff/model.js';
 import { RISKS, SECTION_TITLES, changeText } from '../../diff/model.js';
+import { mdCode, mdProse, mdTextOf } from '../markdown.js';
 import { bySection } from './text.js';
 import { plural } from '../../text/plural.js';
 
@@ -21,31 +23,19 @@ export interface MarkdownOptions {
   fullCommand?: string;
 }
 
-/** Plain text made safe for a table cell: no HTML, no markdown emphasis or links, no @mentions. */
+/** Outside text, inert (src/render/markdown.ts); `|` escaped, as every line of a table needs. */
 function plain(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\*_[\]~#|])/g, '\\$1')
-    .replace(/(^|[^\w])@/g, '$1@\u200B')
-    .replace(/\r?\n/g, ' ');
+  return mdTextOf(text).replace(/\|/g, '\\|');
 }
 
 /** A code span that holds any text, also inside a table cell. */
 function code(text: string): string {
-  const body = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-  const ticks = body.includes('`') ? '``' : '`';
-  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${body}${pad}${ticks}`;
+  return mdCode(text).markdown.replace(/\|/g, '\\|');
 }
 
-/** Prose that may quote commands in backticks: the quoted parts stay code, the rest is made plain. */
+/** Prose that may quote values in backticks: the quoted parts stay code, the rest is inert. */
 function prose(text: string): string {
-  return text
-    .split(/(`[^`\n]+`)/)
-    .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1)) : plain(part)))
-    .join('');
+  return mdProse(text).markdown;
 }
 
 function changeCell(change: Change): string {
@@ -134,6 +124,8 @@ const FOOTER_RESERVE = 600;
  * first, then medium, then low, and a note says how many were left out and how to see them all.
  */
 export function renderDiffMarkdown(result: DiffResult, options: MarkdownOptions = {}): string {
+  result = safeData(result);
+  options = safeData(options);
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const fullCommand = options.fullCommand ?? 'agent-rollout diff';
   const everything = new Set(result.changes);

@@ -1,7 +1,9 @@
+import { safeData } from '../safe-text.js';
 import type { Change, DiffResult, Risk, Section } from '../../diff/model.js';
 import { SECTIONS, SECTION_TITLES, changeText } from '../../diff/model.js';
 import type { Style } from '../style.js';
 import { plural } from '../../text/plural.js';
+import { tableLines } from '../table.js';
 
 /** "3 changes: 1 high, 2 low" (risks with no change are left out). */
 export function countLine(result: Pick<DiffResult, 'summary'>): string {
@@ -23,6 +25,7 @@ export function bySection(changes: readonly Change[]): [Section, Change[]][] {
 
 /** `diff --format text`: a heading, the counts, then each section's changes with their risk and reason. */
 export function renderDiffText(result: DiffResult, style: Style): string {
+  result = safeData(result);
   const paint: Record<Risk, (text: string) => string> = {
     high: (text) => style.red.bold(text),
     medium: (text) => style.yellow(text),
@@ -36,7 +39,12 @@ export function renderDiffText(result: DiffResult, style: Style): string {
     for (const [section, changes] of bySection(result.changes)) {
       out.push('', style.bold(SECTION_TITLES[section]));
       for (const change of changes) {
-        out.push(`  ${paint[change.risk](change.risk.padEnd(6))}  ${change.subject}: ${changeText(change.parts)}`);
+        out.push(
+          ...tableLines([[paint[change.risk](change.risk), `${change.subject}: ${changeText(change.parts)}`]], {
+            indent: '  ',
+            minWidths: [6],
+          }),
+        );
         out.push(`          ${style.dim(change.reason)}`);
       }
     }

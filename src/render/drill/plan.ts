@@ -1,7 +1,9 @@
 import { formatDuration } from '../../time/duration.js';
+import { safeData } from '../safe-text.js';
 import { probeTarget } from '../../drill/plan.js';
 import type { DrillPlan, PlannedProbe, PlannedStep } from '../../drill/types.js';
 import type { Style } from '../style.js';
+import { mdCode, mdTextOf } from '../markdown.js';
 import { renderMarkdownTable, renderTable } from '../table.js';
 import { toJson } from '../format.js';
 
@@ -55,6 +57,7 @@ function manualNote(view: PlanView): string {
 
 /** `drill --dry-run` for a terminal: what would run, in order, with timeouts and the window. Pure. */
 export function renderDrillPlanText(view: PlanView, style: Style): string {
+  view = safeData(view);
   const { plan } = view;
   let out = `${style.bold(`Drill plan for ${view.agent}`)} (${view.manifest}): dry run, nothing is run and nothing is written.\n`;
   out += `Window: ${plan.window}, from the first step's start to the last probe passing.\n`;
@@ -84,8 +87,9 @@ export function renderDrillPlanText(view: PlanView, style: Style): string {
 }
 
 export function renderDrillPlanMarkdown(view: PlanView): string {
+  view = safeData(view);
   const { plan } = view;
-  let md = `# Drill plan for \`${view.agent}\` (dry run)\n\nWindow **${plan.window}**, from the first step's start to the last probe passing.\n\n## Steps\n\n`;
+  let md = `# Drill plan for ${mdCode(view.agent).markdown} (dry run)\n\nWindow **${mdTextOf(plan.window)}**, from the first step's start to the last probe passing.\n\n## Steps\n\n`;
   md += renderMarkdownTable(['#', 'step', 'kind', 'runs', 'timeout'], stepRows(plan.steps, true));
   md += `\n## Verification\n\n`;
   md += plan.probes.length > 0 ? renderMarkdownTable(['#', 'probe', 'checks', 'expect', 'attempts'], probeRows(plan.probes)) : 'None.\n';

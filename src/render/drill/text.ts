@@ -1,4 +1,5 @@
 import { formatElapsed } from '../../time/duration.js';
+import { safeData } from '../safe-text.js';
 import type { DrillReport, ProbeRecord, StepRecord } from '../../drill/types.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
@@ -52,6 +53,7 @@ export function verdictLine(report: DrillReport): string {
 
 /** The drill report for a terminal. Pure. */
 export function renderDrillText(report: DrillReport, style: Style): string {
+  report = safeData(report);
   const out: string[] = [];
   const verdict = verdictLine(report);
   const coloured = report.passed ? style.green(verdict) : style.red(verdict);

@@ -1,6 +1,8 @@
+import { safeData } from '../safe-text.js';
 import type { RecordedInputs } from '../../gate/inputs.js';
 import type { GateReport, Verdict } from '../../gate/types.js';
 import { toJson } from '../format.js';
+import { mdProse } from '../markdown.js';
 import type { Style } from '../style.js';
 import { gateReportObject } from './json.js';
 
@@ -19,6 +21,7 @@ export interface AdvanceOutcome {
 
 /** The closing lines of `advance` for a person (after the gate's own text). */
 export function renderAdvanceText(outcome: AdvanceOutcome, style: Style): string {
+  outcome = safeData(outcome);
   const head = outcome.advanced
     ? outcome.forced
       ? style.yellow.bold('Advanced (forced):')
@@ -34,6 +37,7 @@ export function renderAdvanceJson(report: GateReport, inputs: RecordedInputs, ou
 
 /** The closing lines of `advance --format markdown`. */
 export function renderAdvanceMarkdown(outcome: AdvanceOutcome): string {
+  outcome = safeData(outcome);
   const head = outcome.advanced ? (outcome.forced ? '**Advanced (forced):**' : '**Advanced:**') : '**Not advanced:**';
-  return `\n${head} ${outcome.message}\n`;
+  return `\n${head} ${mdProse(outcome.message).markdown}\n`;
 }

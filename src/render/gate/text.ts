@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { CheckResult, GateReport, Verdict } from '../../gate/types.js';
 import { windowBasisText } from '../../gate/window.js';
 import { formatSpan } from '../../time/duration.js';
@@ -37,6 +38,8 @@ export function windowLine(report: GateReport): string {
 
 /** `gate` for a person: the criteria table, the prerequisites table, the verdict and what to do next. */
 export function renderGateText(report: GateReport, options: { style: Style; agent: string }): string {
+  report = safeData(report);
+  options = safeData(options);
   const { style } = options;
   const out: string[] = [];
   out.push(`${style.bold(`Gate for stage ${report.stage}`)} of ${options.agent}, ${windowLine(report)}`);

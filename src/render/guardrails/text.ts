@@ -1,4 +1,5 @@
 import { formatDuration } from '../../time/duration.js';
+import { safeData } from '../safe-text.js';
 import type { CategorySummary, GuardrailReport } from '../../guardrails/report.js';
 import type { CaseResult } from '../../guardrails/run.js';
 import type { Style } from '../style.js';
@@ -26,6 +27,7 @@ function quoteInput(input: string): string {
 
 /** The guardrail test report for a terminal. Pure. */
 export function renderGuardrailText(report: GuardrailReport, style: Style): string {
+  report = safeData(report);
   let out =
     `${style.bold(`Guardrail tests of ${report.agent}`)}: ${report.total} cases from ${report.cases.file}, asked ${report.target} ` +
     `(${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each)\n\n`;

@@ -1,6 +1,9 @@
+import { safeData } from '../safe-text.js';
 import type { DataClassReach, StageBlastRadius, ToolPath, TriggerPath } from '../../inventory/blast-radius.js';
 import type { Style } from '../style.js';
-import { renderMarkdownTable } from '../table.js';
+import type { Markdown } from '../markdown.js';
+import { md, mdCode, mdJoin, mdText } from '../markdown.js';
+import { renderMarkdownTable, tableLines } from '../table.js';
 
 function via(path: ToolPath): string {
   return `${path.tool} [${path.credential ?? 'no credential'}]`;
@@ -46,6 +49,7 @@ export function blastRadiusRows(radius: StageBlastRadius): [string, string[]][] 
 
 /** `Blast radius` as indented text lines, one block per stage. */
 export function renderBlastRadiusText(radii: readonly StageBlastRadius[], style: Style): string[] {
+  radii = safeData(radii);
   const lines: string[] = [];
   const width = Math.max(...['credentials', 'not usable'].map((l) => l.length));
   let previous: { stage: string; rows: string } | undefined;
@@ -57,25 +61,27 @@ export function renderBlastRadiusText(radii: readonly StageBlastRadius[], style:
     const sameAs = previous?.rows === key;
     previous = { stage: sameAs && previous ? previous.stage : radius.stage, rows: key };
     if (sameAs) continue;
-    for (const [label, values] of rows) {
-      values.forEach((value, i) => {
-        const shown = label === 'writes' && value !== 'nothing' ? style.yellow(value) : label === 'unknown' ? style.red(value) : value;
-        lines.push(`    ${(i === 0 ? label : '').padEnd(width)}  ${shown}`);
-      });
-    }
+    const cells = rows.flatMap(([label, values]) =>
+      values.map((value, i) => [
+        i === 0 ? label : '',
+        label === 'writes' && value !== 'nothing' ? style.yellow(value) : label === 'unknown' ? style.red(value) : value,
+      ]),
+    );
+    lines.push(...tableLines(cells, { indent: '    ', minWidths: [width] }));
   }
   return lines;
 }
 
 /** `Blast radius` as a markdown table: one row per stage. */
 export function renderBlastRadiusMarkdown(radii: readonly StageBlastRadius[]): string {
+  radii = safeData(radii);
   const rows = radii.map((radius) => {
     const facts = new Map(blastRadiusRows(radius));
-    const cell = (label: string): string => (facts.get(label) ?? []).join('<br>');
+    const cell = (label: string): Markdown => mdJoin((facts.get(label) ?? []).map(mdText), '<br>');
     return [
-      `\`${radius.stage}\`${radius.dataAccess ? ` (${radius.dataAccess})` : ''}`,
+      md`${mdCode(radius.stage)}${radius.dataAccess ? ` (${radius.dataAccess})` : ''}`,
       cell('reads'),
-      cell('writes') + (facts.has('unknown') ? `<br>**unknown:** ${cell('unknown')}` : ''),
+      facts.has('unknown') ? md`${cell('writes')}<br>**unknown:** ${cell('unknown')}` : cell('writes'),
       cell('credentials'),
       cell('triggers'),
     ];

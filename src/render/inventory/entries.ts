@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import { credentialAccess, isSensitive } from '../../manifest/access.js';
 import type { CostEnvelope, Credential, DataClass, Manifest, Tool, Trigger } from '../../manifest/types.js';
 import { formatNumber } from '../../plan/criterion-text.js';
@@ -7,6 +8,8 @@ import type { Style } from '../style.js';
 
 /** What the manifest holds about one credential, as the walkthrough shows it. */
 export function credentialLines(credential: Credential, manifest: Manifest, style: Style): string[] {
+  credential = safeData(credential);
+  manifest = safeData(manifest);
   const access = credentialAccess(credential, manifest.inventory.tools);
   const revocable =
     credential.independentlyRevocable === undefined
@@ -30,6 +33,7 @@ export function credentialLines(credential: Credential, manifest: Manifest, styl
 }
 
 export function toolLines(tool: Tool, style: Style): string[] {
+  tool = safeData(tool);
   const classes = tool.dataClasses === undefined ? style.yellow('unknown') : tool.dataClasses.length ? tool.dataClasses.join(', ') : 'none';
   return [
     `${style.bold(tool.id)} (${tool.kind}, ${tool.access} access)${tool.endpoint ? ` ${tool.endpoint}` : ''}`,
@@ -39,12 +43,15 @@ export function toolLines(tool: Tool, style: Style): string[] {
 }
 
 export function dataClassLines(dataClass: DataClass, style: Style): string[] {
+  dataClass = safeData(dataClass);
   return [
     `${style.bold(dataClass.id)}: ${dataClass.access}${isSensitive(dataClass) ? ', sensitive' : ''}${dataClass.description ? style.dim(` ${dataClass.description}`) : ''}`,
   ];
 }
 
 export function triggerLines(trigger: Trigger, index: number, style: Style): string[] {
+  trigger = safeData(trigger);
+  index = safeData(index);
   const what = [trigger.kind, trigger.source ?? trigger.cron].filter(Boolean).join(' ');
   const owner = trigger.owner ? `owner ${trigger.owner}` : trigger.kind === 'agent' ? style.red('no owner') : 'no owner named';
   return [
@@ -53,6 +60,7 @@ export function triggerLines(trigger: Trigger, index: number, style: Style): str
 }
 
 export function costEnvelopeLines(envelope: CostEnvelope | undefined, style: Style): string[] {
+  envelope = safeData(envelope);
   if (!envelope) return [style.red('no cost envelope')];
   const lines = COST_FIELDS.map(
     (field) =>
@@ -66,6 +74,8 @@ export function costEnvelopeLines(envelope: CostEnvelope | undefined, style: Sty
 
 /** What the manifest holds in one section, one block per entry. */
 export function sectionLines(manifest: Manifest, section: InventorySection, style: Style): string[] {
+  manifest = safeData(manifest);
+  section = safeData(section);
   const { inventory } = manifest;
   const blocks: string[][] =
     section === 'credentials'

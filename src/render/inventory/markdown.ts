@@ -1,12 +1,15 @@
+import { safeData } from '../safe-text.js';
 import type { InventoryCheck } from '../../inventory/check.js';
 import { SECTION_LABELS } from '../../inventory/sections.js';
-import { markdownCell, renderMarkdownTable } from '../table.js';
+import { md, mdCode, mdProse } from '../markdown.js';
+import { renderMarkdownTable } from '../table.js';
 import { renderBlastRadiusMarkdown } from './blast-radius.js';
 import { countText } from './text.js';
 
 /** `inventory --check --format markdown`: for a pull request or a wiki. */
 export function renderInventoryMarkdown(check: InventoryCheck): string {
-  const out: string[] = [`## Inventory of \`${check.agent.id}\``, ''];
+  check = safeData(check);
+  const out: string[] = [md`## Inventory of ${mdCode(check.agent.id)}`.markdown, ''];
   out.push(check.complete ? '✅ The inventory is complete.' : `❌ The inventory is incomplete: ${check.gaps.length} gap(s).`, '');
   out.push(
     renderMarkdownTable(
@@ -17,7 +20,7 @@ export function renderInventoryMarkdown(check: InventoryCheck): string {
   if (check.gaps.length > 0) {
     out.push('### Gaps', '');
     for (const gap of check.gaps)
-      out.push(`- **${SECTION_LABELS[gap.section]}**: ${markdownCell(gap.message)}. _${markdownCell(gap.hint)}_`);
+      out.push(md`- **${SECTION_LABELS[gap.section]}**: ${mdProse(gap.message)}. _${mdProse(gap.hint)}_`.markdown);
     out.push('');
   }
   out.push('### Blast radius', '', renderBlastRadiusMarkdown(check.blastRadius));

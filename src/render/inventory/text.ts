@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { InventoryCheck } from '../../inventory/check.js';
 import type { SectionCompleteness } from '../../inventory/completeness.js';
 import type { InventoryGap } from '../../inventory/gaps.js';
@@ -26,6 +27,7 @@ export function completenessTable(sections: readonly SectionCompleteness[], styl
 
 /** One gap as two lines: what is missing, and the hint. */
 export function gapLines(gap: InventoryGap, style: Style): string[] {
+  gap = safeData(gap);
   return [
     `  ${style.yellow('!')} ${style.dim(`${SECTION_LABELS[gap.section]}:`)} ${gap.message}`,
     `      ${style.cyan('hint:')} ${gap.hint}`,
@@ -34,6 +36,7 @@ export function gapLines(gap: InventoryGap, style: Style): string[] {
 
 /** `inventory --check` for a person. */
 export function renderInventoryText(check: InventoryCheck, style: Style): string {
+  check = safeData(check);
   const out: string[] = [`${style.bold(`Inventory of ${check.agent.id}`)} ${style.dim(`(${check.manifest})`)}`, ''];
   out.push(completenessTable(check.sections, style));
   if (check.gaps.length > 0) {

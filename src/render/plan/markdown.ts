@@ -1,11 +1,13 @@
 import type { Plan, StagePlan } from '../../plan/types.js';
+import { safeData } from '../safe-text.js';
 import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
-import { markdownCell, renderMarkdownTable } from '../table.js';
+import { mdCode, mdFence, mdProse, mdText } from '../markdown.js';
+import { renderMarkdownTable, tableLines } from '../table.js';
 import {
   blockedHeading,
   changeMark,
   blockerText,
-  credentialText,
+  credentialCells,
   drillText,
   findingsSummary,
   governanceText,
@@ -21,12 +23,16 @@ import {
 } from './parts.js';
 
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
+  return mdCode(text).markdown;
+}
+
+function text(value: string): string {
+  return mdText(value).markdown;
 }
 
 function stageSection(stage: StagePlan, plan: Plan): string[] {
-  const out = [`#### ${stage.index + 1}. ${code(stage.id)} (${positionText(stage, plan.state)})`, ''];
-  if (stage.description) out.push(`> ${markdownCell(stage.description)}`, '');
+  const out = [`#### ${stage.index + 1}. ${code(stage.id)} (${text(positionText(stage, plan.state))})`, ''];
+  if (stage.description) out.push(`> ${text(stage.description)}`, '');
   const rows: [string, string][] = [['audience', stage.audience.text || 'not described']];
   if (stage.dataAccess) rows.push(['data access', was(stage.dataAccess, plan.stages[stage.index - 1]?.dataAccess, stage.index)]);
   const spend = spendText(stage);
@@ -35,15 +41,15 @@ function stageSection(stage: StagePlan, plan: Plan): string[] {
   const minimum = minimumText(stage, plan.sampleSignal);
   if (minimum) rows.push(['minimum', minimum]);
   out.push(renderMarkdownTable(['', ''], rows));
-  out.push('Credentials (`+` added, `-` dropped since the stage before):', '', '```diff');
-  if (stage.credentials.length === 0) out.push('  (none)');
-  const idWidth = Math.max(0, ...stage.credentials.map((c) => c.id.length));
-  for (const credential of stage.credentials) out.push(`${changeMark(credential)} ${credentialText(credential, idWidth)}`);
-  out.push('```', '');
+  out.push('Credentials (`+` added, `-` dropped since the stage before):', '');
+  const lines = tableLines(
+    stage.credentials.map((credential) => [`${changeMark(credential)} ${credentialCells(credential)[0]}`, credentialCells(credential)[1]]),
+  );
+  out.push(mdFence(lines.length === 0 ? '  (none)' : lines.join('\n'), 'diff').markdown, '');
   if (stage.exitCriteria.length) {
     out.push('Exit criteria:', '');
     for (const c of stage.exitCriteria)
-      out.push(`- ${code(c.id)}: ${markdownCell(c.text)}${c.observe ? ' _(observe only: reported, does not decide)_' : ''}`);
+      out.push(`- ${code(c.id)}: ${mdProse(c.text).markdown}${c.observe ? ' _(observe only: reported, does not decide)_' : ''}`);
   } else {
     out.push('Exit criteria: none');
   }
@@ -53,25 +59,29 @@ function stageSection(stage: StagePlan, plan: Plan): string[] {
 
 /** `plan --format markdown`: for a pull request or a wiki page. */
 export function renderPlanMarkdown(plan: Plan): string {
+  plan = safeData(plan);
   const { agent } = plan;
-  const out: string[] = [`## Rollout plan: ${code(agent.id)} (${markdownCell(agent.name)})`, ''];
+  const out: string[] = [`## Rollout plan: ${code(agent.id)} (${text(agent.name)})`, ''];
   const about = [
-    `Owner **${markdownCell(agent.owner)}**${agent.contact ? ` (${markdownCell(agent.contact)})` : ''}`,
+    `Owner **${text(agent.owner)}**${agent.contact ? ` (${text(agent.contact)})` : ''}`,
     agent.model ? `model ${code(agent.model)}` : '',
     code(plan.manifest),
   ];
   out.push(about.filter(Boolean).join(' · '), '');
-  out.push(`**Validation:** ${plan.findings.errors > 0 ? '❌' : plan.findings.warnings > 0 ? '⚠️' : '✅'} ${findingsSummary(plan)}`, '');
-  for (const d of plan.findings.diagnostics) out.push(`- ${d.severity} ${code(d.rule)} line ${d.line}: ${markdownCell(d.message)}`);
+  out.push(
+    `**Validation:** ${plan.findings.errors > 0 ? '❌' : plan.findings.warnings > 0 ? '⚠️' : '✅'} ${text(findingsSummary(plan))}`,
+    '',
+  );
+  for (const d of plan.findings.diagnostics) out.push(`- ${d.severity} ${code(d.rule)} line ${d.line}: ${mdProse(d.message).markdown}`);
   if (plan.findings.diagnostics.length) out.push('');
-  out.push(`**Where it stands:** ${stateText(plan.state)}`, '');
+  out.push(`**Where it stands:** ${mdProse(stateText(plan.state)).markdown}`, '');
   const orgs = orgsText(plan.state);
-  if (orgs) out.push(`**Orgs:** ${orgs}`, '');
-  if (plan.state.paused) out.push(`**Paused** since ${plan.state.paused.at}: ${markdownCell(plan.state.paused.reason)}`, '');
-  out.push(`**Last gate:** ${lastGateText(plan.state)}`, '');
+  if (orgs) out.push(`**Orgs:** ${mdProse(orgs).markdown}`, '');
+  if (plan.state.paused) out.push(`**Paused** since ${text(plan.state.paused.at)}: ${text(plan.state.paused.reason)}`, '');
+  out.push(`**Last gate:** ${mdProse(lastGateText(plan.state)).markdown}`, '');
 
-  out.push(`### ${plan.blockedBy.length ? '❌' : '✅'} ${blockedHeading(plan)}`, '');
-  for (const blocker of plan.blockedBy) out.push(`- ${markdownCell(blockerText(blocker))}: ${code(blocker.hint)}`);
+  out.push(`### ${plan.blockedBy.length ? '❌' : '✅'} ${mdProse(blockedHeading(plan)).markdown}`, '');
+  for (const blocker of plan.blockedBy) out.push(`- ${mdProse(blockerText(blocker)).markdown}: ${code(blocker.hint)}`);
   if (plan.blockedBy.length) out.push('');
 
   out.push(`### Stages`, '');
@@ -81,12 +91,12 @@ export function renderPlanMarkdown(plan: Plan): string {
 
   if (plan.rollback) {
     const { rollback } = plan;
-    out.push(`### Rollback within ${rollback.window}`, '');
-    rollback.steps.forEach((step, i) => out.push(`${i + 1}. ${code(step.id)}: ${markdownCell(rollbackStepText(step))}`));
+    out.push(`### Rollback within ${text(rollback.window)}`, '');
+    rollback.steps.forEach((step, i) => out.push(`${i + 1}. ${code(step.id)}: ${mdProse(rollbackStepText(step)).markdown}`));
     out.push('');
     out.push(`Verify: ${rollback.verify.length ? rollback.verify.map((p) => code(p.id)).join(', ') : 'no probes'}`, '');
     if (rollback.restore.length) out.push(`Restore: ${rollback.restore.map(code).join(', ')}`, '');
-    out.push(`Drill: ${drillText(rollback)}`, '');
+    out.push(`Drill: ${mdProse(drillText(rollback)).markdown}`, '');
   } else {
     out.push('### Rollback', '', 'None declared.', '');
   }

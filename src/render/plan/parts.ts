@@ -16,9 +16,10 @@ export function changeMark(credential: PlanCredential): '+' | '-' | ' ' {
   return credential.change === 'added' ? '+' : credential.change === 'dropped' ? '-' : ' ';
 }
 
-export function credentialText(credential: PlanCredential, width = 0): string {
+/** A credential as two cells: its id, and its scopes with its access. */
+export function credentialCells(credential: PlanCredential): [string, string] {
   const scopes = credential.scopes.length ? credential.scopes.join(', ') : 'no scopes listed';
-  return `${credential.id.padEnd(width)}  ${scopes} (${credential.access})`;
+  return [credential.id, `${scopes} (${credential.access})`];
 }
 
 /** `production (was staging)` when a value changed since the stage before. */

@@ -1,11 +1,13 @@
 import type { Plan, StagePlan } from '../../plan/types.js';
+import { safeData } from '../safe-text.js';
 import { renderBlastRadiusText } from '../inventory/blast-radius.js';
 import type { Style } from '../style.js';
+import { tableLines } from '../table.js';
 import {
   blockedHeading,
   changeMark,
   blockerText,
-  credentialText,
+  credentialCells,
   drillText,
   findingsSummary,
   governanceText,
@@ -21,54 +23,53 @@ import {
 } from './parts.js';
 import { withoutFraction } from '../../time/timestamp.js';
 
+/** The width of a stage's label column, the same in every stage. */
 const LABEL = 14;
-
-function row(label: string, value: string): string {
-  return `     ${label.padEnd(LABEL)} ${value}`;
-}
-
-function continuation(value: string): string {
-  return `     ${''.padEnd(LABEL)} ${value}`;
-}
 
 function stageLines(stage: StagePlan, plan: Plan, style: Style): string[] {
   const marker = stage.position === 'passed' ? style.green('✔') : stage.position === 'current' ? style.cyan('●') : '○';
   const lines = [`${marker} ${stage.index + 1}. ${style.bold(stage.id)}  ${style.dim(positionText(stage, plan.state))}`];
   if (stage.description) lines.push(`     ${style.dim(stage.description)}`);
-  lines.push(row('audience', stage.audience.text || 'not described'));
-  if (stage.credentials.length === 0) lines.push(row('credentials', 'none'));
-  const idWidth = Math.max(0, ...stage.credentials.map((c) => c.id.length));
-  stage.credentials.forEach((credential, i) => {
+  const rows: [string, string][] = [];
+  const row = (label: string, value: string): void => void rows.push([label, value]);
+  /** A block of aligned lines under one label. */
+  const block = (label: string, values: readonly string[]): void => values.forEach((value, i) => row(i === 0 ? label : '', value));
+  row('audience', stage.audience.text || 'not described');
+  if (stage.credentials.length === 0) row('credentials', 'none');
+  const credentialRows = stage.credentials.map((credential) => {
     const mark = changeMark(credential);
-    const sign = mark === '+' ? style.green('+') : mark === '-' ? style.red('-') : ' ';
-    const plain = credentialText(credential, idWidth);
-    const text = mark === '-' ? style.red(plain) : mark === '+' ? style.green(plain) : plain;
-    lines.push(i === 0 ? row('credentials', `${sign} ${text}`) : continuation(`${sign} ${text}`));
+    const paint = (text: string): string => (mark === '-' ? style.red(text) : mark === '+' ? style.green(text) : text);
+    const [id, rest] = credentialCells(credential);
+    return [`${mark === '+' ? style.green('+') : mark === '-' ? style.red('-') : ' '} ${paint(id)}`, paint(rest)];
   });
-  if (stage.dataAccess) lines.push(row('data access', was(stage.dataAccess, plan.stages[stage.index - 1]?.dataAccess, stage.index)));
+  block('credentials', tableLines(credentialRows));
+  if (stage.dataAccess) row('data access', was(stage.dataAccess, plan.stages[stage.index - 1]?.dataAccess, stage.index));
   const spend = spendText(stage);
-  if (spend) lines.push(row('spend limit', stage.spendCheck && stage.spendCheck !== 'within' ? style.yellow(spend) : spend));
-  lines.push(
-    row(
-      'governance',
-      stage.governanceMode === 'observe'
-        ? style.yellow(governanceText(stage, plan.stages[stage.index - 1]))
-        : governanceText(stage, plan.stages[stage.index - 1]),
-    ),
+  if (spend) row('spend limit', stage.spendCheck && stage.spendCheck !== 'within' ? style.yellow(spend) : spend);
+  row(
+    'governance',
+    stage.governanceMode === 'observe'
+      ? style.yellow(governanceText(stage, plan.stages[stage.index - 1]))
+      : governanceText(stage, plan.stages[stage.index - 1]),
   );
   const minimum = minimumText(stage, plan.sampleSignal);
-  if (minimum) lines.push(row('minimum', minimum));
-  if (stage.exitCriteria.length === 0) lines.push(row('exit criteria', 'none'));
-  const width = Math.max(0, ...stage.exitCriteria.map((c) => c.id.length));
-  stage.exitCriteria.forEach((criterion, i) => {
-    const text = `${criterion.id.padEnd(width)}  ${criterion.text}${criterion.observe ? style.dim(' (observe only: reported, does not decide)') : ''}`;
-    lines.push(i === 0 ? row('exit criteria', text) : continuation(text));
-  });
-  return lines;
+  if (minimum) row('minimum', minimum);
+  if (stage.exitCriteria.length === 0) row('exit criteria', 'none');
+  block(
+    'exit criteria',
+    tableLines(
+      stage.exitCriteria.map((criterion) => [
+        criterion.id,
+        `${criterion.text}${criterion.observe ? style.dim(' (observe only: reported, does not decide)') : ''}`,
+      ]),
+    ),
+  );
+  return [...lines, ...tableLines(rows, { indent: '     ', gap: 1, minWidths: [LABEL] })];
 }
 
 /** `plan` for a person, like `terraform plan`: findings, stages, guardrails, rollback, state, blast radius, what blocks the next step. */
 export function renderPlanText(plan: Plan, style: Style): string {
+  plan = safeData(plan);
   const { agent } = plan;
   const out: string[] = [];
   out.push(`${style.bold(`Plan for ${agent.id}`)}: ${agent.name}`);
@@ -93,17 +94,20 @@ export function renderPlanText(plan: Plan, style: Style): string {
   for (const stage of plan.stages) out.push(...stageLines(stage, plan, style), '');
 
   out.push(style.bold('Guardrails'));
-  for (const [label, value] of guardrailRows(plan.guardrails)) out.push(`  ${label.padEnd(8)} ${value}`);
+  out.push(...tableLines(guardrailRows(plan.guardrails), { indent: '  ', gap: 1, minWidths: [8] }));
   out.push('');
 
   if (plan.rollback) {
     const { rollback } = plan;
     out.push(style.bold(`Rollback within ${rollback.window}`));
-    const width = Math.max(...rollback.steps.map((s) => s.id.length));
-    rollback.steps.forEach((step, i) => out.push(`  ${String(i + 1).padStart(2)}. ${step.id.padEnd(width)}  ${rollbackStepText(step)}`));
-    out.push(`  verify   ${rollback.verify.length ? rollback.verify.map((p) => p.id).join(', ') : style.yellow('no probes')}`);
-    if (rollback.restore.length) out.push(`  restore  ${rollback.restore.join(', ')}`);
-    out.push(`  drill    ${rollback.lastDrill?.passed ? drillText(rollback) : style.yellow(drillText(rollback))}`);
+    const steps = rollback.steps.map((step, i) => [`${i + 1 < 10 ? ' ' : ''}${i + 1}. ${step.id}`, rollbackStepText(step)]);
+    out.push(...tableLines(steps, { indent: '  ' }));
+    const facts: [string, string][] = [
+      ['verify', rollback.verify.length ? rollback.verify.map((p) => p.id).join(', ') : style.yellow('no probes')],
+    ];
+    if (rollback.restore.length) facts.push(['restore', rollback.restore.join(', ')]);
+    facts.push(['drill', rollback.lastDrill?.passed ? drillText(rollback) : style.yellow(drillText(rollback))]);
+    out.push(...tableLines(facts, { indent: '  ', minWidths: [7] }));
   } else {
     out.push(`${style.bold('Rollback')} ${style.red('none declared')}`);
   }
@@ -111,14 +115,19 @@ export function renderPlanText(plan: Plan, style: Style): string {
 
   out.push(style.bold('Where it stands'));
   out.push(`  ${plan.state.enabled ? stateText(plan.state) : style.red(stateText(plan.state))}`);
+  const standing: [string, string][] = [];
   const orgs = orgsText(plan.state);
-  if (orgs) out.push(`  orgs       ${orgs}`);
+  if (orgs) standing.push(['orgs', orgs]);
   if (plan.state.paused) {
     const { paused } = plan.state;
-    out.push(`  ${style.red(`paused     since ${withoutFraction(paused.at)}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}`)}`);
+    standing.push([
+      style.red('paused'),
+      style.red(`since ${withoutFraction(paused.at)}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}`),
+    ]);
   }
-  out.push(`  last gate  ${lastGateText(plan.state)}`);
-  out.push(`  inventory  ${plan.inventory.complete ? 'complete' : style.yellow(`${plan.inventory.gaps} gap(s)`)}`, '');
+  standing.push(['last gate', lastGateText(plan.state)]);
+  standing.push(['inventory', plan.inventory.complete ? 'complete' : style.yellow(`${plan.inventory.gaps} gap(s)`)]);
+  out.push(...tableLines(standing, { indent: '  ' }), '');
 
   out.push(style.bold('Blast radius'));
   out.push(...renderBlastRadiusText(plan.blastRadius, style), '');

@@ -1,3 +1,5 @@
+import { tableLines } from '../table.js';
+import { safeData } from '../safe-text.js';
 import type { State } from '../../manifest/types.js';
 import type { FieldChange } from '../../state/field-changes.js';
 import type { StateAction } from '../../state/transitions.js';
@@ -35,12 +37,15 @@ function shown(value: unknown): string {
 
 /** A state command's result for a person: what changed (before → after) and the audit entry. (The drift warning goes to standard error.) */
 export function renderStateChangeText(report: StateChangeReport, style: Style): string {
+  report = safeData(report);
   if (!report.changed) return `${style.dim('nothing to do:')} ${report.summary}; nothing was written\n`;
   const out = [style.bold(report.summary)];
-  const width = Math.max(0, ...report.changes.map((change) => change.path.length));
-  for (const change of report.changes) {
-    out.push(`  ${change.path.padEnd(width)}  ${shown(change.before)} ${style.dim('→')} ${shown(change.after)}`);
-  }
+  out.push(
+    ...tableLines(
+      report.changes.map((change) => [change.path, `${shown(change.before)} ${style.dim('→')} ${shown(change.after)}`]),
+      { indent: '  ' },
+    ),
+  );
   const audit = report.audit;
   if (audit) {
     const flags = Object.entries(audit.details)

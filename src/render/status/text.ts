@@ -1,3 +1,5 @@
+import { renderTable } from '../table.js';
+import { safeData } from '../safe-text.js';
 import type { Audience } from '../../manifest/types.js';
 import type { RolloutStatus } from '../../state/status.js';
 import type { Style } from '../style.js';
@@ -53,6 +55,8 @@ function trailLine(trail: RolloutStatus['trail'], style: Style): string {
  * and since when, the governance mode, the pause, the last gate and drill, org overrides, the trail.
  */
 export function renderStatusText(status: RolloutStatus, manifestPath: string, style: Style): string {
+  status = safeData(status);
+  manifestPath = safeData(manifestPath);
   const mode = status.governanceMode
     ? `${status.governanceMode.mode}${status.governanceMode.source === 'stage' ? ' (the stage default)' : ''}`
     : 'unknown (no state.governanceMode and the stage is not declared)';
@@ -81,7 +85,6 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
     ['orgs', orgs],
     ['audit', trailLine(status.trail, style)],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
   const title = `${style.bold(status.agent.id)}${status.agent.name ? ` (${status.agent.name})` : ''} ${style.dim(manifestPath)}`;
-  return `${[title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n')}\n`;
+  return `${title}\n${renderTable([], rows, { headless: true, indent: '  ' })}`;
 }

@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { ValidationReport } from '../../manifest/report.js';
 import { ruleMeta } from '../../manifest/rules/catalog.js';
 import type { RuleId } from '../../manifest/rules/catalog.js';
@@ -13,6 +14,7 @@ function escapeProperty(text: string): string {
 
 /** `validate --format github`: one `::error` / `::warning` workflow command per finding. */
 export function renderValidationGithub(report: ValidationReport): string {
+  report = safeData(report);
   const lines: string[] = [];
   for (const file of report.files) {
     for (const d of file.diagnostics) {

@@ -2,6 +2,7 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ValidationReport } from '../../manifest/report.js';
 import { RULES } from '../../manifest/rules/catalog.js';
+import { escapeJsonOutput } from '../safe-text.js';
 import { TOOL_NAME, TOOL_URL, TOOL_VERSION } from '../../version.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -65,5 +66,5 @@ export function renderValidationSarif(report: ValidationReport, baseDir: string)
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return escapeJsonOutput(`${JSON.stringify(sarif, null, 2)}\n`);
 }

@@ -1,3 +1,5 @@
+import { safeData, safeText } from '../safe-text.js';
+import { visibleWidth } from '../table.js';
 import type { Diagnostic } from '../../manifest/diagnostic.js';
 import type { ValidationReport } from '../../manifest/report.js';
 import type { Style } from '../style.js';
@@ -21,13 +23,18 @@ function excerpt(source: string | undefined, diagnostic: Diagnostic, style: Styl
   const gutter = String(diagnostic.line);
   const pad = ' '.repeat(gutter.length);
   if (diagnostic.sensitive) return [`  ${style.dim(`${gutter} |`)} ${style.dim('(line not shown: it holds a secret)')}`];
-  const shown = line.replace(/\t/g, ' ');
-  const caret = ' '.repeat(Math.max(0, diagnostic.column - 1)) + style.red('^');
+  // The line is outside text: its control and format characters are shown escaped, and the caret
+  // moves right by what the escapes before the column add.
+  const shown = safeText(line.replace(/\t/g, ' '));
+  const before = safeText(line.slice(0, Math.max(0, diagnostic.column - 1)).replace(/\t/g, ' '));
+  const caret = ' '.repeat(visibleWidth(before)) + style.red('^');
   return [`  ${style.dim(`${gutter} |`)} ${shown}`, `  ${style.dim(`${pad} |`)} ${caret}`];
 }
 
 /** `validate` for a person: one block per finding, `file:line:col severity rule message`, then a summary. */
 export function renderValidationText(report: ValidationReport, options: TextOptions): string {
+  report = safeData(report);
+  options = safeData(options);
   const { style } = options;
   const out: string[] = [];
   for (const file of report.files) {

@@ -1,5 +1,6 @@
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
 import { CliError, ExitCode } from '../../errors.js';
+import { safeText } from '../../render/safe-text.js';
 import type { Check } from './validators.js';
 
 /**
@@ -41,7 +42,7 @@ export interface TextQuestion {
 
 /** The @inquirer/input config of a text question (what the tests render). */
 export function textPrompt(question: TextQuestion): Parameters<typeof input>[0] {
-  const config: Parameters<typeof input>[0] = { message: question.message };
+  const config: Parameters<typeof input>[0] = { message: safeText(question.message) };
   if (question.default !== undefined && question.default !== '') config.default = question.default;
   const { check } = question;
   if (check) config.validate = (value: string) => check(value);
@@ -55,7 +56,7 @@ export async function askText(question: TextQuestion): Promise<string> {
 }
 
 export async function askConfirm(message: string, defaultValue: boolean): Promise<boolean> {
-  return guard(confirm({ message, default: defaultValue }));
+  return guard(confirm({ message: safeText(message), default: defaultValue }));
 }
 
 export interface Choice<T> {
@@ -68,9 +69,11 @@ export interface Choice<T> {
 /** The @inquirer/select config of a choice. */
 export function selectPrompt<T>(message: string, choices: readonly Choice<T>[], defaultValue?: T): Parameters<typeof select<T>>[0] {
   const config: Parameters<typeof select<T>>[0] = {
-    message,
+    message: safeText(message),
     choices: choices.map((c) =>
-      c.description === undefined ? { value: c.value, name: c.name } : { value: c.value, name: c.name, description: c.description },
+      c.description === undefined
+        ? { value: c.value, name: safeText(c.name) }
+        : { value: c.value, name: safeText(c.name), description: safeText(c.description) },
     ),
     pageSize: 12,
     loop: false,
@@ -97,8 +100,8 @@ export function checkboxPrompt<T>(
   options: CheckboxOptions<T> = {},
 ): Parameters<typeof checkbox<T>>[0] {
   const config: Parameters<typeof checkbox<T>>[0] = {
-    message,
-    choices: choices.map((c) => ({ value: c.value, name: c.name, checked: c.checked === true })),
+    message: safeText(message),
+    choices: choices.map((c) => ({ value: c.value, name: safeText(c.name), checked: c.checked === true })),
     pageSize: 12,
     loop: false,
   };
