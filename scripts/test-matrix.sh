@@ -4,7 +4,7 @@
 # registry is needed. The build in dist/ (and its bundle) is plain ES2022 and shared by all versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/bundle/cli.js ] || npm run build
+[ -f dist/bundle/main.js ] || npm run build
 for version in ${NODE_VERSIONS:-22 24}; do
   echo "== Node ${version}"
   npx -y -p "node@${version}" -c 'node --version && node node_modules/vitest/vitest.mjs run'

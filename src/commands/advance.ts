@@ -13,7 +13,7 @@ import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat, GateMetricOptions, GateRun } from './gate.js';
 import { renderGate, runGate } from './gate.js';
-import { openManifest } from './open-manifest.js';
+import { lockOptions, openManifest } from './open-manifest.js';
 
 export interface AdvanceCommandOptions extends GateMetricOptions {
   manifest: string;
@@ -49,7 +49,7 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
       '--force needs --reason "..." saying why the gate is overridden',
       'the reason is recorded in the audit trail with forced: true',
     );
-  const opened = await openManifest(options.manifest);
+  const opened = await openManifest(options.manifest, io);
   const { manifest } = opened;
   const { state } = manifest;
   if (!state.enabled)
@@ -113,31 +113,35 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
   // Only `state` is rewritten: the rest of the file, and its layout, stays byte for byte.
   const text = manifestTextWithState(opened.loaded, document.state as unknown as State);
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
-  const entry = await commitChange(options.manifest, {
-    expectedSha256: opened.loaded.sha256,
-    text,
-    audit: {
-      at: new Date(run.now).toISOString(),
-      actor: actor.name,
-      action: 'advance',
-      before,
-      after: document.state,
-      reason: reason ?? null,
-      details: {
-        from: state.stage,
-        to: next.id,
-        forced,
-        gate: {
-          verdict,
-          criteria: run.report.criteria.map((c) => ({ id: c.id, status: c.status })),
-          prerequisites: run.report.prerequisites.map((p) => ({ id: p.id, status: p.status })),
-          window: run.inputs.window,
-          inputs: run.inputs,
+  const entry = await commitChange(
+    opened.file,
+    {
+      expectedSha256: opened.loaded.sha256,
+      text,
+      audit: {
+        at: new Date(run.now).toISOString(),
+        actor: actor.name,
+        action: 'advance',
+        before,
+        after: document.state,
+        reason: reason ?? null,
+        details: {
+          from: state.stage,
+          to: next.id,
+          forced,
+          gate: {
+            verdict,
+            criteria: run.report.criteria.map((c) => ({ id: c.id, status: c.status })),
+            prerequisites: run.report.prerequisites.map((p) => ({ id: p.id, status: p.status })),
+            window: run.inputs.window,
+            inputs: run.inputs,
+          },
         },
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
       },
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
     },
-  });
+    lockOptions(options.manifest, io),
+  );
   const message = forced
     ? `${state.stage} -> ${next.id} over ${aVerdict} gate, by ${actor.name} (audit entry ${entry.seq}, forced: true). Governance mode is now ${next.governanceMode}.`
     : `${state.stage} -> ${next.id} by ${actor.name} (audit entry ${entry.seq}). Governance mode is now ${next.governanceMode}.`;

@@ -27,7 +27,7 @@ import { recordResult } from '../state/transaction.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { OpenManifest } from './open-manifest.js';
-import { openManifest } from './open-manifest.js';
+import { lockOptions, openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
 
 export const GATE_FORMATS = ['text', 'json', 'markdown'] as const satisfies readonly Format[];
@@ -115,22 +115,22 @@ export async function runGate(
   stageArg: string | undefined,
   options: GateMetricOptions & { manifest: string; at?: string },
   io: Io,
-  context: { stdin?: NodeJS.ReadableStream; opened?: OpenManifest } = {},
+  context: { opened?: OpenManifest } = {},
 ): Promise<GateRun> {
   const now = Date.now();
   const at = parseAt(options.at, now);
   const lengthMs = parseWindow(options.window);
   const set = parseSetFlags(options.set ?? []);
-  const opened = context.opened ?? (await openManifest(options.manifest));
+  const opened = context.opened ?? (await openManifest(options.manifest, io));
   const { manifest } = opened;
-  const manifestDir = dirname(resolve(io.cwd, options.manifest));
+  const manifestDir = dirname(opened.file);
   const stageId = stageOf(manifest, options.manifest, stageArg);
   const stage = manifest.stages.find((s) => s.id === stageId) as Manifest['stages'][number];
 
   let pasted: { metrics: PastedMetrics; label: string } | undefined;
   if (options.metrics !== undefined) {
     if (options.metrics === '-' && io.stdinIsTTY) io.err('Paste the metrics (JSON or name=value lines), then press Ctrl-D:\n');
-    const { text, label } = await readMetricsInput(options.metrics, io.cwd, context.stdin ?? process.stdin);
+    const { text, label } = await readMetricsInput(options.metrics, io.cwd, io.stdin);
     const metrics = parsePastedMetrics(text, label);
     if (metrics.window && metrics.window.end > now + FUTURE_SLACK_MS)
       throw new InputError(`the window in ${label} ends in the future (${new Date(metrics.window.end).toISOString()})`);
@@ -145,7 +145,7 @@ export async function runGate(
   }
   for (const warning of unknownSignalWarnings(set.keys(), manifest, '--set')) io.err(`${warning}\n`);
 
-  const { trail } = await readTrail(auditPathFor(resolve(io.cwd, options.manifest)));
+  const { trail } = await readTrail(auditPathFor(opened.file));
   const entry = stageEntry(manifest, stageId, trail.entries);
   const requests = signalRequests(manifest, stage);
   const useSources = options.sources !== false && Object.keys(manifest.metrics?.sources ?? {}).length > 0;
@@ -255,14 +255,18 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
   io.out(renderGate(run, options.format, io));
   if (options.record) {
     const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
-    const entry = await recordResult(options.manifest, {
-      at: new Date(run.now).toISOString(),
-      actor: actor.name,
-      action: 'gate',
-      reason: reason ?? null,
-      details: gateDetails(run),
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    });
+    const entry = await recordResult(
+      run.opened.file,
+      {
+        at: new Date(run.now).toISOString(),
+        actor: actor.name,
+        action: 'gate',
+        reason: reason ?? null,
+        details: gateDetails(run),
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      },
+      lockOptions(options.manifest, io),
+    );
     io.err(`Recorded the ${run.report.verdict} verdict as audit entry ${entry.seq} (by ${actor.name}).\n`);
   }
   return verdictExitCode(run.report.verdict);

@@ -73,21 +73,25 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
 
   await mkdir(dirname(path), { recursive: true });
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(path) });
-  const entry = await withLock(path, async () => {
-    if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
-    await writeFileAtomic(path, text);
-    return appendEntry(auditPathFor(path), {
-      at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      actor: actor.name,
-      action: 'init',
-      before: null,
-      after: document.state,
-      reason: null,
-      manifestSha256: sha256(text),
-      details: {},
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    });
-  });
+  const entry = await withLock(
+    path,
+    async () => {
+      if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
+      await writeFileAtomic(path, text);
+      return appendEntry(auditPathFor(path), {
+        at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        actor: actor.name,
+        action: 'init',
+        before: null,
+        after: document.state,
+        reason: null,
+        manifestSha256: sha256(text),
+        details: {},
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      });
+    },
+    { io },
+  );
 
   const stages = document.stages.map((s) => s.id).join(' → ');
   io.out(`${style.green('✔')} wrote ${options.manifest} for ${answers.agent.id}: ${stages} (audit entry ${entry.seq} by ${actor.name})\n`);

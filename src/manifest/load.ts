@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { diagnosticAt } from './diagnostic.js';
 import type { JsonValue, Locations, ParseError } from './json-parse.js';
@@ -164,10 +165,14 @@ function describeReadError(error: NodeJS.ErrnoException): string {
   }
 }
 
-/** Reads and parses a manifest file. Read failures come back as an AR004 finding, not an exception. */
-export async function loadManifest(path: string): Promise<LoadedManifest> {
+/**
+ * Reads and parses a manifest file, `path` as the operator gave it, relative to `cwd`. Read
+ * failures come back as an AR004 finding, not an exception.
+ */
+export async function loadManifest(path: string, cwd: string): Promise<LoadedManifest> {
+  const file = resolve(cwd, path);
   try {
-    const info = await stat(path);
+    const info = await stat(file);
     if (info.isDirectory()) {
       return unusable(path, problem('AR004', 'this is a directory, not a manifest file', '', START, 'name the rollout.json inside it'));
     }
@@ -184,7 +189,7 @@ export async function loadManifest(path: string): Promise<LoadedManifest> {
         ),
       );
     }
-    const bytes = await readFile(path);
+    const bytes = await readFile(file);
     return parseManifest(path, bytes);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;

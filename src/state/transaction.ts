@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { sha256, writeFileAtomic, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
 import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit.js';
+import type { LockOptions } from './lock.js';
 import { withLock } from './lock.js';
 
 /** Where a change waits between the audit entry and the rename that makes it the manifest. */
@@ -64,31 +65,41 @@ export interface StateChange {
  * 3. the pending file is renamed over the manifest.
  * A kill at any point leaves the old manifest or the new one, never a torn file, and the next
  * command's recovery completes step 3 or discards step 1, so the trail and the manifest agree.
+ * `manifestPath` is absolute; `lock` names it in messages and holds back the command's signals.
  */
-export async function commitChange(manifestPath: string, change: StateChange): Promise<AuditEntry> {
-  return withLock(manifestPath, async () => {
-    await recoverInterruptedChange(manifestPath);
-    const current = await readFile(manifestPath);
-    if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(manifestPath);
-    const pending = pendingPathFor(manifestPath);
-    await writeFileAtomic(pending, change.text);
-    // The pending file becomes the manifest: give it the manifest's permission bits before the
-    // entry that commits it is written (a pending file without them has no entry and is discarded).
-    await chmod(pending, (await stat(manifestPath)).mode & 0o777);
-    const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) });
-    await rename(pending, manifestPath);
-    return entry;
-  });
+export async function commitChange(manifestPath: string, change: StateChange, lock: LockOptions): Promise<AuditEntry> {
+  return withLock(
+    manifestPath,
+    async () => {
+      await recoverInterruptedChange(manifestPath);
+      const current = await readFile(manifestPath);
+      if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(lock.label ?? manifestPath);
+      const pending = pendingPathFor(manifestPath);
+      await writeFileAtomic(pending, change.text);
+      // The pending file becomes the manifest: give it the manifest's permission bits before the
+      // entry that commits it is written (a pending file without them has no entry and is discarded).
+      await chmod(pending, (await stat(manifestPath)).mode & 0o777);
+      const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) });
+      await rename(pending, manifestPath);
+      return entry;
+    },
+    lock,
+  );
 }
 
 /** Appends an entry that records a result (gate, drill, guardrail test) without changing the manifest. */
 export async function recordResult(
   manifestPath: string,
   audit: Omit<AuditInput, 'manifestSha256' | 'before' | 'after'>,
+  lock: LockOptions,
 ): Promise<AuditEntry> {
-  return withLock(manifestPath, async () => {
-    await recoverInterruptedChange(manifestPath);
-    const current = await readFile(manifestPath);
-    return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) });
-  });
+  return withLock(
+    manifestPath,
+    async () => {
+      await recoverInterruptedChange(manifestPath);
+      const current = await readFile(manifestPath);
+      return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) });
+    },
+    lock,
+  );
 }
