@@ -1,5 +1,3 @@
-import { constants } from 'node:os';
-
 /** The signals that end a command run from a terminal, CI or a supervisor (Ctrl-C, a cancelled job, `docker stop`, a closed terminal). */
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -41,6 +39,9 @@ export interface Io {
    */
   exitNow(how: { code: number } | { signal: StopSignal }): never;
 }
+
+/** The numbers of the stop signals, the same on Linux, macOS and the BSDs (no node:os at start-up for three numbers). */
+const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 /**
  * Colour only on a terminal, never with NO_COLOR set (https://no-color.org), always with
@@ -88,7 +89,7 @@ export function processIo(): Io {
           // a signal this platform cannot send (SIGHUP on Windows): exit instead
         }
         // eslint-disable-next-line no-restricted-syntax -- the one home of an immediate exit (see exitNow)
-        process.exit(128 + constants.signals[how.signal]);
+        process.exit(128 + SIGNAL_NUMBERS[how.signal]);
       }
       // eslint-disable-next-line no-restricted-syntax -- the one home of an immediate exit (see exitNow)
       process.exit(how.code);
