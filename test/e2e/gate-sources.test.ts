@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -114,7 +114,7 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
 }
 
 async function gate(folder: string, env: Record<string, string | undefined> = { METRICS_TOKEN: TOKEN }) {
-  const result = await runCli(['gate', '--at', AT, '--format', 'json'], { cwd: folder, env });
+  const result = await runInProcess(['gate', '--at', AT, '--format', 'json'], { cwd: folder, env });
   return { ...result, report: parseJsonOutput<GateJson>(result.stdout) };
 }
 
