@@ -215,8 +215,8 @@ describe('drill judging', () => {
 
   it('a window overrun fails the drill even when every step and probe passed', async () => {
     const dir = await fixture({
-      window: '1s',
-      steps: [run('slow-revoke', ['./scripts/sleep.sh', '2'])],
+      window: '100ms',
+      steps: [run('slow-revoke', ['./scripts/sleep.sh', '0.3'])],
       verify: [{ id: 'off', run: ['./scripts/ok.sh'], expect: { exitCode: 0, stdout: 'ok' } }],
     });
     const { code, report } = await drill(dir);
@@ -226,7 +226,7 @@ describe('drill judging', () => {
     expect(report?.passed).toBe(false);
     expect(report?.marginMs).toBeLessThan(0);
     expect(report?.reasons).toHaveLength(1);
-    expect(report?.reasons[0]).toMatch(/^the rollback took .+, over its 1s window by /);
+    expect(report?.reasons[0]).toMatch(/^the rollback took .+, over its 100ms window by /);
     expect(report?.restore.status).toBe('none');
   });
 
