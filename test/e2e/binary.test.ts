@@ -2,7 +2,7 @@
  * Every command once on the built binary, end to end: bin/agent-rollout.js, the bundle and its
  * lazily loaded chunk for the command, the process's standard streams and its exit code. The
  * behaviour of each command is tested in-process (runInProcess) in the other files; this file is
- * what says the binary a user runs is wired to it. The commands run in order on one rollout, as
+ * what says the binary a user runs is wired to it (`completion` is run on it in completion.test.ts). The commands run in order on one rollout, as
  * an operator would: set up, gate and advance, change the state, drill, review, export.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -138,6 +138,12 @@ describe('each command on the built binary: exit code, standard output and stand
     const rules = await run(['export', 'prometheus-rules', '--out', 'rules.yml']);
     expect(rules.code, rules.stderr).toBe(0);
     expect(rules.stderr).toMatch(/^wrote \d+ alerting rules? for 1 agent to rules\.yml\n$/);
+  });
+
+  it('schema (0) prints the path of the schema it ships', async () => {
+    const schema = await run(['schema']);
+    expect(schema.code, schema.stderr).toBe(0);
+    expect(schema.stdout).toMatch(/schemas\/rollout\.v1\.schema\.json\n$/);
   });
 
   it('config set and get (0); get of a setting not set (1), in the format just stored', async () => {

@@ -242,7 +242,7 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
   it('no rollout.json hints `agent-rollout init`, not `validate`', async () => {
     const empty = join(dir, 'empty-folder');
     await mkdir(empty, { recursive: true });
-    const result = await runCli(['plan'], { cwd: empty });
+    const result = await runInProcess(['plan'], { cwd: empty });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: cannot read the manifest rollout\.json: no such file\n {2}hint: .*agent-rollout init/);
     expect(result.stderr).not.toContain('agent-rollout validate');
@@ -255,7 +255,7 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
     expect(result.stderr).toContain('v2.json:2:14: version 2 is newer than this agent-rollout supports (1)');
     expect(result.stderr).toContain('install a newer agent-rollout');
     expect(result.stderr).not.toContain('cannot read');
-    const validate = await runCli(['validate', 'v2.json'], { cwd: dir });
+    const validate = await runInProcess(['validate', 'v2.json'], { cwd: dir });
     expect(validate.code).toBe(2);
     expect(validate.stdout).toContain('✖ 1 file written for a newer agent-rollout;');
     expect(validate.stdout).not.toContain('could not be read');
