@@ -92,9 +92,10 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
   const path = join(folder, 'rollout.json');
   const manifest = JSON.parse(await readFile(path, 'utf8'));
   manifest.metrics.sources = {
-    api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '2s' },
-    cmd: { type: 'command', run: ['node', 'scripts/metric.mjs'], timeout: '3s' },
-    // The sources the timeout tests wait out; the others leave a loaded machine time to answer.
+    // No test waits these out: they leave a loaded machine time to start node and send 11 MB.
+    api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '10s' },
+    cmd: { type: 'command', run: ['node', 'scripts/metric.mjs'], timeout: '10s' },
+    // The sources the timeout tests wait out.
     'api-hasty': { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '1s' },
     'cmd-hasty': { type: 'command', run: ['sh', 'scripts/hang.sh'], timeout: '1s' },
   };
