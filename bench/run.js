@@ -15,7 +15,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 9);
 const warmups = 2;
 const hasTime = existsSync('/usr/bin/time');
 
-if (!existsSync(join(root, 'dist', 'bundle', 'cli.js'))) {
+if (!existsSync(join(root, 'dist', 'bundle', 'main.js'))) {
   console.error('build first: npm run build');
   process.exitCode = 2;
   process.exit();

@@ -11,5 +11,5 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // there the schema validator, the largest module, has a cache of its own from the build.
   const { default: nodeModule } = await import('node:module');
   nodeModule.enableCompileCache?.();
-  await import('../dist/bundle/cli.js');
+  await import('../dist/bundle/main.js');
 }

@@ -1,4 +1,5 @@
-// Bundles dist/cli.js and everything of ours it imports into dist/bundle/, which bin/ runs.
+// Bundles dist/main.js (the entry: src/cli.ts's program run with the process's Io) and everything
+// of ours it imports into dist/bundle/, which bin/ runs.
 // Why: start-up was dominated by Node resolving and linking ~80 small ES modules one by one;
 // one module per command (code splitting keeps each command's code loaded only when it runs)
 // starts in about half the time. Dependencies in node_modules stay external and load as usual,
@@ -58,7 +59,7 @@ function externalPackagesExcept(bundled) {
 }
 
 await build({
-  entryPoints: [`${dist}cli.js`],
+  entryPoints: [`${dist}main.js`],
   outdir: fresh,
   bundle: true,
   splitting: true,

@@ -5,7 +5,7 @@
 # versions. NODE_VERSIONS="24" runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/bundle/cli.js ] || npm run build
+[ -f dist/bundle/main.js ] || npm run build
 for version in ${NODE_VERSIONS:-22 24 26}; do
   echo "== Node ${version}"
   npx -y -p "node@${version}" -c 'node --version && node node_modules/vitest/vitest.mjs run'

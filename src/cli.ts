@@ -25,7 +25,7 @@ import type { CommandDefinition, Runner } from './cli/program.js';
 import { examples } from './cli/program.js';
 import { CliError, ExitCode } from './errors.js';
 import { loadColor } from './render/style.js';
-import { processIo } from './ui/io.js';
+import { withoutColor } from './ui/io.js';
 import type { Io } from './ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
@@ -86,8 +86,18 @@ Exit codes:
  * The program. With `only`, just that command is defined: a run needs no other, and defining all
  * twenty cost about 8 ms a start. Help, `help`, and an unknown command get all of them.
  */
-export function buildProgram(run: Runner, only?: string): Command {
+export function buildProgram(run: Runner, only: string | undefined, io: Io): Command {
   const program = new Command(TOOL_NAME)
+    // Before the commands are defined: each copies its parent's output settings when created.
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text),
+      // commander's own default when the stream is not a terminal: 80.
+      getOutHelpWidth: () => (io.stdoutIsTTY ? io.columns : undefined) ?? 80,
+      getErrHelpWidth: () => (io.stderrIsTTY ? io.columns : undefined) ?? 80,
+      getOutHasColors: () => io.color,
+      getErrHasColors: () => io.errColor,
+    })
     .description(
       'Roll an AI agent out in stages, safely: a validated rollout manifest, go/no-go gates, rollback drills and reviewable diffs.',
     )
@@ -137,43 +147,40 @@ function printBug(io: Io, error: unknown): void {
   );
 }
 
-/** Runs the program on argv and sets process.exitCode; never calls process.exit. */
-export async function main(argv: readonly string[]): Promise<void> {
-  // `agent-rollout ... | head` closes the pipe early: stop writing quietly instead of crashing.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-    });
-  }
+/**
+ * Runs the program on `args` (the arguments after the program's name) with `io`, and returns
+ * the exit code. It never calls process.exit and keeps nothing between runs: the program is
+ * built afresh, and every command takes its streams, environment, folder and signals from `io`
+ * (src/main.ts passes the process's; the tests, one that captures the output).
+ */
+export async function runProgram(args: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = ExitCode.ok;
   const run: Runner = async (action) => {
     // Runs during parseAsync below, when `program` exists.
-    const color = program.opts<{ color?: boolean }>().color;
-    const io = processIo(color === false ? { color: false } : {});
+    const commandIo = program.opts<{ color?: boolean }>().color === false ? withoutColor(io) : io;
     try {
-      if (io.color || io.errColor) await loadColor();
-      process.exitCode = await action(io);
+      if (commandIo.color || commandIo.errColor) await loadColor();
+      exitCode = await action(commandIo);
     } catch (error) {
       if (error instanceof CliError) {
-        await printError(io, error);
-        process.exitCode = error.exitCode;
+        await printError(commandIo, error);
+        exitCode = error.exitCode;
       } else {
-        printBug(io, error);
-        process.exitCode = ExitCode.failure;
+        printBug(commandIo, error);
+        exitCode = ExitCode.failure;
       }
     }
   };
-  const program = buildProgram(run, invokedCommand(argv.slice(2)));
+  const program = buildProgram(run, invokedCommand(args), io);
   try {
-    await program.parseAsync(argv as string[], { from: 'node' });
+    await program.parseAsync(args as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       const success = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
-      process.exitCode = success ? ExitCode.ok : ExitCode.failure;
-      return;
+      return success ? ExitCode.ok : ExitCode.failure;
     }
-    printBug(processIo(), error);
-    process.exitCode = ExitCode.failure;
+    printBug(io, error);
+    return ExitCode.failure;
   }
+  return exitCode;
 }
-
-await main(process.argv);

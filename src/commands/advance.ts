@@ -14,7 +14,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
 import type { GateMetricOptions, GateRun } from './run-gate.js';
 import { renderGateRun, runGate } from './run-gate.js';
-import { openManifest } from './open-manifest.js';
+import { lockOptions, openManifest } from './open-manifest.js';
 
 export interface AdvanceCommandOptions extends GateMetricOptions {
   manifest: string;
@@ -54,7 +54,7 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
       'the reason is recorded in the audit trail with forced: true',
     );
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
-  const opened = await openManifest(options.manifest);
+  const opened = await openManifest(options.manifest, io);
   const { manifest } = opened;
   const target = advanceTarget(manifest);
   if (target.outcome === 'refused') throw refusedError(target);
@@ -72,32 +72,36 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
 
   const { forced } = transition;
   // Only `state` is rewritten: the rest of the file, and its layout, stays byte for byte.
-  const entry = await commitChange(options.manifest, {
-    expectedSha256: opened.loaded.sha256,
-    text: manifestTextWithState(opened.loaded, transition.after),
-    audit: {
-      at,
-      actor: actor.name,
-      action: 'advance',
-      before: transition.before,
-      after: transition.after,
-      reason: reason ?? null,
-      details: {
-        from: transition.from,
-        to: transition.to,
-        forced,
-        gate: {
-          verdict,
-          criteria: run.report.criteria.map((c) => ({ id: c.id, status: c.status })),
-          prerequisites: run.report.prerequisites.map((p) => ({ id: p.id, status: p.status })),
-          window: run.inputs.window,
-          inputs: run.inputs,
+  const entry = await commitChange(
+    opened.file,
+    {
+      expectedSha256: opened.loaded.sha256,
+      text: manifestTextWithState(opened.loaded, transition.after),
+      audit: {
+        at,
+        actor: actor.name,
+        action: 'advance',
+        before: transition.before,
+        after: transition.after,
+        reason: reason ?? null,
+        details: {
+          from: transition.from,
+          to: transition.to,
+          forced,
+          gate: {
+            verdict,
+            criteria: run.report.criteria.map((c) => ({ id: c.id, status: c.status })),
+            prerequisites: run.report.prerequisites.map((p) => ({ id: p.id, status: p.status })),
+            window: run.inputs.window,
+            inputs: run.inputs,
+          },
         },
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
       },
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      redactor: run.redactor,
     },
-    redactor: run.redactor,
-  });
+    lockOptions(options.manifest, io),
+  );
   const moved = `${transition.from} -> ${transition.to}`;
   const message = forced
     ? `${moved} over ${withArticle(verdict)} gate, by ${actor.name} (audit entry ${entry.seq}, forced: true). Governance mode is now ${transition.governanceMode}.`

@@ -38,9 +38,9 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
     .map((a) => a.trim())
     .filter((a) => a !== '');
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
-  await openManifest(options.manifest);
+  const opened = await openManifest(options.manifest, io);
   const trailPath = auditPathFor(options.manifest);
-  const { trail, exists } = await readTrail(trailPath);
+  const { trail, exists } = await readTrail(auditPathFor(opened.file));
   const listing: AuditListing = {
     manifest: options.manifest,
     trail: trailPath,
@@ -66,9 +66,9 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
 /** `agent-rollout audit verify`: the chain and the state against the manifest; exit 1 on any finding. */
 export async function auditVerifyCommand(options: Pick<AuditCommandOptions, 'manifest' | 'format'>, io: Io): Promise<number> {
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
-  const opened = await openManifest(options.manifest);
+  const opened = await openManifest(options.manifest, io);
   const trailPath = auditPathFor(options.manifest);
-  const { trail, exists } = await readTrail(trailPath);
+  const { trail, exists } = await readTrail(auditPathFor(opened.file));
   const report: VerifyReport = {
     manifest: options.manifest,
     trail: trailPath,

@@ -63,9 +63,9 @@ async function readSides(
       throw new UsageError('name the manifest once: as the argument or with --manifest, not both');
     }
     const file = args[0] ?? options.manifest ?? 'rollout.json';
-    const head: Side = { loaded: await loadManifest(resolve(io.cwd, file)), label: file, file };
+    const head: Side = { loaded: await loadManifest(file, io.cwd), label: file, file };
     ensureUsable('HEAD', head);
-    const atRef = await readManifestAtRef(options.git, file, io.cwd);
+    const atRef = await readManifestAtRef(options.git, file, io.cwd, io.env);
     const base: Side = { loaded: parseManifest(atRef.label, atRef.bytes), label: atRef.label };
     return { base, head, command: `agent-rollout diff --git ${shellWord(options.git)} ${shellWord(file)}` };
   }
@@ -78,7 +78,7 @@ async function readSides(
     );
   }
   const [baseFile, headFile] = args as [string, string];
-  const [baseLoaded, headLoaded] = await Promise.all([loadManifest(resolve(io.cwd, baseFile)), loadManifest(resolve(io.cwd, headFile))]);
+  const [baseLoaded, headLoaded] = await Promise.all([loadManifest(baseFile, io.cwd), loadManifest(headFile, io.cwd)]);
   return {
     base: { loaded: baseLoaded, label: baseFile, file: baseFile },
     head: { loaded: headLoaded, label: headFile, file: headFile },
@@ -108,9 +108,9 @@ async function readTrailFacts(path: string, cwd: string, explicit: boolean): Pro
 }
 
 /** The audit trail beside the manifest as it was at `ref`, when the ref has one. */
-async function trailAtRef(ref: string, manifestFile: string, cwd: string): Promise<TrailFacts | undefined> {
+async function trailAtRef(ref: string, manifestFile: string, cwd: string, env: NodeJS.ProcessEnv): Promise<TrailFacts | undefined> {
   const path = relative(cwd, auditPathFor(resolve(cwd, manifestFile))) || auditPathFor(resolve(cwd, manifestFile));
-  const bytes = await readFileAtRef(ref, path, cwd, MAX_TRAIL_BYTES);
+  const bytes = await readFileAtRef(ref, path, cwd, env, MAX_TRAIL_BYTES);
   if (bytes === undefined) return undefined;
   const trail = verifyTrail(Buffer.from(bytes).toString('utf8'));
   return { path: `${ref}:${path}`, exists: true, entries: trail.entries, problems: trail.problems };
@@ -148,7 +148,7 @@ export async function diffCommand(args: readonly string[], options: DiffCommandO
   const trail = trailPath === undefined ? undefined : await readTrailFacts(trailPath, io.cwd, options.audit !== undefined);
   const baseTrail =
     options.git !== undefined && head.file !== undefined && options.audit === undefined
-      ? await trailAtRef(options.git, head.file, io.cwd)
+      ? await trailAtRef(options.git, head.file, io.cwd, io.env)
       : undefined;
   const result = diffManifests({
     base: side('BASE', base),

@@ -23,6 +23,7 @@ import { resolveActor } from '../state/actor.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import { recordResult } from '../state/transaction.js';
 import type { Io } from '../ui/io.js';
+import { handleCtrlC } from '../ui/ctrl-c.js';
 import { confirmManualStep } from '../ui/manual-step.js';
 import { createDrillProgress } from '../ui/progress.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -76,30 +77,11 @@ function refuseManualWithoutTerminal(steps: readonly PlannedStep[], actor: strin
   );
 }
 
-/** Handles Ctrl-C (and SIGTERM, as CI sends it) while a drill runs; returns the function to call on an interrupt and a disposer. */
-function interruptHandling(onFirst: () => void, onSecond: () => never): { interrupt: () => void; dispose: () => void } {
-  let count = 0;
-  const interrupt = (): void => {
-    count++;
-    if (count === 1) onFirst();
-    else onSecond();
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  return {
-    interrupt,
-    dispose: () => {
-      process.off('SIGINT', interrupt);
-      process.off('SIGTERM', interrupt);
-    },
-  };
-}
-
 /** `agent-rollout drill`. */
 export async function drillCommand(options: DrillCommandOptions, io: Io): Promise<number> {
   const reason = checkedReason(options.reason);
   const manifestPath = resolve(io.cwd, options.manifest);
-  const { manifest, loaded } = await openManifest(manifestPath);
+  const { manifest, loaded } = await openManifest(manifestPath, io);
   const rollback = manifest.rollback;
   if (!rollback) {
     throw new InputError(
@@ -179,20 +161,18 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
     }
   };
 
-  const { interrupt, dispose } = interruptHandling(
-    () => controller.abort(),
-    () => {
-      // A second Ctrl-C means "stop now": kill what runs, close the journal with a last line, and
-      // exit without waiting for the restore or the report. Every journal line is already on disk.
+  const { interrupt, dispose } = handleCtrlC(io, {
+    stop: () => controller.abort(),
+    abandon: () => {
+      // Exit without waiting for the restore or the report: every journal line is already on
+      // disk; close it with a last line saying what was cut short.
       groups.killAll();
       progress.stop();
       journal.append({ event: 'aborted', reason: 'a second Ctrl-C: exited at once; the restore was cut short and no report was written' });
       journal.close();
       io.err(`\nExited at once (second Ctrl-C). The journal is ${join(folder, files.journal)}; the restore did not finish.\n`);
-      // eslint-disable-next-line no-restricted-syntax -- the one place an immediate exit is the point (docs/drill.md, "Ctrl-C")
-      process.exit(ExitCode.interrupted);
     },
-  );
+  });
 
   const confirmManual = async (step: PlannedStep, signal: AbortSignal): Promise<ManualOutcome> => {
     if (options.confirmManual)
@@ -286,6 +266,7 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
         details: drillAuditDetails(report),
         tool: TOOL,
       },
+      { io },
       createRedactor(secrets),
     );
     record({

@@ -8,6 +8,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
 import type { GateMetricOptions, GateRun } from './run-gate.js';
 import { renderGateRun, runGate } from './run-gate.js';
+import { lockOptions } from './open-manifest.js';
 
 export interface GateCommandOptions extends GateMetricOptions {
   manifest: string;
@@ -45,7 +46,7 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
   io.out(renderGateRun(run, options.format, io));
   if (actor) {
     const entry = await recordResult(
-      options.manifest,
+      run.opened.file,
       {
         at: new Date(run.now).toISOString(),
         actor: actor.name,
@@ -54,6 +55,7 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
         details: gateDetails(run),
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
       },
+      lockOptions(options.manifest, io),
       run.redactor,
     );
     io.err(`Recorded the ${run.report.verdict} verdict as audit entry ${entry.seq} (by ${actor.name}).\n`);

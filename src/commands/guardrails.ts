@@ -23,6 +23,7 @@ import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
 import { recordResult } from '../state/transaction.js';
 import type { Io } from '../ui/io.js';
+import { handleCtrlC } from '../ui/ctrl-c.js';
 import { createCaseProgress } from '../ui/progress.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
@@ -41,7 +42,7 @@ export const DEFAULT_CASE_TIMEOUT = '30s';
 /** `agent-rollout guardrails test`. */
 export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: Io): Promise<number> {
   const manifestPath = resolve(io.cwd, options.manifest);
-  const { manifest, loaded } = await openManifest(manifestPath);
+  const { manifest, loaded } = await openManifest(manifestPath, io);
   const tests = manifest.guardrails?.boundaries?.tests;
   if (!tests) {
     throw new InputError(
@@ -106,24 +107,32 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
 
   const controller = new AbortController();
   const groups = new ProcessGroups();
-  const onSignal = (): void => {
-    groups.killAll();
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const progress = createCaseProgress(io, cases.length);
+  let done = 0;
+  const ctrlC = handleCtrlC(io, {
+    stop: () => {
+      groups.killAll();
+      controller.abort();
+    },
+    abandon: () => {
+      groups.killAll();
+      progress.stop();
+      io.err(`\nExited at once (second Ctrl-C) after ${done} of ${cases.length} cases; nothing was recorded.\n`);
+    },
+  });
   let results;
   try {
     results = await runCases(cases, (testCase) => askAgent(target, testCase.input, { timeoutMs, signal: controller.signal, groups }), {
       concurrency,
       signal: controller.signal,
-      onResult: (result) => progress.done(result.passed),
+      onResult: (result) => {
+        done++;
+        progress.done(result.passed);
+      },
     });
   } finally {
     progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    ctrlC.dispose();
     groups.killAll();
   }
   if (controller.signal.aborted) {
@@ -159,6 +168,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
       details: guardrailAuditDetails(report),
       tool: report.tool,
     },
+    { io },
     createRedactor(secrets),
   );
   const renderers: Record<GuardrailsFormat, () => string> = {

@@ -75,21 +75,25 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
 
   makeFolderSync(dirname(path));
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(path) });
-  const entry = await withLock(path, async () => {
-    if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
-    await writeFileAtomic(path, text, { what: 'the manifest' });
-    return appendEntry(auditPathFor(path), {
-      at: isoSeconds(new Date()),
-      actor: actor.name,
-      action: 'init',
-      before: null,
-      after: document.state,
-      reason: null,
-      manifestSha256: sha256(text),
-      details: {},
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    });
-  });
+  const entry = await withLock(
+    path,
+    async () => {
+      if (existsSync(path) && !options.force) throw refuseOverwrite(options.manifest);
+      await writeFileAtomic(path, text, { what: 'the manifest' });
+      return appendEntry(auditPathFor(path), {
+        at: isoSeconds(new Date()),
+        actor: actor.name,
+        action: 'init',
+        before: null,
+        after: document.state,
+        reason: null,
+        manifestSha256: sha256(text),
+        details: {},
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      });
+    },
+    { io },
+  );
 
   const stages = document.stages.map((s) => s.id).join(' → ');
   io.out(`${style.green('✔')} wrote ${options.manifest} for ${answers.agent.id}: ${stages} (audit entry ${entry.seq} by ${actor.name})\n`);

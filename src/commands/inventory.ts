@@ -16,7 +16,7 @@ import { preferredFormat } from '../state/operator-config.js';
 import { commitChange } from '../state/transaction.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { openManifest } from './open-manifest.js';
+import { lockOptions, openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
 import { isoSeconds } from '../time/timestamp.js';
 import { plural } from '../text/plural.js';
@@ -42,7 +42,7 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
   const reason = checkedReason(options.reason);
   if (options.check) {
     const format = await preferredFormat(options.format, io.env, INVENTORY_FORMATS);
-    const { manifest } = await openManifest(path);
+    const { manifest } = await openManifest(path, io);
     const check = checkInventory(manifest, options.manifest);
     const renderers: Record<InventoryFormat, () => string> = {
       text: () => renderInventoryText(check, createStyle(io.color)),
@@ -60,7 +60,7 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
       'run `agent-rollout inventory --check` to report completeness and gaps without prompts',
     );
   }
-  const opened = await openManifest(path);
+  const opened = await openManifest(path, io);
   if (opened.loaded.value === undefined) throw new Error('an opened manifest has a parsed value');
   const validator = await loadSchemaValidator();
   const validate = (document: ManifestDocument) => {
@@ -92,20 +92,24 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
   const text = textWithValue(opened.loaded, result.document);
   const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd });
   const state = (result.document as unknown as Manifest).state;
-  const entry = await commitChange(path, {
-    expectedSha256: opened.loaded.sha256,
-    text,
-    audit: {
-      at: isoSeconds(new Date()),
-      actor: actor.name,
-      action: 'inventory',
-      before: opened.manifest.state,
-      after: state,
-      reason: reason ?? null,
-      details: { sections: changedSections(result.changes) },
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+  const entry = await commitChange(
+    opened.file,
+    {
+      expectedSha256: opened.loaded.sha256,
+      text,
+      audit: {
+        at: isoSeconds(new Date()),
+        actor: actor.name,
+        action: 'inventory',
+        before: opened.manifest.state,
+        after: state,
+        reason: reason ?? null,
+        details: { sections: changedSections(result.changes) },
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      },
     },
-  });
+    lockOptions(path, io),
+  );
   io.out(
     `${style.green('✔')} wrote ${options.manifest} (${plural(result.changes.length, 'change')}; audit entry ${entry.seq} by ${actor.name})\n`,
   );

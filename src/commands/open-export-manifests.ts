@@ -25,7 +25,7 @@ export async function openExportManifests(
   const opened: OpenManifest[] = [];
   const byAgent = new Map<string, string>();
   for (const path of paths) {
-    const open = await openManifest(path);
+    const open = await openManifest(path, io);
     const readiness = exportReadiness(path, open.validation.diagnostics, open.manifest, options);
     if (readiness.kind === 'refused') throw new InputError(readiness.message, `run \`agent-rollout validate ${path}\` for every finding`);
     if (readiness.kind === 'warned') io.err(`warning: ${readiness.message}\n`);

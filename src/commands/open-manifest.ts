@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type { LoadedManifest } from '../manifest/load.js';
 import { isNewerVersion } from '../manifest/report.js';
@@ -7,12 +8,17 @@ import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import type { Manifest } from '../manifest/types.js';
 import type { FileValidation } from '../manifest/validate.js';
 import { validateLoaded } from '../manifest/validate.js';
+import type { LockOptions } from '../state/lock.js';
 import { withLock } from '../state/lock.js';
 import { pendingPathFor, recoverInterruptedChange } from '../state/transaction.js';
+import type { Io } from '../ui/io.js';
 
 /** A manifest a command can work on: it parsed and matched the schema. */
 export interface OpenManifest {
+  /** The path as the operator gave it (relative to the Io's folder): what messages show. */
   path: string;
+  /** The absolute path: what the command reads and writes. */
+  file: string;
   loaded: LoadedManifest;
   /** Every finding, including semantic-rule errors the command may show or refuse on. */
   validation: FileValidation;
@@ -20,13 +26,15 @@ export interface OpenManifest {
 }
 
 /**
- * Opens the manifest a command works on (`--manifest`, default ./rollout.json). A change that
- * was interrupted is finished or undone first. A file that cannot be read, parsed or matched
- * against the schema is an InputError (exit 2) that points at `agent-rollout validate`.
+ * Opens the manifest a command works on (`--manifest`, default ./rollout.json), `path` relative
+ * to the Io's folder. A change that was interrupted is finished or undone first. A file that
+ * cannot be read, parsed or matched against the schema is an InputError (exit 2) that points at
+ * `agent-rollout validate`.
  */
-export async function openManifest(path: string): Promise<OpenManifest> {
-  if (existsSync(pendingPathFor(path))) await withLock(path, () => recoverInterruptedChange(path));
-  const [loaded, validator] = await Promise.all([loadManifest(path), loadSchemaValidator()]);
+export async function openManifest(path: string, io: Io): Promise<OpenManifest> {
+  const file = resolve(io.cwd, path);
+  if (existsSync(pendingPathFor(file))) await withLock(file, () => recoverInterruptedChange(file), lockOptions(path, io));
+  const [loaded, validator] = await Promise.all([loadManifest(path, io.cwd), loadSchemaValidator()]);
   const validation = validateLoaded(loaded, validator);
   if (!validation.manifest) {
     const errors = validation.diagnostics.filter((d) => d.severity === 'error');
@@ -47,5 +55,10 @@ export async function openManifest(path: string): Promise<OpenManifest> {
       `run \`agent-rollout validate ${path}\` for every finding`,
     );
   }
-  return { path, loaded, validation, manifest: validation.manifest };
+  return { path, file, loaded, validation, manifest: validation.manifest };
+}
+
+/** How a change to the manifest at `path` (as given) takes its lock: with the command's signals, named as given. */
+export function lockOptions(path: string, io: Io): LockOptions {
+  return { io, label: path };
 }

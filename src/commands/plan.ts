@@ -23,8 +23,8 @@ export interface PlanCommandOptions {
 export async function planCommand(options: PlanCommandOptions, io: Io): Promise<number> {
   const format = await preferredFormat(options.format, io.env, PLAN_FORMATS);
   const path = options.manifest;
-  const opened = await openManifest(path);
-  const { trail } = await readTrail(auditPathFor(path));
+  const opened = await openManifest(path, io);
+  const { trail } = await readTrail(auditPathFor(opened.file));
   const plan = buildPlan({
     path: options.manifest,
     manifest: opened.manifest,

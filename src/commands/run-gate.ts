@@ -153,15 +153,15 @@ export async function runGate(
   stageArg: string | undefined,
   options: GateMetricOptions & { manifest: string; at?: string },
   io: Io,
-  context: { stdin?: NodeJS.ReadableStream; opened?: OpenManifest } = {},
+  context: { opened?: OpenManifest } = {},
 ): Promise<GateRun> {
   const now = Date.now();
   const at = parseAt(options.at, now);
   const lengthMs = parseWindow(options.window);
   const set = parseSetFlags(options.set ?? []);
-  const opened = context.opened ?? (await openManifest(options.manifest));
+  const opened = context.opened ?? (await openManifest(options.manifest, io));
   const { manifest } = opened;
-  const manifestDir = dirname(resolve(io.cwd, options.manifest));
+  const manifestDir = dirname(opened.file);
   const redactor = runRedactor(manifest, io.env);
   const stageId = stageOf(manifest, options.manifest, stageArg);
   const stage = manifest.stages.find((s) => s.id === stageId) as Manifest['stages'][number];
@@ -169,7 +169,7 @@ export async function runGate(
   let pasted: { metrics: PastedMetrics; label: string } | undefined;
   if (options.metrics !== undefined) {
     if (options.metrics === '-' && io.stdinIsTTY) io.err('Paste the metrics (JSON or name=value lines), then press Ctrl-D:\n');
-    const { text, label } = await readMetricsInput(options.metrics, io.cwd, context.stdin ?? process.stdin);
+    const { text, label } = await readMetricsInput(options.metrics, io.cwd, io.stdin);
     const metrics = parsePastedMetrics(text, label);
     if (metrics.window && metrics.window.end > now + FUTURE_SLACK_MS)
       throw new InputError(`the window in ${label} ends in the future (${new Date(metrics.window.end).toISOString()})`);
@@ -184,7 +184,7 @@ export async function runGate(
   }
   for (const warning of unknownSignalWarnings(set.keys(), manifest, '--set')) io.err(redactor.text(`${warning}\n`));
 
-  const { trail } = await readTrail(auditPathFor(resolve(io.cwd, options.manifest)));
+  const { trail } = await readTrail(auditPathFor(opened.file));
   const entry = stageEntry(manifest, stageId, trail.entries);
   const requests = signalRequests(manifest, stage);
   if (pasted) checkPastedStep(pasted.metrics, requests, pasted.label);

@@ -1,4 +1,4 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { toJson } from '../render/format.js';
@@ -15,7 +15,7 @@ import { commitChange } from '../state/transaction.js';
 import type { Transition, TransitionContext } from '../state/transitions.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { openManifest } from './open-manifest.js';
+import { lockOptions, openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
 import { isoSeconds } from '../time/timestamp.js';
 import type { StateFormat } from './formats.js';
@@ -56,8 +56,8 @@ export async function changeState(
   }
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
   const path = options.manifest;
-  const opened = await openManifest(path);
-  const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(resolve(io.cwd, path)) });
+  const opened = await openManifest(path, io);
+  const actor = await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: dirname(opened.file) });
   const at = isoSeconds(new Date());
   const transition = next(opened.manifest, { at, actor: actor.name, reason, force: options.force ?? false });
   if (transition.outcome === 'refused') throw new CliError(transition.message, ExitCode.failure, transition.hint);
@@ -67,23 +67,27 @@ export async function changeState(
   if (transition.outcome === 'unchanged') {
     report = { manifest: path, action: transition.action, changed: false, summary: transition.summary, changes: [] };
   } else {
-    const { trail } = await readTrail(trailPath);
+    const { trail } = await readTrail(auditPathFor(opened.file));
     const drift = checkStateDrift(transition.before, trail.entries);
     const details = { ...transition.details, actorSource: actor.source };
-    const entry = await commitChange(path, {
-      expectedSha256: opened.loaded.sha256,
-      text: manifestTextWithState(opened.loaded, transition.after),
-      audit: {
-        at,
-        actor: actor.name,
-        action: transition.action,
-        before: transition.before,
-        after: transition.after,
-        reason: reason ?? null,
-        details,
-        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    const entry = await commitChange(
+      opened.file,
+      {
+        expectedSha256: opened.loaded.sha256,
+        text: manifestTextWithState(opened.loaded, transition.after),
+        audit: {
+          at,
+          actor: actor.name,
+          action: transition.action,
+          before: transition.before,
+          after: transition.after,
+          reason: reason ?? null,
+          details,
+          tool: { name: TOOL_NAME, version: TOOL_VERSION },
+        },
       },
-    });
+      lockOptions(path, io),
+    );
     report = {
       manifest: path,
       action: transition.action,

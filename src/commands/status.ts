@@ -18,8 +18,8 @@ export interface StatusCommandOptions {
 /** `agent-rollout status`: where the rollout stands. Always exit 0 when the manifest can be read. */
 export async function statusCommand(options: StatusCommandOptions, io: Io): Promise<number> {
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
-  const opened = await openManifest(options.manifest);
-  const { trail, exists } = await readTrail(auditPathFor(options.manifest));
+  const opened = await openManifest(options.manifest, io);
+  const { trail, exists } = await readTrail(auditPathFor(opened.file));
   const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now());
   const renderers: Record<StateFormat, () => string> = {
     text: () => renderStatusText(status, options.manifest, createStyle(io.color)),

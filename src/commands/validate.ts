@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import type { ValidationReport } from '../manifest/report.js';
 import { onlyErrors, summarize } from '../manifest/report.js';
@@ -28,9 +29,9 @@ export interface ValidateCommandOptions {
 const BATCH = 16;
 
 /** AR121: the state against the audit trail beside the manifest (a trail that cannot be read is skipped). */
-async function checkTrail(loaded: LoadedManifest, validation: FileValidation, strict: boolean): Promise<FileValidation> {
+async function checkTrail(loaded: LoadedManifest, validation: FileValidation, strict: boolean, cwd: string): Promise<FileValidation> {
   if (!validation.manifest) return validation;
-  const read = await readTrail(auditPathFor(loaded.path)).catch(() => undefined);
+  const read = await readTrail(auditPathFor(resolve(cwd, loaded.path))).catch(() => undefined);
   return read ? withStateDrift(validation, loaded.locations, read.trail.entries, { strict }) : validation;
 }
 
@@ -46,8 +47,8 @@ export async function validateCommand(patterns: readonly string[], options: Vali
   const sources = new Map<string, string>();
   for (let i = 0; i < files.length; i += BATCH) {
     const batch = files.slice(i, i + BATCH).map(async (file) => {
-      const loaded = await loadManifest(file);
-      const { manifest: _dropped, ...validation } = await checkTrail(loaded, validateLoaded(loaded, validator, { strict }), strict);
+      const loaded = await loadManifest(file, io.cwd);
+      const { manifest: _dropped, ...validation } = await checkTrail(loaded, validateLoaded(loaded, validator, { strict }), strict, io.cwd);
       if (excerpt) sources.set(loaded.path, loaded.text);
       return validation;
     });

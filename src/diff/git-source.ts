@@ -24,7 +24,7 @@ function firstLine(text: string): string {
  * `git show REF:PATH` where PATH is relative to the repository's root. Not a repository, an
  * unknown ref, or a file the ref does not have: InputError (exit 2).
  */
-export async function readManifestAtRef(ref: string, file: string, cwd: string): Promise<ManifestAtRef> {
+export async function readManifestAtRef(ref: string, file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<ManifestAtRef> {
   const { execa } = await import('execa');
   const absolute = resolve(cwd, file);
   const folder = dirname(absolute);
@@ -35,7 +35,8 @@ export async function readManifestAtRef(ref: string, file: string, cwd: string):
       encoding,
       maxBuffer: MAX_MANIFEST_BYTES + 1,
       stripFinalNewline: false,
-      env: { GIT_TERMINAL_PROMPT: '0' },
+      env: { ...env, GIT_TERMINAL_PROMPT: '0' },
+      extendEnv: false,
     });
 
   if (!existsSync(folder)) throw new InputError(`cannot read ${file}: the folder ${folder} does not exist`);
@@ -81,7 +82,13 @@ export async function readManifestAtRef(ref: string, file: string, cwd: string):
  * `file`'s bytes at `ref`, or undefined when the ref does not have it (or this is not a
  * repository). For files beside the manifest, such as its audit trail.
  */
-export async function readFileAtRef(ref: string, file: string, cwd: string, maxBytes: number): Promise<Uint8Array | undefined> {
+export async function readFileAtRef(
+  ref: string,
+  file: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
   const { execa } = await import('execa');
   const absolute = resolve(cwd, file);
   const folder = dirname(absolute);
@@ -93,7 +100,8 @@ export async function readFileAtRef(ref: string, file: string, cwd: string, maxB
       encoding: 'buffer',
       maxBuffer: maxBytes + 1,
       stripFinalNewline: false,
-      env: { GIT_TERMINAL_PROMPT: '0' },
+      env: { ...env, GIT_TERMINAL_PROMPT: '0' },
+      extendEnv: false,
     });
   const prefix = await git(['rev-parse', '--show-prefix']);
   if (prefix.exitCode !== 0) return undefined;

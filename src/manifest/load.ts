@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FileReadError, readBounded } from '../files/bounded-read.js';
+import { resolve } from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { diagnosticAt } from './diagnostic.js';
 import type { JsonValue, Locations, ParseError } from './json-parse.js';
@@ -150,11 +151,15 @@ export function parseManifest(path: string, bytes: Uint8Array): LoadedManifest {
   return { path, text, sha256, value, locations, diagnostics, usable: !tooNew };
 }
 
-/** Reads and parses a manifest file. Read failures come back as an AR004 finding, not an exception. */
-export async function loadManifest(path: string): Promise<LoadedManifest> {
+/**
+ * Reads and parses a manifest file, `path` as the operator gave it, relative to `cwd`. Read
+ * failures come back as an AR004 finding, not an exception.
+ */
+export async function loadManifest(path: string, cwd: string): Promise<LoadedManifest> {
+  const file = resolve(cwd, path);
   let bytes: Buffer;
   try {
-    bytes = await readBounded(path, { maxBytes: MAX_MANIFEST_BYTES });
+    bytes = await readBounded(file, { maxBytes: MAX_MANIFEST_BYTES });
   } catch (error) {
     if (!(error instanceof FileReadError)) throw error;
     switch (error.code) {

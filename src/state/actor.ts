@@ -9,10 +9,10 @@ export interface Actor {
   source: 'flag' | 'env' | 'config' | 'git' | 'os';
 }
 
-async function gitEmail(cwd: string): Promise<string | undefined> {
+async function gitEmail(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const { execa } = await import('execa');
   try {
-    const result = await execa('git', ['config', 'user.email'], { cwd, timeout: 5_000, reject: false });
+    const result = await execa('git', ['config', 'user.email'], { cwd, env, extendEnv: false, timeout: 5_000, reject: false });
     const email = result.stdout.trim();
     return result.exitCode === 0 && email !== '' ? email : undefined;
   } catch {
@@ -34,7 +34,7 @@ async function findActor(options: { flag?: string; env: NodeJS.ProcessEnv; cwd: 
   if (fromEnv) return { name: fromEnv, source: 'env' };
   const stored = (await readOperatorConfig(options.env)).actor;
   if (stored) return { name: stored, source: 'config' };
-  const email = await gitEmail(options.cwd);
+  const email = await gitEmail(options.cwd, options.env);
   if (email) return { name: email, source: 'git' };
   return { name: userInfo().username, source: 'os' };
 }

@@ -1,11 +1,12 @@
 import { link, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { constants, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from '../errors.js';
 import { interruptPoint } from './interrupt-hook.js';
 import { FileWriteError, isWriteRefusal, writeOwnFile } from '../files/atomic-write.js';
 import { readBoundedText } from '../files/bounded-read.js';
+import type { Io, StopSignal } from '../ui/io.js';
 
 interface LockOwner {
   pid: number;
@@ -95,9 +96,11 @@ async function takeOver(path: string, staleIno: number): Promise<void> {
   await unlink(aside).catch(() => undefined);
 }
 
-/** The signals that end a command run from a terminal, CI or a supervisor (Ctrl-C, a cancelled job, `docker stop`, a closed terminal). */
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-type StopSignal = (typeof STOP_SIGNALS)[number];
+/** The signals a command holds back while it takes or holds the lock. */
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** What the lock needs of the command's Io: its signals, and standard error to say why it stopped. */
+export type LockIo = Pick<Io, 'err' | 'onSignal' | 'handlesSignal' | 'exitNow'>;
 
 interface HeldSignals {
   /** The stop signal received since, if any. */
@@ -111,38 +114,29 @@ interface HeldSignals {
  * Holds back SIGINT, SIGTERM and SIGHUP until `stop` or `dispose`, each one that the command does
  * not already handle itself (drill does while it runs). A second signal ends the process at once.
  */
-function holdStopSignals(): HeldSignals {
+function holdStopSignals(io: LockIo): HeldSignals {
   let received: StopSignal | undefined;
-  const installed: [StopSignal, () => void][] = [];
+  const unhandled = STOP_SIGNALS.filter((signal) => !io.handlesSignal(signal));
+  let disposeHandlers = (): void => undefined;
   const dispose = (): void => {
-    for (const [signal, handler] of installed.splice(0)) process.off(signal, handler);
+    disposeHandlers();
+    disposeHandlers = () => undefined;
   };
   const die = (signal: StopSignal): never => {
     dispose();
-    // With no listener left, the signal's default action ends the process, so whoever started it
-    // sees it end by that signal; should it be ignored (pid 1 in a container), exit 128 + its number.
-    try {
-      process.kill(process.pid, signal);
-    } catch {
-      // a signal this platform cannot send (SIGHUP on Windows): exit instead
-    }
-    // eslint-disable-next-line no-restricted-syntax -- the process was told to stop and has released what it held
-    process.exit(128 + constants.signals[signal]);
+    return io.exitNow({ signal });
   };
-  for (const signal of STOP_SIGNALS) {
-    if (process.listenerCount(signal) > 0) continue;
-    const handler = (): void => {
+  if (unhandled.length > 0) {
+    disposeHandlers = io.onSignal(unhandled, (signal) => {
       if (received !== undefined) die(signal);
       received = signal;
-    };
-    process.on(signal, handler);
-    installed.push([signal, handler]);
+    });
   }
   return {
     received: () => received,
     stop: (what) => {
       const signal = received as StopSignal;
-      process.stderr.write(`agent-rollout: stopped by ${signal} ${what}\n`);
+      io.err(`agent-rollout: stopped by ${signal} ${what}\n`);
       return die(signal);
     },
     dispose,
@@ -156,7 +150,7 @@ class StopRequested extends Error {}
  * Takes `path`, taking over a lock whose owner no longer runs on this host; waits for a live one
  * up to `deadline`, then fails saying who holds it. Gives up (StopRequested) when `stopping`.
  */
-async function acquire(path: string, target: string, deadline: number, stopping: () => boolean): Promise<void> {
+async function acquire(path: string, label: string, deadline: number, stopping: () => boolean): Promise<void> {
   for (;;) {
     if (stopping()) throw new StopRequested();
     if (await tryCreate(path)) return;
@@ -169,17 +163,26 @@ async function acquire(path: string, target: string, deadline: number, stopping:
     }
     if (Date.now() >= deadline) {
       throw new CliError(
-        `another agent-rollout command is changing ${target}${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.at})` : ''}`,
+        `another agent-rollout command is changing ${label}${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.at})` : ''}`,
         ExitCode.failure,
-        `try again when it has finished; if no such command runs, remove ${path}`,
+        `try again when it has finished; if no such command runs, remove ${label}.lock`,
       );
     }
     await sleep(25 + Math.random() * 50);
   }
 }
 
+export interface LockOptions {
+  /** The command's Io: the lock holds back its stop signals and says on its stderr why it stopped. */
+  io: LockIo;
+  /** The file as messages name it (as the operator gave it); default: `target`. */
+  label?: string;
+  /** How long to wait for a live owner; default 10 s. */
+  timeoutMs?: number;
+}
+
 /**
- * Runs `fn` holding `<target>.lock`, an exclusively created file naming its owner. A lock left
+ * Runs `fn` holding `<target>.lock` (`target` an absolute path), an exclusively created file naming its owner. A lock left
  * by a process that no longer runs (killed mid-change) on this host is taken over, and the files
  * such a process left while locking are removed; a live one is waited for up to `timeoutMs`, then
  * the command fails and says who holds it.
@@ -191,13 +194,14 @@ async function acquire(path: string, target: string, deadline: number, stopping:
  * over, which it can only do on the same host and while the pid is not reused. A second signal
  * ends the process at once (the next command recovers, as after SIGKILL).
  */
-export async function withLock<T>(target: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function withLock<T>(target: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const path = `${target}.lock`;
-  const signals: HeldSignals = holdStopSignals();
+  const label = options.label ?? target;
+  const signals: HeldSignals = holdStopSignals(options.io);
   let held = false;
   let outcome = 'not begun' as 'not begun' | 'finished' | { failed: unknown };
   try {
-    await acquire(path, target, Date.now() + timeoutMs, () => signals.received() !== undefined);
+    await acquire(path, label, Date.now() + (options.timeoutMs ?? 10_000), () => signals.received() !== undefined);
     held = true;
     await removeDeadOwnerFiles(path);
     await interruptPoint('lock-held');
@@ -213,10 +217,10 @@ export async function withLock<T>(target: string, fn: () => Promise<T>, timeoutM
   } finally {
     if (held) await unlink(path).catch(() => undefined);
     if (signals.received()) {
-      if (outcome === 'not begun') signals.stop(`before writing to ${target}; nothing was changed`);
-      if (outcome === 'finished') signals.stop(`after finishing the write under way to ${target}`);
+      if (outcome === 'not begun') signals.stop(`before writing to ${label}; nothing was changed`);
+      if (outcome === 'finished') signals.stop(`after finishing the write under way to ${label}`);
       const { failed } = outcome;
-      signals.stop(`after the write under way to ${target} failed: ${failed instanceof Error ? failed.message : String(failed)}`);
+      signals.stop(`after the write under way to ${label} failed: ${failed instanceof Error ? failed.message : String(failed)}`);
     }
     signals.dispose();
   }

@@ -8,6 +8,7 @@ import { sha256, ConcurrentChangeError } from '../manifest/write.js';
 import type { AuditEntry, AuditInput } from './audit.js';
 import { appendEntry, auditPathFor, readTrail, repairTrailTail } from './audit-file.js';
 import { interruptPoint } from './interrupt-hook.js';
+import type { LockOptions } from './lock.js';
 import { withLock } from './lock.js';
 import type { Redactor } from '../manifest/redactor.js';
 
@@ -91,48 +92,58 @@ export interface StateChange {
  * 3. the pending file is renamed over the manifest.
  * A kill at any point leaves the old manifest or the new one, never a torn file, and the next
  * command's recovery completes step 3 or discards step 1, so the trail and the manifest agree.
+ * `manifestPath` is absolute; `lock` names it in messages and holds back the command's signals.
  */
-export async function commitChange(manifestPath: string, change: StateChange): Promise<AuditEntry> {
+export async function commitChange(manifestPath: string, change: StateChange, lock: LockOptions): Promise<AuditEntry> {
   // interruptPoint: a test hook, inert unless AGENT_ROLLOUT_TEST_INTERRUPT names the step.
   await interruptPoint('before-lock');
   await refuseSymlink(manifestPath, 'the manifest');
-  return withLock(manifestPath, async () => {
-    await recoverInterruptedChange(manifestPath);
-    await refuseSymlink(manifestPath, 'the manifest');
-    const current = await readManifestBytes(manifestPath);
-    if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(manifestPath);
-    const pending = pendingPathFor(manifestPath);
-    // The pending file becomes the manifest: it has the manifest's permission bits before the
-    // entry that commits it is written (a pending file without them has no entry and is discarded).
-    const mode = (await stat(manifestPath)).mode & 0o777;
-    await writeFileAtomic(pending, change.text, { mode, beforeRename: () => interruptPoint('atomic-temp-written') });
-    await writing(pending, () => chmod(pending, mode));
-    await interruptPoint('pending-written');
-    let entry: AuditEntry;
-    try {
-      entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) }, change.redactor);
-    } catch (error) {
-      // No entry, no change: the pending file goes (the next command would discard it anyway).
-      await unlink(pending).catch(() => undefined);
-      throw error;
-    }
-    await interruptPoint('audit-appended');
-    await renameFile(pending, manifestPath);
-    await interruptPoint('renamed');
-    return entry;
-  });
+  return withLock(
+    manifestPath,
+    async () => {
+      await recoverInterruptedChange(manifestPath);
+      await refuseSymlink(manifestPath, 'the manifest');
+      const current = await readManifestBytes(manifestPath);
+      if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(lock.label ?? manifestPath);
+      const pending = pendingPathFor(manifestPath);
+      // The pending file becomes the manifest: it has the manifest's permission bits before the
+      // entry that commits it is written (a pending file without them has no entry and is discarded).
+      const mode = (await stat(manifestPath)).mode & 0o777;
+      await writeFileAtomic(pending, change.text, { mode, beforeRename: () => interruptPoint('atomic-temp-written') });
+      await writing(pending, () => chmod(pending, mode));
+      await interruptPoint('pending-written');
+      let entry: AuditEntry;
+      try {
+        entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) }, change.redactor);
+      } catch (error) {
+        // No entry, no change: the pending file goes (the next command would discard it anyway).
+        await unlink(pending).catch(() => undefined);
+        throw error;
+      }
+      await interruptPoint('audit-appended');
+      await renameFile(pending, manifestPath);
+      await interruptPoint('renamed');
+      return entry;
+    },
+    lock,
+  );
 }
 
 /** Appends an entry that records a result (gate, drill, guardrail test) without changing the manifest. */
 export async function recordResult(
   manifestPath: string,
   audit: Omit<AuditInput, 'manifestSha256' | 'before' | 'after'>,
+  lock: LockOptions,
   redactor?: Redactor,
 ): Promise<AuditEntry> {
-  return withLock(manifestPath, async () => {
-    await recoverInterruptedChange(manifestPath);
-    await refuseSymlink(manifestPath, 'the manifest');
-    const current = await readManifestBytes(manifestPath);
-    return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) }, redactor);
-  });
+  return withLock(
+    manifestPath,
+    async () => {
+      await recoverInterruptedChange(manifestPath);
+      await refuseSymlink(manifestPath, 'the manifest');
+      const current = await readManifestBytes(manifestPath);
+      return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) }, redactor);
+    },
+    lock,
+  );
 }

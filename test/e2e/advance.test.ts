@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { auditPathFor, readTrail } from '../../src/state/audit-file.js';
 import { sha256 } from '../../src/manifest/write.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -42,7 +42,7 @@ async function project(edit: (manifest: any) => void = () => undefined): Promise
 }
 
 const advance = (folder: string, args: string[], input = '') =>
-  runCli(['advance', '--actor', 'alice@example.com', ...args], { cwd: folder, input });
+  runInProcess(['advance', '--actor', 'alice@example.com', ...args], { cwd: folder, input });
 const state = async (path: string) => JSON.parse(await readFile(path, 'utf8')).state;
 
 describe('advance', () => {
@@ -192,10 +192,13 @@ describe('advance', () => {
 
   it('advances from a -m manifest in another folder, and --help ends with examples', async () => {
     const { path } = await project();
-    const result = await runCli(['advance', '-m', path, '--metrics', '-', '--actor', 'alice@example.com'], { cwd: dir, input: metrics() });
+    const result = await runInProcess(['advance', '-m', path, '--metrics', '-', '--actor', 'alice@example.com'], {
+      cwd: dir,
+      input: metrics(),
+    });
     expect(result.code).toBe(0);
     expect((await state(path)).stage).toBe('limited-beta');
-    const help = await runCli(['advance', '--help']);
+    const help = await runInProcess(['advance', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:\n( {2}agent-rollout advance.*\n)+/);
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
 import { chainEntry } from '../../src/state/audit.js';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -23,7 +23,7 @@ async function fresh(): Promise<string> {
 }
 
 function run(folder: string, args: string[]) {
-  return runCli(args, { cwd: folder, env });
+  return runInProcess(args, { cwd: folder, env });
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -32,7 +32,7 @@ async function trailText(folder: string): Promise<string> {
   return readFile(join(folder, 'rollout.audit.jsonl'), 'utf8');
 }
 
-/** A folder whose trail holds four real entries written by the binary. */
+/** A folder whose trail holds four real entries written by the program. */
 async function withHistory(): Promise<string> {
   const folder = await fresh();
   for (const args of [

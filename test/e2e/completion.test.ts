@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, copyExample, runCli, tempDir } from '../helpers/cli.js';
+import { BIN, copyExample, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 
 let work: { dir: string; cleanup: () => Promise<void> };
 let script: string;
@@ -10,6 +10,7 @@ let example: string;
 
 beforeAll(async () => {
   work = await tempDir();
+  // On the binary, end to end: the script it prints, and the binary it calls for stage ids.
   const bash = await runCli(['completion', 'bash']);
   expect(bash.code).toBe(0);
   script = join(work.dir, 'agent-rollout.bash');
@@ -61,11 +62,11 @@ describe('agent-rollout completion', () => {
   });
 
   it('zsh and fish scripts cover the same commands and choices', async () => {
-    const zsh = await runCli(['completion', 'zsh']);
+    const zsh = await runInProcess(['completion', 'zsh']);
     expect(zsh.code).toBe(0);
     expect(zsh.stdout).toMatch(/^#compdef agent-rollout\n/);
     expect(zsh.stdout).toContain('bashcompinit');
-    const fish = await runCli(['completion', 'fish']);
+    const fish = await runInProcess(['completion', 'fish']);
     expect(fish.code).toBe(0);
     expect(fish.stdout).toContain("complete -c agent-rollout -n '__fish_use_subcommand' -a gate");
     expect(fish.stdout).toMatch(/__fish_seen_subcommand_from gate' -l format -d '[^']*' -x -a 'text json markdown'/);
@@ -73,19 +74,19 @@ describe('agent-rollout completion', () => {
   });
 
   it('an unknown shell, or none, is a usage error (exit 2)', async () => {
-    const unknown = await runCli(['completion', 'tcsh']);
+    const unknown = await runInProcess(['completion', 'tcsh']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('bash, zsh, fish');
-    const none = await runCli(['completion']);
+    const none = await runInProcess(['completion']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('name the shell');
   });
 
   it('agent-rollout schema prints the local schema path, --print the schema', async () => {
-    const path = await runCli(['schema']);
+    const path = await runInProcess(['schema']);
     expect(path.code).toBe(0);
     expect(path.stdout.trim()).toMatch(/schemas\/rollout\.v1\.schema\.json$/);
-    const printed = await runCli(['schema', '--print']);
+    const printed = await runInProcess(['schema', '--print']);
     expect(JSON.parse(printed.stdout)).toHaveProperty('$id');
   });
 });

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -20,36 +20,36 @@ afterAll(async () => cleanup());
 describe('config get, set, unset, list', () => {
   it('stores actor and format in AGENT_ROLLOUT_CONFIG_DIR', async () => {
     const env = { ...base, AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config-crud') };
-    const empty = await runCli(['config', 'list'], { env });
+    const empty = await runInProcess(['config', 'list'], { env });
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe(`actor   (not set)\nformat  (not set)\n(kept in ${join(dir, 'config-crud', 'config.json')})\n`);
 
-    const unset = await runCli(['config', 'get', 'actor'], { env });
+    const unset = await runInProcess(['config', 'get', 'actor'], { env });
     expect(unset).toMatchObject({ code: 1, stdout: '' });
 
-    const set = await runCli(['config', 'set', 'actor', 'carol@example.com'], { env });
+    const set = await runInProcess(['config', 'set', 'actor', 'carol@example.com'], { env });
     expect(set.stdout).toBe(`actor = carol@example.com (kept in ${join(dir, 'config-crud', 'config.json')})\n`);
-    expect((await runCli(['config', 'get', 'actor'], { env })).stdout).toBe('carol@example.com\n');
+    expect((await runInProcess(['config', 'get', 'actor'], { env })).stdout).toBe('carol@example.com\n');
     expect(JSON.parse(await readFile(join(dir, 'config-crud', 'config.json'), 'utf8'))).toEqual({ actor: 'carol@example.com' });
 
-    expect((await runCli(['config', 'set', 'format', 'json'], { env })).code).toBe(0);
-    const list = parseJsonOutput<Record<string, any>>((await runCli(['config', 'list'], { env })).stdout);
+    expect((await runInProcess(['config', 'set', 'format', 'json'], { env })).code).toBe(0);
+    const list = parseJsonOutput<Record<string, any>>((await runInProcess(['config', 'list'], { env })).stdout);
     expect(list).toMatchObject({ formatVersion: 1, settings: { actor: 'carol@example.com', format: 'json' } });
 
-    expect((await runCli(['config', 'unset', 'actor', '--format', 'text'], { env })).stdout).toBe('actor unset\n');
-    expect((await runCli(['config', 'unset', 'actor', '--format', 'text'], { env })).stdout).toBe('actor was not set\n');
-    expect((await runCli(['config', 'get', 'actor'], { env })).code).toBe(1);
+    expect((await runInProcess(['config', 'unset', 'actor', '--format', 'text'], { env })).stdout).toBe('actor unset\n');
+    expect((await runInProcess(['config', 'unset', 'actor', '--format', 'text'], { env })).stdout).toBe('actor was not set\n');
+    expect((await runInProcess(['config', 'get', 'actor'], { env })).code).toBe(1);
   });
 
   it('refuses an unknown setting, a format it does not know and an empty actor (exit 2)', async () => {
     const env = { ...base, AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config-bad') };
-    const key = await runCli(['config', 'set', 'colour', 'always'], { env });
+    const key = await runInProcess(['config', 'set', 'colour', 'always'], { env });
     expect(key.code).toBe(2);
     expect(key.stderr).toMatch(/Allowed choices are actor, format/);
-    const format = await runCli(['config', 'set', 'format', 'yaml'], { env });
+    const format = await runInProcess(['config', 'set', 'format', 'yaml'], { env });
     expect(format.code).toBe(2);
     expect(format.stderr).toContain('error: format must be one of text, json, markdown; got "yaml"');
-    const actor = await runCli(['config', 'set', 'actor', ' '], { env });
+    const actor = await runInProcess(['config', 'set', 'actor', ' '], { env });
     expect(actor.code).toBe(2);
     expect(actor.stderr).toContain('actor cannot be empty');
   });
@@ -57,21 +57,21 @@ describe('config get, set, unset, list', () => {
   it('the stored format applies when --format is not given, and a command that cannot render it uses text', async () => {
     const env = { ...base, AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config-format'), AGENT_ROLLOUT_ACTOR: 'a@example.com' };
     const folder = await copyExample('support-triage', join(dir, 'format'));
-    await runCli(['config', 'set', 'format', 'json'], { env });
-    expect(parseJsonOutput<Record<string, unknown>>((await runCli(['status'], { cwd: folder, env })).stdout)).toMatchObject({
+    await runInProcess(['config', 'set', 'format', 'json'], { env });
+    expect(parseJsonOutput<Record<string, unknown>>((await runInProcess(['status'], { cwd: folder, env })).stdout)).toMatchObject({
       formatVersion: 1,
       enabled: true,
     });
-    expect((await runCli(['status', '--format', 'text'], { cwd: folder, env })).stdout).toMatch(/^support-triage /);
-    await runCli(['config', 'set', 'format', 'markdown'], { env });
-    expect((await runCli(['pause', '--reason', 'x'], { cwd: folder, env })).stdout).toMatch(/^paused the rollout/);
+    expect((await runInProcess(['status', '--format', 'text'], { cwd: folder, env })).stdout).toMatch(/^support-triage /);
+    await runInProcess(['config', 'set', 'format', 'markdown'], { env });
+    expect((await runInProcess(['pause', '--reason', 'x'], { cwd: folder, env })).stdout).toMatch(/^paused the rollout/);
   });
 
   it('a damaged config file is exit 2 with its path, not a crash', async () => {
     const configDir = join(dir, 'config-damaged');
     await mkdir(configDir);
     await (await import('node:fs/promises')).writeFile(join(configDir, 'config.json'), '{ not json');
-    const result = await runCli(['config', 'list'], { env: { ...base, AGENT_ROLLOUT_CONFIG_DIR: configDir } });
+    const result = await runInProcess(['config', 'list'], { env: { ...base, AGENT_ROLLOUT_CONFIG_DIR: configDir } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`error: cannot read the operator config ${join(configDir, 'config.json')}`);
   });
@@ -83,13 +83,13 @@ describe('a config file edited by hand', () => {
     await mkdir(configDir);
     await (await import('node:fs/promises')).writeFile(join(configDir, 'config.json'), '{ "format": "yaml", "actor": "ok@example.com" }');
     const env = { ...base, AGENT_ROLLOUT_CONFIG_DIR: configDir };
-    const list = await runCli(['config', 'list'], { env });
+    const list = await runInProcess(['config', 'list'], { env });
     expect(list.code).toBe(2);
     expect(list.stderr).toContain(
       `error: cannot read the operator config ${join(configDir, 'config.json')}: format must be one of text, json, markdown; got "yaml"`,
     );
     const folder = await copyExample('support-triage', join(dir, 'edited-config'));
-    const status = await runCli(['status'], { cwd: folder, env });
+    const status = await runInProcess(['status'], { cwd: folder, env });
     expect(status.code).toBe(2);
     expect(status.stderr).toContain('format must be one of text, json, markdown');
   });
@@ -104,12 +104,12 @@ describe('who acts: --actor, then AGENT_ROLLOUT_ACTOR, then the stored actor, th
     execFileSync('git', ['config', 'user.email', 'repo-user@example.com'], { cwd: repo, env: gitEnv });
     const folder = await copyExample('support-triage', repo);
     const configEnv = { ...base, AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config-actor') };
-    await runCli(['config', 'set', 'actor', 'stored@example.com'], { env: configEnv });
+    await runInProcess(['config', 'set', 'actor', 'stored@example.com'], { env: configEnv });
 
     const toggles = [['pause', '--reason', 'who'], ['resume']];
     let n = 0;
     async function actorOf(args: string[], env: Record<string, string>, cwd = folder): Promise<[string, string]> {
-      const result = await runCli([...(toggles[n++ % 2] as string[]), ...args], { cwd, env });
+      const result = await runInProcess([...(toggles[n++ % 2] as string[]), ...args], { cwd, env });
       expect(result.code, result.stderr).toBe(0);
       const lines = (await readFile(join(cwd, 'rollout.audit.jsonl'), 'utf8')).trim().split('\n');
       const entry = JSON.parse(lines.at(-1) as string) as { actor: string; details: { actorSource: string } };
@@ -129,7 +129,7 @@ describe('who acts: --actor, then AGENT_ROLLOUT_ACTOR, then the stored actor, th
       userInfo().username,
       'os',
     ]);
-    const verify = await runCli(['audit', 'verify'], { cwd: folder, env: configEnv });
+    const verify = await runInProcess(['audit', 'verify'], { cwd: folder, env: configEnv });
     expect(verify.code).toBe(0);
   });
 });

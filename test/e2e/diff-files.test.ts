@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainEntry } from '../../src/state/audit.js';
-import { EXAMPLES, parseJsonOutput, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { EXAMPLES, parseJsonOutput, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 /** A token built at run time, so this file holds no literal a scanner would flag. */
 const FAKE_GITHUB_TOKEN = 'ghp_' + 'Zx9Qw8Er7Ty6'.repeat(3);
@@ -74,7 +74,7 @@ describe('diff BASE HEAD', () => {
       h.inventory.credentials[0].scopes.push('tickets:write');
       h.inventory.tools.reverse();
     });
-    const result = await runCli(['diff', 'base.json', 'head.json'], { cwd: folder });
+    const result = await runInProcess(['diff', 'base.json', 'head.json'], { cwd: folder });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
@@ -133,7 +133,7 @@ describe('diff BASE HEAD', () => {
       start,
     );
     const rate = async () => {
-      const result = await runCli(['diff', base, head, '--format', 'json'], { cwd: folder });
+      const result = await runInProcess(['diff', base, head, '--format', 'json'], { cwd: folder });
       expect(result.code, result.stderr).toBe(0);
       return new Map(parseJsonOutput<JsonDiff>(result.stdout).changes.map((c) => [`${c.subject}: ${c.text}`, `${c.risk} ${c.rule}`]));
     };
@@ -210,7 +210,7 @@ describe('diff BASE HEAD', () => {
       undefined,
     );
     await writeFile(join(folder, 'rollout.audit.jsonl'), `${JSON.stringify(entry)}\n`);
-    const report = parseJsonOutput<JsonDiff>((await runCli(['diff', base, head, '--format', 'json'])).stdout);
+    const report = parseJsonOutput<JsonDiff>((await runInProcess(['diff', base, head, '--format', 'json'])).stdout);
     expect(report.changes).toEqual([
       expect.objectContaining({ risk: 'medium', rule: 'state-stage', reason: 'stage skipped: limited-beta was never gated' }),
     ]);
@@ -224,7 +224,7 @@ describe('diff BASE HEAD', () => {
       h.metrics.alerts.reverse();
       h.state = Object.fromEntries(Object.entries(h.state).reverse());
     });
-    const result = await runCli(['diff', base, head, '--exit-code']);
+    const result = await runInProcess(['diff', base, head, '--exit-code']);
     expect([result.code, result.stdout]).toEqual([0, `agent-rollout diff ${base} → ${head}\nNo changes.\n`]);
   });
 
@@ -235,7 +235,7 @@ describe('diff BASE HEAD', () => {
       h.agent.description = 'Triages tickets.';
       h.stages[2].exitCriteria[0].max = 0.05;
     });
-    const result = await runCli(['diff', base, head, '--format', 'json']);
+    const result = await runInProcess(['diff', base, head, '--format', 'json']);
     expect(result.code).toBe(0);
     const report = parseJsonOutput<JsonDiff>(result.stdout);
     expect(Object.keys(report)).toEqual(['formatVersion', 'base', 'head', 'summary', 'notes', 'changes']);
@@ -286,7 +286,7 @@ describe('diff BASE HEAD', () => {
     const high = await pair('exit-high', (h) => (h.stages[1].governanceMode = 'observe'));
     const low = await pair('exit-low', (h) => (h.agent.owner = 'support-ops'));
     const code = async (files: { base: string; head: string }, ...flags: string[]) =>
-      (await runCli(['diff', files.base, files.head, ...flags])).code;
+      (await runInProcess(['diff', files.base, files.head, ...flags])).code;
     expect(await code(medium)).toBe(0);
     expect(await code(medium, '--exit-code')).toBe(1);
     expect(await code(low, '--exit-code')).toBe(1);
@@ -296,7 +296,7 @@ describe('diff BASE HEAD', () => {
     expect(await code(low, '--fail-on', 'medium')).toBe(0);
     expect(await code(low, '--fail-on', 'low')).toBe(1);
     expect(await code(high, '--fail-on', 'medium', '--format', 'markdown')).toBe(1);
-    const bad = await runCli(['diff', medium.base, medium.head, '--fail-on', 'critical']);
+    const bad = await runInProcess(['diff', medium.base, medium.head, '--fail-on', 'critical']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Allowed choices are high, medium, low/);
   });
@@ -307,13 +307,13 @@ describe('diff BASE HEAD', () => {
       'bad/broken.json': '{ "version": 1,',
       'bad/array.json': '[1, 2]',
     })) as string[];
-    const missing = await runCli(['diff', join(dir, 'bad/none.json'), ok as string]);
+    const missing = await runInProcess(['diff', join(dir, 'bad/none.json'), ok as string]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/error: cannot read BASE \(.*none\.json:1:1: no such file\)/);
-    const notJson = await runCli(['diff', ok as string, broken as string]);
+    const notJson = await runInProcess(['diff', ok as string, broken as string]);
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/error: cannot read HEAD \(.*broken\.json:1:\d+: /);
-    const notObject = await runCli(['diff', array as string, ok as string, '--format', 'json']);
+    const notObject = await runInProcess(['diff', array as string, ok as string, '--format', 'json']);
     expect([notObject.code, notObject.stdout]).toEqual([2, '']);
     expect(notObject.stderr).toMatch(/must be a JSON object, not an array/);
   });
@@ -323,7 +323,7 @@ describe('diff BASE HEAD', () => {
       h.stages[1].governanceMode = 'sometimes';
       h.stages[1].audience.percent = 10;
     });
-    const result = await runCli(['diff', base, head, '--format', 'markdown']);
+    const result = await runInProcess(['diff', base, head, '--format', 'markdown']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^warning: HEAD .*head\.json is not a valid manifest: \d+:\d+ AR\d+ .*; diffing what could be read\n$/);
     expect(result.stdout).toContain('> [!WARNING]\n> HEAD (');
@@ -338,40 +338,40 @@ describe('diff BASE HEAD', () => {
       h.agent.description = `uses ${FAKE_GITHUB_TOKEN}`;
     });
     for (const format of ['text', 'json', 'markdown']) {
-      const result = await runCli(['diff', base, head, '--format', format]);
+      const result = await runInProcess(['diff', base, head, '--format', format]);
       expect(result.code, format).toBe(0);
       expect(result.stdout + result.stderr, format).not.toContain('Zx9Qw8Er7Ty6');
       expect(result.stdout, format).toContain('a GitHub personal access token: not shown');
     }
-    const report = parseJsonOutput<JsonDiff>((await runCli(['diff', base, head, '--format', 'json'])).stdout);
+    const report = parseJsonOutput<JsonDiff>((await runInProcess(['diff', base, head, '--format', 'json'])).stdout);
     expect(report.changes.map((c) => c.rule)).toEqual(['literal-secret', 'literal-secret', 'literal-secret']);
   });
 
   it('state changes need a matching entry in the audit trail beside HEAD (or --audit)', async () => {
     const { base, head, folder } = await pair('state', (h) => (h.state.enabled = false));
-    const hand = parseJsonOutput<JsonDiff>((await runCli(['diff', base, head, '--format', 'json'])).stdout);
+    const hand = parseJsonOutput<JsonDiff>((await runInProcess(['diff', base, head, '--format', 'json'])).stdout);
     expect(hand.changes).toEqual([expect.objectContaining({ path: '/state/enabled', risk: 'high', rule: 'state-unaudited' })]);
     expect(hand.notes.map((n) => n.text).join('\n')).toMatch(/there is no audit trail at .*rollout\.audit\.jsonl/);
-    const missing = await runCli(['diff', base, head, '--audit', join(folder, 'nope.jsonl')]);
+    const missing = await runInProcess(['diff', base, head, '--audit', join(folder, 'nope.jsonl')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no audit trail at /);
   });
 
   it('usage errors exit 2 and say what to pass', async () => {
-    const one = await runCli(['diff', 'rollout.json'], { cwd: dir });
+    const one = await runInProcess(['diff', 'rollout.json'], { cwd: dir });
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/error: diff needs two manifests \(BASE HEAD\), or --git REF/);
-    const three = await runCli(['diff', 'a', 'b', 'c'], { cwd: dir });
+    const three = await runInProcess(['diff', 'a', 'b', 'c'], { cwd: dir });
     expect(three.code).toBe(2);
-    const manifestWithoutGit = await runCli(['diff', 'a', 'b', '-m', 'c'], { cwd: dir });
+    const manifestWithoutGit = await runInProcess(['diff', 'a', 'b', '-m', 'c'], { cwd: dir });
     expect(manifestWithoutGit.stderr).toMatch(/--manifest goes with --git/);
-    const gitTwoFiles = await runCli(['diff', '--git', 'main', 'a', 'b'], { cwd: dir });
+    const gitTwoFiles = await runInProcess(['diff', '--git', 'main', 'a', 'b'], { cwd: dir });
     expect(gitTwoFiles.code).toBe(2);
     expect(gitTwoFiles.stderr).toMatch(/with --git, diff takes at most one file/);
   });
 
   it('--help explains the command and ends with examples', async () => {
-    const help = await runCli(['diff', '--help']);
+    const help = await runInProcess(['diff', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--git <ref>/);
     expect(help.stdout).toMatch(/--fail-on <risk>/);
@@ -380,9 +380,9 @@ describe('diff BASE HEAD', () => {
 
   it('colour only when forced or on a terminal, never with NO_COLOR', async () => {
     const { base, head } = await pair('colour', (h) => (h.stages[1].governanceMode = 'observe'));
-    const plain = await runCli(['diff', base, head]);
+    const plain = await runInProcess(['diff', base, head]);
     expect(plain.stdout).not.toContain('\u001b[');
-    const forced = await runCli(['diff', base, head], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    const forced = await runInProcess(['diff', base, head], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
     expect(forced.stdout).toContain('\u001b[31m');
   });
 });
@@ -424,7 +424,7 @@ describe('big manifests', () => {
       },
       start,
     );
-    const result = await runCli(['diff', base, head, '--exit-code']);
+    const result = await runInProcess(['diff', base, head, '--exit-code']);
     expect([result.code, result.stdout.split('\n')[1]]).toEqual([0, 'No changes.']);
   });
 
@@ -439,14 +439,14 @@ describe('big manifests', () => {
       },
       start,
     );
-    const result = await runCli(['diff', base, head, '--format', 'markdown', '--fail-on', 'high']);
+    const result = await runInProcess(['diff', base, head, '--format', 'markdown', '--fail-on', 'high']);
     expect(result.code).toBe(1);
     expect(result.stdout.length).toBeLessThanOrEqual(65_536);
     expect(result.stdout).toContain('| 🔴 high | 5000 |');
     expect(result.stdout).toMatch(
       /\*\*\d+ changes not shown\*\* \(\d+ high, 5001 medium\) to stay under GitHub's 65,536-character comment limit\. See every change with `agent-rollout diff .*base\.json .*head\.json` \(or `--format json`\)\./,
     );
-    const json = parseJsonOutput<JsonDiff>((await runCli(['diff', base, head, '--format', 'json'])).stdout);
+    const json = parseJsonOutput<JsonDiff>((await runInProcess(['diff', base, head, '--format', 'json'])).stdout);
     expect(json.summary).toEqual({ changes: 10001, high: 5000, medium: 5001, low: 0 });
   });
 });

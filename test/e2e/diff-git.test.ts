@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/state/audit.js';
 import { chainEntry } from '../../src/state/audit.js';
-import { EXAMPLES, parseJsonOutput, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { EXAMPLES, parseJsonOutput, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -31,7 +31,7 @@ interface JsonDiff {
 }
 
 async function diffJson(cwd: string, ...args: string[]): Promise<JsonDiff> {
-  const result = await runCli(['diff', ...args, '--format', 'json'], { cwd });
+  const result = await runInProcess(['diff', ...args, '--format', 'json'], { cwd });
   expect(result.code, result.stderr).toBe(0);
   return parseJsonOutput<JsonDiff>(result.stdout);
 }
@@ -90,7 +90,7 @@ describe('diff --git REF [FILE]', () => {
   });
 
   it('markdown for the pull request names the ref and says how to see everything', async () => {
-    const result = await runCli(['diff', '--git', 'main', '--format', 'markdown'], { cwd: repo });
+    const result = await runInProcess(['diff', '--git', 'main', '--format', 'markdown'], { cwd: repo });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('`main:rollout.json` → `rollout.json`: **2 changes**');
     expect(result.stdout).toContain('| 🔴 high | **credential zendesk-ro**: scopes + `tickets:write` |');
@@ -135,19 +135,19 @@ describe('diff --git REF [FILE]', () => {
   });
 
   it('exit 2 when the ref, the file at the ref, or the repository is missing, or the old manifest is not JSON', async () => {
-    const badRef = await runCli(['diff', '--git', 'no-such-branch'], { cwd: repo });
+    const badRef = await runInProcess(['diff', '--git', 'no-such-branch'], { cwd: repo });
     expect(badRef.code).toBe(2);
     expect(badRef.stderr).toMatch(/error: git cannot show no-such-branch:rollout\.json: /);
 
     await writeFiles(repo, { 'new/rollout.json': json(support) });
-    const notThere = await runCli(['diff', '--git', 'main', 'new/rollout.json'], { cwd: repo });
+    const notThere = await runInProcess(['diff', '--git', 'main', 'new/rollout.json'], { cwd: repo });
     expect(notThere.code).toBe(2);
     expect(notThere.stderr).toMatch(/error: new\/rollout\.json does not exist at main/);
     await rm(join(repo, 'new'), { recursive: true });
 
     const outside = join(dir, 'not-a-repo');
     await writeFiles(outside, { 'rollout.json': json(support) });
-    const noRepo = await runCli(['diff', '--git', 'main'], { cwd: outside });
+    const noRepo = await runInProcess(['diff', '--git', 'main'], { cwd: outside });
     expect(noRepo.code).toBe(2);
     expect(noRepo.stderr).toMatch(/error: rollout\.json is not in a git repository/);
 
@@ -157,11 +157,11 @@ describe('diff --git REF [FILE]', () => {
     git(broken, 'add', '.');
     git(broken, 'commit', '-q', '-m', 'broken');
     await writeFile(join(broken, 'rollout.json'), json(support));
-    const notJson = await runCli(['diff', '--git', 'main'], { cwd: broken });
+    const notJson = await runInProcess(['diff', '--git', 'main'], { cwd: broken });
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/error: cannot read BASE \(main:rollout\.json:\d+:\d+: /);
 
-    const missingHead = await runCli(['diff', '--git', 'main', 'gone.json'], { cwd: repo });
+    const missingHead = await runInProcess(['diff', '--git', 'main', 'gone.json'], { cwd: repo });
     expect(missingHead.code).toBe(2);
     expect(missingHead.stderr).toMatch(/cannot read HEAD \(gone\.json:1:1: no such file\)/);
   });
@@ -170,22 +170,22 @@ describe('diff --git REF [FILE]', () => {
     await writeFiles(own, { 'rollout.json': json(support) });
     git(own, 'init', '-q', '-b', 'main');
     const env = { AGENT_ROLLOUT_ACTOR: 'alice@example.com' };
-    expect((await runCli(['pause', '--reason', 'weekly review'], { cwd: own, env })).code).toBe(0);
-    expect((await runCli(['resume'], { cwd: own, env })).code).toBe(0);
+    expect((await runInProcess(['pause', '--reason', 'weekly review'], { cwd: own, env })).code).toBe(0);
+    expect((await runInProcess(['resume'], { cwd: own, env })).code).toBe(0);
     git(own, 'add', '.');
     git(own, 'commit', '-q', '-m', 'pilot with its trail');
 
     // Extending the trail is fine.
-    expect((await runCli(['pause', '--reason', 'holiday freeze'], { cwd: own, env })).code).toBe(0);
+    expect((await runInProcess(['pause', '--reason', 'holiday freeze'], { cwd: own, env })).code).toBe(0);
     expect((await diffJson(own, '--git', 'main')).changes.map((c) => c.rule)).not.toContain('audit-history-rewritten');
     git(own, 'checkout', '-q', '--', '.');
 
     // Deleted: audit verify says there is no trail yet, exit 0; the diff says what happened.
     await rm(join(own, 'rollout.audit.jsonl'));
-    expect((await runCli(['audit', 'verify'], { cwd: own })).code).toBe(0);
+    expect((await runInProcess(['audit', 'verify'], { cwd: own })).code).toBe(0);
     const deleted = (await diffJson(own, '--git', 'main')).changes.find((c) => c.rule === 'audit-history-rewritten');
     expect(deleted).toMatchObject({ risk: 'high', subject: 'audit trail' });
-    const gate = await runCli(['diff', '--git', 'main', '--fail-on', 'high'], { cwd: own });
+    const gate = await runInProcess(['diff', '--git', 'main', '--fail-on', 'high'], { cwd: own });
     expect(gate.code).toBe(1);
     expect(gate.stdout).toContain('the audit trail BASE had is deleted at HEAD');
 

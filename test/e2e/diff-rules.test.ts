@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainEntry } from '../../src/state/audit.js';
 import { CASES, SUPPORT } from '../helpers/diff-cases.js';
-import { parseJsonOutput, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { parseJsonOutput, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 /**
- * Every diff risk rule's before/after pair (test/helpers/diff-cases.ts), run through the built
- * binary on files in a temporary folder: BASE and HEAD as two manifests, HEAD with an audit
+ * Every diff risk rule's before/after pair (test/helpers/diff-cases.ts), run through the program
+ * (in-process) on files in a temporary folder: BASE and HEAD as two manifests, HEAD with an audit
  * trail beside it that records its state, as `agent-rollout` would have written it.
  */
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
       undefined,
     );
     await writeFile(join(folder, 'head', 'rollout.audit.jsonl'), `${JSON.stringify(entry)}\n`);
-    const result = await runCli(['diff', 'base.json', 'head/rollout.json', '--format', 'json'], { cwd: folder });
+    const result = await runInProcess(['diff', 'base.json', 'head/rollout.json', '--format', 'json'], { cwd: folder });
     results.set(i, { code: result.code, stderr: result.stderr, diff: parseJsonOutput<JsonDiff>(result.stdout) });
   });
   // A few processes at a time: the cases are independent.
@@ -49,7 +49,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => cleanup());
 
-describe('each diff risk rule, through the built binary', () => {
+describe('each diff risk rule, through the program', () => {
   CASES.forEach((c, i) => {
     it(`${c.rule} (${c.risk}): ${c.name}`, () => {
       const result = results.get(i);

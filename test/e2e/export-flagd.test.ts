@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, ROOT, copyExample, parseJsonOutput, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { EXAMPLES, ROOT, copyExample, parseJsonOutput, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 /** flagd's published schema, copied with its licence into test/fixtures/flagd (README there). */
 const FLAGD_DIR = resolve(ROOT, 'test/fixtures/flagd');
@@ -56,16 +56,16 @@ describe('agent-rollout export flagd', () => {
       ['export', '--help'],
       ['export', 'flagd', '--help'],
     ]) {
-      const help = await runCli(args);
+      const help = await runInProcess(args);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout, args.join(' ')).toMatch(/Examples:\n {2}agent-rollout export /);
     }
-    const top = await runCli(['--help']);
+    const top = await runInProcess(['--help']);
     expect(top.stdout).toMatch(/^ {2}export /m);
   });
 
   it('reads ./rollout.json by default and prints the flag file on standard output, nothing else', async () => {
-    const result = await runCli(['export', 'flagd'], { cwd: join(dir, 'single'), env: PINNED });
+    const result = await runInProcess(['export', 'flagd'], { cwd: join(dir, 'single'), env: PINNED });
     expect([result.code, result.stderr]).toEqual([0, '']);
     const file = parseJsonOutput<FlagFile>(result.stdout);
     expect(file.$schema).toBe('https://flagd.dev/schema/v0/flags.json');
@@ -75,15 +75,18 @@ describe('agent-rollout export flagd', () => {
   });
 
   it('both bundled examples into one file: flags sorted, stable bytes, the same whatever the argument order', async () => {
-    const a = await runCli(['export', 'flagd', 'agents/support-triage/rollout.json', 'agents/finance-ledger/rollout.json'], {
+    const a = await runInProcess(['export', 'flagd', 'agents/support-triage/rollout.json', 'agents/finance-ledger/rollout.json'], {
       cwd: dir,
       env: PINNED,
     });
-    const b = await runCli(['export', 'flagd', '-m', 'agents/finance-ledger/rollout.json', '-m', 'agents/support-triage/rollout.json'], {
-      cwd: dir,
-      env: PINNED,
-    });
-    const c = await runCli(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
+    const b = await runInProcess(
+      ['export', 'flagd', '-m', 'agents/finance-ledger/rollout.json', '-m', 'agents/support-triage/rollout.json'],
+      {
+        cwd: dir,
+        env: PINNED,
+      },
+    );
+    const c = await runInProcess(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
     expect(a.code).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(c.stdout).toBe(a.stdout);
@@ -99,14 +102,17 @@ describe('agent-rollout export flagd', () => {
       .update(await readFile(join(dir, 'agents/finance-ledger/rollout.json')))
       .digest('hex');
     expect(file.flags['finance-ledger.enabled']?.metadata['manifestSha256']).toBe(sha);
-    const timed = await runCli(['export', 'flagd', 'agents/*/rollout.json', '--time', '2026-12-01T00:00:00Z'], { cwd: dir, env: PINNED });
+    const timed = await runInProcess(['export', 'flagd', 'agents/*/rollout.json', '--time', '2026-12-01T00:00:00Z'], {
+      cwd: dir,
+      env: PINNED,
+    });
     const changed = timed.stdout.split('\n').filter((line, i) => line !== a.stdout.split('\n')[i]);
     expect(changed.length).toBe(4);
     for (const line of changed) expect(line).toMatch(/^ {8}"exportedAt": "2026-12-01T00:00:00Z",?$/);
   });
 
   it("the exported file validates against flagd's flags.json and targeting.json", async () => {
-    const ok = await runCli(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
+    const ok = await runInProcess(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
     const ajv = new Ajv({ strict: false, allErrors: true });
     ajv.addSchema(JSON.parse(readFileSync(join(FLAGD_DIR, 'targeting.json'), 'utf8')) as object);
     const validate = ajv.compile(JSON.parse(readFileSync(join(FLAGD_DIR, 'flags.json'), 'utf8')) as object);
@@ -114,7 +120,7 @@ describe('agent-rollout export flagd', () => {
   });
 
   it('flagd-core evaluates the file: every org of each bundled example gets what its state says', async () => {
-    const result = await runCli(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
+    const result = await runInProcess(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
     const flags = evaluate(result.stdout);
     // support-triage, internal pilot: the pilot org (forced on and in the audience) and the two users.
     expect(flags.enabled('support-triage', { orgId: 'support-pilot' })).toBe(true);
@@ -134,13 +140,13 @@ describe('agent-rollout export flagd', () => {
     const target = join(dir, 'flags.json');
     await writeFile(target, 'previous export');
     const before = await stat(target);
-    const result = await runCli(['export', 'flagd', 'agents/*/rollout.json', '--out', 'flags.json'], { cwd: dir, env: PINNED });
+    const result = await runInProcess(['export', 'flagd', 'agents/*/rollout.json', '--out', 'flags.json'], { cwd: dir, env: PINNED });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('wrote 4 flags for 2 agents to flags.json\n');
     const after = await stat(target);
     expect(after.ino).not.toBe(before.ino);
-    const stdout = await runCli(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
+    const stdout = await runInProcess(['export', 'flagd', 'agents/*/rollout.json'], { cwd: dir, env: PINNED });
     expect(await readFile(target, 'utf8')).toBe(stdout.stdout);
     expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
@@ -148,26 +154,26 @@ describe('agent-rollout export flagd', () => {
   it('--out outside the current folder, by .. or through a symbolic link, is refused and writes nothing', async () => {
     const cwd = join(dir, 'work');
     const manifest = join(dir, 'single', 'rollout.json');
-    const up = await runCli(['export', 'flagd', manifest, '--out', '../outside/flags.json'], { cwd });
+    const up = await runInProcess(['export', 'flagd', manifest, '--out', '../outside/flags.json'], { cwd });
     expect(up.code).toBe(2);
     expect(up.stderr).toMatch(
       /error: --out \.\.\/outside\/flags\.json is outside the current folder .*; refused\n {2}hint: .*redirect standard output/,
     );
-    const link = await runCli(['export', 'flagd', manifest, '--out', 'escape/flags.json'], { cwd });
+    const link = await runInProcess(['export', 'flagd', manifest, '--out', 'escape/flags.json'], { cwd });
     expect(link.code).toBe(2);
     expect(link.stderr).toMatch(/error: --out escape\/flags\.json goes through a symbolic link to .*outside.*; refused/);
     expect(await readdir(join(dir, 'outside'))).toEqual([]);
   });
 
   it('a manifest with validation errors is refused (exit 2); with its kill switch off it is exported, with a warning', async () => {
-    const refused = await runCli(['export', 'flagd', 'invalid/rollout.json'], { cwd: dir });
+    const refused = await runInProcess(['export', 'flagd', 'invalid/rollout.json'], { cwd: dir });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(
       /error: invalid\/rollout\.json has validation errors, so it is not exported: invalid\/rollout\.json:\d+:\d+: AR105 /,
     );
     expect(refused.stderr).toContain('hint: run `agent-rollout validate invalid/rollout.json`');
-    const off = await runCli(['export', 'flagd', 'invalid-off/rollout.json'], { cwd: dir, env: PINNED });
+    const off = await runInProcess(['export', 'flagd', 'invalid-off/rollout.json'], { cwd: dir, env: PINNED });
     expect(off.code).toBe(0);
     expect(off.stderr).toMatch(/^warning: invalid-off\/rollout\.json:\d+:\d+: AR105 .*exported anyway because its kill switch is off\n$/);
     const flags = evaluate(off.stdout);
@@ -188,7 +194,7 @@ describe('agent-rollout export flagd', () => {
       [['export'], /export what\? name a subcommand: flagd or prometheus-rules/],
     ];
     for (const [args, message] of cases) {
-      const result = await runCli(args, { cwd: dir });
+      const result = await runInProcess(args, { cwd: dir });
       expect([args.join(' '), result.code]).toEqual([args.join(' '), 2]);
       expect(result.stderr, args.join(' ')).toMatch(message);
       expect(result.stdout, args.join(' ')).toBe('');

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, copyExample, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { EXAMPLES, copyExample, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 interface Rule {
   alert: string;
@@ -39,7 +39,7 @@ function rulesOf(text: string): Rule[] {
 
 describe('agent-rollout export prometheus-rules', () => {
   it('--help ends with examples', async () => {
-    const help = await runCli(['export', 'prometheus-rules', '--help']);
+    const help = await runInProcess(['export', 'prometheus-rules', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:\n {2}agent-rollout export prometheus-rules /);
   });
@@ -47,7 +47,7 @@ describe('agent-rollout export prometheus-rules', () => {
   for (const example of ['support-triage', 'finance-ledger']) {
     it(`${example}: promtool check rules accepts the file`, async () => {
       const cwd = join(dir, example);
-      const result = await runCli(['export', 'prometheus-rules', '--out', 'rules.yml'], { cwd });
+      const result = await runInProcess(['export', 'prometheus-rules', '--out', 'rules.yml'], { cwd });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/^wrote \d+ alerting rules for 1 agent to rules\.yml\n$/);
       const check = promtool(['check', 'rules', 'rules.yml'], cwd);
@@ -57,7 +57,7 @@ describe('agent-rollout export prometheus-rules', () => {
   }
 
   it('both examples in one file, one group each; promtool accepts it; same bytes on a second run', async () => {
-    const first = await runCli(
+    const first = await runInProcess(
       ['export', 'prometheus-rules', 'support-triage/rollout.json', 'finance-ledger/rollout.json', '--out', 'all.yml'],
       { cwd: dir },
     );
@@ -69,20 +69,22 @@ describe('agent-rollout export prometheus-rules', () => {
     ]);
     const check = promtool(['check', 'rules', 'all.yml'], dir);
     expect(check.code, check.output).toBe(0);
-    const again = await runCli(['export', 'prometheus-rules', 'finance-ledger/rollout.json', 'support-triage/rollout.json'], { cwd: dir });
+    const again = await runInProcess(['export', 'prometheus-rules', 'finance-ledger/rollout.json', 'support-triage/rollout.json'], {
+      cwd: dir,
+    });
     expect(again.stdout).toBe(text);
   });
 
   it('the check can fail: promtool rejects a file whose query was broken', async () => {
     const cwd = join(dir, 'support-triage');
-    const result = await runCli(['export', 'prometheus-rules'], { cwd });
+    const result = await runInProcess(['export', 'prometheus-rules'], { cwd });
     await writeFile(join(cwd, 'broken.yml'), result.stdout.replace('> 0.05', '> > 0.05'));
     expect(promtool(['check', 'rules', 'broken.yml'], cwd).code).not.toBe(0);
   });
 
   it('promtool test rules: the alerts fire when the threshold is crossed and not below it', async () => {
     const cwd = join(dir, 'support-triage');
-    const exported = await runCli(['export', 'prometheus-rules', '--out', 'rules.yml'], { cwd });
+    const exported = await runInProcess(['export', 'prometheus-rules', '--out', 'rules.yml'], { cwd });
     expect(exported.code, exported.stderr).toBe(0);
     const rules = rulesOf(await readFile(join(cwd, 'rules.yml'), 'utf8'));
     const byName = (name: string) => {
@@ -164,7 +166,7 @@ describe('agent-rollout export prometheus-rules', () => {
   });
 
   it('signals without a prometheus source are left out, named on standard error and in the file header', async () => {
-    const result = await runCli(['export', 'prometheus-rules', '-m', 'mixed/rollout.json'], { cwd: dir });
+    const result = await runInProcess(['export', 'prometheus-rules', '-m', 'mixed/rollout.json'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
       'note: support-triage alert support-triage-error-rate: signal error_rate is not exported: its source "helpdesk" is http, not prometheus\n',
@@ -178,7 +180,7 @@ describe('agent-rollout export prometheus-rules', () => {
   });
 
   it('--rate-window replaces $window; a bad one, an invalid manifest or --out outside is exit 2', async () => {
-    const wide = await runCli(['export', 'prometheus-rules', '--rate-window', '1h30m'], { cwd: join(dir, 'support-triage') });
+    const wide = await runInProcess(['export', 'prometheus-rules', '--rate-window', '1h30m'], { cwd: join(dir, 'support-triage') });
     expect(wide.code).toBe(0);
     for (const rule of rulesOf(wide.stdout)) expect(rule.expr).toMatch(/\[1h30m\]/);
     const cases: [string[], RegExp][] = [
@@ -187,7 +189,7 @@ describe('agent-rollout export prometheus-rules', () => {
       [['export', 'prometheus-rules', '-m', 'nowhere.json'], /cannot read the manifest/],
     ];
     for (const [args, message] of cases) {
-      const result = await runCli(args, { cwd: join(dir, 'support-triage') });
+      const result = await runInProcess(args, { cwd: join(dir, 'support-triage') });
       expect([args.join(' '), result.code]).toEqual([args.join(' '), 2]);
       expect(result.stderr).toMatch(message);
     }

@@ -1,7 +1,7 @@
 /**
- * `gate` against metric servers that misbehave, each a real socket on 127.0.0.1 and the built
- * binary: a connection cut in the middle of the body, an HTML page (a proxy's login page) where
- * JSON was expected, a body that never ends, a Prometheus answer of 100,000 series, and a host
+ * `gate` against metric servers that misbehave, each a real socket on 127.0.0.1, with the program
+ * run in-process (on the binary where its memory is measured): a connection cut in the middle of
+ * the body, an HTML page (a proxy's login page) where JSON was expected, a body that never ends, a Prometheus answer of 100,000 series, and a host
  * that does not resolve. HTTP 4xx/5xx, a server that never answers, a finite body over 10 MB and
  * commands that hang are covered by gate-sources.test.ts.
  *
@@ -14,7 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -198,8 +198,8 @@ async function project(type: SourceType, mode: string, options: { url?: string; 
   return folder;
 }
 
-async function gate(folder: string, env: Record<string, string> = {}) {
-  const result = await runCli(['gate', '--at', AT, '--format', 'json'], { cwd: folder, env });
+async function gate(folder: string, env: Record<string, string> = {}, run = runInProcess) {
+  const result = await run(['gate', '--at', AT, '--format', 'json'], { cwd: folder, env });
   return { ...result, report: parseJsonOutput<GateJson>(result.stdout) };
 }
 
@@ -268,8 +268,9 @@ describe('gate with a metric server that misbehaves', () => {
     async (type) => {
       const { dir: scratch, cleanup: done } = await tempDir();
       try {
-        // The child reports its own peak resident set size (kB on Linux) as it exits; the same gate
-        // against a source that behaves is the baseline (it differs between Node versions).
+        // The binary, not an in-process run: the memory measured is the command's alone. The child
+        // reports its own peak resident set size (kB on Linux) as it exits; the same gate against
+        // a source that behaves is the baseline (it differs between Node versions).
         const preload = join(scratch, 'peak-rss.cjs');
         const peakFile = join(scratch, 'peak-rss');
         await writeFile(
@@ -277,7 +278,7 @@ describe('gate with a metric server that misbehaves', () => {
           `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(peakFile)}, String(process.resourceUsage().maxRSS)));\n`,
         );
         const measured = async (mode: string) => {
-          const result = await gate(await project(type, mode), { NODE_OPTIONS: `--require=${preload}` });
+          const result = await gate(await project(type, mode), { NODE_OPTIONS: `--require=${preload}` }, runCli);
           return { ...result, peakMb: Number(await readFile(peakFile, 'utf8')) / 1024 };
         };
         const baseline = await measured('ok');

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { appendEntry, auditPathFor, readTrail } from '../../src/state/audit-file.js';
 import { sha256 } from '../../src/manifest/write.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
@@ -75,7 +75,7 @@ async function project(
 }
 
 async function gate(folder: string, args: string[], input = '') {
-  const result = await runCli(['gate', ...args], { cwd: folder, input });
+  const result = await runInProcess(['gate', ...args], { cwd: folder, input });
   return { ...result, json: () => parseJsonOutput<GateJson>(result.stdout) };
 }
 
@@ -367,7 +367,7 @@ describe('gate with pasted metrics on standard input', () => {
   });
 
   it('--help ends with examples', async () => {
-    const result = await runCli(['gate', '--help']);
+    const result = await runInProcess(['gate', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples:\n(?: {2}agent-rollout .*\n| {2}curl .*\n)+/);
     expect(result.stdout).toContain('--metrics <file>');

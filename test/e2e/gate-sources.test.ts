@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -26,12 +26,10 @@ const AT = '2026-10-08T00:00:00Z';
 
 /**
  * The command source: `node scripts/metric.mjs <what> [window]`. It records the window it was
- * given, prints a number or {"value": n}, fails, or hangs (with a child of its own, both pids
- * written down so the test can check they were stopped).
+ * given, prints a number or {"value": n}, or fails.
  */
 const METRIC_SCRIPT = `
-import { spawn } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 const [what, window] = process.argv.slice(2);
 appendFileSync('command-calls.log', what + ' ' + window + ' ' + process.env.AGENT_ROLLOUT_WINDOW + ' ' + process.env.AGENT_ROLLOUT_WINDOW_END + '\\n');
 switch (what) {
@@ -39,14 +37,15 @@ switch (what) {
   case 'json': console.log(JSON.stringify({ value: 0 })); break;
   case 'words': console.log('zero'); break;
   case 'fail': console.error('cannot reach the SIEM at siem.internal:443'); process.exit(3); break;
-  case 'hang': {
-    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    writeFileSync('hang.pids', JSON.stringify([process.pid, child.pid]));
-    setInterval(() => {}, 1000);
-    break;
-  }
 }
 `;
+
+/**
+ * The command that hangs, with a child of its own, both pids written down so the test can check
+ * they were stopped. A shell script, which starts in milliseconds even on a loaded machine, so
+ * its source's timeout can be short: the test waits it out.
+ */
+const HANG_SCRIPT = 'sleep 300 &\necho "[$$, $!]" > hang.pids\nwait\n';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -93,8 +92,12 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
   const path = join(folder, 'rollout.json');
   const manifest = JSON.parse(await readFile(path, 'utf8'));
   manifest.metrics.sources = {
-    api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '2s' },
-    cmd: { type: 'command', run: ['node', 'scripts/metric.mjs'], timeout: '3s' },
+    // No test waits these out: they leave a loaded machine time to start node and send 11 MB.
+    api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '10s' },
+    cmd: { type: 'command', run: ['node', 'scripts/metric.mjs'], timeout: '10s' },
+    // The sources the timeout tests wait out.
+    'api-hasty': { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '1s' },
+    'cmd-hasty': { type: 'command', run: ['sh', 'scripts/hang.sh'], timeout: '1s' },
   };
   for (const signal of Object.values(manifest.metrics.signals) as any[]) {
     delete signal.query;
@@ -103,18 +106,23 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
     signal.pointer = '/value';
   }
   manifest.metrics.signals.invocations = { source: 'api', path: '/invocations?window=$window', pointer: '/data/value' };
-  manifest.metrics.signals.cost_per_invocation_usd = { source: 'api', path: signals.cost ?? '/cost', pointer: '/cost/usd', unit: 'USD' };
-  manifest.metrics.signals.security_events = { source: 'cmd', args: [signals.security ?? 'zero', '$window'] };
+  manifest.metrics.signals.cost_per_invocation_usd =
+    signals.cost === '/slow'
+      ? { source: 'api-hasty', path: '/slow', pointer: '/cost/usd', unit: 'USD' }
+      : { source: 'api', path: signals.cost ?? '/cost', pointer: '/cost/usd', unit: 'USD' };
+  manifest.metrics.signals.security_events =
+    signals.security === 'hang' ? { source: 'cmd-hasty' } : { source: 'cmd', args: [signals.security ?? 'zero', '$window'] };
   manifest.metrics.signals.output_policy_violations = { source: 'cmd', args: ['json'] };
   manifest.state.since = SINCE;
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(folder, 'scripts', 'metric.mjs'), METRIC_SCRIPT);
+  await writeFile(join(folder, 'scripts', 'hang.sh'), HANG_SCRIPT);
   await recordRefusalTestsPassed(path);
   return folder;
 }
 
 async function gate(folder: string, env: Record<string, string | undefined> = { METRICS_TOKEN: TOKEN }) {
-  const result = await runCli(['gate', '--at', AT, '--format', 'json'], { cwd: folder, env });
+  const result = await runInProcess(['gate', '--at', AT, '--format', 'json'], { cwd: folder, env });
   return { ...result, report: parseJsonOutput<GateJson>(result.stdout) };
 }
 
@@ -174,7 +182,7 @@ describe('gate with http and command sources', () => {
     expect(code).toBe(2);
     expect(check(report, 'cost-within-estimate')).toMatchObject({
       status: 'error',
-      reason: `api (http at ${server.url}/slow): no answer within 2s (timed out)`,
+      reason: `api-hasty (http at ${server.url}/slow): no answer within 1s (timed out)`,
     });
   });
 
@@ -213,7 +221,7 @@ describe('gate with http and command sources', () => {
     expect(code).toBe(2);
     expect(check(report, 'zero-security-events')).toMatchObject({
       status: 'error',
-      reason: 'cmd (command node): did not finish within 3s; it was stopped',
+      reason: 'cmd-hasty (command sh): did not finish within 1s; it was stopped',
     });
     const pids = JSON.parse(await readFile(join(folder, 'hang.pids'), 'utf8')) as number[];
     expect(pids).toHaveLength(2);

@@ -5,7 +5,7 @@ import { appendFile, chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 interface CaseResult {
   id: string;
@@ -85,7 +85,7 @@ describe('guardrails test on the bundled examples', () => {
       const { dir, cleanup } = await tempDir();
       try {
         const folder = await copyExample(name, dir);
-        const result = await runCli(['guardrails', 'test', '--format', 'json', '--actor', 'qa'], { cwd: folder });
+        const result = await runInProcess(['guardrails', 'test', '--format', 'json', '--actor', 'qa'], { cwd: folder });
         expect(result.code, result.stderr).toBe(0);
         const report = parseJsonOutput<Report>(result.stdout);
         const bytes = await readFile(join(folder, 'guardrails', 'cases.jsonl'));
@@ -119,7 +119,7 @@ describe('guardrails test failures', () => {
       ['guardrails', '--help'],
       ['guardrails', 'test', '--help'],
     ]) {
-      const help = await runCli(args);
+      const help = await runInProcess(args);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout, args.join(' ')).toMatch(/\nExamples:\n {2}agent-rollout guardrails test/);
     }
@@ -144,7 +144,7 @@ describe('guardrails test failures', () => {
             category: 'prompt-injection',
           }),
       );
-      const json = await runCli(['guardrails', 'test', '--format', 'json'], { cwd: folder });
+      const json = await runInProcess(['guardrails', 'test', '--format', 'json'], { cwd: folder });
       expect(json.code).toBe(1);
       const report = parseJsonOutput<Report>(json.stdout);
       expect(report.passed).toBe(false);
@@ -163,7 +163,7 @@ describe('guardrails test failures', () => {
       const injection = report.categories.find((c) => c.category === 'prompt-injection');
       expect(injection?.outcomes).toContainEqual({ expected: 'block', got: 'allow', count: 1 });
 
-      const text = await runCli(['guardrails', 'test'], { cwd: folder });
+      const text = await runInProcess(['guardrails', 'test'], { cwd: folder });
       expect(text.code).toBe(1);
       expect(text.stdout).toMatch(/benign +10 +9 +90% +allow→allow 9, allow→refuse 1/);
       expect(text.stdout).toContain(
@@ -200,7 +200,7 @@ describe('guardrails test failures', () => {
         'scripts/agent.sh': agent,
       },
     );
-    const result = await runCli(['guardrails', 'test', '--format', 'json'], { cwd: dir });
+    const result = await runInProcess(['guardrails', 'test', '--format', 'json'], { cwd: dir });
     expect(result.code).toBe(1);
     const report = parseJsonOutput<Report>(result.stdout);
     expect(report.results.map((r) => [r.id, r.passed, r.got])).toEqual([
@@ -254,7 +254,7 @@ describe('guardrails test failures', () => {
         { cases: 'cases.jsonl', http: { url: `http://127.0.0.1:${port}/decide`, headers: { Authorization: 'env:AGENT_TEST_AUTH' } } },
         { 'cases.jsonl': cases },
       );
-      const result = await runCli(['guardrails', 'test', '--format', 'json'], {
+      const result = await runInProcess(['guardrails', 'test', '--format', 'json'], {
         cwd: dir,
         env: { AGENT_TEST_AUTH: 'Bearer test-auth-value-123' },
       });
@@ -280,7 +280,7 @@ describe('guardrails test failures', () => {
       { cases: '../outside.jsonl', run: ['./scripts/agent.sh'] },
       { 'scripts/agent.sh': '#!/bin/sh\necho \'{"decision":"allow"}\'\n' },
     );
-    const a = await runCli(['guardrails', 'test'], { cwd: escape });
+    const a = await runInProcess(['guardrails', 'test'], { cwd: escape });
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('error: guardrails.boundaries.tests.cases "../outside.jsonl" is outside the manifest\'s folder');
 
@@ -290,7 +290,7 @@ describe('guardrails test failures', () => {
       { 'scripts/agent.sh': '#!/bin/sh\necho \'{"decision":"allow"}\'\n' },
     );
     await symlink(join(root, 'outside.jsonl'), join(linked, 'cases.jsonl'));
-    const b = await runCli(['guardrails', 'test'], { cwd: linked });
+    const b = await runInProcess(['guardrails', 'test'], { cwd: linked });
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/"cases\.jsonl" is a symbolic link to .*outside\.jsonl, outside the manifest's folder/);
 
@@ -299,7 +299,7 @@ describe('guardrails test failures', () => {
       { cases: 'cases.jsonl', run: ['../outside-agent.sh'] },
       { 'cases.jsonl': line({ id: 'x', input: 'hi', expect: 'allow', category: 'c' }) },
     );
-    const c = await runCli(['guardrails', 'test'], { cwd: agentOut });
+    const c = await runInProcess(['guardrails', 'test'], { cwd: agentOut });
     expect(c.code).toBe(2);
     expect(c.stderr).toContain('guardrails.boundaries.tests.run "../outside-agent.sh" is outside the manifest\'s folder');
 
@@ -313,7 +313,7 @@ describe('guardrails test failures', () => {
         'scripts/agent.sh': '#!/bin/sh\necho \'{"decision":"allow"}\'\n',
       },
     );
-    const d = await runCli(['guardrails', 'test'], { cwd: bad });
+    const d = await runInProcess(['guardrails', 'test'], { cwd: bad });
     expect(d.code).toBe(2);
     expect(d.stderr).toContain('error: cases.jsonl:2: a case needs "expect" (one of refuse, allow, block, redact)');
   });

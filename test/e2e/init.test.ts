@@ -6,7 +6,7 @@ import { DEFAULT_ANSWERS } from '../../src/init/answers.js';
 import { buildManifest } from '../../src/init/template.js';
 import { sha256 } from '../../src/manifest/write.js';
 import { verifyTrail } from '../../src/state/audit.js';
-import { ROOT, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 const SCHEMA_ID = 'https://agent-rollout.dev/schemas/rollout.v1.schema.json';
 
@@ -23,7 +23,7 @@ afterAll(async () => cleanup());
 describe('init --yes', () => {
   it('writes the template with placeholders, which validates with no finding even under --strict', async () => {
     const cwd = join(dir, 'fresh');
-    const result = await runCli(['init', '--yes', '-m', 'fresh/rollout.json'], { cwd: dir, env });
+    const result = await runInProcess(['init', '--yes', '-m', 'fresh/rollout.json'], { cwd: dir, env });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('wrote fresh/rollout.json for my-agent: internal-pilot → limited-beta → general-availability');
@@ -31,7 +31,7 @@ describe('init --yes', () => {
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(buildManifest(DEFAULT_ANSWERS, SCHEMA_ID))));
     expect(text.endsWith('}\n')).toBe(true);
     expect(text).toMatch(/^\{\n {2}"\$schema": /);
-    const validate = await runCli(['validate', '--strict', '--format', 'json'], { cwd, env });
+    const validate = await runInProcess(['validate', '--strict', '--format', 'json'], { cwd, env });
     expect(validate.code).toBe(0);
     expect(parseJsonOutput<any>(validate.stdout).files[0].diagnostics).toEqual([]);
   });
@@ -62,7 +62,7 @@ describe('init --yes', () => {
   });
 
   it('inventory --check lists each placeholder init wrote as a gap, exit 1, until it is replaced', async () => {
-    const check = await runCli(['inventory', '--check', '--format', 'json'], { cwd: join(dir, 'fresh'), env });
+    const check = await runInProcess(['inventory', '--check', '--format', 'json'], { cwd: join(dir, 'fresh'), env });
     expect(check.code).toBe(1);
     const report = parseJsonOutput<{ gaps: { kind: string; message: string }[] }>(check.stdout);
     expect(report.gaps.map((g) => g.kind)).toEqual(['placeholder', 'placeholder', 'placeholder', 'placeholder']);
@@ -71,13 +71,13 @@ describe('init --yes', () => {
 
   it('a rollout started minutes ago is never go, however long a --window is claimed: init records when the first stage began', async () => {
     const folder = join(dir, 'young');
-    expect((await runCli(['init', '--yes', '-m', join(folder, 'rollout.json')], { env })).code).toBe(0);
-    expect((await runCli(['enable', '--reason', 'start the pilot'], { cwd: folder, env })).code).toBe(0);
+    expect((await runInProcess(['init', '--yes', '-m', join(folder, 'rollout.json')], { env })).code).toBe(0);
+    expect((await runInProcess(['enable', '--reason', 'start the pilot'], { cwd: folder, env })).code).toBe(0);
     const values = ['security_events=0', 'cost_per_invocation_usd=0.05', 'output_policy_violations=0', 'invocations=500'].flatMap((v) => [
       '--set',
       v,
     ]);
-    const gate = await runCli(['gate', '--no-sources', '--window', '7d', ...values, '--format', 'json'], { cwd: folder, env });
+    const gate = await runInProcess(['gate', '--no-sources', '--window', '7d', ...values, '--format', 'json'], { cwd: folder, env });
     const report = parseJsonOutput<{ verdict: string; prerequisites: { id: string; status: string; reason: string }[] }>(gate.stdout);
     expect(report.verdict).not.toBe('go');
     expect(gate.code).not.toBe(0);
@@ -89,14 +89,14 @@ describe('init --yes', () => {
   it('refuses to overwrite an existing file unless --force, and says so', async () => {
     const cwd = join(dir, 'fresh');
     const before = await readFile(join(cwd, 'rollout.json'), 'utf8');
-    const refused = await runCli(['init', '--yes'], { cwd, env });
+    const refused = await runInProcess(['init', '--yes'], { cwd, env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('error: rollout.json already exists; nothing was written');
     expect(refused.stderr).toContain('--force');
     expect(await readFile(join(cwd, 'rollout.json'), 'utf8')).toBe(before);
 
     await writeFile(join(cwd, 'rollout.json'), '{"edited": true}\n');
-    const forced = await runCli(['init', '--yes', '--force'], { cwd, env });
+    const forced = await runInProcess(['init', '--yes', '--force'], { cwd, env });
     expect(forced.code).toBe(0);
     expect(await readFile(join(cwd, 'rollout.json'), 'utf8')).toBe(before);
     const { entries, problems } = verifyTrail(await readFile(join(cwd, 'rollout.audit.jsonl'), 'utf8'));
@@ -105,7 +105,7 @@ describe('init --yes', () => {
   });
 
   it('without a terminal and without --yes: exit 2, naming --yes, nothing written', async () => {
-    const result = await runCli(['init'], { cwd: dir, env });
+    const result = await runInProcess(['init'], { cwd: dir, env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: init asks questions and needs a terminal');
     expect(result.stderr).toContain('hint: pass --yes');
@@ -114,7 +114,7 @@ describe('init --yes', () => {
   });
 
   it('--help ends with examples', async () => {
-    const result = await runCli(['init', '--help']);
+    const result = await runInProcess(['init', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples:\n {2}agent-rollout init /);
   });
@@ -128,7 +128,7 @@ describe('init inside this package', () => {
   afterAll(async () => rm(inside, { recursive: true, force: true }));
 
   it('"$schema" is a relative path that reaches the package\'s schema', async () => {
-    const result = await runCli(['init', '--yes'], { cwd: inside, env });
+    const result = await runInProcess(['init', '--yes'], { cwd: inside, env });
     expect(result.code).toBe(0);
     const manifest = JSON.parse(await readFile(join(inside, 'rollout.json'), 'utf8'));
     expect(manifest.$schema).toBe('../../schemas/rollout.v1.schema.json');

@@ -1,14 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 let env: Record<string, string>;
 let gappy: string;
 
-const check = (args: string[], cwd: string) => runCli(['inventory', '--check', ...args], { cwd, env });
+const check = (args: string[], cwd: string) => runInProcess(['inventory', '--check', ...args], { cwd, env });
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('agent-rollout-inventory-'));
@@ -102,7 +102,7 @@ describe('inventory --check', () => {
 
   it('without a terminal, the walkthrough is not started: exit 2, naming --check', async () => {
     const before = await readFile(join(gappy, 'rollout.json'), 'utf8');
-    const result = await runCli(['inventory'], { cwd: gappy, env });
+    const result = await runInProcess(['inventory'], { cwd: gappy, env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: the inventory walkthrough asks questions and needs a terminal');
     expect(result.stderr).toContain('agent-rollout inventory --check');
@@ -110,7 +110,7 @@ describe('inventory --check', () => {
   });
 
   it('--help ends with examples', async () => {
-    const result = await runCli(['inventory', '--help']);
+    const result = await runInProcess(['inventory', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples:\n {2}agent-rollout inventory /);
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
 import { chainEntry } from '../../src/state/audit.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -45,7 +45,7 @@ async function writeTrail(folder: string, inputs: Partial<AuditInput>[]): Promis
   await writeFile(join(folder, 'rollout.audit.jsonl'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
 }
 
-const plan = (folder: string, ...args: string[]) => runCli(['plan', ...args], { cwd: folder, env });
+const plan = (folder: string, ...args: string[]) => runInProcess(['plan', ...args], { cwd: folder, env });
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('agent-rollout-plan-'));
@@ -228,7 +228,7 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
   });
 
   it('--help ends with examples', async () => {
-    const result = await runCli(['plan', '--help']);
+    const result = await runInProcess(['plan', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples:\n {2}agent-rollout plan\n/);
   });
@@ -242,7 +242,7 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
   it('no rollout.json hints `agent-rollout init`, not `validate`', async () => {
     const empty = join(dir, 'empty-folder');
     await mkdir(empty, { recursive: true });
-    const result = await runCli(['plan'], { cwd: empty });
+    const result = await runInProcess(['plan'], { cwd: empty });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: cannot read the manifest rollout\.json: no such file\n {2}hint: .*agent-rollout init/);
     expect(result.stderr).not.toContain('agent-rollout validate');
@@ -255,7 +255,7 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
     expect(result.stderr).toContain('v2.json:2:14: version 2 is newer than this agent-rollout supports (1)');
     expect(result.stderr).toContain('install a newer agent-rollout');
     expect(result.stderr).not.toContain('cannot read');
-    const validate = await runCli(['validate', 'v2.json'], { cwd: dir });
+    const validate = await runInProcess(['validate', 'v2.json'], { cwd: dir });
     expect(validate.code).toBe(2);
     expect(validate.stdout).toContain('✖ 1 file written for a newer agent-rollout;');
     expect(validate.stdout).not.toContain('could not be read');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -29,7 +29,7 @@ async function fresh(state?: Record<string, unknown>): Promise<string> {
 }
 
 function run(folder: string, args: string[], extraEnv: Record<string, string> = {}) {
-  return runCli(args, { cwd: folder, env: { ...env, ...extraEnv } });
+  return runInProcess(args, { cwd: folder, env: { ...env, ...extraEnv } });
 }
 
 async function manifestText(folder: string): Promise<string> {
@@ -51,7 +51,7 @@ async function trail(folder: string): Promise<Record<string, any>[]> {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Asserts that the manifest and its trail agree and the chain is intact, by the binary's own verify. */
+/** Asserts that the manifest and its trail agree and the chain is intact, by the program's own verify. */
 async function expectVerified(folder: string): Promise<void> {
   const verify = await run(folder, ['audit', 'verify']);
   expect(verify.stdout + verify.stderr).toMatch(/✔/);
@@ -373,7 +373,7 @@ describe('writing the manifest', () => {
 
   it('--manifest points at a manifest elsewhere; its trail is written beside it', async () => {
     const folder = await fresh();
-    const result = await runCli(['pause', '--reason', 'from afar', '-m', join(folder, 'rollout.json')], { cwd: dir, env });
+    const result = await runInProcess(['pause', '--reason', 'from afar', '-m', join(folder, 'rollout.json')], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(await trail(folder)).toHaveLength(1);
     expect(existsSync(join(dir, 'rollout.audit.jsonl'))).toBe(false);
@@ -403,7 +403,7 @@ describe('help', () => {
       ['config', 'unset'],
       ['config', 'list'],
     ];
-    const results = await Promise.all(commands.map((command) => runCli([...command, '--help'])));
+    const results = await Promise.all(commands.map((command) => runInProcess([...command, '--help'])));
     results.forEach((result, i) => {
       expect(result.code, commands[i]?.join(' ')).toBe(0);
       expect(result.stdout, commands[i]?.join(' ')).toMatch(/\nExamples:\n {2}agent-rollout /);

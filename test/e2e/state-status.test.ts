@@ -6,7 +6,7 @@ import type { Manifest } from '../../src/manifest/types.js';
 import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
 import { chainEntry } from '../../src/state/audit.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -50,7 +50,7 @@ async function writeTrail(folder: string, inputs: Partial<AuditInput>[]): Promis
 describe('status', () => {
   it('a fresh example: enabled, stage and since when, mode, no pause, nothing recorded yet, org overrides', async () => {
     const folder = await copyExample('support-triage', join(dir, 'fresh'));
-    const result = await runCli(['status'], { cwd: folder, env });
+    const result = await runInProcess(['status'], { cwd: folder, env });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe('support-triage (Support triage agent) rollout.json');
@@ -101,7 +101,7 @@ describe('status', () => {
         reason: 'INC-7 latency',
       },
     ]);
-    const result = await runCli(['status'], { cwd: folder, env });
+    const result = await runInProcess(['status'], { cwd: folder, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('  stage       limited-beta (stage 2 of 3, audience 5%) since ');
     expect(result.stdout).toMatch(/since \S+Z \(4d ago, from audit seq 2\)\n/);
@@ -114,7 +114,7 @@ describe('status', () => {
     expect(result.stdout).toContain('  orgs        support-pilot enabled; beta-co disabled, observe\n');
     expect(result.stdout).toContain('  audit       4 entries; state matches the trail\n');
 
-    const json = parseJsonOutput<Record<string, any>>((await runCli(['status', '--format', 'json'], { cwd: folder, env })).stdout);
+    const json = parseJsonOutput<Record<string, any>>((await runInProcess(['status', '--format', 'json'], { cwd: folder, env })).stdout);
     expect(json).toMatchObject({
       formatVersion: 1,
       manifest: 'rollout.json',
@@ -137,7 +137,7 @@ describe('status', () => {
     changed.rollback!.window = '20m';
     changed.state.enabled = false;
     await writeFile(path, JSON.stringify(changed, null, 2));
-    const after = await runCli(['status'], { cwd: folder, env });
+    const after = await runInProcess(['status'], { cwd: folder, env });
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('the rollback section changed since: drill again');
     expect(after.stdout).toContain('  audit       4 entries; state differs from seq 4: run `agent-rollout audit verify`\n');

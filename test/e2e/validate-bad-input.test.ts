@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { BIN, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { spawnSync } from 'node:child_process';
 
 interface Diag {
@@ -27,7 +27,7 @@ async function validateJson(
   content: string | Uint8Array | null,
 ): Promise<{ code: number | null; report: Report; stderr: string }> {
   if (content !== null) await writeFile(join(dir, name), content);
-  const result = await runCli(['validate', name, '--format', 'json'], { cwd: dir });
+  const result = await runInProcess(['validate', name, '--format', 'json'], { cwd: dir });
   return { code: result.code, report: parseJsonOutput<Report>(result.stdout), stderr: result.stderr };
 }
 
@@ -269,7 +269,7 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
     };
     const before = await contents(dir);
     expect(Object.keys(before)).toEqual(expect.arrayContaining(['types.json', 'empty.json', 'dup.json']));
-    await runCli(['validate', 'types.json', 'empty.json', 'dup.json'], { cwd: dir });
+    await runInProcess(['validate', 'types.json', 'empty.json', 'dup.json'], { cwd: dir });
     expect(await contents(dir)).toEqual(before);
     expect(await readFile(join(dir, 'types.json'), 'utf8')).toContain('"agent": "support"');
   });

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, EXAMPLES, ROOT, parseJsonOutput, runCli, tempDir, writeFiles } from '../helpers/cli.js';
+import { BIN, EXAMPLES, ROOT, parseJsonOutput, runCli, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 const SUPPORT = join(EXAMPLES, 'support-triage', 'rollout.json');
 const SARIF_SCHEMA = resolve(ROOT, '../shared/third-party/sarif/sarif-schema-2.1.0.json');
@@ -34,7 +34,7 @@ afterAll(async () => cleanup());
 
 describe('validate output formats', () => {
   it('every bundled example validates cleanly, with no warning even under --strict', async () => {
-    const result = await runCli(['validate', 'examples/*/rollout.json', '--strict', '--format', 'json']);
+    const result = await runInProcess(['validate', 'examples/*/rollout.json', '--strict', '--format', 'json']);
     const report = parseJsonOutput<{ valid: boolean; files: { file: string; diagnostics: unknown[] }[] }>(result.stdout);
     expect(report.files.map((f) => f.file).sort()).toEqual([
       'examples/finance-ledger/rollout.json',
@@ -45,7 +45,7 @@ describe('validate output formats', () => {
   });
 
   it('text: file:line:col, severity, rule, message and hint; a summary; exit 1 on errors', async () => {
-    const result = await runCli(['validate', brokenPath], { cwd: dir });
+    const result = await runInProcess(['validate', brokenPath], { cwd: dir });
     expect(result.code).toBe(1);
     const raw = await readFile(brokenPath, 'utf8');
     const line = raw.split('\n').findIndex((l) => l.includes('"not-declared"')) + 1;
@@ -57,7 +57,7 @@ describe('validate output formats', () => {
   });
 
   it('text: --show-source prints the offending line with a caret under the column', async () => {
-    const result = await runCli(['validate', 'rollout.json', '--show-source'], { cwd: join(dir, 'broken') });
+    const result = await runInProcess(['validate', 'rollout.json', '--show-source'], { cwd: join(dir, 'broken') });
     const block = result.stdout.split('\n');
     const at = block.findIndex((l) => l.includes('AR105'));
     expect(block[at + 2]).toMatch(/^ {2}\d+ \| .*"not-declared"/);
@@ -77,18 +77,18 @@ describe('validate output formats', () => {
   });
 
   it('--quiet prints only errors, --strict turns warnings into errors', async () => {
-    const quiet = await runCli(['validate', brokenPath, '--quiet'], { cwd: dir });
+    const quiet = await runInProcess(['validate', brokenPath, '--quiet'], { cwd: dir });
     expect(quiet.stdout).toContain('AR105');
     expect(quiet.stdout).not.toContain('AR110');
-    const quietValid = await runCli(['validate', SUPPORT, '--quiet']);
+    const quietValid = await runInProcess(['validate', SUPPORT, '--quiet']);
     expect([quietValid.code, quietValid.stdout]).toEqual([0, '']);
-    const strict = await runCli(['validate', brokenPath, '--strict', '--format', 'json'], { cwd: dir });
+    const strict = await runInProcess(['validate', brokenPath, '--strict', '--format', 'json'], { cwd: dir });
     const report = parseJsonOutput<{ files: { diagnostics: { rule: string; severity: string }[] }[] }>(strict.stdout);
     expect(report.files[0]?.diagnostics.find((d) => d.rule === 'AR110')?.severity).toBe('error');
   });
 
   it('json: formatVersion 1, files[] with valid and diagnostics[] (rule, severity, message, pointer, line, column)', async () => {
-    const result = await runCli(['validate', brokenPath, SUPPORT, '--format', 'json'], { cwd: dir });
+    const result = await runInProcess(['validate', brokenPath, SUPPORT, '--format', 'json'], { cwd: dir });
     expect(result.code).toBe(1);
     const report = parseJsonOutput<any>(result.stdout);
     expect(report.formatVersion).toBe(1);
@@ -107,7 +107,7 @@ describe('validate output formats', () => {
   });
 
   it('github: one workflow command per finding, with file, line and col', async () => {
-    const result = await runCli(['validate', 'broken/rollout.json', '--format', 'github'], { cwd: dir });
+    const result = await runInProcess(['validate', 'broken/rollout.json', '--format', 'github'], { cwd: dir });
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
@@ -122,7 +122,7 @@ describe('validate output formats', () => {
     ? 'valid against the published SARIF 2.1.0 schema'
     : 'SARIF 2.1.0 structure (the published schema is not beside the project here)';
   it(`sarif: ${sarifSchemaNote}, with rule metadata and locations`, async () => {
-    const result = await runCli(['validate', 'broken/rollout.json', 'leaky/rollout.json', '--format', 'sarif'], { cwd: dir });
+    const result = await runInProcess(['validate', 'broken/rollout.json', 'leaky/rollout.json', '--format', 'sarif'], { cwd: dir });
     expect(result.code).toBe(1);
     const sarif = parseJsonOutput<any>(result.stdout);
     expect(sarif).toMatchObject({
@@ -154,7 +154,7 @@ describe('validate output formats', () => {
 
   it('a literal secret is reported (AR103) but never printed, in any format', async () => {
     for (const format of ['text', 'json', 'sarif', 'github']) {
-      const result = await runCli(['validate', secretPath, '--format', format, '--show-source'], { cwd: dir });
+      const result = await runInProcess(['validate', secretPath, '--format', format, '--show-source'], { cwd: dir });
       expect(result.code, format).toBe(1);
       expect(result.stdout, format).toContain('AR103');
       expect(result.stdout, format).toContain('GitHub');
@@ -169,7 +169,7 @@ describe('validate output formats', () => {
     manifest.metrics.sources.prom.headers = { Authorization: bearer };
     const [path] = await writeFiles(dir, { 'bearer.json': JSON.stringify(manifest, null, 2) });
     for (const format of ['text', 'json', 'sarif', 'github']) {
-      const result = await runCli(['validate', path!, '--format', format, '--show-source'], { cwd: dir });
+      const result = await runInProcess(['validate', path!, '--format', format, '--show-source'], { cwd: dir });
       expect(result.code, format).toBe(1);
       expect(result.stdout, format).toContain('AR100');
       expect(result.stdout + result.stderr, format).not.toContain(bearer.slice(7, 30));
@@ -177,30 +177,32 @@ describe('validate output formats', () => {
   });
 
   it('several files and a quoted glob; a glob that matches nothing is exit 2', async () => {
-    const result = await runCli(['validate', '*/rollout.json', '--format', 'json'], { cwd: dir });
+    const result = await runInProcess(['validate', '*/rollout.json', '--format', 'json'], { cwd: dir });
     const report = parseJsonOutput<{ files: { file: string }[] }>(result.stdout);
     expect(report.files.map((f) => f.file)).toEqual(['broken/rollout.json', 'leaky/rollout.json']);
-    const none = await runCli(['validate', 'nothing/*.json'], { cwd: dir });
+    const none = await runInProcess(['validate', 'nothing/*.json'], { cwd: dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('error: no file matches nothing/*.json');
   });
 
   it('defaults to ./rollout.json', async () => {
-    const result = await runCli(['validate'], { cwd: join(dir, 'broken') });
+    const result = await runInProcess(['validate'], { cwd: join(dir, 'broken') });
     expect(result.stdout).toContain('rollout.json:');
     expect(result.code).toBe(1);
   });
 });
 
 describe('the command line', () => {
-  it('--version prints the package version', async () => {
+  it('--version prints the package version: answered by bin/, and by the program after another option', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const result = await runCli(['--version']);
     expect([result.code, result.stdout]).toEqual([0, `${pkg.version}\n`]);
+    const program = await runInProcess(['--no-color', '--version']);
+    expect([program.code, program.stdout]).toEqual([0, `${pkg.version}\n`]);
   });
 
   it('--help lists the commands, exit codes and examples; each command has examples', async () => {
-    const help = await runCli(['--help']);
+    const help = await runInProcess(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/validate/);
     expect(help.stdout).toContain('Exit codes:');
@@ -209,14 +211,14 @@ describe('the command line', () => {
       .filter((c) => c !== 'help');
     expect(commands.length).toBeGreaterThan(0);
     for (const command of commands) {
-      const sub = await runCli([command as string, '--help']);
+      const sub = await runInProcess([command as string, '--help']);
       expect(sub.code, command).toBe(0);
       expect(sub.stdout, command).toMatch(/Examples:\n {2}agent-rollout /);
     }
   });
 
   it("each command's description is wrapped once, to the width, as paragraphs; `help X` prints `X --help`", async () => {
-    const help = await runCli(['--help']);
+    const help = await runInProcess(['--help']);
     const commands = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[[^\]]*\]| <[^>]*>)* {2,}/gm)]
       .map((m) => m[1] as string)
       .filter((c) => c !== 'help');
@@ -224,7 +226,7 @@ describe('the command line', () => {
       expect.arrayContaining(['init', 'validate', 'plan', 'gate', 'advance', 'status', 'drill', 'diff', 'audit', 'export', 'config']),
     );
     for (const command of commands) {
-      const sub = await runCli([command, '--help']);
+      const sub = await runInProcess([command, '--help']);
       const description = sub.stdout.split('\n\n')[1] ?? '';
       const lines = description.split('\n');
       for (const [i, line] of lines.entries()) {
@@ -234,18 +236,18 @@ describe('the command line', () => {
         if (next !== undefined && line.length < 60 && !line.startsWith(' '))
           expect(next, `${command}: "${line}" then "${next}"`).not.toMatch(/^[a-z]/);
       }
-      expect((await runCli(['help', command])).stdout, command).toBe(sub.stdout);
+      expect((await runInProcess(['help', command])).stdout, command).toBe(sub.stdout);
     }
   });
 
   it('an unknown option or command is a usage error: exit 2 and a pointer to --help', async () => {
-    const option = await runCli(['validate', '--colour']);
+    const option = await runInProcess(['validate', '--colour']);
     expect(option.code).toBe(2);
     expect(option.stderr).toMatch(/unknown option '--colour'/);
-    const format = await runCli(['validate', '--format', 'yaml']);
+    const format = await runInProcess(['validate', '--format', 'yaml']);
     expect(format.code).toBe(2);
     expect(format.stderr).toMatch(/Allowed choices are text, json, sarif, github/);
-    const command = await runCli(['valdate']);
+    const command = await runInProcess(['valdate']);
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/unknown command 'valdate'/);
   });

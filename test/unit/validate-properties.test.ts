@@ -8,7 +8,7 @@ import { parseManifest } from '../../src/manifest/load.js';
 import { compileSchemaValidator } from '../../src/manifest/schema-compile.js';
 import { validateLoaded } from '../../src/manifest/validate.js';
 import { detectStyle, serializeJson } from '../../src/manifest/write.js';
-import type { Io } from '../../src/ui/io.js';
+import { capturingIo } from '../helpers/cli.js';
 import { FUZZ_RUNS as RUNS, fuzzTimeout } from '../helpers/run-counts.js';
 
 const TIMEOUT = fuzzTimeout(20);
@@ -30,21 +30,9 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 /** What a user sees from `agent-rollout validate rollout.json` on these bytes: the exit code and the text output. */
 async function validateAsUser(content: string | Uint8Array): Promise<{ code: number; out: string; err: string }> {
   writeFileSync(file, content);
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdinIsTTY: false,
-    color: false,
-    errColor: false,
-    env: {},
-    cwd: folder,
-  };
+  const io = capturingIo({ cwd: folder, env: {} });
   const code = await validateCommand(['rollout.json'], { format: 'text' }, io);
-  return { code, out, err };
+  return { code, out: io.stdout(), err: io.stderr() };
 }
 
 /** A finding as the text output shows it: `rollout.json:LINE:COLUMN error AR123 message`. */
