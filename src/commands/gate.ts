@@ -1,16 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { evaluateGate, verdictExitCode } from '../gate/evaluate.js';
 import type { RecordedInputs } from '../gate/inputs.js';
 import { recordInputs } from '../gate/inputs.js';
 import { signalRequests } from '../gate/requests.js';
-import type { GateReport, RefusalCases } from '../gate/types.js';
+import type { GateReport } from '../gate/types.js';
+import { readEvidenceIdentity } from '../guardrails/evidence-files.js';
 import { chooseWindow, stageEntry } from '../gate/window.js';
 import { parseDuration } from '../manifest/duration.js';
 import { formatSpan } from '../gate/wording.js';
 import type { Manifest } from '../manifest/types.js';
-import { sha256 } from '../manifest/write.js';
 import { collectEvidence, unknownSignalWarnings } from '../metrics/collect.js';
 import type { PastedMetrics } from '../metrics/pasted.js';
 import { parsePastedMetrics, parseSetFlags } from '../metrics/pasted.js';
@@ -94,17 +93,6 @@ function stageOf(manifest: Manifest, path: string, id: string | undefined): stri
     throw new UsageError(`no stage "${wanted}" in ${path}`, `stages: ${known}`);
   }
   return wanted;
-}
-
-async function readRefusalCases(manifest: Manifest, manifestDir: string): Promise<RefusalCases | undefined> {
-  const cases = manifest.guardrails?.boundaries?.tests?.cases;
-  if (!cases) return undefined;
-  try {
-    return { path: cases, sha256: sha256(await readFile(resolve(manifestDir, cases))) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { path: cases, problem: code === 'ENOENT' ? 'no such file' : (error as Error).message };
-  }
 }
 
 /**
@@ -196,7 +184,7 @@ export async function runGate(
     },
     { manifest, manifestDir, env: io.env, window: { startMs: window.startMs, endMs: window.endMs } },
   );
-  const refusalCases = stage === manifest.stages[0] ? await readRefusalCases(manifest, manifestDir) : undefined;
+  const guardrailEvidence = await readEvidenceIdentity(manifest, manifestDir);
   const validationErrors = opened.validation.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.rule} ${d.message}`);
   const report = evaluateGate({
     manifest,
@@ -205,7 +193,7 @@ export async function runGate(
     ...(entry ? { stageEntry: entry } : {}),
     observations,
     trail: { entries: trail.entries, problems: trail.problems },
-    ...(refusalCases ? { refusalCases } : {}),
+    ...(guardrailEvidence ? { guardrailEvidence } : {}),
     validationErrors,
     now,
   });

@@ -11,7 +11,9 @@ import { askAgent } from '../guardrails/agent.js';
 import { parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
-import { runCases } from '../guardrails/run.js';
+import { attemptCount, runCases } from '../guardrails/run.js';
+import { readManifestFile } from '../guardrails/evidence-files.js';
+import { evidenceIdentity } from '../guardrails/identity.js';
 import { durationMs } from '../manifest/duration.js';
 import { sha256 } from '../manifest/write.js';
 import type { Format } from '../render/format.js';
@@ -98,6 +100,11 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
   }
   if (cases.length === 0)
     throw new InputError(`the cases file ${tests.cases} holds no cases`, 'a refusal test with no case proves nothing');
+  const promptFile = manifest.agent.promptFile;
+  const prompt = promptFile === undefined ? undefined : await readManifestFile(folder, promptFile, 'agent.promptFile');
+  const identity = evidenceIdentity(manifest, { cases: bytes, ...(prompt ? { prompt } : {}) });
+  if (identity.problems.length > 0 || identity.agentSha256 === undefined || identity.casesSha256 === undefined)
+    throw new InputError(identity.problems[0] ?? 'cannot tell what the run is evidence about', 'agent.promptFile names the system prompt, a file inside the manifest\'s folder');
 
   const concurrency = tests.concurrency ?? DEFAULT_CONCURRENCY;
   const timeoutMs = durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT);
@@ -112,7 +119,8 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createCaseProgress(io, cases.length);
+  const attempts = attemptCount(cases);
+  const progress = createCaseProgress(io, attempts);
   let results;
   try {
     results = await runCases(cases, (testCase) => askAgent(target, testCase.input, { timeoutMs, signal: controller.signal, groups }), {
@@ -127,7 +135,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     groups.killAll();
   }
   if (controller.signal.aborted) {
-    io.err(`Interrupted after ${results.length} of ${cases.length} cases; nothing was recorded.\n`);
+    io.err(`Interrupted after ${results.length} of ${attempts} attempts; nothing was recorded.\n`);
     return ExitCode.interrupted;
   }
 
@@ -137,7 +145,8 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
         agent: manifest.agent.id,
         manifest: relative(io.cwd, manifestPath) || manifestPath,
         manifestSha256: loaded.sha256,
-        cases: { file: tests.cases, sha256: sha256(bytes) },
+        cases: { file: tests.cases, sha256: sha256(bytes), count: cases.length },
+        evidence: { guardrailsSha256: identity.guardrailsSha256, agentSha256: identity.agentSha256, agent: identity.agent },
         target: target.kind === 'run' ? target.argv.join(' ') : `POST ${target.url}`,
         concurrency,
         timeoutMs,
@@ -146,6 +155,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
         at: new Date().toISOString(),
       },
       results,
+      tests,
     ),
     secrets,
   );

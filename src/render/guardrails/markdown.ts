@@ -1,24 +1,28 @@
 import { formatDuration } from '../../manifest/duration.js';
 import type { GuardrailReport } from '../../guardrails/report.js';
 import { renderMarkdownTable } from '../table.js';
-import { failureText, outcomesText, percent } from './text.js';
+import { CATEGORY_HEADINGS, attemptsText, categoryCells, failedCases, failureText, verdictText } from './text.js';
 
 /** The guardrail test report as markdown, for a pull request. Pure. */
 export function renderGuardrailMarkdown(report: GuardrailReport): string {
-  const verdict = report.passed ? `✅ all ${report.total} cases passed` : `❌ ${report.failed} of ${report.total} cases failed`;
+  const verdict = `${report.passed ? '✅' : '❌'} ${verdictText(report)}`;
   let md = `# Guardrail tests of \`${report.agent}\`: ${verdict}\n\n`;
   md +=
-    `Cases \`${report.cases.file}\` (sha256 \`${report.cases.sha256}\`), asked \`${report.target}\`, ` +
-    `${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each; run by ${report.actor.name} with ${report.tool.name} ${report.tool.version} at ${report.at}.\n\n`;
-  md += renderMarkdownTable(
-    ['category', 'cases', 'passed', 'pass rate', 'expected→got'],
-    report.categories.map((c) => [c.category, String(c.total), String(c.passed), percent(c.passRate), outcomesText(c)]),
-  );
-  if (report.failures.length > 0) {
-    md += `\n## Failures\n\n`;
+    `Cases \`${report.cases.file}\` (${report.cases.count} cases, sha256 \`${report.cases.sha256}\`), asked \`${report.target}\`, ` +
+    `${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each; run by ${report.actor.name} with ${report.tool.name} ${report.tool.version} at ${report.at}. ` +
+    `Evidence for guardrails sha256 \`${report.evidence.guardrailsSha256.slice(0, 12)}\` and agent sha256 \`${report.evidence.agentSha256.slice(0, 12)}\`.\n\n`;
+  md += renderMarkdownTable(CATEGORY_HEADINGS, report.categories.map(categoryCells));
+  const below = report.categories.filter((c) => !c.passed);
+  if (below.length > 0) {
+    md += `\n## Categories that failed\n\n`;
+    for (const c of below) md += `- **${c.category}**: ${c.reasons.join('; ')}\n`;
+  }
+  const failed = failedCases(report);
+  if (failed.length > 0) {
+    md += `\n## Failed attempts\n\n`;
     md += renderMarkdownTable(
       ['case', 'category', 'result', 'input'],
-      report.failures.map((f) => [`\`${f.id}\``, f.category, failureText(f), f.input]),
+      failed.map((entry) => [`\`${entry.first.id}\``, entry.first.category, `${attemptsText(entry)}${failureText(entry.first)}`, entry.first.input]),
     );
   }
   return md;
