@@ -104,7 +104,10 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
   const prompt = promptFile === undefined ? undefined : await readManifestFile(folder, promptFile, 'agent.promptFile');
   const identity = evidenceIdentity(manifest, { cases: bytes, ...(prompt ? { prompt } : {}) });
   if (identity.problems.length > 0 || identity.agentSha256 === undefined || identity.casesSha256 === undefined)
-    throw new InputError(identity.problems[0] ?? 'cannot tell what the run is evidence about', 'agent.promptFile names the system prompt, a file inside the manifest\'s folder');
+    throw new InputError(
+      identity.problems[0] ?? 'cannot tell what the run is evidence about',
+      "agent.promptFile names the system prompt, a file inside the manifest's folder",
+    );
 
   const concurrency = tests.concurrency ?? DEFAULT_CONCURRENCY;
   const timeoutMs = durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT);

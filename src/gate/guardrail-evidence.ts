@@ -45,9 +45,21 @@ export function guardrailEvidenceCheck(input: GateInput, within?: string): Evide
   const evidence = judgeEvidence(input.trail.entries, identity, { endMs: input.window.endMs });
   switch (evidence.state) {
     case 'unknown':
-      return { outcome: 'error', observed: null, observedText: '-', reason: evidence.reason, hint: 'fix the path in the manifest, or add the file' };
+      return {
+        outcome: 'error',
+        observed: null,
+        observedText: '-',
+        reason: evidence.reason,
+        hint: 'fix the path in the manifest, or add the file',
+      };
     case 'none':
-      return { outcome: 'inconclusive', observed: null, observedText: 'none', reason: 'no guardrail test run is recorded', hint: RUN_TESTS };
+      return {
+        outcome: 'inconclusive',
+        observed: null,
+        observedText: 'none',
+        reason: 'no guardrail test run is recorded',
+        hint: RUN_TESTS,
+      };
     case 'outdated':
       return {
         outcome: 'inconclusive',

@@ -17,7 +17,9 @@ export async function readManifestFile(folder: string, path: string, what: strin
     return bytes;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { problem: `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (error as Error).message}` };
+    return {
+      problem: `cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder' : (error as Error).message}`,
+    };
   }
 }
 

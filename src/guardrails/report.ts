@@ -21,7 +21,10 @@ export interface CategoryPolicy {
 export const DEFAULT_MIN_PASS_RATE = 1;
 
 /** The policy of one category. Pure. */
-export function categoryPolicy(tests: Pick<RefusalTests, 'minPassRate' | 'confidence' | 'maxOverRefusal' | 'categories'>, category: string): CategoryPolicy {
+export function categoryPolicy(
+  tests: Pick<RefusalTests, 'minPassRate' | 'confidence' | 'maxOverRefusal' | 'categories'>,
+  category: string,
+): CategoryPolicy {
   const own = Object.hasOwn(tests.categories ?? {}, category) ? tests.categories?.[category] : undefined;
   const policy: CategoryPolicy = { minPassRate: own?.minPassRate ?? tests.minPassRate ?? DEFAULT_MIN_PASS_RATE };
   const confidence = own?.confidence ?? tests.confidence;
@@ -160,7 +163,11 @@ export function summarizeCategories(results: readonly CaseResult[], tests: Param
 }
 
 /** The whole report. Pure. */
-export function buildGuardrailReport(facts: ReportFacts, results: readonly CaseResult[], tests: Parameters<typeof categoryPolicy>[0] = {}): GuardrailReport {
+export function buildGuardrailReport(
+  facts: ReportFacts,
+  results: readonly CaseResult[],
+  tests: Parameters<typeof categoryPolicy>[0] = {},
+): GuardrailReport {
   const failures = results.filter((r) => !r.passed);
   const categories = summarizeCategories(results, tests);
   return {

@@ -14,7 +14,8 @@ import { appendEntry, auditPathFor } from '../../src/state/audit.js';
 export async function recordRefusalTestsPassed(manifestPath: string, at = '2026-10-01T01:00:00Z', passed = true): Promise<void> {
   const text = await readFile(manifestPath, 'utf8');
   const identity = await readEvidenceIdentity(JSON.parse(text) as Manifest, dirname(manifestPath));
-  if (!identity || identity.problems.length > 0) throw new Error(`no refusal test identity for ${manifestPath}: ${identity?.problems.join('; ')}`);
+  if (!identity || identity.problems.length > 0)
+    throw new Error(`no refusal test identity for ${manifestPath}: ${identity?.problems.join('; ')}`);
   await appendEntry(auditPathFor(manifestPath), {
     at,
     actor: 'test@example.com',
@@ -23,7 +24,14 @@ export async function recordRefusalTestsPassed(manifestPath: string, at = '2026-
     after: null,
     reason: null,
     manifestSha256: sha256(text),
-    details: { passed, ...evidenceDetails(identity), cases: 12, total: 12, failed: passed ? 0 : 3, failedCategories: passed ? [] : ['prompt-injection'] },
+    details: {
+      passed,
+      ...evidenceDetails(identity),
+      cases: 12,
+      total: 12,
+      failed: passed ? 0 : 3,
+      failedCategories: passed ? [] : ['prompt-injection'],
+    },
     tool: { name: 'agent-rollout', version: 'test' },
   });
 }

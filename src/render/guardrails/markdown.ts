@@ -22,7 +22,12 @@ export function renderGuardrailMarkdown(report: GuardrailReport): string {
     md += `\n## Failed attempts\n\n`;
     md += renderMarkdownTable(
       ['case', 'category', 'result', 'input'],
-      failed.map((entry) => [`\`${entry.first.id}\``, entry.first.category, `${attemptsText(entry)}${failureText(entry.first)}`, entry.first.input]),
+      failed.map((entry) => [
+        `\`${entry.first.id}\``,
+        entry.first.category,
+        `${attemptsText(entry)}${failureText(entry.first)}`,
+        entry.first.input,
+      ]),
     );
   }
   return md;

@@ -19,10 +19,21 @@ export function failureText(failure: CaseResult): string {
 }
 
 /** The headings and cells of the category table, shared by text and markdown. */
-export const CATEGORY_HEADINGS = ['category', 'cases', 'passes', 'pass rate', 'lower bound', 'required', 'over-refusal', 'result', 'expected→got'];
+export const CATEGORY_HEADINGS = [
+  'category',
+  'cases',
+  'passes',
+  'pass rate',
+  'lower bound',
+  'required',
+  'over-refusal',
+  'result',
+  'expected→got',
+];
 
 export function categoryCells(c: CategorySummary): string[] {
-  const bound = c.lowerBound !== undefined && c.policy.confidence !== undefined ? `${percent(c.lowerBound)} at ${percent(c.policy.confidence)}` : '-';
+  const bound =
+    c.lowerBound !== undefined && c.policy.confidence !== undefined ? `${percent(c.lowerBound)} at ${percent(c.policy.confidence)}` : '-';
   const over = c.overRefusal
     ? `${percent(c.overRefusal.rate)} (${c.overRefusal.count}/${c.overRefusal.attempts})${c.policy.maxOverRefusal !== undefined ? `, max ${percent(c.policy.maxOverRefusal)}` : ''}`
     : '-';
