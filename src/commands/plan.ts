@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
+import { readEvidenceIdentity } from '../guardrails/evidence-files.js';
 import { buildPlan } from '../plan/model.js';
 import type { Format } from '../render/format.js';
 import { renderPlanJson } from '../render/plan/json.js';
@@ -27,6 +29,7 @@ export async function planCommand(options: PlanCommandOptions, io: Io): Promise<
   const path = options.manifest;
   const opened = await openManifest(path);
   const { trail } = await readTrail(auditPathFor(path));
+  const guardrailEvidence = await readEvidenceIdentity(opened.manifest, dirname(resolve(io.cwd, path)));
   const plan = buildPlan({
     path: options.manifest,
     manifest: opened.manifest,
@@ -34,6 +37,7 @@ export async function planCommand(options: PlanCommandOptions, io: Io): Promise<
     trail: trail.entries,
     trailProblems: trail.problems.length,
     now: new Date(),
+    ...(guardrailEvidence ? { guardrailEvidence } : {}),
   });
   const renderers: Record<PlanFormat, () => string> = {
     text: () => renderPlanText(plan, createStyle(io.color)),

@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
+import { readEvidenceIdentity } from '../guardrails/evidence-files.js';
 import { toJson } from '../render/format.js';
 import { renderStatusText } from '../render/status/text.js';
 import { createStyle } from '../render/style.js';
@@ -20,7 +22,8 @@ export async function statusCommand(options: StatusCommandOptions, io: Io): Prom
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
   const opened = await openManifest(options.manifest);
   const { trail, exists } = await readTrail(auditPathFor(options.manifest));
-  const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now());
+  const evidence = await readEvidenceIdentity(opened.manifest, dirname(resolve(io.cwd, options.manifest)));
+  const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now(), evidence);
   io.out(
     format === 'json'
       ? toJson({ manifest: options.manifest, ...status })

@@ -2,6 +2,8 @@ import type { Change, ChangeText, DiffResult, Note, Section } from './model.js';
 import { SECTIONS, countRisks } from './model.js';
 import type { Assessment } from './risk.js';
 import { assess, indexSide } from './risk.js';
+import type { NamedFile } from './evidence.js';
+import { EVIDENCE_REASON, evidenceNote, invalidatesEvidence, namedFileChanges } from './evidence.js';
 import { redact, showRedacted } from './show.js';
 import type { StateAudit, TrailFacts } from './trail.js';
 import { checkStateAudit, drillCoverageNote, trailHistoryChange } from './trail.js';
@@ -23,6 +25,8 @@ export interface DiffInput {
   trail?: TrailFacts;
   /** The trail as it was at BASE (diff --git): HEAD's must extend it. */
   baseTrail?: TrailFacts;
+  /** diff --git: the cases file and the prompt file at BASE and HEAD. */
+  files?: { cases?: NamedFile; prompt?: NamedFile };
 }
 
 type Obj = Record<string, unknown>;
@@ -235,6 +239,7 @@ export function diffManifests(input: DiffInput): DiffResult {
     } else if (change.section === 'state' && audit && !audit.audited) {
       assessment = unaudited(assessment, audit);
     }
+    const invalidates = invalidatesEvidence(change.logical);
     return {
       section: change.section,
       subject: change.subject,
@@ -245,10 +250,12 @@ export function diffManifests(input: DiffInput): DiffResult {
       after: after.value ?? null,
       risk: assessment.risk,
       rule: assessment.rule,
-      reason: assessment.reason,
+      reason: invalidates ? `${assessment.reason}; ${EVIDENCE_REASON}` : assessment.reason,
       parts: partsOf(change, before.value, after.value),
+      ...(invalidates ? { invalidates: 'guardrail-tests' as const } : {}),
     };
   });
+  if (input.files) changes.push(...namedFileChanges(input.files));
   const history = trailHistoryChange(input.baseTrail, input.trail);
   if (history) changes.push(history);
   const order = new Map<Section, number>(SECTIONS.map((section, i) => [section, i]));
@@ -274,6 +281,8 @@ export function diffManifests(input: DiffInput): DiffResult {
   }
   const drill = drillCoverageNote(input.base.document, input.head.document, input.trail);
   if (drill) notes.push(drill);
+  const evidence = evidenceNote(changes);
+  if (evidence) notes.push(evidence);
 
   return { base: input.base.label, head: input.head.label, changes, notes, summary: countRisks(changes) };
 }

@@ -4,6 +4,9 @@ import type { Diagnostic } from '../manifest/diagnostic.js';
 import { SPEND_HEADROOM } from '../manifest/rules/spend.js';
 import type { Access, Audience, GovernanceMode, Manifest, Stage } from '../manifest/types.js';
 import type { AuditEntry } from '../state/audit.js';
+import type { GuardrailEvidence } from '../guardrails/evidence.js';
+import { judgeEvidence } from '../guardrails/evidence.js';
+import type { EvidenceIdentity } from '../guardrails/identity.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import type { StageBlastRadius } from '../inventory/blast-radius.js';
 import { blastRadius } from '../inventory/blast-radius.js';
@@ -68,6 +71,8 @@ export interface GuardrailsPlan {
   output?: { dataClasses: string[]; action: string };
   refuse: string[];
   tests?: string;
+  /** Whether a guardrail test run of the agent, guardrails and cases as they are now is recorded. */
+  evidence?: GuardrailEvidence;
 }
 
 export interface RollbackStepPlan {
@@ -139,6 +144,8 @@ export interface PlanInput {
   /** Problems `audit verify` would report. */
   trailProblems: number;
   now: Date;
+  /** What guardrail test evidence must be about (src/guardrails/identity.ts); absent without refusal tests. */
+  guardrailEvidence?: EvidenceIdentity;
 }
 
 function credentialChanges(manifest: Manifest, stage: Stage, previous: Stage | undefined): PlanCredential[] {
@@ -205,7 +212,11 @@ function planStage(manifest: Manifest, stage: Stage, index: number, currentIndex
   return planned;
 }
 
-function planGuardrails(manifest: Manifest): GuardrailsPlan | undefined {
+function planGuardrails(
+  manifest: Manifest,
+  trail: readonly AuditEntry[],
+  identity: EvidenceIdentity | undefined,
+): GuardrailsPlan | undefined {
   const { guardrails } = manifest;
   if (!guardrails) return undefined;
   const input: string[] = [];
@@ -215,6 +226,7 @@ function planGuardrails(manifest: Manifest): GuardrailsPlan | undefined {
   const planned: GuardrailsPlan = { input, refuse: guardrails.boundaries?.refuse ?? [] };
   if (guardrails.output) planned.output = { dataClasses: guardrails.output.dataClasses, action: guardrails.output.action };
   if (guardrails.boundaries?.tests) planned.tests = guardrails.boundaries.tests.cases;
+  if (identity) planned.evidence = judgeEvidence(trail, identity);
   return planned;
 }
 
@@ -280,7 +292,7 @@ export function buildPlan(input: PlanInput): Plan {
   const agent: Plan['agent'] = { id: manifest.agent.id, name: manifest.agent.name, owner: manifest.agent.owner };
   if (manifest.agent.contact !== undefined) agent.contact = manifest.agent.contact;
   if (manifest.agent.model !== undefined) agent.model = manifest.agent.model;
-  const guardrails = planGuardrails(manifest);
+  const guardrails = planGuardrails(manifest, trail, input.guardrailEvidence);
   const rollback = planRollback(manifest, trail);
   const plan: Plan = {
     manifest: input.path,

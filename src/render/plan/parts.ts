@@ -1,4 +1,6 @@
 import type { Blocker } from '../../plan/blockers.js';
+import type { GuardrailEvidence } from '../../guardrails/evidence.js';
+import { runTime } from '../../guardrails/evidence.js';
 import { formatNumber } from '../../plan/criterion-text.js';
 import type { GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/model.js';
 
@@ -81,6 +83,16 @@ export function positionText(stage: StagePlan, state: StatePlan): string {
   }
 }
 
+/** `current: passed 2026-12-01 09:00 UTC (seq 4 by qa)`, `outdated: agent.model changed since ...`, `none: ...`. */
+export function evidenceText(evidence: GuardrailEvidence): string {
+  if (evidence.state === 'current' && evidence.run) {
+    const run = evidence.run;
+    return `current: ${run.passed ? 'passed' : 'failed'} ${runTime(run.at)} (audit seq ${run.seq} by ${run.actor})`;
+  }
+  const hint = evidence.state === 'unknown' ? '' : '; run `agent-rollout guardrails test`';
+  return `${evidence.state}: ${evidence.reason}${hint}`;
+}
+
 export function guardrailRows(guardrails: GuardrailsPlan | undefined): [string, string][] {
   if (!guardrails) return [['guardrails', 'none declared']];
   const rows: [string, string][] = [];
@@ -100,6 +112,7 @@ export function guardrailRows(guardrails: GuardrailsPlan | undefined): [string, 
       `${guardrails.refuse.length ? guardrails.refuse.join('; ') : 'nothing listed'}${guardrails.tests ? ` (tests: ${guardrails.tests})` : ''}`,
     ]);
   }
+  if (guardrails.evidence) rows.push(['tested', evidenceText(guardrails.evidence)]);
   return rows;
 }
 
