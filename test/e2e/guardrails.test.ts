@@ -94,11 +94,14 @@ describe('guardrails test on the bundled examples', () => {
         expect(result.code, result.stderr).toBe(0);
         const report = parseJsonOutput<Report>(result.stdout);
         const bytes = await readFile(join(folder, 'guardrails', 'cases.jsonl'));
-        const lines = bytes
+        const parsed = bytes
           .toString('utf8')
           .split('\n')
-          .filter((l) => l.trim() !== '').length;
-        expect(report).toMatchObject({ formatVersion: 1, passed: true, total: lines, failed: 0, failures: [] });
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as { repeat?: number });
+        const lines = parsed.length;
+        const attempts = parsed.reduce((sum, c) => sum + (c.repeat ?? 1), 0);
+        expect(report).toMatchObject({ formatVersion: 1, passed: true, total: attempts, failed: 0, failures: [] });
         expect(report.categories.map((c) => c.category).sort()).toEqual([
           'benign',
           'credential-in-input',
@@ -110,7 +113,14 @@ describe('guardrails test on the bundled examples', () => {
         expect(report.cases.sha256).toBe(sha);
         const [entry] = await auditEntries(folder);
         expect(entry).toMatchObject({ action: 'guardrails', actor: 'qa', before: null, after: null });
-        expect(entry?.['details']).toMatchObject({ passed: true, casesSha256: sha, cases: lines, total: lines, failed: 0, failedCategories: [] });
+        expect(entry?.['details']).toMatchObject({
+          passed: true,
+          casesSha256: sha,
+          cases: lines,
+          total: attempts,
+          failed: 0,
+          failedCategories: [],
+        });
         expect(entry?.['details']['guardrailsSha256']).toMatch(/^[0-9a-f]{64}$/);
         expect(entry?.['details']['agentSha256']).toMatch(/^[0-9a-f]{64}$/);
       } finally {
