@@ -123,7 +123,9 @@ describe('guardrails import --from promptfoo', () => {
     const result = await runCli(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO], { cwd: folder });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      new RegExp(`results\\.json:\\d+: case id "${plan.added[2].id}" is already used by a case with another input( \\(and 1 more\\))?; nothing was imported`),
+      new RegExp(
+        `results\\.json:\\d+: case id "${plan.added[2].id}" is already used by a case with another input( \\(and 1 more\\))?; nothing was imported`,
+      ),
     );
     expect(await readFile(cases, 'utf8')).toBe(before);
   });
