@@ -190,14 +190,14 @@ describe('current evidence in the gate, plan and status', () => {
       status: 'inconclusive',
       reason: 'no guardrail test run is recorded',
     });
-    expect((await runCli(['status'], { cwd: folder })).stdout).toMatch(/refusal tests +none: no guardrail test run is recorded/);
+    expect((await runCli(['status'], { cwd: folder })).stdout).toMatch(/guardrails +none: no guardrail test run is recorded/);
 
     expect((await runCli(['guardrails', 'test'], { cwd: folder })).code).toBe(0);
     expect(await criterion(folder)).toMatchObject({
       status: 'pass',
       reason: expect.stringMatching(/^the guardrail tests passed on .* against the current agent, guardrails and cases$/),
     });
-    expect((await runCli(['status'], { cwd: folder })).stdout).toMatch(/refusal tests +current: passed \d{4}-\d\d-\d\d/);
+    expect((await runCli(['status'], { cwd: folder })).stdout).toMatch(/guardrails +current: passed \d{4}-\d\d-\d\d/);
     const entry = JSON.parse((await readFile(join(folder, 'rollout.audit.jsonl'), 'utf8')).trim().split('\n').at(-1) as string);
     expect(entry.details.agent).toEqual({
       model: 'provider/model-name',

@@ -85,7 +85,7 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
     ['mode', mode + (orgModes.length > 0 ? `; per org: ${orgModes.join(', ')}` : '')],
     ['paused', paused],
     ['last gate', gateLine(status.lastGate)],
-    ...(status.guardrailTests ? ([['refusal tests', evidenceLine(status.guardrailTests, style)]] as [string, string][]) : []),
+    ...(status.guardrailTests ? ([['guardrails', evidenceLine(status.guardrailTests, style)]] as [string, string][]) : []),
     ['last drill', drillLine(status.lastDrill, style)],
     ['orgs', orgs],
     ['audit', trailLine(status.trail, style)],
