@@ -50,8 +50,10 @@ async function checkNamedFiles(loaded: LoadedManifest, validation: FileValidatio
   const cases = manifest.guardrails?.boundaries?.tests?.cases;
   if (cases !== undefined) {
     const read = await readManifestFile(folder, cases, 'the cases file');
-    files.cases =
-      read instanceof Uint8Array ? { path: cases, text: Buffer.from(read).toString('utf8') } : { path: cases, problem: read.problem };
+    // A cases file that is not there is not reported: a manifest may be validated on its own
+    // (guardrails test and the gate say so where it matters). One that escapes the folder is.
+    if (read instanceof Uint8Array) files.cases = { path: cases, text: Buffer.from(read).toString('utf8') };
+    else if (!read.problem.endsWith(': no such file')) files.cases = { path: cases, problem: read.problem };
   }
   const promptFile = manifest.agent.promptFile;
   if (promptFile !== undefined) {
