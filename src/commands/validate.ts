@@ -41,7 +41,7 @@ async function checkTrail(loaded: LoadedManifest, validation: FileValidation, st
   return read ? withStateDrift(validation, loaded.locations, read.trail.entries, { strict }) : validation;
 }
 
-/** AR122, AR123: the cases file and the prompt file the manifest names, read from its folder. */
+/** AR126, AR127: the cases file and the prompt file the manifest names, read from its folder. */
 async function checkNamedFiles(loaded: LoadedManifest, validation: FileValidation, strict: boolean): Promise<FileValidation> {
   const manifest = validation.manifest;
   if (!manifest) return validation;

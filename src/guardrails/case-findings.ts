@@ -13,7 +13,7 @@ export interface NamedFiles {
 }
 
 /**
- * validate's AR122 (each malformed line of the cases file, as `cases.jsonl:12: ...`) and AR123
+ * validate's AR126 (each malformed line of the cases file, as `cases.jsonl:12: ...`) and AR127
  * (a cases or prompt file that cannot be read), placed on the manifest's field that names the
  * file; the validation no longer valid when one is an error. Pure.
  */
@@ -24,7 +24,7 @@ export function withCaseFindings(
   options: { strict?: boolean } = {},
 ): FileValidation {
   const found: Diagnostic[] = [];
-  const add = (id: 'AR122' | 'AR123', where: string, message: string): void => {
+  const add = (id: 'AR126' | 'AR127', where: string, message: string): void => {
     const meta = ruleMeta(id);
     found.push(
       diagnosticAt(locate(locations, where).value, {
@@ -37,13 +37,13 @@ export function withCaseFindings(
     );
   };
   const casesAt = '/guardrails/boundaries/tests/cases';
-  if (files.cases && 'problem' in files.cases) add('AR123', casesAt, files.cases.problem);
+  if (files.cases && 'problem' in files.cases) add('AR127', casesAt, files.cases.problem);
   else if (files.cases) {
     const { problems } = parseCases(files.cases.text);
-    for (const problem of problems.slice(0, 20)) add('AR122', casesAt, `${files.cases.path}:${problem.line}: ${problem.message}`);
-    if (problems.length > 20) add('AR122', casesAt, `${files.cases.path}: and ${problems.length - 20} more lines that are not valid cases`);
+    for (const problem of problems.slice(0, 20)) add('AR126', casesAt, `${files.cases.path}:${problem.line}: ${problem.message}`);
+    if (problems.length > 20) add('AR126', casesAt, `${files.cases.path}: and ${problems.length - 20} more lines that are not valid cases`);
   }
-  if (files.prompt) add('AR123', '/agent/promptFile', files.prompt.problem);
+  if (files.prompt) add('AR127', '/agent/promptFile', files.prompt.problem);
   if (found.length === 0) return validation;
   const diagnostics = [...validation.diagnostics, ...found].sort(compareDiagnostics);
   return { ...validation, diagnostics, valid: validation.valid && !found.some((d) => d.severity === 'error') };

@@ -147,7 +147,7 @@ describe('guardrails test: repeats, pass rates and over-refusal', () => {
     const findings = parseJsonOutput<any>(validate.stdout).files[0].diagnostics;
     expect(findings).toContainEqual(
       expect.objectContaining({
-        rule: 'AR122',
+        rule: 'AR126',
         severity: 'error',
         pointer: '/guardrails/boundaries/tests/cases',
         message: expect.stringMatching(/^guardrails\/cases\.jsonl:31: "repeat" is 0/),
@@ -173,7 +173,7 @@ describe('guardrails test: repeats, pass rates and over-refusal', () => {
     const unreachable = await finance();
     await edit(unreachable, (m) => (m.guardrails.boundaries.tests.confidence = 0.95));
     const warned = parseJsonOutput<any>((await runCli(['validate', '--format', 'json'], { cwd: unreachable })).stdout).files[0].diagnostics;
-    expect(warned.map((d: any) => d.rule)).toContain('AR124');
+    expect(warned.map((d: any) => d.rule)).toContain('AR128');
   });
 });
 
@@ -254,7 +254,7 @@ describe('current evidence in the gate, plan and status', () => {
     expect(test.code).toBe(2);
     expect(test.stderr).toContain('error: cannot read agent.promptFile prompts/missing.md: no such file');
     const validate = parseJsonOutput<any>((await runCli(['validate', '--format', 'json'], { cwd: folder })).stdout).files[0].diagnostics;
-    expect(validate).toContainEqual(expect.objectContaining({ rule: 'AR123', pointer: '/agent/promptFile' }));
+    expect(validate).toContainEqual(expect.objectContaining({ rule: 'AR127', pointer: '/agent/promptFile' }));
   });
 });
 

@@ -202,7 +202,7 @@ const CASES: RuleCase[] = [
     pass: (m) => (m.inventory.costEnvelope.invocationsPerDay += 1),
   },
   {
-    rule: 'AR122',
+    rule: 'AR126',
     fail: () => undefined,
     files: {
       fail: { 'guardrails/cases.jsonl': '{"id":"a","input":"hi","expect":"allow","category":"benign","repeat":0}\n' },
@@ -211,20 +211,20 @@ const CASES: RuleCase[] = [
     pointer: '/guardrails/boundaries/tests/cases',
   },
   {
-    rule: 'AR123',
+    rule: 'AR127',
     fail: (m) => (m.agent.promptFile = 'prompts/missing.md'),
     files: { fail: {}, pass: { 'prompts/system.md': 'You are a support agent.\n' } },
     pointer: '/agent/promptFile',
     pass: (m) => (m.agent.promptFile = 'prompts/system.md'),
   },
   {
-    rule: 'AR124',
+    rule: 'AR128',
     fail: (m) => (m.guardrails.boundaries.tests.confidence = 0.95),
     pointer: '/guardrails/boundaries/tests/confidence',
     pass: (m) => Object.assign(m.guardrails.boundaries.tests, { confidence: 0.95, minPassRate: 0.9 }),
   },
   {
-    rule: 'AR125',
+    rule: 'AR129',
     fail: (m) => {
       delete m.guardrails.boundaries.tests;
       m.stages[1].exitCriteria.push({ id: 'refusals-hold', guardrails: { passedWithin: '7d' } });

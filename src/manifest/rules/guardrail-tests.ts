@@ -3,7 +3,7 @@ import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
 import { pointer } from './rule.js';
 
-/** AR124, AR125: the refusal tests' pass-rate policies can be met, and exist for a guardrails criterion. */
+/** AR128, AR129: the refusal tests' pass-rate policies can be met, and exist for a guardrails criterion. */
 export function checkGuardrailTests(manifest: Manifest): Finding[] {
   const findings: Finding[] = [];
   const tests = manifest.guardrails?.boundaries?.tests;
@@ -12,7 +12,7 @@ export function checkGuardrailTests(manifest: Manifest): Finding[] {
       (stage.exitCriteria ?? []).forEach((criterion, k) => {
         if (criterion.guardrails)
           findings.push({
-            rule: 'AR125',
+            rule: 'AR129',
             pointer: pointer('stages', s, 'exitCriteria', k, 'guardrails'),
             message: `criterion "${criterion.id}" of stage "${stage.id}" needs passing guardrail tests, but the manifest has no guardrails.boundaries.tests`,
           });
@@ -22,7 +22,7 @@ export function checkGuardrailTests(manifest: Manifest): Finding[] {
   }
   const unreachable = (where: string[], label: string, minPassRate: number, confidence: number): void => {
     findings.push({
-      rule: 'AR124',
+      rule: 'AR128',
       pointer: pointer(...where),
       message: `${label} asks for the ${confidence * 100}% lower bound of the pass rate to reach ${minPassRate * 100}%, which no number of attempts can show`,
     });
