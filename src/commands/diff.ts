@@ -1,6 +1,8 @@
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { diffManifests } from '../diff/diff.js';
 import type { DiffSide } from '../diff/diff.js';
+import type { NamedFile } from '../diff/evidence.js';
+import { MAX_EVIDENCE_FILE_BYTES, readManifestFile } from '../guardrails/evidence-files.js';
 import { readFileAtRef, readManifestAtRef } from '../diff/git-source.js';
 import type { Risk } from '../diff/model.js';
 import { reaches } from '../diff/model.js';
@@ -116,6 +118,51 @@ async function trailAtRef(ref: string, manifestFile: string, cwd: string, env: N
   return { path: `${ref}:${path}`, exists: true, entries: trail.entries, problems: trail.problems };
 }
 
+/** A path the manifest names, from one side's document. */
+function namedPath(document: unknown, ...keys: string[]): string | undefined {
+  let value: unknown = document;
+  for (const key of keys)
+    value = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * diff --git: the cases file and the agent's prompt file, each as the ref's manifest names it at
+ * the ref and as the working tree's names it in the working tree (null when a side has none).
+ */
+async function namedFilesAtRef(
+  ref: string,
+  manifestFile: string,
+  base: Side,
+  head: Side,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ cases?: NamedFile; prompt?: NamedFile }> {
+  const folder = dirname(resolve(cwd, manifestFile));
+  const read = async (keys: string[], what: string): Promise<NamedFile | undefined> => {
+    const basePath = namedPath(base.loaded.value, ...keys);
+    const headPath = namedPath(head.loaded.value, ...keys);
+    if (basePath === undefined && headPath === undefined) return undefined;
+    let baseText: string | null = null;
+    if (basePath !== undefined) {
+      const inside = relative(folder, resolve(folder, basePath));
+      if (!inside.startsWith('..')) {
+        const bytes = await readFileAtRef(ref, relative(cwd, resolve(folder, basePath)), cwd, env, MAX_EVIDENCE_FILE_BYTES);
+        baseText = bytes === undefined ? null : Buffer.from(bytes).toString('utf8');
+      }
+    }
+    let headText: string | null = null;
+    if (headPath !== undefined) {
+      const bytes = await readManifestFile(folder, headPath, what);
+      headText = bytes instanceof Uint8Array ? Buffer.from(bytes).toString('utf8') : null;
+    }
+    return { path: headPath ?? (basePath as string), base: baseText, head: headText };
+  };
+  const cases = await read(['guardrails', 'boundaries', 'tests', 'cases'], 'guardrails.boundaries.tests.cases');
+  const prompt = await read(['agent', 'promptFile'], 'agent.promptFile');
+  return { ...(cases ? { cases } : {}), ...(prompt ? { prompt } : {}) };
+}
+
 /**
  * `agent-rollout diff BASE HEAD` / `diff --git REF [FILE]`: the semantic, risk-annotated diff of
  * two manifests. A side that cannot be read or is not JSON exits 2; a side that does not validate
@@ -150,11 +197,16 @@ export async function diffCommand(args: readonly string[], options: DiffCommandO
     options.git !== undefined && head.file !== undefined && options.audit === undefined
       ? await trailAtRef(options.git, head.file, io.cwd, io.env)
       : undefined;
+  const files =
+    options.git !== undefined && head.file !== undefined
+      ? await namedFilesAtRef(options.git, head.file, base, head, io.cwd, io.env)
+      : undefined;
   const result = diffManifests({
     base: side('BASE', base),
     head: side('HEAD', head),
     ...(trail ? { trail } : {}),
     ...(baseTrail ? { baseTrail } : {}),
+    ...(files ? { files } : {}),
   });
 
   const renderers: Record<DiffFormat, () => string> = {

@@ -13,7 +13,9 @@ import { askAgent } from '../guardrails/agent.js';
 import { MAX_CASES_BYTES, parseCases } from '../guardrails/cases.js';
 import { buildGuardrailReport, guardrailAuditDetails } from '../guardrails/report.js';
 import type { GuardrailReport } from '../guardrails/report.js';
-import { runCases } from '../guardrails/run.js';
+import { attemptCount, runCases } from '../guardrails/run.js';
+import { readManifestFile } from '../guardrails/evidence-files.js';
+import { evidenceIdentity } from '../guardrails/identity.js';
 import { MAX_TIMER_MS, durationMs } from '../time/duration.js';
 import { sha256 } from '../manifest/write.js';
 import { renderGuardrailJson } from '../render/guardrails/json.js';
@@ -99,6 +101,14 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
   }
   if (cases.length === 0)
     throw new InputError(`the cases file ${tests.cases} holds no cases`, 'a refusal test with no case proves nothing');
+  const promptFile = manifest.agent.promptFile;
+  const prompt = promptFile === undefined ? undefined : await readManifestFile(folder, promptFile, 'agent.promptFile');
+  const identity = evidenceIdentity(manifest, { cases: bytes, ...(prompt ? { prompt } : {}) });
+  if (identity.problems.length > 0 || identity.agentSha256 === undefined || identity.casesSha256 === undefined)
+    throw new InputError(
+      identity.problems[0] ?? 'cannot tell what the run is evidence about',
+      "agent.promptFile names the system prompt, a file inside the manifest's folder",
+    );
 
   const concurrency = tests.concurrency ?? DEFAULT_CONCURRENCY;
   const timeoutMs = Math.min(durationMs(tests.timeout ?? DEFAULT_CASE_TIMEOUT), MAX_TIMER_MS);
@@ -107,7 +117,8 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
 
   const controller = new AbortController();
   const groups = new ProcessGroups();
-  const progress = createCaseProgress(io, cases.length);
+  const attempts = attemptCount(cases);
+  const progress = createCaseProgress(io, attempts);
   let done = 0;
   const ctrlC = handleCtrlC(io, {
     stop: () => {
@@ -117,7 +128,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     abandon: () => {
       groups.killAll();
       progress.stop();
-      io.err(`\nExited at once (second Ctrl-C) after ${done} of ${cases.length} cases; nothing was recorded.\n`);
+      io.err(`\nExited at once (second Ctrl-C) after ${done} of ${attempts} attempts; nothing was recorded.\n`);
     },
   });
   let results;
@@ -136,7 +147,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
     groups.killAll();
   }
   if (controller.signal.aborted) {
-    io.err(`Interrupted after ${results.length} of ${cases.length} cases; nothing was recorded.\n`);
+    io.err(`Interrupted after ${results.length} of ${attempts} attempts; nothing was recorded.\n`);
     return ExitCode.interrupted;
   }
 
@@ -146,7 +157,8 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
         agent: manifest.agent.id,
         manifest: relative(io.cwd, manifestPath) || manifestPath,
         manifestSha256: loaded.sha256,
-        cases: { file: tests.cases, sha256: sha256(bytes) },
+        cases: { file: tests.cases, sha256: sha256(bytes), count: cases.length },
+        evidence: { guardrailsSha256: identity.guardrailsSha256, agentSha256: identity.agentSha256, agent: identity.agent },
         target: target.kind === 'run' ? target.argv.join(' ') : `POST ${target.url}`,
         concurrency,
         timeoutMs,
@@ -155,6 +167,7 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
         at: new Date().toISOString(),
       },
       results,
+      tests,
     ),
     secrets,
   );

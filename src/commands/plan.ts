@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { ExitCode } from '../errors.js';
+import { readEvidenceIdentity } from '../guardrails/evidence-files.js';
 import { buildPlan } from '../plan/model.js';
 import { renderPlanJson } from '../render/plan/json.js';
 import { renderPlanMarkdown } from '../render/plan/markdown.js';
@@ -25,6 +27,7 @@ export async function planCommand(options: PlanCommandOptions, io: Io): Promise<
   const path = options.manifest;
   const opened = await openManifest(path, io);
   const { trail } = await readTrail(auditPathFor(opened.file));
+  const guardrailEvidence = await readEvidenceIdentity(opened.manifest, dirname(opened.file));
   const plan = buildPlan({
     path: options.manifest,
     manifest: opened.manifest,
@@ -32,6 +35,7 @@ export async function planCommand(options: PlanCommandOptions, io: Io): Promise<
     trail: trail.entries,
     trailProblems: trail.problems.length,
     now: new Date(),
+    ...(guardrailEvidence ? { guardrailEvidence } : {}),
   });
   const renderers: Record<PlanFormat, () => string> = {
     text: () => renderPlanText(plan, createStyle(io.color)),

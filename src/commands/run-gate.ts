@@ -1,19 +1,17 @@
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { containedPath, isManifestRelativeProgram } from '../drill/contained-path.js';
-import { FileReadError, readBounded } from '../files/bounded-read.js';
-import { MAX_CASES_BYTES } from '../guardrails/cases.js';
 import { evaluateGate } from '../gate/evaluate.js';
 import type { RecordedInputs } from '../gate/inputs.js';
 import { recordInputs } from '../gate/inputs.js';
 import { signalRequests } from '../gate/requests.js';
-import type { GateReport, RefusalCases } from '../gate/types.js';
+import type { GateReport } from '../gate/types.js';
+import { readEvidenceIdentity } from '../guardrails/evidence-files.js';
 import { chooseWindow, stageEntry } from '../gate/window.js';
 import type { Manifest } from '../manifest/types.js';
 import { parseTimestamp } from '../time/timestamp-parse.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { runRedactor } from '../manifest/redactor.js';
-import { sha256 } from '../manifest/write.js';
 import { collectEvidence, unknownSignalWarnings } from '../metrics/collect.js';
 import type { PastedMetrics } from '../metrics/pasted.js';
 import { parsePastedMetrics, parseSetFlags } from '../metrics/pasted.js';
@@ -114,17 +112,6 @@ function stageOf(manifest: Manifest, path: string, id: string | undefined): stri
     throw new UsageError(`no stage "${wanted}" in ${path}`, `stages: ${known}`);
   }
   return wanted;
-}
-
-async function readRefusalCases(manifest: Manifest, manifestDir: string): Promise<RefusalCases | undefined> {
-  const cases = manifest.guardrails?.boundaries?.tests?.cases;
-  if (!cases) return undefined;
-  try {
-    return { path: cases, sha256: sha256(await readBounded(resolve(manifestDir, cases), { maxBytes: MAX_CASES_BYTES })) };
-  } catch (error) {
-    if (!(error instanceof FileReadError)) throw error;
-    return { path: cases, problem: error.reason };
-  }
 }
 
 /**
@@ -237,7 +224,7 @@ export async function runGate(
     },
     { manifest, manifestDir, env: io.env, window: { startMs: window.startMs, endMs: window.endMs }, redactor },
   );
-  const refusalCases = stage === manifest.stages[0] ? await readRefusalCases(manifest, manifestDir) : undefined;
+  const guardrailEvidence = await readEvidenceIdentity(manifest, manifestDir);
   const validationErrors = opened.validation.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.rule} ${d.message}`);
   const report = evaluateGate({
     manifest,
@@ -246,7 +233,7 @@ export async function runGate(
     ...(entry ? { stageEntry: entry } : {}),
     observations,
     trail: { entries: trail.entries, problems: trail.problems },
-    ...(refusalCases ? { refusalCases } : {}),
+    ...(guardrailEvidence ? { guardrailEvidence } : {}),
     validationErrors,
     now,
   });

@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { ExitCode } from '../errors.js';
+import { readEvidenceIdentity } from '../guardrails/evidence-files.js';
 import { toJson } from '../render/format.js';
 import { renderStatusText } from '../render/status/text.js';
 import { createStyle } from '../render/style.js';
@@ -20,7 +22,8 @@ export async function statusCommand(options: StatusCommandOptions, io: Io): Prom
   const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
   const opened = await openManifest(options.manifest, io);
   const { trail, exists } = await readTrail(auditPathFor(opened.file));
-  const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now());
+  const evidence = await readEvidenceIdentity(opened.manifest, dirname(opened.file));
+  const status = rolloutStatus(opened.manifest, { ...trail, exists }, Date.now(), evidence);
   const renderers: Record<StateFormat, () => string> = {
     text: () => renderStatusText(status, options.manifest, createStyle(io.color)),
     json: () => toJson({ manifest: options.manifest, ...status }),

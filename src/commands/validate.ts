@@ -8,7 +8,11 @@ import type { LoadedManifest } from '../manifest/load.js';
 import type { FileValidation } from '../manifest/validate.js';
 import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { withStateDrift } from '../state/drift.js';
+import { dirname } from 'node:path';
 import { ExitCode } from '../errors.js';
+import type { NamedFiles } from '../guardrails/case-findings.js';
+import { withCaseFindings } from '../guardrails/case-findings.js';
+import { readManifestFile } from '../guardrails/evidence-files.js';
 import { expandManifestPatterns } from './manifest-files.js';
 import { createStyle } from '../render/style.js';
 import { renderValidationGithub } from '../render/validate/github.js';
@@ -35,6 +39,28 @@ async function checkTrail(loaded: LoadedManifest, validation: FileValidation, st
   return read ? withStateDrift(validation, loaded.locations, read.trail.entries, { strict }) : validation;
 }
 
+/** AR126, AR127: the cases file and the prompt file the manifest names, read from its folder. */
+async function checkNamedFiles(loaded: LoadedManifest, validation: FileValidation, strict: boolean, cwd: string): Promise<FileValidation> {
+  const manifest = validation.manifest;
+  if (!manifest) return validation;
+  const folder = dirname(resolve(cwd, loaded.path));
+  const files: NamedFiles = {};
+  const cases = manifest.guardrails?.boundaries?.tests?.cases;
+  if (cases !== undefined) {
+    const read = await readManifestFile(folder, cases, 'the cases file');
+    // A cases file that is not there is not reported: a manifest may be validated on its own
+    // (guardrails test and the gate say so where it matters). One that escapes the folder is.
+    if (read instanceof Uint8Array) files.cases = { path: cases, text: Buffer.from(read).toString('utf8') };
+    else if (!read.problem.endsWith(': no such file')) files.cases = { path: cases, problem: read.problem };
+  }
+  const promptFile = manifest.agent.promptFile;
+  if (promptFile !== undefined) {
+    const read = await readManifestFile(folder, promptFile, 'agent.promptFile');
+    if (!(read instanceof Uint8Array)) files.prompt = { path: promptFile, problem: read.problem };
+  }
+  return withCaseFindings(validation, loaded.locations, files, { strict });
+}
+
 /** `agent-rollout validate [files...]`. */
 export async function validateCommand(patterns: readonly string[], options: ValidateCommandOptions, io: Io): Promise<number> {
   const files = await expandManifestPatterns(patterns, io.cwd);
@@ -48,7 +74,8 @@ export async function validateCommand(patterns: readonly string[], options: Vali
   for (let i = 0; i < files.length; i += BATCH) {
     const batch = files.slice(i, i + BATCH).map(async (file) => {
       const loaded = await loadManifest(file, io.cwd);
-      const { manifest: _dropped, ...validation } = await checkTrail(loaded, validateLoaded(loaded, validator, { strict }), strict, io.cwd);
+      const checked = await checkTrail(loaded, validateLoaded(loaded, validator, { strict }), strict, io.cwd);
+      const { manifest: _dropped, ...validation } = await checkNamedFiles(loaded, checked, strict, io.cwd);
       if (excerpt) sources.set(loaded.path, loaded.text);
       return validation;
     });

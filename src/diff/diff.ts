@@ -3,6 +3,8 @@ import { SECTIONS, countRisks } from './model.js';
 import type { Assessment } from './risk.js';
 import { assess, indexSide } from './risk.js';
 import { findHiddenCharacter } from '../manifest/rules/hidden-characters.js';
+import type { NamedFile } from './evidence.js';
+import { EVIDENCE_REASON, evidenceNote, invalidatesEvidence, namedFileChanges } from './evidence.js';
 import { redact, showRedacted, showRedactedPair } from './show.js';
 import type { StateAudit, TrailFacts } from './trail.js';
 import { checkStateAudit, drillCoverageNote, trailHistoryChange } from './trail.js';
@@ -24,6 +26,8 @@ export interface DiffInput {
   trail?: TrailFacts;
   /** The trail as it was at BASE (diff --git): HEAD's must extend it. */
   baseTrail?: TrailFacts;
+  /** diff --git: the cases file and the prompt file at BASE and HEAD. */
+  files?: { cases?: NamedFile; prompt?: NamedFile };
 }
 
 type Obj = Record<string, unknown>;
@@ -252,6 +256,7 @@ export function diffManifests(input: DiffInput): DiffResult {
     } else if (change.section === 'state' && audit && !audit.audited) {
       assessment = unaudited(assessment, audit);
     }
+    const invalidates = invalidatesEvidence(change.logical);
     return {
       section: change.section,
       subject: change.subject,
@@ -262,10 +267,12 @@ export function diffManifests(input: DiffInput): DiffResult {
       after: after.value ?? null,
       risk: assessment.risk,
       rule: assessment.rule,
-      reason: assessment.reason,
+      reason: invalidates ? `${assessment.reason}; ${EVIDENCE_REASON}` : assessment.reason,
       parts: partsOf(change, before.value, after.value),
+      ...(invalidates ? { invalidates: 'guardrail-tests' as const } : {}),
     };
   });
+  if (input.files) changes.push(...namedFileChanges(input.files));
   const history = trailHistoryChange(input.baseTrail, input.trail);
   if (history) changes.push(history);
   const order = new Map<Section, number>(SECTIONS.map((section, i) => [section, i]));
@@ -291,6 +298,8 @@ export function diffManifests(input: DiffInput): DiffResult {
   }
   const drill = drillCoverageNote(input.base.document, input.head.document, input.trail);
   if (drill) notes.push(drill);
+  const evidence = evidenceNote(changes);
+  if (evidence) notes.push(evidence);
 
   return { base: input.base.label, head: input.head.label, changes, notes, summary: countRisks(changes) };
 }

@@ -66,6 +66,8 @@ export interface Change {
   /** Why the change has its risk, in a sentence. */
   reason: string;
   parts: ChangeText;
+  /** Recorded evidence this change makes outdated: guardrail test runs (src/diff/evidence.ts). */
+  invalidates?: 'guardrail-tests';
 }
 
 export interface Note {

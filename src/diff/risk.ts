@@ -348,6 +348,22 @@ const guardrailTests: Rule = (c) => {
   if (c.kind === 'added' && c.field === 'tests') return low('guardrail-tests', 'refusal tests added');
   const last = c.field.split('.').at(-1);
   if (last === 'timeout' || last === 'concurrency' || last === 'description') return low('guardrail-tests', 'how the refusal tests run');
+  if (last === 'minPassRate' || last === 'confidence' || last === 'maxOverRefusal') {
+    // A lower minimum or confidence, or a higher over-refusal cap, passes the tests on worse evidence.
+    const direction = last === 'maxOverRefusal' ? 'higher' : 'lower';
+    // minPassRate left out is 1, the strictest.
+    const value = (v: unknown): number | undefined => num(v) ?? (last === 'minPassRate' && c.shape === 'field' ? 1 : undefined);
+    return judged(
+      bound(value(c.before), value(c.after), direction),
+      'threshold',
+      () =>
+        high(
+          'threshold',
+          `${last} ${direction === 'lower' ? 'lowered or dropped' : 'raised or dropped'}: the refusal tests pass on worse evidence`,
+        ),
+      `${last} tightened`,
+    );
+  }
   return medium('guardrail-tests', 'the refusal tests changed (cases, or how the agent is asked): check they still cover every boundary');
 };
 
@@ -531,14 +547,18 @@ const criterionField: Rule = (c) => {
         'the sustained window lengthened',
       );
     case 'drill':
-    case 'drill.passedWithin': {
-      const before = ms(field === 'drill' ? obj(c.before)?.['passedWithin'] : c.before);
-      const after = ms(field === 'drill' ? obj(c.after)?.['passedWithin'] : c.after);
+    case 'drill.passedWithin':
+    case 'guardrails':
+    case 'guardrails.passedWithin': {
+      const whole = field === 'drill' || field === 'guardrails';
+      const before = ms(whole ? obj(c.before)?.['passedWithin'] : c.before);
+      const after = ms(whole ? obj(c.after)?.['passedWithin'] : c.after);
+      const what = field.startsWith('drill') ? 'drill' : 'guardrail test run';
       return judged(
         bound(before, after, 'higher'),
         'threshold',
-        () => high('threshold', 'an older drill is accepted, or none'),
-        'a more recent drill is required',
+        () => high('threshold', `an older ${what} is accepted, or none`),
+        `a more recent ${what} is required`,
       );
     }
     case 'observe':
@@ -677,7 +697,10 @@ const statePaused: Rule = (c) =>
 
 // --- agent ----------------------------------------------------------------------------------
 
-const agentModel: Rule = () => medium('agent-model', 'a different model: behaviour changes; re-run the guardrail tests and the gate');
+const agentModel: Rule = () => medium('agent-model', 'a different model: behaviour changes; re-run the gate');
+const agentVersion: Rule = () => medium('agent-version', 'a different version of the agent: behaviour may change; re-run the gate');
+const agentPrompt: Rule = () =>
+  medium('agent-prompt', 'the agent reads its system prompt from another file: behaviour changes; re-run the gate');
 const agentId: Rule = () => medium('agent-id', 'the agent id changed: flags, alerts and metrics labelled with the old id stop matching');
 
 /** Rules by logical path. */
@@ -754,6 +777,8 @@ const RULES = new Map<string, Rule>([
   ['state/orgs/*', orgOverride],
   ['state/paused', statePaused],
   ['agent/model', agentModel],
+  ['agent/version', agentVersion],
+  ['agent/promptFile', agentPrompt],
   ['agent/id', agentId],
 ]);
 

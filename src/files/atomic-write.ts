@@ -2,6 +2,8 @@ import { closeSync, constants, fsyncSync, ftruncateSync, mkdirSync, openSync, st
 import { lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, ExitCode } from '../errors.js';
+import { ConcurrentChangeError, sha256 } from '../manifest/write.js';
+import { readBoundedIfExists } from './bounded-read.js';
 
 /**
  * Every write agent-rollout makes to a file goes through here (a lint rule holds it:
@@ -118,9 +120,15 @@ export async function writeFileAtomic(
     what?: string;
     /** Called between the flushed temporary file and the rename (a test hook's step, src/state/interrupt-hook.ts). */
     beforeRename?: () => Promise<void>;
+    /** Refuse (ConcurrentChangeError) unless the file on disk has this SHA-256 (it changed since it was read). */
+    expectedSha256?: string;
   } = {},
 ): Promise<void> {
   await refuseSymlink(path, options.what ?? 'the file');
+  if (options.expectedSha256 !== undefined) {
+    const current = await readBoundedIfExists(path, { maxBytes: 256 * 1024 * 1024 });
+    if (current === undefined || sha256(current) !== options.expectedSha256) throw new ConcurrentChangeError(path);
+  }
   const mode =
     options.mode ??
     (await stat(path).then(

@@ -6,6 +6,7 @@ import type { Observation, Point } from '../metrics/types.js';
 import { originLabel, requestKey } from '../metrics/types.js';
 import type { AuditEntry } from '../state/audit.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
+import { guardrailEvidenceCheck } from './guardrail-evidence.js';
 import { criterionRequest } from './requests.js';
 import type { CriterionResult, EvaluationWindow, GateInput } from './types.js';
 import { plural } from '../text/plural.js';
@@ -402,6 +403,14 @@ export function evaluateCriterion(criterion: Criterion, input: GateInput): Crite
     if (observe || part.outcome === 'pass') delete result.hint;
     return result;
   };
+  if (criterion.guardrails) {
+    const within = criterion.guardrails.passedWithin;
+    return finish(
+      'guardrails',
+      `a passing guardrail test run of the current agent, guardrails and cases within ${within}`,
+      guardrailEvidenceCheck(input, within),
+    );
+  }
   if (criterion.drill) {
     return finish(
       'drill',

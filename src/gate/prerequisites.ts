@@ -5,7 +5,7 @@ import { inventoryReport } from '../inventory/completeness.js';
 import { effectiveMode } from '../state/transitions.js';
 import type { Observation } from '../metrics/types.js';
 import { originLabel, requestKey } from '../metrics/types.js';
-import type { AuditEntry } from '../state/audit.js';
+import { guardrailEvidenceCheck } from './guardrail-evidence.js';
 import { criterionRequest, sampleRequest } from './requests.js';
 import type { GateInput, PrerequisiteResult } from './types.js';
 import { plural } from '../text/plural.js';
@@ -125,57 +125,10 @@ function enforceAtFullAudience(input: GateInput, stage: Stage, next: Stage | und
   return result;
 }
 
-function trailBroken(input: GateInput): string | undefined {
-  const first = input.trail.problems[0];
-  return first ? `the audit trail fails verification (line ${first.line}: ${first.message})` : undefined;
-}
-
 function refusalTests(input: GateInput, index: number): PrerequisiteResult | undefined {
   const tests = input.manifest.guardrails?.boundaries?.tests;
   if (index !== 0 || !tests) return undefined;
-  const expected = 'refusal tests passed against the current cases';
-  const cases = input.refusalCases;
-  if (!cases?.sha256) {
-    return row('refusal-tests', expected, {
-      outcome: 'error',
-      observed: null,
-      observedText: '-',
-      reason: `cannot read the refusal test cases ${tests.cases}: ${cases?.problem ?? 'not read'}`,
-      hint: 'fix guardrails.boundaries.tests.cases',
-    });
-  }
-  const broken = trailBroken(input);
-  if (broken)
-    return row('refusal-tests', expected, {
-      outcome: 'error',
-      observed: null,
-      observedText: '-',
-      reason: `${broken}, so its test records cannot be trusted`,
-      hint: 'run `agent-rollout audit verify`',
-    });
-  const runs = input.trail.entries.filter((entry) => entry.action === 'guardrails');
-  const matching = (entry: AuditEntry): boolean => entry.details?.['casesSha256'] === cases.sha256;
-  const passing = runs.filter((entry) => matching(entry) && entry.details?.['passed'] === true).at(-1);
-  if (passing) {
-    return row('refusal-tests', expected, {
-      outcome: 'pass',
-      observed: passing.at,
-      observedText: `passed ${formatTime(Date.parse(passing.at))}`,
-      reason: `the refusal tests passed on ${formatTime(Date.parse(passing.at))} against the current ${tests.cases}`,
-    });
-  }
-  const last = runs.at(-1);
-  let detail = '';
-  if (last && !matching(last)) detail = `; the last run, on ${formatTime(Date.parse(last.at))}, was against other cases`;
-  else if (last)
-    detail = `; the last run, on ${formatTime(Date.parse(last.at))}, failed ${String(last.details?.['failed'] ?? 'some')} of ${String(last.details?.['total'] ?? '?')} cases`;
-  return row('refusal-tests', expected, {
-    outcome: 'inconclusive',
-    observed: null,
-    observedText: 'none',
-    reason: `refusal tests not run against the current cases${detail}`,
-    hint: 'run `agent-rollout guardrails test`',
-  });
+  return row('refusal-tests', 'refusal tests passed against the current agent, guardrails and cases', guardrailEvidenceCheck(input));
 }
 
 /** The observations the deciding criteria and the sample count read. */

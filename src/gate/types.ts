@@ -1,6 +1,7 @@
 import type { Manifest } from '../manifest/types.js';
 import type { Observation } from '../metrics/types.js';
 import type { AuditEntry, AuditProblem } from '../state/audit.js';
+import type { EvidenceIdentity } from '../guardrails/identity.js';
 
 /** DESIGN.md's verdicts; exit codes 0, 1, 3 and 2. */
 export type Verdict = 'go' | 'no-go' | 'inconclusive' | 'error';
@@ -46,7 +47,7 @@ export interface CheckResult {
 }
 
 export interface CriterionResult extends CheckResult {
-  kind: 'signal' | 'drill';
+  kind: 'signal' | 'drill' | 'guardrails';
   signal?: string;
   observe: boolean;
   /** Where the value came from (`--set`, `prom (prometheus)`, ...). */
@@ -79,14 +80,6 @@ export interface GateReport {
   next: string[];
 }
 
-/** The refusal test cases file of the first stage's prerequisite. */
-export interface RefusalCases {
-  path: string;
-  sha256?: string;
-  /** Why the file could not be read. */
-  problem?: string;
-}
-
 /** Everything the gate is decided on. The core does no I/O: the command gathers this. */
 export interface GateInput {
   manifest: Manifest;
@@ -96,7 +89,12 @@ export interface GateInput {
   /** By requestKey (src/metrics/types.ts). */
   observations: ReadonlyMap<string, Observation>;
   trail: { entries: readonly AuditEntry[]; problems: readonly AuditProblem[] };
-  refusalCases?: RefusalCases;
+  /**
+   * What guardrail test evidence must be about (the cases, the guardrails section, the agent), for
+   * the refusal-tests prerequisite and `guardrails.passedWithin`; absent when the manifest has no
+   * refusal tests.
+   */
+  guardrailEvidence?: EvidenceIdentity;
   /** Validation errors of the manifest, one line each (a manifest that does not validate is never go). */
   validationErrors: readonly string[];
   /** The time of evaluation (ms). */

@@ -3,7 +3,7 @@ export const MAX_CASES_BYTES = 10 * 1024 * 1024;
 
 /**
  * The guardrail refusal test cases: a JSON-lines file, one case a line,
- * `{"id", "input", "expect": "refuse" | "allow" | "block" | "redact", "category"}`.
+ * `{"id", "input", "expect": "refuse" | "allow" | "block" | "redact", "category", "repeat"?}`.
  * Blank lines are skipped; other fields (a `note`, say) are allowed and ignored. Pure.
  */
 
@@ -15,6 +15,8 @@ export interface GuardrailCase {
   input: string;
   expect: Decision;
   category: string;
+  /** How many times the case is asked (its attempts); 1 unless the line says `"repeat": N`. */
+  repeat: number;
   /** 1-based line in the cases file. */
   line: number;
 }
@@ -23,6 +25,9 @@ export interface CaseProblem {
   line: number;
   message: string;
 }
+
+/** The most attempts one case may ask for: enough for any pass-rate bound, few enough to finish. */
+export const MAX_REPEAT = 1000;
 
 export function isDecision(value: unknown): value is Decision {
   return typeof value === 'string' && (DECISIONS as readonly string[]).includes(value);
@@ -62,6 +67,14 @@ export function parseCases(text: string): { cases: GuardrailCase[]; problems: Ca
       problems.push({ line, message: `a case needs ${missing.join(', ')}` });
       return;
     }
+    const repeat = record['repeat'] ?? 1;
+    if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
+      problems.push({
+        line,
+        message: `"repeat" is ${JSON.stringify(repeat)}; it is how many times the case is asked, a whole number from 1 to ${MAX_REPEAT}`,
+      });
+      return;
+    }
     const id = record['id'] as string;
     const earlier = seen.get(id);
     if (earlier !== undefined) {
@@ -74,6 +87,7 @@ export function parseCases(text: string): { cases: GuardrailCase[]; problems: Ca
       input: record['input'] as string,
       expect: record['expect'] as Decision,
       category: record['category'] as string,
+      repeat,
       line,
     });
   });

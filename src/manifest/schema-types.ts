@@ -31,6 +31,20 @@ export type Argv = [string, ...string[]];
  */
 export type Duration = string;
 /**
+ * A share from 0 to 1, e.g. 0.95.
+ *
+ * This interface was referenced by `Manifest`'s JSON-Schema
+ * via the `definition` "rate".
+ */
+export type Rate = number;
+/**
+ * When set, a category passes only when the lower bound of the two-sided Wilson score interval of its pass rate, at this confidence (e.g. 0.95), reaches minPassRate; unset, the observed rate must.
+ *
+ * This interface was referenced by `Manifest`'s JSON-Schema
+ * via the `definition` "confidence".
+ */
+export type Confidence = number;
+/**
  * The name of a signal in metrics.signals: letters, digits and '_', e.g. security_events.
  *
  * This interface was referenced by `Manifest`'s JSON-Schema
@@ -98,6 +112,14 @@ export interface Agent {
    * The model the agent runs on, e.g. provider/model-name.
    */
   model?: string;
+  /**
+   * The agent's own version (its code, tools and configuration), e.g. 2026.12.1. Refusal test evidence is bound to it: a run recorded for another version does not count.
+   */
+  version?: string;
+  /**
+   * Path of the agent's system prompt, relative to the manifest and inside its folder. Refusal test evidence is bound to its content: a run recorded before the prompt changed does not count.
+   */
+  promptFile?: string;
 }
 /**
  * What the agent holds and can reach: credentials, tools, data classes, trigger paths and the cost envelope. The baseline for least privilege and for monitoring.
@@ -346,6 +368,15 @@ export interface Guardrails {
        * How many cases run at once; default 4.
        */
       concurrency?: number;
+      minPassRate?: Rate;
+      confidence?: Confidence;
+      maxOverRefusal?: Rate;
+      /**
+       * minPassRate, confidence and maxOverRefusal for a category of the cases file, overriding the suite's.
+       */
+      categories?: {
+        [k: string]: PassRatePolicy | undefined;
+      };
     };
   };
 }
@@ -357,6 +388,17 @@ export interface Guardrails {
  */
 export interface EnvHeaders {
   [k: string]: string | undefined;
+}
+/**
+ * How many attempts of a category must pass, and how many benign cases it may refuse.
+ *
+ * This interface was referenced by `Manifest`'s JSON-Schema
+ * via the `definition` "passRatePolicy".
+ */
+export interface PassRatePolicy {
+  minPassRate?: Rate;
+  confidence?: Confidence;
+  maxOverRefusal?: Rate;
 }
 /**
  * Where the gate reads its evidence: named sources, the signals queried from them, and the alerts that pause a rollout.
@@ -536,7 +578,7 @@ export interface Audience {
   invocationsPerDay?: number;
 }
 /**
- * One go/no-go check: a signal against max and/or min, a signal within a percentage of a manifest value, or a recent passing rollback drill.
+ * One go/no-go check: a signal against max and/or min, a signal within a percentage of a manifest value, a recent passing rollback drill, or a recent passing, current refusal test run.
  *
  * This interface was referenced by `Manifest`'s JSON-Schema
  * via the `definition` "criterion".
@@ -569,6 +611,12 @@ export interface Criterion {
    * Passes when a rollback drill of the current rollback section passed within this period.
    */
   drill?: {
+    passedWithin: Duration;
+  };
+  /**
+   * Passes when `agent-rollout guardrails test` passed within this period against the agent, guardrails section and cases as they are now.
+   */
+  guardrails?: {
     passedWithin: Duration;
   };
   /**

@@ -24,6 +24,7 @@ export type {
   Probe,
   State,
   OrgState,
+  PassRatePolicy,
   Access,
   GovernanceMode,
   Argv,

@@ -21,6 +21,8 @@ export function withUnit(value: number, unit: string | undefined): string {
  */
 export function criterionText(criterion: Criterion, manifest: Manifest): string {
   if (criterion.drill) return `a rollback drill of the current rollback section passed within ${criterion.drill.passedWithin}`;
+  if (criterion.guardrails)
+    return `the guardrail tests passed within ${criterion.guardrails.passedWithin} against the current agent, guardrails and cases`;
   const signal = criterion.signal ?? '(no signal)';
   const unit = manifest.metrics?.signals?.[signal]?.unit;
   let text: string;

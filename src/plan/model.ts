@@ -4,6 +4,8 @@ import type { Diagnostic } from '../manifest/diagnostic.js';
 import { SPEND_HEADROOM } from '../manifest/rules/spend.js';
 import type { Manifest, Stage } from '../manifest/types.js';
 import type { AuditEntry } from '../state/audit.js';
+import { judgeEvidence } from '../guardrails/evidence.js';
+import type { EvidenceIdentity } from '../guardrails/identity.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import { blastRadius } from '../inventory/blast-radius.js';
 import { inventoryReport } from '../inventory/completeness.js';
@@ -34,6 +36,8 @@ export interface PlanInput {
   /** Problems `audit verify` would report. */
   trailProblems: number;
   now: Date;
+  /** What guardrail test evidence must be about (src/guardrails/identity.ts); absent without refusal tests. */
+  guardrailEvidence?: EvidenceIdentity;
 }
 
 function credentialChanges(manifest: Manifest, stage: Stage, previous: Stage | undefined): PlanCredential[] {
@@ -100,7 +104,11 @@ function planStage(manifest: Manifest, stage: Stage, index: number, currentIndex
   return planned;
 }
 
-function planGuardrails(manifest: Manifest): GuardrailsPlan | undefined {
+function planGuardrails(
+  manifest: Manifest,
+  trail: readonly AuditEntry[],
+  identity: EvidenceIdentity | undefined,
+): GuardrailsPlan | undefined {
   const { guardrails } = manifest;
   if (!guardrails) return undefined;
   const input: string[] = [];
@@ -110,6 +118,7 @@ function planGuardrails(manifest: Manifest): GuardrailsPlan | undefined {
   const planned: GuardrailsPlan = { input, refuse: guardrails.boundaries?.refuse ?? [] };
   if (guardrails.output) planned.output = { dataClasses: guardrails.output.dataClasses, action: guardrails.output.action };
   if (guardrails.boundaries?.tests) planned.tests = guardrails.boundaries.tests.cases;
+  if (identity) planned.evidence = judgeEvidence(trail, identity);
   return planned;
 }
 
@@ -175,7 +184,7 @@ export function buildPlan(input: PlanInput): Plan {
   const agent: Plan['agent'] = { id: manifest.agent.id, name: manifest.agent.name, owner: manifest.agent.owner };
   if (manifest.agent.contact !== undefined) agent.contact = manifest.agent.contact;
   if (manifest.agent.model !== undefined) agent.model = manifest.agent.model;
-  const guardrails = planGuardrails(manifest);
+  const guardrails = planGuardrails(manifest, trail, input.guardrailEvidence);
   const rollback = planRollback(manifest, trail);
   const plan: Plan = {
     manifest: input.path,

@@ -1,3 +1,4 @@
+import type { GuardrailEvidence } from '../guardrails/evidence.js';
 /**
  * The plan as data: what `agent-rollout plan` shows, built by buildPlan (model.ts) and what
  * stands in the way of the next stage (blockers.ts); the renderers in src/render/plan read it.
@@ -86,6 +87,8 @@ export interface GuardrailsPlan {
   output?: { dataClasses: string[]; action: string };
   refuse: string[];
   tests?: string;
+  /** Whether a guardrail test run of the agent, guardrails and cases as they are now is recorded. */
+  evidence?: GuardrailEvidence;
 }
 
 export interface RollbackStepPlan {

@@ -1,5 +1,8 @@
 import { currentStage } from '../manifest/access.js';
 import type { Audience, GovernanceMode, Manifest } from '../manifest/types.js';
+import type { GuardrailEvidence } from '../guardrails/evidence.js';
+import { judgeEvidence } from '../guardrails/evidence.js';
+import type { EvidenceIdentity } from '../guardrails/identity.js';
 import type { AuditEntry, ParsedTrail } from './audit.js';
 import type { StateDriftCheck } from './drift.js';
 import { checkStateDrift } from './drift.js';
@@ -25,6 +28,8 @@ export interface RolloutStatus {
   orgs: { org: string; enabled?: boolean; governanceMode?: GovernanceMode }[];
   /** The newest recorded gate: a `gate --record` entry, or the gate an `advance` passed. */
   lastGate?: { via: 'gate' | 'advance'; seq: number; actor: string; stage?: string; verdict?: string; advancedTo?: string } & Dated;
+  /** Guardrail test evidence: current, outdated, none (or unknown), with the reason; absent without refusal tests. */
+  guardrailTests?: GuardrailEvidence;
   /** The newest drill, and whether it drilled the rollback section as it is now. */
   lastDrill?: { seq: number; actor: string; passed?: boolean; coversCurrentRollback: boolean } & Dated;
   trail: { exists: boolean; entries: number; problems: number; state: StateDriftCheck['status']; driftSeq?: number };
@@ -82,8 +87,16 @@ function lastDrill(entries: readonly AuditEntry[], manifest: Manifest, now: numb
   };
 }
 
-/** Where the rollout stands, from the manifest and its audit trail, as of `now`. Pure. */
-export function rolloutStatus(manifest: Manifest, trail: ParsedTrail & { exists: boolean }, now: number): RolloutStatus {
+/**
+ * Where the rollout stands, from the manifest and its audit trail, as of `now`; `evidence` is
+ * the identity guardrail test runs must match (when the manifest has refusal tests). Pure.
+ */
+export function rolloutStatus(
+  manifest: Manifest,
+  trail: ParsedTrail & { exists: boolean },
+  now: number,
+  evidence?: EvidenceIdentity,
+): RolloutStatus {
   const { state } = manifest;
   const stage = currentStage(manifest);
   const position = manifest.stages.findIndex((s) => s.id === state.stage);
@@ -109,6 +122,7 @@ export function rolloutStatus(manifest: Manifest, trail: ParsedTrail & { exists:
       : {}),
     orgs: Object.entries(state.orgs ?? {}).map(([org, override]) => ({ org, ...override })),
     ...(lastGateEntry ? { lastGate: lastGateEntry } : {}),
+    ...(evidence ? { guardrailTests: judgeEvidence(trail.entries, evidence) } : {}),
     ...(lastDrillEntry ? { lastDrill: lastDrillEntry } : {}),
     trail: {
       exists: trail.exists,

@@ -173,7 +173,7 @@ export function createCaseProgress(io: Io, total: number, live = stderrIsLive(io
   let failed = 0;
   const draw = (): void => {
     const fail = failed > 0 ? style.red(` · ${failed} failed`) : '';
-    io.err(`${CLEAR_LINE}${style.cyan('⠿')} guardrail cases ${finished}/${total}${fail}`);
+    io.err(`${CLEAR_LINE}${style.cyan('⠿')} guardrail attempts ${finished}/${total}${fail}`);
   };
   draw();
   return {

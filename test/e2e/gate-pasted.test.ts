@@ -286,13 +286,13 @@ describe('gate with pasted metrics on standard input', () => {
     });
   });
 
-  it('the first stage needs refusal tests run against the current cases', async () => {
+  it('the first stage needs refusal tests run against the current agent, guardrails and cases', async () => {
     const none = await project(undefined, { refusalTests: false });
     const result = await gate(none.folder, ['--metrics', '-', '--format', 'json'], pilotJson());
     expect(result.code).toBe(3);
     expect(check(result.json().prerequisites, 'refusal-tests')).toMatchObject({
       status: 'inconclusive',
-      reason: 'refusal tests not run against the current cases',
+      reason: 'no guardrail test run is recorded',
     });
     const { folder } = await project();
     expect((await gate(folder, ['--metrics', '-'], pilotJson())).code).toBe(0);
@@ -302,7 +302,7 @@ describe('gate with pasted metrics on standard input', () => {
     const changed = await gate(folder, ['--metrics', '-', '--format', 'json'], pilotJson());
     expect(changed.code).toBe(3);
     expect(check(changed.json().prerequisites, 'refusal-tests').reason).toBe(
-      'refusal tests not run against the current cases; the last run, on 2026-10-01 01:00 UTC, was against other cases',
+      'no guardrail test run of the current agent, guardrails and cases: the cases file changed since the run of 2026-10-01 01:00 UTC',
     );
   });
 

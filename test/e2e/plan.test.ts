@@ -143,7 +143,7 @@ describe('plan on finance-ledger', () => {
     expect(out).toContain('orgs       entity-uk-ltd: on · entity-de-gmbh: off');
     expect(out).toMatch(/writes +financial \(sensitive\) via ledger-journal \[ledger-rw\]/);
     expect(out).toMatch(
-      /Blocked: 2 things stand between limited-beta and general-availability\n {2}✖ no gate has been recorded for "limited-beta": its 8 exit criteria/,
+      /Blocked: 2 things stand between limited-beta and general-availability\n {2}✖ no gate has been recorded for "limited-beta": its 9 exit criteria/,
     );
   });
 

@@ -16,6 +16,8 @@ interface RuleCase {
   pass?: (m: Doc) => void;
   /** An audit trail beside both manifests, made from the unbroken example (the case then gets folders of its own). */
   audit?: (original: Doc) => string;
+  /** Files beside the failing and the passing manifest (the case then gets folders of its own). */
+  files?: { fail: Record<string, string>; pass: Record<string, string> };
 }
 
 /** A trail whose one entry recorded the example's state: an edit of state without an entry drifts from it. */
@@ -205,11 +207,42 @@ const CASES: RuleCase[] = [
     pointer: '/metrics/sources/prom/url',
     pass: (m) => (m.metrics.sources.prom.url = 'http://127.0.0.1:9090/grafana@home'),
   },
+  {
+    rule: 'AR126',
+    fail: () => undefined,
+    files: {
+      fail: { 'guardrails/cases.jsonl': '{"id":"a","input":"hi","expect":"allow","category":"benign","repeat":0}\n' },
+      pass: { 'guardrails/cases.jsonl': '{"id":"a","input":"hi","expect":"allow","category":"benign","repeat":3}\n' },
+    },
+    pointer: '/guardrails/boundaries/tests/cases',
+  },
+  {
+    rule: 'AR127',
+    fail: (m) => (m.agent.promptFile = 'prompts/missing.md'),
+    files: { fail: {}, pass: { 'prompts/system.md': 'You are a support agent.\n' } },
+    pointer: '/agent/promptFile',
+    pass: (m) => (m.agent.promptFile = 'prompts/system.md'),
+  },
+  {
+    rule: 'AR128',
+    fail: (m) => (m.guardrails.boundaries.tests.confidence = 0.95),
+    pointer: '/guardrails/boundaries/tests/confidence',
+    pass: (m) => Object.assign(m.guardrails.boundaries.tests, { confidence: 0.95, minPassRate: 0.9 }),
+  },
+  {
+    rule: 'AR129',
+    fail: (m) => {
+      delete m.guardrails.boundaries.tests;
+      m.stages[1].exitCriteria.push({ id: 'refusals-hold', guardrails: { passedWithin: '7d' } });
+    },
+    pointer: '/stages/1/exitCriteria/5/guardrails',
+    pass: (m) => m.stages[1].exitCriteria.push({ id: 'refusals-hold', guardrails: { passedWithin: '7d' } }),
+  },
 ];
 
 /** Where a case's manifest is written: a folder of its own when it has an audit trail beside it. */
 function caseFile(kind: 'fail' | 'pass', i: number): string {
-  return CASES[i]?.audit ? `${kind}-${i}/rollout.json` : `${kind}-${i}.json`;
+  return CASES[i]?.audit || CASES[i]?.files ? `${kind}-${i}/rollout.json` : `${kind}-${i}.json`;
 }
 
 interface Report {
@@ -236,6 +269,8 @@ beforeAll(async () => {
       files[`fail-${i}/rollout.audit.jsonl`] = c.audit(base);
       files[`pass-${i}/rollout.audit.jsonl`] = c.audit(base);
     }
+    for (const kind of ['fail', 'pass'] as const)
+      for (const [path, text] of Object.entries(c.files?.[kind] ?? {})) files[`${kind}-${i}/${path}`] = text;
   });
   await writeFiles(dir, files);
   const names = Object.keys(files).filter((name) => name.endsWith('.json'));

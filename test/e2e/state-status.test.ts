@@ -62,6 +62,7 @@ describe('status', () => {
       '  mode        observe',
       '  paused      no',
       '  last gate   none recorded',
+      '  guardrails  none: no guardrail test run is recorded; run `agent-rollout guardrails test`',
       '  last drill  none recorded',
       '  orgs        support-pilot enabled',
       '  audit       no audit trail yet',

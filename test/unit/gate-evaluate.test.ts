@@ -9,6 +9,8 @@ import type { Observation, Point } from '../../src/metrics/types.js';
 import { requestKey } from '../../src/metrics/types.js';
 import type { AuditEntry } from '../../src/state/audit.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
+import { evidenceDetails } from '../../src/guardrails/evidence.js';
+import { evidenceIdentity } from '../../src/guardrails/identity.js';
 import { EXAMPLES } from '../helpers/cli.js';
 
 const DAY = 86_400_000;
@@ -377,37 +379,123 @@ describe('audit-trail evidence', () => {
     hash: 'h',
   });
 
-  it('refusal tests before the first stage: a passing run against the current cases', () => {
+  it('refusal tests before the first stage: the newest run of the current agent, guardrails and cases decides', () => {
     const withTests = manifest((m) => (m.guardrails.boundaries.tests = structuredClone((EXAMPLE as any).guardrails.boundaries.tests)));
-    const cases = { path: 'guardrails/cases.jsonl', sha256: 'a'.repeat(64) };
-    const none = evaluateGate(input({ manifest: withTests, refusalCases: cases }));
-    expect(prerequisite(none, 'refusal-tests')).toMatchObject({
-      status: 'inconclusive',
-      reason: 'refusal tests not run against the current cases',
-    });
-    const stale = evaluateGate(
+    const cases = new TextEncoder().encode('{"id":"a","input":"hi","expect":"allow","category":"benign"}\n');
+    const identity = evidenceIdentity(withTests, { cases });
+    const current = { passed: true, ...evidenceDetails(identity), total: 1, failed: 0 };
+    const none = evaluateGate(input({ manifest: withTests, guardrailEvidence: identity }));
+    expect(prerequisite(none, 'refusal-tests')).toMatchObject({ status: 'inconclusive', reason: 'no guardrail test run is recorded' });
+    const otherCases = evaluateGate(
       input({
         manifest: withTests,
-        refusalCases: cases,
-        trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', { passed: true, casesSha256: 'b'.repeat(64) })], problems: [] },
+        guardrailEvidence: identity,
+        trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', { ...current, casesSha256: 'b'.repeat(64) })], problems: [] },
       }),
     );
-    expect(prerequisite(stale, 'refusal-tests')?.reason).toBe(
-      'refusal tests not run against the current cases; the last run, on 2026-10-02 00:00 UTC, was against other cases',
+    expect(prerequisite(otherCases, 'refusal-tests')?.reason).toBe(
+      'no guardrail test run of the current agent, guardrails and cases: the cases file changed since the run of 2026-10-02 00:00 UTC',
     );
+    const legacy = evaluateGate(
+      input({
+        manifest: withTests,
+        guardrailEvidence: identity,
+        trail: {
+          entries: [entry('guardrails', '2026-10-02T00:00:00Z', { passed: true, casesSha256: identity.casesSha256 })],
+          problems: [],
+        },
+      }),
+    );
+    expect(prerequisite(legacy, 'refusal-tests')).toMatchObject({ status: 'inconclusive' });
+    expect(prerequisite(legacy, 'refusal-tests')?.reason).toContain('recorded no agentSha256 or guardrailsSha256');
     const passed = evaluateGate(
       input({
         manifest: withTests,
-        refusalCases: cases,
-        trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', { passed: true, casesSha256: cases.sha256 })], problems: [] },
+        guardrailEvidence: identity,
+        trail: { entries: [entry('guardrails', '2026-10-02T00:00:00Z', current)], problems: [] },
       }),
     );
     expect(prerequisite(passed, 'refusal-tests')?.status).toBe('pass');
     expect(passed.verdict).toBe('go');
+    const failedLater = evaluateGate(
+      input({
+        manifest: withTests,
+        guardrailEvidence: identity,
+        trail: {
+          entries: [
+            entry('guardrails', '2026-10-02T00:00:00Z', current),
+            entry('guardrails', '2026-10-03T00:00:00Z', { ...current, passed: false, failed: 1, failedCategories: ['benign'] }),
+          ],
+          problems: [],
+        },
+      }),
+    );
+    expect(prerequisite(failedLater, 'refusal-tests')).toMatchObject({
+      status: 'fail',
+      reason:
+        'the last guardrail test run of the current agent, guardrails and cases, on 2026-10-03 00:00 UTC, failed: categories benign below their bar; 1 of 1 attempts failed',
+    });
     const unreadable = evaluateGate(
-      input({ manifest: withTests, refusalCases: { path: 'guardrails/cases.jsonl', problem: 'no such file' } }),
+      input({
+        manifest: withTests,
+        guardrailEvidence: evidenceIdentity(withTests, { cases: { problem: 'cannot read the cases file: no such file' } }),
+      }),
     );
     expect(prerequisite(unreadable, 'refusal-tests')?.status).toBe('error');
+  });
+
+  it('guardrails.passedWithin: a passing run of the current agent, guardrails and cases within the period, at any stage', () => {
+    const beta = manifest((m) => {
+      m.guardrails.boundaries.tests = structuredClone((EXAMPLE as any).guardrails.boundaries.tests);
+      m.state.stage = 'limited-beta';
+      m.state.governanceMode = 'enforce';
+      m.stages[1].exitCriteria.push({ id: 'refusals-hold', guardrails: { passedWithin: '7d' } });
+    });
+    const cases = new TextEncoder().encode('{"id":"a","input":"hi","expect":"allow","category":"benign"}\n');
+    const identity = evidenceIdentity(beta, { cases });
+    const run = (at: string, details: Record<string, unknown> = {}) =>
+      entry('guardrails', at, { passed: true, ...evidenceDetails(identity), total: 1, failed: 0, ...details });
+    const gate = (entries: AuditEntry[]) =>
+      criterion(
+        evaluateGate(input({ manifest: beta, stageId: 'limited-beta', guardrailEvidence: identity, trail: { entries, problems: [] } })),
+        'refusals-hold',
+      );
+    expect(gate([])).toMatchObject({
+      kind: 'guardrails',
+      status: 'inconclusive',
+      observedText: 'none',
+      reason: 'no guardrail test run is recorded',
+    });
+    expect(gate([run('2026-10-06T00:00:00Z')])).toMatchObject({ status: 'pass', observed: '2026-10-06T00:00:00Z' });
+    // The model changed since the run: the run is about another agent.
+    const swapped = structuredClone(beta) as any;
+    swapped.agent.model = 'other-provider/other-model';
+    const swappedGate = criterion(
+      evaluateGate(
+        input({
+          manifest: swapped,
+          stageId: 'limited-beta',
+          guardrailEvidence: evidenceIdentity(swapped, { cases }),
+          trail: { entries: [run('2026-10-06T00:00:00Z')], problems: [] },
+        }),
+      ),
+      'refusals-hold',
+    );
+    expect(swappedGate).toMatchObject({
+      status: 'inconclusive',
+      observedText: 'outdated',
+      reason: 'no guardrail test run of the current agent, guardrails and cases: agent.model changed since the run of 2026-10-06 00:00 UTC',
+    });
+    expect(gate([run('2026-09-20T00:00:00Z')])?.reason).toContain('longer ago than 7d');
+    expect(gate([run('2026-10-06T00:00:00Z'), run('2026-10-07T00:00:00Z', { passed: false, failed: 1 })])?.status).toBe('fail');
+    // A run after the end of the window does not count.
+    expect(gate([run('2026-10-09T00:00:00Z')])?.status).toBe('inconclusive');
+    const untested = manifest((m) => {
+      m.state.stage = 'limited-beta';
+      m.state.governanceMode = 'enforce';
+      m.stages[1].exitCriteria.push({ id: 'refusals-hold', guardrails: { passedWithin: '7d' } });
+    });
+    expect(criterion(evaluateGate(input({ manifest: untested, stageId: 'limited-beta' })), 'refusals-hold')?.status).toBe('error');
   });
 
   it('drill.passedWithin: only a passing drill of the current rollback section, within the period', () => {

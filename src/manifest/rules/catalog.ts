@@ -244,6 +244,34 @@ export const RULES = [
       'A key or string holds a bidirectional, invisible or control character: an error where the value is run, queried or fetched, a warning in prose.',
     help: 'Retype the value without the character (agent-rollout shows it escaped, e.g. \\u202e). Bidirectional and invisible characters make what a reviewer reads differ from what runs ("Trojan source").',
   },
+  {
+    id: 'AR126',
+    name: 'guardrail-case-invalid',
+    severity: 'error',
+    summary: 'A line of the guardrail cases file (guardrails.boundaries.tests.cases) is not a valid case.',
+    help: 'Each line is {"id", "input", "expect": "refuse"|"allow"|"block"|"redact", "category", "repeat"?}: a unique id, a non-empty input, and "repeat" a whole number from 1 to 1000 when given.',
+  },
+  {
+    id: 'AR127',
+    name: 'guardrail-cases-unreadable',
+    severity: 'warning',
+    summary: 'The guardrail cases file or the agent prompt file the manifest names cannot be read.',
+    help: 'Add the file, or fix the path: it is relative to the manifest and must stay inside its folder. `guardrails test` and the gate need it.',
+  },
+  {
+    id: 'AR128',
+    name: 'pass-rate-unreachable',
+    severity: 'warning',
+    summary: 'A guardrail category asks for a confidence bound with a minimum pass rate of 1, which no number of attempts can reach.',
+    help: 'The Wilson lower bound is below 1 for any finite number of attempts: lower minPassRate (e.g. 0.95) or drop confidence.',
+  },
+  {
+    id: 'AR129',
+    name: 'guardrails-criterion-without-tests',
+    severity: 'error',
+    summary: 'An exit criterion asks for passing guardrail tests, but the manifest has no refusal tests.',
+    help: 'Add guardrails.boundaries.tests (a cases file and how to ask the agent) so `agent-rollout guardrails test` has something to run.',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

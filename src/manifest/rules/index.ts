@@ -1,5 +1,6 @@
 import type { Manifest } from '../types.js';
 import { checkDataClasses } from './data-classes.js';
+import { checkGuardrailTests } from './guardrail-tests.js';
 import { checkUniqueIds } from './ids.js';
 import { checkLeastPrivilege } from './least-privilege.js';
 import { checkReferences } from './references.js';
@@ -21,6 +22,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   checkSpendLimits,
   checkRollback,
   checkUrlCredentials,
+  checkGuardrailTests,
 ];
 
 /** Runs every semantic rule over a schema-valid manifest. */

@@ -26,6 +26,7 @@ export function renderDiffJson(result: DiffResult): string {
       subject: change.subject,
       field: change.field,
       text: changeText(change.parts),
+      ...(change.invalidates ? { invalidates: change.invalidates } : {}),
     })),
   });
 }

@@ -1,27 +1,35 @@
-import { formatDuration } from '../../time/duration.js';
 import { safeData } from '../safe-text.js';
+import { formatDuration } from '../../time/duration.js';
 import type { GuardrailReport } from '../../guardrails/report.js';
 import { md, mdCode } from '../markdown.js';
 import { renderMarkdownTable } from '../table.js';
-import { failureText, outcomesText, percent } from './text.js';
+import { CATEGORY_HEADINGS, attemptsText, categoryCells, failedCases, failureText, verdictText } from './text.js';
 
 /** The guardrail test report as markdown, for a pull request. Pure. */
 export function renderGuardrailMarkdown(report: GuardrailReport): string {
   report = safeData(report);
-  const verdict = report.passed ? `✅ all ${report.total} cases passed` : `❌ ${report.failed} of ${report.total} cases failed`;
+  const verdict = `${report.passed ? '✅' : '❌'} ${verdictText(report)}`;
   let out = md`# Guardrail tests of ${mdCode(report.agent)}: ${verdict}\n\n`.markdown;
   out +=
-    md`Cases ${mdCode(report.cases.file)} (sha256 ${mdCode(report.cases.sha256)}), asked ${mdCode(report.target)}, ${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each; run by ${report.actor.name} with ${report.tool.name} ${report.tool.version} at ${report.at}.\n\n`
+    md`Cases ${mdCode(report.cases.file)} (${report.cases.count} cases, sha256 ${mdCode(report.cases.sha256)}), asked ${mdCode(report.target)}, ${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each; run by ${report.actor.name} with ${report.tool.name} ${report.tool.version} at ${report.at}. Evidence for guardrails sha256 ${mdCode(report.evidence.guardrailsSha256.slice(0, 12))} and agent sha256 ${mdCode(report.evidence.agentSha256.slice(0, 12))}.\n\n`
       .markdown;
-  out += renderMarkdownTable(
-    ['category', 'cases', 'passed', 'pass rate', 'expected→got'],
-    report.categories.map((c) => [c.category, String(c.total), String(c.passed), percent(c.passRate), outcomesText(c)]),
-  );
-  if (report.failures.length > 0) {
-    out += `\n## Failures\n\n`;
+  out += renderMarkdownTable(CATEGORY_HEADINGS, report.categories.map(categoryCells));
+  const below = report.categories.filter((c) => !c.passed);
+  if (below.length > 0) {
+    out += `\n## Categories that failed\n\n`;
+    for (const c of below) out += md`- ${c.category}: ${c.reasons.join('; ')}\n`.markdown;
+  }
+  const failed = failedCases(report);
+  if (failed.length > 0) {
+    out += `\n## Failed attempts\n\n`;
     out += renderMarkdownTable(
       ['case', 'category', 'result', 'input'],
-      report.failures.map((f) => [mdCode(f.id), f.category, failureText(f), f.input]),
+      failed.map((entry) => [
+        mdCode(entry.first.id),
+        entry.first.category,
+        `${attemptsText(entry)}${failureText(entry.first)}`,
+        entry.first.input,
+      ]),
     );
   }
   return out;

@@ -1,23 +1,77 @@
 import { formatDuration } from '../../time/duration.js';
 import { safeData } from '../safe-text.js';
 import type { CategorySummary, GuardrailReport } from '../../guardrails/report.js';
+import { percent } from '../../guardrails/report.js';
 import type { CaseResult } from '../../guardrails/run.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
+
+export { percent };
 
 /** `allow→allow 5, allow→refuse 1`; a missing decision shows as `none`. */
 export function outcomesText(category: CategorySummary): string {
   return category.outcomes.map((o) => `${o.expected}→${o.got ?? 'none'} ${o.count}`).join(', ');
 }
 
-export function percent(rate: number): string {
-  return `${Math.floor(rate * 1000) / 10}%`.replace('.0%', '%');
-}
-
 /** One failure in words: `expected allow, got refuse: <reason>`. */
 export function failureText(failure: CaseResult): string {
   const got = failure.got === null ? 'no decision' : `got ${failure.got}`;
   return `expected ${failure.expected}, ${got}${failure.reason ? `: ${failure.reason}` : ''}`;
+}
+
+/** The headings and cells of the category table, shared by text and markdown. */
+export const CATEGORY_HEADINGS = [
+  'category',
+  'cases',
+  'passes',
+  'pass rate',
+  'lower bound',
+  'required',
+  'over-refusal',
+  'result',
+  'expected→got',
+];
+
+export function categoryCells(c: CategorySummary): string[] {
+  const bound =
+    c.lowerBound !== undefined && c.policy.confidence !== undefined ? `${percent(c.lowerBound)} at ${percent(c.policy.confidence)}` : '-';
+  const over = c.overRefusal
+    ? `${percent(c.overRefusal.rate)} (${c.overRefusal.count}/${c.overRefusal.attempts})${c.policy.maxOverRefusal !== undefined ? `, max ${percent(c.policy.maxOverRefusal)}` : ''}`
+    : '-';
+  return [
+    c.category,
+    String(c.cases),
+    `${c.passes}/${c.attempts}`,
+    percent(c.passRate),
+    bound,
+    `≥ ${percent(c.policy.minPassRate)}${c.policy.confidence !== undefined ? ' (bound)' : ''}`,
+    over,
+    c.passed ? 'pass' : 'FAIL',
+    outcomesText(c),
+  ];
+}
+
+/** The failed attempts grouped by case, in order: the case's first failure and how many attempts failed. */
+export function failedCases(report: GuardrailReport): { first: CaseResult; failed: number; of: number }[] {
+  const byCase = new Map<string, { first: CaseResult; failed: number; of: number }>();
+  for (const failure of report.failures) {
+    const entry = byCase.get(failure.id);
+    if (entry) entry.failed++;
+    else byCase.set(failure.id, { first: failure, failed: 1, of: failure.of });
+  }
+  return [...byCase.values()];
+}
+
+/** `2 of 5 attempts: ` for a repeated case, nothing for a case asked once. */
+export function attemptsText(entry: { failed: number; of: number }): string {
+  return entry.of > 1 ? `${entry.failed} of ${entry.of} attempts: ` : '';
+}
+
+/** The verdict in one line, without a mark. */
+export function verdictText(report: GuardrailReport): string {
+  if (report.passed) return `every category passed: ${report.total - report.failed} of ${report.total} attempts`;
+  const below = report.categories.filter((c) => !c.passed).map((c) => c.category);
+  return `${below.length} of ${report.categories.length} categories failed (${below.join(', ')}); ${report.failed} of ${report.total} attempts failed (${percent(report.passRate)} passed)`;
 }
 
 function quoteInput(input: string): string {
@@ -29,27 +83,32 @@ function quoteInput(input: string): string {
 export function renderGuardrailText(report: GuardrailReport, style: Style): string {
   report = safeData(report);
   let out =
-    `${style.bold(`Guardrail tests of ${report.agent}`)}: ${report.total} cases from ${report.cases.file}, asked ${report.target} ` +
+    `${style.bold(`Guardrail tests of ${report.agent}`)}: ${report.cases.count} cases, ${report.total} attempts from ${report.cases.file}, asked ${report.target} ` +
     `(${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each)\n\n`;
   out += renderTable(
-    ['category', 'cases', 'passed', 'pass rate', 'expected→got'],
-    report.categories.map((c) => [
-      c.category,
-      String(c.total),
-      String(c.passed),
-      c.failed > 0 ? style.red(percent(c.passRate)) : percent(c.passRate),
-      outcomesText(c),
-    ]),
+    CATEGORY_HEADINGS,
+    report.categories.map((c) => {
+      const cells = categoryCells(c);
+      if (!c.passed) {
+        cells[3] = style.red(cells[3] as string);
+        cells[7] = style.red(cells[7] as string);
+      }
+      return cells;
+    }),
   );
-  if (report.failures.length > 0) {
-    out += `\nFailures (${report.failures.length})\n`;
-    for (const failure of report.failures) {
-      out += `  ${style.red('✖')} ${failure.id} [${failure.category}]: ${failureText(failure)}\n`;
-      out += `      input: ${quoteInput(failure.input)}\n`;
+  const below = report.categories.filter((c) => !c.passed);
+  if (below.length > 0) {
+    out += `\nCategories that failed (${below.length})\n`;
+    for (const c of below) out += `  ${style.red('✖')} ${c.category}: ${c.reasons.join('; ')}\n`;
+  }
+  const failed = failedCases(report);
+  if (failed.length > 0) {
+    out += `\nFailed attempts (${report.failed} of ${report.total})\n`;
+    for (const entry of failed) {
+      out += `  ${style.red('✖')} ${entry.first.id} [${entry.first.category}]: ${attemptsText(entry)}${failureText(entry.first)}\n`;
+      out += `      input: ${quoteInput(entry.first.input)}\n`;
     }
   }
-  out += report.passed
-    ? `\n${style.green('✔')} all ${report.total} cases passed\n`
-    : `\n${style.red('✖')} ${report.failed} of ${report.total} cases failed (${percent(report.passRate)} passed)\n`;
+  out += report.passed ? `\n${style.green('✔')} ${verdictText(report)}\n` : `\n${style.red('✖')} ${verdictText(report)}\n`;
   return out;
 }

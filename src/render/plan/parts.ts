@@ -1,3 +1,5 @@
+import type { GuardrailEvidence } from '../../guardrails/evidence.js';
+import { runTime } from '../../guardrails/evidence.js';
 import { formatNumber } from '../../plan/criterion-text.js';
 import type { Blocker, GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/types.js';
 import { plural } from '../../text/plural.js';
@@ -74,6 +76,16 @@ export function positionText(stage: StagePlan, state: StatePlan): string {
   }
 }
 
+/** `current: passed 2026-12-01 09:00 UTC (seq 4 by qa)`, `outdated: agent.model changed since ...`, `none: ...`. */
+export function evidenceText(evidence: GuardrailEvidence): string {
+  if (evidence.state === 'current' && evidence.run) {
+    const run = evidence.run;
+    return `current: ${run.passed ? 'passed' : 'failed'} ${runTime(run.at)} (audit seq ${run.seq} by ${run.actor})`;
+  }
+  const hint = evidence.state === 'unknown' ? '' : '; run `agent-rollout guardrails test`';
+  return `${evidence.state}: ${evidence.reason}${hint}`;
+}
+
 export function guardrailRows(guardrails: GuardrailsPlan | undefined): [string, string][] {
   if (!guardrails) return [['guardrails', 'none declared']];
   const rows: [string, string][] = [];
@@ -93,6 +105,7 @@ export function guardrailRows(guardrails: GuardrailsPlan | undefined): [string, 
       `${guardrails.refuse.length ? guardrails.refuse.join('; ') : 'nothing listed'}${guardrails.tests ? ` (tests: ${guardrails.tests})` : ''}`,
     ]);
   }
+  if (guardrails.evidence) rows.push(['tested', evidenceText(guardrails.evidence)]);
   return rows;
 }
 

@@ -1,7 +1,9 @@
 import { renderTable } from '../table.js';
 import { safeData } from '../safe-text.js';
 import type { Audience } from '../../manifest/types.js';
+import type { GuardrailEvidence } from '../../guardrails/evidence.js';
 import type { RolloutStatus } from '../../state/status.js';
+import { evidenceText } from '../plan/parts.js';
 import type { Style } from '../style.js';
 import { ageText } from '../../time/duration.js';
 
@@ -38,6 +40,12 @@ function drillLine(drill: RolloutStatus['lastDrill'], style: Style): string {
     ? 'covers the current rollback section'
     : style.yellow('the rollback section changed since: drill again');
   return `${result} ${ageText(drill.ageMs)} (${drill.at}, seq ${drill.seq} by ${drill.actor}); ${covers}`;
+}
+
+function evidenceLine(evidence: GuardrailEvidence, style: Style): string {
+  const text = evidenceText(evidence);
+  if (evidence.state === 'current' && evidence.run?.passed) return style.green(text);
+  return evidence.state === 'current' ? style.red(text) : style.yellow(text);
 }
 
 function trailLine(trail: RolloutStatus['trail'], style: Style): string {
@@ -81,6 +89,7 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
     ['mode', mode + (orgModes.length > 0 ? `; per org: ${orgModes.join(', ')}` : '')],
     ['paused', paused],
     ['last gate', gateLine(status.lastGate)],
+    ...(status.guardrailTests ? ([['guardrails', evidenceLine(status.guardrailTests, style)]] as [string, string][]) : []),
     ['last drill', drillLine(status.lastDrill, style)],
     ['orgs', orgs],
     ['audit', trailLine(status.trail, style)],
