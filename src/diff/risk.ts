@@ -151,7 +151,7 @@ function judged(direction: Direction, rule: string, loose: () => Assessment, tig
 const INPUT_STRENGTH: Record<string, number> = { block: 3, redact: 2, log: 1, off: 0 };
 const OUTPUT_STRENGTH: Record<string, number> = { block: 3, redact: 2, log: 1 };
 const DATA_ACCESS_RANK: Record<string, number> = { none: 0, synthetic: 1, staging: 2, 'read-only-replica': 3, production: 4 };
-const ALERT_ACTION_RANK: Record<string, number> = { pause: 3, page: 2, notify: 1 };
+const ALERT_ACTION_RANK: Record<string, number> = { disable: 4, pause: 3, page: 2, notify: 1 };
 const SEVERITY_RANK: Record<string, number> = { critical: 3, warning: 2, info: 1 };
 
 function rank(table: Record<string, number>, value: unknown): number {

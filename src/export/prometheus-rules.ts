@@ -101,7 +101,7 @@ function lookupSignal(manifest: Manifest, name: string, window: string): SignalL
 }
 
 function defaultSeverity(action: Alert['action']): string {
-  return action === 'page' ? 'critical' : 'warning';
+  return action === 'page' || action === 'disable' ? 'critical' : 'warning';
 }
 
 function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string): string {
@@ -109,6 +109,12 @@ function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string
   switch (alert.action) {
     case 'pause':
       return `Pause the rollout now: ${pause}. Find the cause before you resume it.`;
+    case 'disable':
+      return (
+        `agent-rollout guard switches the agent off when it receives this alert (the kill switch). Without the guard: ` +
+        `agent-rollout disable${m} --reason "${reason}", then export the flags again (agent-rollout export flagd). ` +
+        `Nothing switches it back on by itself: find the cause, then agent-rollout enable.`
+      );
     case 'page': {
       const who = manifest.agent.contact ? `${manifest.agent.owner} (${manifest.agent.contact})` : manifest.agent.owner;
       return (
@@ -121,10 +127,17 @@ function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string
   }
 }
 
+/** The name of the rule of the `index`-th `metrics.alerts` entry (before duplicate names get a number). */
+export function alertRuleName(alert: Alert, index: number, manifest: Manifest): string {
+  const agent = manifest.agent.id;
+  const id = alert.id ?? `${alert.signal}-${index + 1}`;
+  return alertName(id.startsWith(`${agent}-`) ? id : `${agent}-${id}`);
+}
+
 function alertRule(alert: Alert, index: number, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {
   const agent = manifest.agent.id;
   const id = alert.id ?? `${alert.signal}-${index + 1}`;
-  const name = alertName(id.startsWith(`${agent}-`) ? id : `${agent}-${id}`);
+  const name = alertRuleName(alert, index, manifest);
   const bounds: Bounds = { max: alert.max, min: alert.min };
   const reason = `${name}: ${alert.signal} ${boundsText(bounds)}`;
   const held = alert.for ? ` for ${alert.for}` : '';

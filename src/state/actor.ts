@@ -4,7 +4,8 @@ import { readOperatorConfig } from './operator-config.js';
 /** Who made a change, and where that name came from (recorded, so a reviewer can weigh it). */
 export interface Actor {
   name: string;
-  source: 'flag' | 'env' | 'config' | 'git' | 'os';
+  /** `alertmanager`: `guard serve` acting on an alert; `guard`: `guard check` acting on its own evaluation. */
+  source: 'flag' | 'env' | 'config' | 'git' | 'os' | 'alertmanager' | 'guard';
 }
 
 async function gitEmail(cwd: string): Promise<string | undefined> {

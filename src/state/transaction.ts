@@ -65,20 +65,28 @@ export interface StateChange {
  * A kill at any point leaves the old manifest or the new one, never a torn file, and the next
  * command's recovery completes step 3 or discards step 1, so the trail and the manifest agree.
  */
-export async function commitChange(manifestPath: string, change: StateChange): Promise<AuditEntry> {
-  return withLock(manifestPath, async () => {
-    await recoverInterruptedChange(manifestPath);
-    const current = await readFile(manifestPath);
-    if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(manifestPath);
-    const pending = pendingPathFor(manifestPath);
-    await writeFileAtomic(pending, change.text);
-    // The pending file becomes the manifest: give it the manifest's permission bits before the
-    // entry that commits it is written (a pending file without them has no entry and is discarded).
-    await chmod(pending, (await stat(manifestPath)).mode & 0o777);
-    const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) });
-    await rename(pending, manifestPath);
-    return entry;
-  });
+export async function commitChange(
+  manifestPath: string,
+  change: StateChange,
+  options: { lockTimeoutMs?: number } = {},
+): Promise<AuditEntry> {
+  return withLock(
+    manifestPath,
+    async () => {
+      await recoverInterruptedChange(manifestPath);
+      const current = await readFile(manifestPath);
+      if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(manifestPath);
+      const pending = pendingPathFor(manifestPath);
+      await writeFileAtomic(pending, change.text);
+      // The pending file becomes the manifest: give it the manifest's permission bits before the
+      // entry that commits it is written (a pending file without them has no entry and is discarded).
+      await chmod(pending, (await stat(manifestPath)).mode & 0o777);
+      const entry = await appendEntry(auditPathFor(manifestPath), { ...change.audit, manifestSha256: sha256(change.text) });
+      await rename(pending, manifestPath);
+      return entry;
+    },
+    options.lockTimeoutMs,
+  );
 }
 
 /** Appends an entry that records a result (gate, drill, guardrail test) without changing the manifest. */
