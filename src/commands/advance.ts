@@ -9,6 +9,7 @@ import { checkedReason } from '../state/reason.js';
 import type { State } from '../manifest/types.js';
 import { manifestTextWithState } from '../state/state-text.js';
 import { commitChange } from '../state/transaction.js';
+import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat, GateMetricOptions, GateRun } from './gate.js';
@@ -142,6 +143,19 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
     ? `${state.stage} -> ${next.id} over ${aVerdict} gate, by ${actor.name} (audit entry ${entry.seq}, forced: true). Governance mode is now ${next.governanceMode}.`
     : `${state.stage} -> ${next.id} by ${actor.name} (audit entry ${entry.seq}). Governance mode is now ${next.governanceMode}.`;
   output(run, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io);
+  await notifySinks(
+    opened.manifest,
+    {
+      events: ['advance'],
+      agent: opened.manifest.agent.id,
+      manifest: options.manifest,
+      at: entry.at,
+      actor: actor.name,
+      summary: message,
+      reason: reason ?? null,
+    },
+    io,
+  );
   if (forced) io.err(`warning: advanced past ${aVerdict} gate; the audit trail records it as forced, with your reason.\n`);
   return ExitCode.ok;
 }

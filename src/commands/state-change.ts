@@ -17,6 +17,7 @@ import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
+import { notifySinks } from './notify-event.js';
 
 /** The formats every state command renders. */
 export const STATE_FORMATS = ['text', 'json'] as const;
@@ -114,6 +115,22 @@ export async function changeState(
           }
         : {}),
     };
+  }
+  if (report.changed && report.audit) {
+    const notifications = await notifySinks(
+      opened.manifest,
+      {
+        events: [transition.action],
+        agent: opened.manifest.agent.id,
+        manifest: path,
+        at: report.audit.at,
+        actor: report.audit.actor,
+        summary: report.summary,
+        reason: report.audit.reason,
+      },
+      io,
+    );
+    if (notifications.length > 0) report.notifications = notifications;
   }
   if (format === 'json') {
     io.out(toJson(report));
