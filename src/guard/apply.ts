@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../errors.js';
 import { ConcurrentChangeError } from '../manifest/write.js';
 import { openManifest } from '../commands/open-manifest.js';
+import type { OpenManifest } from '../commands/open-manifest.js';
 import type { Actor } from '../state/actor.js';
 import { manifestTextWithState } from '../state/state-text.js';
 import { commitChange } from '../state/transaction.js';
@@ -37,6 +38,8 @@ export interface ApplyRequest {
   details: Record<string, unknown>;
   /** How long to keep trying when the manifest is locked or changes under the write. */
   retryForMs?: number;
+  /** How to open the manifest (default openManifest; the guard passes its cache). */
+  open?: (path: string) => Promise<OpenManifest>;
 }
 
 function utcNow(): string {
@@ -49,7 +52,7 @@ function isTransient(error: unknown): boolean {
 }
 
 async function applyOnce(request: ApplyRequest, lockTimeoutMs: number): Promise<ApplyOutcome> {
-  const opened = await openManifest(request.path);
+  const opened = await (request.open ?? openManifest)(request.path);
   const at = utcNow();
   const context = { at, actor: request.actor.name, reason: request.reason };
   const transition = request.action === 'pause' ? pause(opened.manifest, context) : disable(opened.manifest, context);

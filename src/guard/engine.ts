@@ -1,4 +1,3 @@
-import { openManifest } from '../commands/open-manifest.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Delivery } from '../notify/deliver.js';
 import { deliverEvent } from '../notify/deliver.js';
@@ -12,6 +11,8 @@ import type { FlagsTarget } from './flags-out.js';
 import { writeServedFlags } from './flags-out.js';
 import { commitGuardChange } from './git-commit.js';
 import { guardText } from './text.js';
+import { disable, pause } from '../state/transitions.js';
+import { ManifestCache } from './manifest-cache.js';
 
 /**
  * The guard's decisions, made real: each alert planned (decide.ts) against its manifest read
@@ -78,6 +79,9 @@ function utcNow(): string {
 export class GuardEngine {
   private readonly queues = new Map<string, Promise<unknown>>();
   private exportChain: Promise<unknown> = Promise.resolve();
+  /** An export that has been asked for but not begun: later requests join it (it reads the manifests when it begins). */
+  private waitingExport: Promise<NonNullable<BatchResult['flags']>> | undefined;
+  private readonly cache = new ManifestCache();
   private gitChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: GuardOptions) {}
@@ -155,19 +159,14 @@ export class GuardEngine {
     if (plan.kind === 'ignore') return { plan, decision: { ...base, decision: 'ignored', why: this.safe(plan.why) } };
     if (plan.kind === 'notify')
       return { plan, decision: { ...base, decision: 'notified', why: `${plan.action}: no state change; sent to the notification sinks` } };
-    if (this.options.dryRun) {
-      const already = plan.action === 'pause' ? fresh?.state.paused !== undefined : fresh?.state.enabled === false;
-      return {
-        plan,
-        decision: {
-          ...base,
-          decision: already ? 'in-place' : 'applied',
-          why: already
-            ? `already ${plan.action === 'pause' ? 'paused' : 'disabled'} (dry run)`
-            : `would ${plan.action} (dry run: nothing written)`,
-        },
-      };
+    // Already in place (the common case under duplicate deliveries): nothing to lock or write.
+    if (fresh) {
+      const context = { at: utcNow(), actor: '', reason: '' };
+      const probe = plan.action === 'pause' ? pause(fresh, context) : disable(fresh, context);
+      if (probe.outcome === 'unchanged') return { plan, decision: { ...base, decision: 'in-place', why: this.safe(probe.summary) } };
     }
+    if (this.options.dryRun)
+      return { plan, decision: { ...base, decision: 'applied', why: `would ${plan.action} (dry run: nothing written)` } };
     try {
       const outcome = await applyChange({
         path: plan.path,
@@ -176,6 +175,7 @@ export class GuardEngine {
         reason: this.reason(alert),
         details: this.trigger(alert),
         ...(this.options.retryForMs !== undefined ? { retryForMs: this.options.retryForMs } : {}),
+        open: (path) => this.cache.open(path),
       });
       if (outcome.outcome === 'in-place')
         return { plan, outcome, decision: { ...base, decision: 'in-place', why: this.safe(outcome.summary) } };
@@ -206,7 +206,7 @@ export class GuardEngine {
     return this.serial(target.path, async () => {
       let fresh: Manifest | undefined;
       try {
-        fresh = (await openManifest(target.path)).manifest;
+        fresh = (await this.cache.open(target.path)).manifest;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         return {
@@ -319,9 +319,11 @@ export class GuardEngine {
     const target = this.options.flags;
     if (!target) return Promise.resolve({ ok: false, problem: 'no --flagd-out' });
     const paths = [...this.options.served.values()].map((s) => s.path);
+    if (this.waitingExport) return this.waitingExport;
     const run = async (): Promise<NonNullable<BatchResult['flags']>> => {
+      this.waitingExport = undefined;
       try {
-        const result = await writeServedFlags(paths, target, this.options.env);
+        const result = await writeServedFlags(paths, target, this.options.env, this.cache);
         return { ok: true, path: target.path, flags: result.flags };
       } catch (error) {
         return { ok: false, problem: this.safe(error instanceof Error ? error.message : String(error)) };
@@ -329,6 +331,7 @@ export class GuardEngine {
     };
     const next = this.exportChain.then(run, run);
     this.exportChain = next.catch(() => undefined);
+    this.waitingExport = next;
     return next;
   }
 }

@@ -3,7 +3,7 @@ import { exportTime } from '../export/export-time.js';
 import { buildFlagdDocument, renderFlagdDocument } from '../export/flagd.js';
 import { writeExport } from '../export/output.js';
 import { exportReadiness } from '../export/readiness.js';
-import { openManifest } from '../commands/open-manifest.js';
+import type { ManifestCache } from './manifest-cache.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 /**
@@ -23,11 +23,12 @@ export async function writeServedFlags(
   paths: readonly string[],
   target: FlagsTarget,
   env: NodeJS.ProcessEnv,
+  cache: ManifestCache,
 ): Promise<{ flags: number; warnings: string[] }> {
   const sources = [];
   const warnings: string[] = [];
   for (const path of paths) {
-    const open = await openManifest(path);
+    const open = await cache.open(path);
     const readiness = exportReadiness(path, open.validation.diagnostics, open.manifest, { killSwitchExempt: true });
     if (readiness.kind === 'refused') throw new InputError(readiness.message);
     if (readiness.kind === 'warned') warnings.push(readiness.message);

@@ -26,7 +26,9 @@ export type LogEvent =
   | { kind: 'request'; status: number; why: string }
   | { kind: 'flags'; result: NonNullable<BatchResult['flags']> }
   | { kind: 'warning'; message: string }
-  | { kind: 'delivery'; delivery: Delivery };
+  | { kind: 'delivery'; delivery: Delivery }
+  /** A webhook delivery answered: when it arrived, how long the guard took (decisions, writes, flag export), its status. */
+  | { kind: 'handled'; receivedAt: string; ms: number; status: number; alerts: number };
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
@@ -81,6 +83,8 @@ export function createGuardServer(options: GuardServerOptions): { server: Server
   let inFlight = 0;
   const expected = `Bearer ${options.token}`;
   const handleAlertmanager = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const receivedAt = new Date();
+    const started = performance.now();
     const authorization = request.headers['authorization'] ?? '';
     if (!sameSecret(authorization, expected)) {
       options.log({ kind: 'request', status: 401, why: authorization === '' ? 'no Authorization header' : 'wrong bearer token' });
@@ -123,7 +127,15 @@ export function createGuardServer(options: GuardServerOptions): { server: Server
     if (result.flags) options.log({ kind: 'flags', result: result.flags });
     for (const message of result.warnings) options.log({ kind: 'warning', message });
     const transient = result.decisions.some((d) => d.transient === true);
-    send(response, transient ? 503 : 200, {
+    const status = transient ? 503 : 200;
+    options.log({
+      kind: 'handled',
+      receivedAt: receivedAt.toISOString(),
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      status,
+      alerts: payload.alerts.length,
+    });
+    send(response, status, {
       decisions: result.decisions,
       ...(result.flags ? { flags: result.flags } : {}),
       ...(result.commits.length > 0 ? { commits: result.commits } : {}),

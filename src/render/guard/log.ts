@@ -20,6 +20,8 @@ export function renderLogLine(event: LogEvent, at: string, format: LogFormat): s
         return `${JSON.stringify({ at, level: 'warn', event: 'warning', message: event.message })}\n`;
       case 'delivery':
         return `${JSON.stringify({ at, level: 'warn', event: 'notification', ...event.delivery })}\n`;
+      case 'handled':
+        return `${JSON.stringify({ at, level: 'info', event: 'handled', receivedAt: event.receivedAt, ms: event.ms, status: event.status, alerts: event.alerts })}\n`;
     }
   }
   switch (event.kind) {
@@ -36,6 +38,8 @@ export function renderLogLine(event: LogEvent, at: string, format: LogFormat): s
         : `${at} error: flag export failed: ${event.result.problem}; the state change stands\n`;
     case 'warning':
       return `${at} warning: ${event.message}\n`;
+    case 'handled':
+      return `${at} answered ${event.status} to a delivery of ${event.alerts} alert${event.alerts === 1 ? '' : 's'} in ${event.ms} ms\n`;
     case 'delivery':
       return `${at} warning: notification to sink ${event.delivery.sink} (${event.delivery.target}) failed: ${event.delivery.problem ?? 'unknown'}\n`;
   }

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { openManifest } from '../commands/open-manifest.js';
+import type { OpenManifest } from '../commands/open-manifest.js';
+import { sha256 } from '../manifest/write.js';
+import { pendingPathFor } from '../state/transaction.js';
+
+/**
+ * Opened manifests, kept by the hash of their bytes: the guard re-reads every served manifest
+ * for each flag export and each decision, and a manifest that did not change need not be parsed
+ * and validated again. A file with a pending change always goes through openManifest (which
+ * finishes or undoes it first).
+ */
+export class ManifestCache {
+  private readonly byPath = new Map<string, OpenManifest>();
+
+  async open(path: string): Promise<OpenManifest> {
+    if (!existsSync(pendingPathFor(path))) {
+      const cached = this.byPath.get(path);
+      if (cached && sha256(await readFile(path)) === cached.loaded.sha256) return cached;
+    }
+    const opened = await openManifest(path);
+    this.byPath.set(path, opened);
+    return opened;
+  }
+}
