@@ -228,6 +228,20 @@ export const RULES = [
     summary: "The manifest's state differs from the state its audit trail (rollout.audit.jsonl beside it) last recorded.",
     help: 'State is changed with agent-rollout commands (pause, resume, enable, disable, rollback, org, mode, advance), each of which writes an audit entry. Undo the hand edit and make the change with the command; `agent-rollout audit verify` shows the difference.',
   },
+  {
+    id: 'AR122',
+    name: 'notify-url-in-manifest',
+    severity: 'warning',
+    summary: 'A notification sink whose URL is likely a secret is written into the manifest.',
+    help: 'A Slack webhook URL, or a URL with a query string or a password, lets anyone who reads it post as the sink. Keep it in the environment and write "url": "env:NAME".',
+  },
+  {
+    id: 'AR123',
+    name: 'disable-alert-not-exported',
+    severity: 'warning',
+    summary: 'An alert with "action": "disable" watches a signal that is not read from Prometheus.',
+    help: 'Only prometheus signals become alerting rules, so Alertmanager never sends this alert and `agent-rollout guard serve` never switches the agent off for it; only `agent-rollout guard check` (cron or CI) acts on it. Read the signal from Prometheus, or run guard check often.',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

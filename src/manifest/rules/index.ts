@@ -1,6 +1,7 @@
 import type { Manifest } from '../types.js';
 import { checkDataClasses } from './data-classes.js';
 import { checkUniqueIds } from './ids.js';
+import { checkGuard } from './guard.js';
 import { checkLeastPrivilege } from './least-privilege.js';
 import { checkReferences } from './references.js';
 import { checkRevocation } from './revocation.js';
@@ -19,6 +20,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   checkRevocation,
   checkSpendLimits,
   checkRollback,
+  checkGuard,
 ];
 
 /** Runs every semantic rule over a schema-valid manifest. */
