@@ -1,3 +1,4 @@
+import { alertRuleName } from '../export/prometheus-rules.js';
 import { credentialAccess, reachesEveryone } from '../manifest/access.js';
 import { dailyEstimate } from '../manifest/cost.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
@@ -90,6 +91,18 @@ export interface RollbackPlan {
   lastPassingDrill?: DrillRecord;
 }
 
+/** An entry of metrics.alerts and what happens when it fires. */
+export interface PlanAlert {
+  /** The alerting rule's name, as `export prometheus-rules` writes it. */
+  name: string;
+  signal: string;
+  /** e.g. `above 0.05 for 15m`. */
+  threshold: string;
+  action: 'pause' | 'disable' | 'page' | 'notify';
+  /** Whether `agent-rollout guard` changes the state when it fires (pause, disable). */
+  changesState: boolean;
+}
+
 export interface StatePlan {
   enabled: boolean;
   stage: string;
@@ -122,6 +135,8 @@ export interface Plan {
   stages: StagePlan[];
   guardrails?: GuardrailsPlan;
   rollback?: RollbackPlan;
+  /** The manifest's alerts: what pauses the rollout or switches the agent off between gates. */
+  alerts: PlanAlert[];
   state: StatePlan;
   inventory: { complete: boolean; gaps: number };
   blastRadius: StageBlastRadius[];
@@ -272,6 +287,21 @@ function planState(manifest: Manifest, trail: readonly AuditEntry[], currentInde
   return planned;
 }
 
+function planAlerts(manifest: Manifest): PlanAlert[] {
+  return (manifest.metrics?.alerts ?? []).map((alert, index) => {
+    const bounds = [alert.max !== undefined ? `above ${alert.max}` : '', alert.min !== undefined ? `below ${alert.min}` : '']
+      .filter(Boolean)
+      .join(' or ');
+    return {
+      name: alertRuleName(alert, index, manifest),
+      signal: alert.signal,
+      threshold: `${bounds}${alert.for ? ` for ${alert.for}` : ''}`,
+      action: alert.action,
+      changesState: alert.action === 'pause' || alert.action === 'disable',
+    };
+  });
+}
+
 /** Builds the plan from a manifest, its findings and its audit trail. Pure. */
 export function buildPlan(input: PlanInput): Plan {
   const { manifest, trail } = input;
@@ -294,6 +324,7 @@ export function buildPlan(input: PlanInput): Plan {
     stages: manifest.stages.map((stage, index) => planStage(manifest, stage, index, currentIndex)),
     ...(guardrails ? { guardrails } : {}),
     ...(rollback ? { rollback } : {}),
+    alerts: planAlerts(manifest),
     state: planState(manifest, trail, currentIndex),
     inventory: { complete: inventory.complete, gaps: inventory.gaps.length },
     blastRadius: blastRadius(manifest),

@@ -2,6 +2,7 @@ import type { Plan, StagePlan } from '../../plan/model.js';
 import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
 import { markdownCell, renderMarkdownTable } from '../table.js';
 import {
+  ALERT_ACTION_TEXT,
   blockedHeading,
   changeMark,
   blockerText,
@@ -89,6 +90,17 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push(`Drill: ${drillText(rollback)}`, '');
   } else {
     out.push('### Rollback', '', 'None declared.', '');
+  }
+
+  if (plan.alerts.length > 0) {
+    out.push(
+      '### Alerts',
+      '',
+      renderMarkdownTable(
+        ['alert', 'signal', 'fires when', 'then'],
+        plan.alerts.map((a) => [code(a.name), code(a.signal), markdownCell(a.threshold), ALERT_ACTION_TEXT[a.action]]),
+      ),
+    );
   }
 
   out.push('### Blast radius', '', renderBlastRadiusMarkdown(plan.blastRadius));

@@ -1,6 +1,6 @@
 import type { Blocker } from '../../plan/blockers.js';
 import { formatNumber } from '../../plan/criterion-text.js';
-import type { GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/model.js';
+import type { GuardrailsPlan, Plan, PlanAlert, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/model.js';
 
 /** Pieces of the plan in words, shared by the text and markdown renderers so the two always agree. */
 
@@ -158,3 +158,11 @@ export function blockerText(blocker: Blocker): string {
   const criteria = blocker.criteria?.length && blocker.kind === 'criteria-not-evaluated' ? ` (${blocker.criteria.join(', ')})` : '';
   return `${blocker.message}${criteria}`;
 }
+
+/** What happens when an alert fires, in a few words. */
+export const ALERT_ACTION_TEXT: Record<PlanAlert['action'], string> = {
+  pause: 'pauses the rollout (guard)',
+  disable: 'switches the agent off (guard)',
+  page: 'pages the owner',
+  notify: 'notifies',
+};
