@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
-import { alertRuleName } from '../export/prometheus-rules.js';
+import { alertRuleName } from '../export/alert-name.js';
 import { parseDuration } from '../manifest/duration.js';
 import type { ReceivedAlert } from '../guard/alertmanager.js';
 import type { Decision } from '../guard/engine.js';

@@ -2,6 +2,9 @@ import { Document } from 'yaml';
 import { currentStage } from '../manifest/access.js';
 import type { Alert, Criterion, Manifest, Signal } from '../manifest/types.js';
 import { resolveDottedPath } from '../manifest/dotted-path.js';
+import { alertName, alertRuleName } from './alert-name.js';
+
+export { alertName, alertRuleName };
 
 /**
  * The manifest's thresholds as Prometheus alerting rules: one rule per `metrics.alerts` entry,
@@ -53,16 +56,6 @@ export const DEFAULT_RATE_WINDOW = '5m';
 export const DEFAULT_MANIFEST_PATH = 'rollout.json';
 
 type Bounds = { max?: number | undefined; min?: number | undefined };
-
-/** `support-triage-error-rate` → `SupportTriageErrorRate`. */
-export function alertName(...parts: string[]): string {
-  return parts
-    .join('-')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((word) => word !== '')
-    .map((word) => word[0]?.toUpperCase() + word.slice(1))
-    .join('');
-}
 
 /** A number as PromQL and people read it: 0.005, 3, 1e-7. */
 function numberText(value: number): string {
@@ -125,13 +118,6 @@ function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string
     case 'notify':
       return `Look into it before the next gate. If it keeps firing, pause the rollout: ${pause}.`;
   }
-}
-
-/** The name of the rule of the `index`-th `metrics.alerts` entry (before duplicate names get a number). */
-export function alertRuleName(alert: Alert, index: number, manifest: Manifest): string {
-  const agent = manifest.agent.id;
-  const id = alert.id ?? `${alert.signal}-${index + 1}`;
-  return alertName(id.startsWith(`${agent}-`) ? id : `${agent}-${id}`);
 }
 
 function alertRule(alert: Alert, index: number, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {

@@ -1,4 +1,4 @@
-import { alertRuleName } from '../export/prometheus-rules.js';
+import { alertRuleName } from '../export/alert-name.js';
 import { credentialAccess, reachesEveryone } from '../manifest/access.js';
 import { dailyEstimate } from '../manifest/cost.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
