@@ -95,7 +95,7 @@ export async function flagsTarget(options: Pick<GuardServeOptions, 'flagdOut' | 
   if (options.contextKey === options.userKey) throw new UsageError('--context-key and --user-key must differ');
   if (options.flagdOut === undefined) return undefined;
   const path = await resolveOutputPath(options.flagdOut, io.cwd);
-  return { path, contextKey: options.contextKey, userKey: options.userKey };
+  return { path, shown: options.flagdOut, contextKey: options.contextKey, userKey: options.userKey };
 }
 
 function utcNow(): string {

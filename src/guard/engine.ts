@@ -246,7 +246,7 @@ export class GuardEngine {
     let flags: BatchResult['flags'];
     if (changed.length > 0 && this.options.flags && !this.options.dryRun) flags = await this.exportFlags();
     if (flags && !flags.ok)
-      warnings.push(`the flag export to ${this.options.flags?.path} failed: ${flags.problem}; the state change stands`);
+      warnings.push(`the flag export to ${this.options.flags?.shown} failed: ${flags.problem}; the state change stands`);
     const commits: BatchResult['commits'] = [];
     if (this.options.commit && !this.options.dryRun) {
       for (const manifest of changed) {
@@ -324,7 +324,7 @@ export class GuardEngine {
       this.waitingExport = undefined;
       try {
         const result = await writeServedFlags(paths, target, this.options.env, this.cache);
-        return { ok: true, path: target.path, flags: result.flags };
+        return { ok: true, path: target.shown, flags: result.flags };
       } catch (error) {
         return { ok: false, problem: this.safe(error instanceof Error ? error.message : String(error)) };
       }

@@ -15,6 +15,8 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 export interface FlagsTarget {
   /** The absolute path, already checked by resolveOutputPath (inside the current folder, no link). */
   path: string;
+  /** The path as the user gave it (--flagd-out), for messages. */
+  shown: string;
   contextKey: string;
   userKey: string;
 }
