@@ -78,7 +78,7 @@ export async function openServed(
     const other = served.get(id);
     if (other)
       throw new InputError(`${other.path} and ${path} both declare agent "${id}"`, 'serve each agent once: agent ids must be unique');
-    served.set(id, { path, manifest: open.manifest });
+    served.set(id, { path, manifest: open.manifest, opened: open });
   }
   return served;
 }

@@ -1,4 +1,5 @@
 import type { Manifest } from '../manifest/types.js';
+import type { OpenManifest } from '../commands/open-manifest.js';
 import { agentRuleGroup, alertRuleName, DEFAULT_RATE_WINDOW } from '../export/prometheus-rules.js';
 import type { ReceivedAlert } from './alertmanager.js';
 
@@ -16,6 +17,8 @@ export const GUARD_ACTIONS: readonly GuardAction[] = ['pause', 'disable', 'page'
 export interface ServedAgent {
   path: string;
   manifest: Manifest;
+  /** The manifest as opened when the guard started, to begin its cache with. */
+  opened?: OpenManifest;
 }
 
 export type AlertPlan =

@@ -84,7 +84,9 @@ export class GuardEngine {
   private readonly cache = new ManifestCache();
   private gitChain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: GuardOptions) {}
+  constructor(private readonly options: GuardOptions) {
+    for (const served of options.served.values()) if (served.opened) this.cache.seed(served.opened);
+  }
 
   /** `text` made safe: controls and invisible characters escaped, secrets redacted. */
   safe(text: string): string {

@@ -14,6 +14,11 @@ import { pendingPathFor } from '../state/transaction.js';
 export class ManifestCache {
   private readonly byPath = new Map<string, OpenManifest>();
 
+  /** Keeps a manifest the caller has just opened (guard serve opens every served one as it starts). */
+  seed(opened: OpenManifest): void {
+    this.byPath.set(opened.path, opened);
+  }
+
   async open(path: string): Promise<OpenManifest> {
     if (!existsSync(pendingPathFor(path))) {
       const cached = this.byPath.get(path);
