@@ -200,7 +200,7 @@ const CASES: RuleCase[] = [
     pass: (m) => (m.inventory.costEnvelope.invocationsPerDay += 1),
   },
   {
-    rule: 'AR122',
+    rule: 'AR124',
     fail: (m) =>
       (m.notify = {
         sinks: [
@@ -212,7 +212,7 @@ const CASES: RuleCase[] = [
       (m.notify = { sinks: [{ id: 'support-chat', url: 'env:SUPPORT_CHAT_URL', format: 'slack', events: ['pause', 'disable'] }] }),
   },
   {
-    rule: 'AR123',
+    rule: 'AR125',
     fail: (m) => {
       m.metrics.sources.kb = { type: 'http', url: 'https://kb.example.com' };
       m.metrics.signals.kb_leaks = { source: 'kb', path: '/leaks', pointer: '/count' };

@@ -229,14 +229,14 @@ export const RULES = [
     help: 'State is changed with agent-rollout commands (pause, resume, enable, disable, rollback, org, mode, advance), each of which writes an audit entry. Undo the hand edit and make the change with the command; `agent-rollout audit verify` shows the difference.',
   },
   {
-    id: 'AR122',
+    id: 'AR124',
     name: 'notify-url-in-manifest',
     severity: 'warning',
     summary: 'A notification sink whose URL is likely a secret is written into the manifest.',
     help: 'A Slack webhook URL, or a URL with a query string or a password, lets anyone who reads it post as the sink. Keep it in the environment and write "url": "env:NAME".',
   },
   {
-    id: 'AR123',
+    id: 'AR125',
     name: 'disable-alert-not-exported',
     severity: 'warning',
     summary: 'An alert with "action": "disable" watches a signal that is not read from Prometheus.',

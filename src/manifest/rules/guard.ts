@@ -14,13 +14,13 @@ function secretLooking(url: string, format: string): boolean {
   }
 }
 
-/** AR122: notification URLs that are secrets come from the environment; AR123: a disable alert the guard can receive. */
+/** AR124: notification URLs that are secrets come from the environment; AR125: a disable alert the guard can receive. */
 export function checkGuard(manifest: Manifest): Finding[] {
   const findings: Finding[] = [];
   (manifest.notify?.sinks ?? []).forEach((sink, i) => {
     if (secretLooking(sink.url, sink.format)) {
       findings.push({
-        rule: 'AR122',
+        rule: 'AR124',
         pointer: pointer('notify', 'sinks', i, 'url'),
         message: `notification sink "${sink.id}" has its ${sink.format === 'slack' ? 'Slack webhook ' : ''}URL written in the manifest`,
         hint: `keep the URL in the environment and write "url": "env:${sink.id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL"`,
@@ -33,7 +33,7 @@ export function checkGuard(manifest: Manifest): Finding[] {
     const source = signal ? manifest.metrics?.sources?.[signal.source] : undefined;
     if (source && source.type !== 'prometheus') {
       findings.push({
-        rule: 'AR123',
+        rule: 'AR125',
         pointer: pointer('metrics', 'alerts', i, 'action'),
         message: `alert ${alert.id ?? `#${i + 1}`} disables the agent, but its signal "${alert.signal}" is read from ${source.type} source "${signal?.source}": Alertmanager never sends it, only guard check acts on it`,
       });
