@@ -1,3 +1,4 @@
+// npm run bench also measures the guard (bench/guard.js) after the start-up cases.
 // npm run bench: the speed and memory targets of issue 8, measured against a baseline taken in
 // the same run (`node -e 0`), so the ratios mean the same on a fast or a slow machine. It
 // generates its data in a temporary folder, runs each case after a warm-up, and prints medians,
@@ -208,3 +209,7 @@ console.log(
 );
 console.log(line(header));
 for (const row of rows) console.log(line(row));
+
+// The guard's time to contain and throughput (issue 13), with a real Prometheus and Alertmanager.
+const { benchGuard } = await import('./guard.js');
+await benchGuard();

@@ -21,6 +21,7 @@ import { defineInventory } from './cli/inventory.js';
 import { definePlan } from './cli/plan.js';
 import { defineSchema } from './cli/schema.js';
 import { defineCompletion } from './cli/completion.js';
+import { defineGuard } from './cli/guard.js';
 import type { CommandDefinition, Runner } from './cli/program.js';
 import { examples } from './cli/program.js';
 import { CliError, ExitCode } from './errors.js';
@@ -56,6 +57,7 @@ const COMMANDS: readonly (readonly [string, CommandDefinition])[] = [
   ['diff', defineDiff],
   ['audit', defineAudit],
   ['export', defineExport],
+  ['guard', defineGuard],
   ['config', defineConfig],
   ['schema', defineSchema],
   ['completion', defineCompletion],

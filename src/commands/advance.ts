@@ -9,6 +9,7 @@ import { manifestTextWithState } from '../state/state-text.js';
 import { commitChange } from '../state/transaction.js';
 import type { AdvanceRefused } from '../state/transitions.js';
 import { advance, advanceTarget, withArticle } from '../state/transitions.js';
+import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
@@ -107,6 +108,19 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
     ? `${moved} over ${withArticle(verdict)} gate, by ${actor.name} (audit entry ${entry.seq}, forced: true). Governance mode is now ${transition.governanceMode}.`
     : `${moved} by ${actor.name} (audit entry ${entry.seq}). Governance mode is now ${transition.governanceMode}.`;
   output(run, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io);
+  await notifySinks(
+    opened.manifest,
+    {
+      events: ['advance'],
+      agent: opened.manifest.agent.id,
+      manifest: options.manifest,
+      at: entry.at,
+      actor: actor.name,
+      summary: message,
+      reason: reason ?? null,
+    },
+    io,
+  );
   if (forced) io.err(`warning: advanced past ${withArticle(verdict)} gate; the audit trail records it as forced, with your reason.\n`);
   return ExitCode.ok;
 }

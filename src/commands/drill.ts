@@ -22,6 +22,7 @@ import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import { recordResult } from '../state/transaction.js';
+import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
 import { handleCtrlC } from '../ui/ctrl-c.js';
 import { confirmManualStep } from '../ui/manual-step.js';
@@ -293,6 +294,21 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
     markdown: () => renderDrillMarkdown(report),
   };
   io.out(renderers[options.format]());
+  if (!report.passed) {
+    await notifySinks(
+      manifest,
+      {
+        events: ['drill'],
+        agent: manifest.agent.id,
+        manifest: manifestPath,
+        at: report.finishedAt,
+        actor: actor.name,
+        summary: `the rollback drill failed${report.interrupted ? ' (interrupted)' : ''}: report ${files.report}`,
+        reason: reason ?? null,
+      },
+      io,
+    );
+  }
   if (bookkeeping !== undefined) {
     // The drill ran (and its restore, unless --no-restore); its record is what failed.
     const restored =

@@ -3,6 +3,7 @@ import { verdictExitCode } from '../gate/evaluate.js';
 import { resolveActor } from '../state/actor.js';
 import { checkedReason } from '../state/reason.js';
 import { recordResult } from '../state/transaction.js';
+import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
@@ -59,6 +60,21 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
       run.redactor,
     );
     io.err(`Recorded the ${run.report.verdict} verdict as audit entry ${entry.seq} (by ${actor.name}).\n`);
+    if (run.report.verdict === 'no-go' || run.report.verdict === 'inconclusive') {
+      await notifySinks(
+        run.opened.manifest,
+        {
+          events: ['gate'],
+          agent: run.opened.manifest.agent.id,
+          manifest: options.manifest,
+          at: entry.at,
+          actor: actor.name,
+          summary: `gate for stage ${run.report.stage}: ${run.report.verdict} (recorded as audit entry ${entry.seq})`,
+          reason: reason ?? null,
+        },
+        io,
+      );
+    }
   }
   return verdictExitCode(run.report.verdict);
 }

@@ -20,6 +20,7 @@ import { checkedReason } from '../state/reason.js';
 import { isoSeconds } from '../time/timestamp.js';
 import type { StateFormat } from './formats.js';
 import { STATE_FORMATS } from './formats.js';
+import { notifySinks } from './notify-event.js';
 
 /** The options every state command takes. */
 export interface StateCommandOptions {
@@ -112,6 +113,22 @@ export async function changeState(
           }
         : {}),
     };
+  }
+  if (report.changed && report.audit) {
+    const notifications = await notifySinks(
+      opened.manifest,
+      {
+        events: [transition.action],
+        agent: opened.manifest.agent.id,
+        manifest: path,
+        at: report.audit.at,
+        actor: report.audit.actor,
+        summary: report.summary,
+        reason: report.audit.reason,
+      },
+      io,
+    );
+    if (notifications.length > 0) report.notifications = notifications;
   }
   const renderers: Record<StateFormat, () => string> = {
     text: () => renderStateChangeText(report, createStyle(io.color)),

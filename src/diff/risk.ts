@@ -151,7 +151,7 @@ function judged(direction: Direction, rule: string, loose: () => Assessment, tig
 const INPUT_STRENGTH: Record<string, number> = { block: 3, redact: 2, log: 1, off: 0 };
 const OUTPUT_STRENGTH: Record<string, number> = { block: 3, redact: 2, log: 1 };
 const DATA_ACCESS_RANK: Record<string, number> = { none: 0, synthetic: 1, staging: 2, 'read-only-replica': 3, production: 4 };
-const ALERT_ACTION_RANK: Record<string, number> = { pause: 3, page: 2, notify: 1 };
+const ALERT_ACTION_RANK: Record<string, number> = { disable: 4, pause: 3, page: 2, notify: 1 };
 const SEVERITY_RANK: Record<string, number> = { critical: 3, warning: 2, info: 1 };
 
 function rank(table: Record<string, number>, value: unknown): number {
@@ -393,10 +393,15 @@ const signalChanged: Rule = (c) => {
 
 const sampleSignal: Rule = () => medium('sample-signal', 'minSamples now counts a different signal');
 
-const alertItem: Rule = (c) =>
-  c.kind === 'added'
-    ? low('alert-added', 'a new alert')
-    : high('alert-removed', 'an alert removed: nothing pauses the rollout or pages on this signal between gates');
+const alertItem: Rule = (c) => {
+  if (c.kind === 'added') {
+    const action = (c.after as { action?: unknown } | undefined)?.action;
+    return action === 'disable'
+      ? medium('alert-added', 'a new alert that switches the agent off by itself when it fires (agent-rollout guard): check its threshold')
+      : low('alert-added', 'a new alert');
+  }
+  return high('alert-removed', 'an alert removed: nothing pauses the rollout or pages on this signal between gates');
+};
 
 const alertThreshold: Rule = (c) => {
   const which = c.field;
@@ -423,7 +428,28 @@ const alertAction: Rule = (c) => {
     return medium('alert-action', 'a lower severity');
   }
   if (c.field === 'signal') return medium('alert-action', 'the alert watches a different signal');
+  if (c.field === 'action' && c.after === 'disable')
+    return medium('alert-action', 'the alert now switches the agent off by itself when it fires (agent-rollout guard)');
   return low('alert-action', 'a stronger or equal response');
+};
+
+// --- notifications ----------------------------------------------------------------------------
+
+const notifySection: Rule = (c) =>
+  c.kind === 'removed'
+    ? medium('notify', 'notifications removed: nobody is told when the rollout is paused, switched off or advanced')
+    : low('notify', 'notifications added');
+
+const notifySink: Rule = (c) =>
+  c.kind === 'removed'
+    ? medium('notify', 'a notification sink removed: it is no longer told of rollout events')
+    : low('notify', 'a new notification sink');
+
+const notifySinkField: Rule = (c) => {
+  if (c.field === 'url' || c.field === '') return medium('notify', 'notifications now go somewhere else');
+  if (c.field === 'events' && c.kind !== 'added')
+    return medium('notify', 'the sink is told of different events: check none it needs was dropped');
+  return low('notify', 'how a sink is reached or what it gets');
 };
 
 // --- stages ---------------------------------------------------------------------------------
@@ -780,6 +806,8 @@ const RULES = new Map<string, Rule>([
   ['agent/version', agentVersion],
   ['agent/promptFile', agentPrompt],
   ['agent/id', agentId],
+  ['notify', notifySection],
+  ['notify/sinks/[]', notifySink],
 ]);
 
 /** Rules for any field under a prefix, tried after an exact path finds nothing. */
@@ -793,6 +821,7 @@ const PREFIX_RULES: readonly [string, Rule][] = [
   ['metrics/sources/*', sourceChanged],
   ['metrics/signals/*', signalChanged],
   ['state/orgs/*/', orgOverride],
+  ['notify/sinks/[]/', notifySinkField],
 ];
 
 const DESCRIPTIVE = new Set(['description', 'name', 'owner', 'contact', 'unit']);

@@ -79,6 +79,8 @@ export const LISTS: ReadonlyMap<string, KeyedList | ValueSet> = new Map<string, 
   ['rollback/steps', keyed('rollback step', byId, true)],
   ['rollback/verify', keyed('rollback probe', byId, true)],
   ['rollback/restore', keyed('restore step', byId, true)],
+  ['notify/sinks', keyed('notification sink', byId)],
+  ['notify/sinks/[]/events', SET],
   ['inventory/credentials/[]/scopes', SET],
   ['inventory/tools/[]/dataClasses', SET],
   ['stages/[]/credentials', SET],
@@ -108,6 +110,7 @@ export const FIXED_SUBJECTS: ReadonlyMap<string, string> = new Map([
   ['stages', 'stages'],
   ['rollback', 'rollback'],
   ['state', 'state'],
+  ['notify', 'notifications'],
 ]);
 
 /**

@@ -2,6 +2,9 @@ import { Document } from 'yaml';
 import { currentStage } from '../manifest/access.js';
 import type { Alert, Criterion, Manifest, Signal } from '../manifest/types.js';
 import { resolveDottedPath } from '../manifest/dotted-path.js';
+import { alertName, alertRuleName } from './alert-name.js';
+
+export { alertName, alertRuleName };
 
 /**
  * The manifest's thresholds as Prometheus alerting rules: one rule per `metrics.alerts` entry,
@@ -54,16 +57,6 @@ export const DEFAULT_MANIFEST_PATH = 'rollout.json';
 
 type Bounds = { max?: number | undefined; min?: number | undefined };
 
-/** `support-triage-error-rate` → `SupportTriageErrorRate`. */
-export function alertName(...parts: string[]): string {
-  return parts
-    .join('-')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((word) => word !== '')
-    .map((word) => word[0]?.toUpperCase() + word.slice(1))
-    .join('');
-}
-
 /**
  * Text from the manifest (or the command line) as it must reach an annotation: Prometheus reads
  * annotations as Go templates, so a `{{` in a description would start an action, and one it
@@ -115,7 +108,7 @@ function lookupSignal(manifest: Manifest, name: string, window: string): SignalL
 }
 
 function defaultSeverity(action: Alert['action']): string {
-  return action === 'page' ? 'critical' : 'warning';
+  return action === 'page' || action === 'disable' ? 'critical' : 'warning';
 }
 
 function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string): string {
@@ -123,6 +116,12 @@ function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string
   switch (alert.action) {
     case 'pause':
       return `Pause the rollout now: ${pause}. Find the cause before you resume it.`;
+    case 'disable':
+      return (
+        `agent-rollout guard switches the agent off when it receives this alert (the kill switch). Without the guard: ` +
+        `agent-rollout disable${m} --reason "${reason}", then export the flags again (agent-rollout export flagd). ` +
+        `Nothing switches it back on by itself: find the cause, then agent-rollout enable.`
+      );
     case 'page': {
       const who = manifest.agent.contact ? `${manifest.agent.owner} (${manifest.agent.contact})` : manifest.agent.owner;
       return (
@@ -138,7 +137,7 @@ function alertAdvice(alert: Alert, manifest: Manifest, reason: string, m: string
 function alertRule(alert: Alert, index: number, manifest: Manifest, query: string, options: RulesOptions, m: string): PrometheusRule {
   const agent = manifest.agent.id;
   const id = alert.id ?? `${alert.signal}-${index + 1}`;
-  const name = alertName(id.startsWith(`${agent}-`) ? id : `${agent}-${id}`);
+  const name = alertRuleName(alert, index, manifest);
   const bounds: Bounds = { max: alert.max, min: alert.min };
   const reason = `${name}: ${alert.signal} ${boundsText(bounds)}`;
   const held = alert.for ? ` for ${alert.for}` : '';

@@ -82,6 +82,7 @@ export interface Manifest {
    */
   stages: [Stage, ...Stage[]];
   rollback?: Rollback;
+  notify?: Notify;
   state: State;
 }
 /**
@@ -496,9 +497,9 @@ export interface Alert {
   min?: number;
   for?: Duration;
   /**
-   * pause the rollout, page the owner, or notify.
+   * pause the rollout (blocks advance), disable the agent (the kill switch, applied by `agent-rollout guard` when this alert fires), page the owner, or notify.
    */
-  action: 'pause' | 'page' | 'notify';
+  action: 'pause' | 'disable' | 'page' | 'notify';
   /**
    * The alert's severity label.
    */
@@ -737,6 +738,72 @@ export interface Probe {
    */
   retries?: number;
   interval?: Duration;
+}
+/**
+ * Where rollout events are announced (a chat webhook, an incident tool): each sink gets the events it lists, after the change is committed. A failed delivery is reported, never blocks or undoes the change.
+ *
+ * This interface was referenced by `Manifest`'s JSON-Schema
+ * via the `definition` "notify".
+ */
+export interface Notify {
+  /**
+   * The webhooks to call.
+   *
+   * @minItems 1
+   */
+  sinks: [NotifySink, ...NotifySink[]];
+}
+/**
+ * One webhook: where (url, or env:NAME when the URL is itself a secret, as a Slack webhook URL is), in which format, for which events.
+ *
+ * This interface was referenced by `Manifest`'s JSON-Schema
+ * via the `definition` "notifySink".
+ */
+export interface NotifySink {
+  id: Id;
+  /**
+   * An http(s) URL, or env:NAME to read it from the environment at run time (a Slack webhook URL is a secret).
+   */
+  url: string;
+  /**
+   * slack: a Slack incoming-webhook message ({"text": ...}); json: the event as JSON.
+   */
+  format: 'slack' | 'json';
+  /**
+   * The events sent to this sink: advance, rollback, pause, resume, enable, disable, org, mode, gate (a recorded gate that is no-go or inconclusive), drill (a failed drill), guard (every guard decision).
+   *
+   * @minItems 1
+   */
+  events: [
+    (
+      | 'advance'
+      | 'rollback'
+      | 'pause'
+      | 'resume'
+      | 'enable'
+      | 'disable'
+      | 'org'
+      | 'mode'
+      | 'gate'
+      | 'drill'
+      | 'guard'
+    ),
+    ...(
+      | 'advance'
+      | 'rollback'
+      | 'pause'
+      | 'resume'
+      | 'enable'
+      | 'disable'
+      | 'org'
+      | 'mode'
+      | 'gate'
+      | 'drill'
+      | 'guard'
+    )[]
+  ];
+  headers?: EnvHeaders;
+  timeout?: Duration;
 }
 /**
  * Where the rollout stands. Changed by agent-rollout commands, each change with an audit entry.

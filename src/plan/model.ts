@@ -1,3 +1,4 @@
+import { alertRuleName } from '../export/alert-name.js';
 import { credentialAccess, reachesEveryone } from '../manifest/access.js';
 import { dailyEstimate } from '../manifest/cost.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
@@ -14,6 +15,7 @@ import type {
   Change,
   GuardrailsPlan,
   Plan,
+  PlanAlert,
   PlanCredential,
   PlanCriterion,
   RollbackPlan,
@@ -176,6 +178,21 @@ function planState(manifest: Manifest, trail: readonly AuditEntry[], currentInde
   return planned;
 }
 
+function planAlerts(manifest: Manifest): PlanAlert[] {
+  return (manifest.metrics?.alerts ?? []).map((alert, index) => {
+    const bounds = [alert.max !== undefined ? `above ${alert.max}` : '', alert.min !== undefined ? `below ${alert.min}` : '']
+      .filter(Boolean)
+      .join(' or ');
+    return {
+      name: alertRuleName(alert, index, manifest),
+      signal: alert.signal,
+      threshold: `${bounds}${alert.for ? ` for ${alert.for}` : ''}`,
+      action: alert.action,
+      changesState: alert.action === 'pause' || alert.action === 'disable',
+    };
+  });
+}
+
 /** Builds the plan from a manifest, its findings and its audit trail. Pure. */
 export function buildPlan(input: PlanInput): Plan {
   const { manifest, trail } = input;
@@ -198,6 +215,7 @@ export function buildPlan(input: PlanInput): Plan {
     stages: manifest.stages.map((stage, index) => planStage(manifest, stage, index, currentIndex)),
     ...(guardrails ? { guardrails } : {}),
     ...(rollback ? { rollback } : {}),
+    alerts: planAlerts(manifest),
     state: planState(manifest, trail, currentIndex),
     inventory: { complete: inventory.complete, gaps: inventory.gaps.length },
     blastRadius: blastRadius(manifest),

@@ -111,6 +111,18 @@ export interface RollbackPlan {
   lastPassingDrill?: DrillRecord;
 }
 
+/** An entry of metrics.alerts and what happens when it fires. */
+export interface PlanAlert {
+  /** The alerting rule's name, as `export prometheus-rules` writes it. */
+  name: string;
+  signal: string;
+  /** e.g. `above 0.05 for 15m`. */
+  threshold: string;
+  action: 'pause' | 'disable' | 'page' | 'notify';
+  /** Whether `agent-rollout guard` changes the state when it fires (pause, disable). */
+  changesState: boolean;
+}
+
 export interface StatePlan {
   enabled: boolean;
   stage: string;
@@ -143,6 +155,8 @@ export interface Plan {
   stages: StagePlan[];
   guardrails?: GuardrailsPlan;
   rollback?: RollbackPlan;
+  /** The manifest's alerts: what pauses the rollout or switches the agent off between gates. */
+  alerts: PlanAlert[];
   state: StatePlan;
   inventory: { complete: boolean; gaps: number };
   blastRadius: StageBlastRadius[];

@@ -6,7 +6,8 @@ import { readOperatorConfig } from './operator-config.js';
 /** Who made a change, and where that name came from (recorded, so a reviewer can weigh it). */
 export interface Actor {
   name: string;
-  source: 'flag' | 'env' | 'config' | 'git' | 'os';
+  /** `alertmanager`: `guard serve` acting on an alert; `guard`: `guard check` acting on its own evaluation. */
+  source: 'flag' | 'env' | 'config' | 'git' | 'os' | 'alertmanager' | 'guard';
 }
 
 async function gitEmail(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -45,6 +46,8 @@ const ACTOR_SOURCE: Record<Actor['source'], string> = {
   config: 'the stored actor (agent-rollout config set actor)',
   git: 'git config user.email',
   os: 'the OS user name',
+  alertmanager: 'an Alertmanager alert (guard serve)',
+  guard: 'guard check',
 };
 
 /**

@@ -83,6 +83,9 @@ describe('plan on support-triage', () => {
     expect(stage('limited-beta')).toContain('(observe only: reported, does not decide)');
     expect(stage('general-availability')).toContain('a rollback drill of the current rollback section passed within 30d');
     expect(out).toMatch(/Rollback within 10m\n +1\. kill-switch +run \.\/scripts\/flag\.sh off \(timeout 30s\)/);
+    expect(out).toMatch(
+      /Alerts\n +SupportTriageGuardrailTriggerRate +guardrail_trigger_rate above 0\.05 for 15m: pauses the rollout \(guard\)\n/,
+    );
     expect(out).toContain('drill    no drill of this rollback section');
     expect(out).toMatch(/Where it stands\n {2}enabled · stage internal-pilot \(1 of 3\) · since .* · governance observe/);
     expect(out).toMatch(/limited-beta \(production data\)\n {4}reads +pii \(sensitive\) via zendesk \[zendesk-ro\]/);

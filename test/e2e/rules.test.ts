@@ -238,6 +238,28 @@ const CASES: RuleCase[] = [
     pointer: '/stages/1/exitCriteria/5/guardrails',
     pass: (m) => m.stages[1].exitCriteria.push({ id: 'refusals-hold', guardrails: { passedWithin: '7d' } }),
   },
+  {
+    rule: 'AR124',
+    fail: (m) =>
+      (m.notify = {
+        sinks: [
+          { id: 'support-chat', url: 'https://chat.example.com/hooks/incoming?token=abc', format: 'json', events: ['pause', 'disable'] },
+        ],
+      }),
+    pointer: '/notify/sinks/0/url',
+    pass: (m) =>
+      (m.notify = { sinks: [{ id: 'support-chat', url: 'env:SUPPORT_CHAT_URL', format: 'slack', events: ['pause', 'disable'] }] }),
+  },
+  {
+    rule: 'AR125',
+    fail: (m) => {
+      m.metrics.sources.kb = { type: 'http', url: 'https://kb.example.com' };
+      m.metrics.signals.kb_leaks = { source: 'kb', path: '/leaks', pointer: '/count' };
+      m.metrics.alerts.push({ id: 'kb-leak', signal: 'kb_leaks', max: 0, action: 'disable' });
+    },
+    pointer: '/metrics/alerts/3/action',
+    pass: (m) => (m.metrics.alerts[1].action = 'disable'),
+  },
 ];
 
 /** Where a case's manifest is written: a folder of its own when it has an audit trail beside it. */

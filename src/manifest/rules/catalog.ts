@@ -245,6 +245,20 @@ export const RULES = [
     help: 'Retype the value without the character (agent-rollout shows it escaped, e.g. \\u202e). Bidirectional and invisible characters make what a reviewer reads differ from what runs ("Trojan source").',
   },
   {
+    id: 'AR124',
+    name: 'notify-url-in-manifest',
+    severity: 'warning',
+    summary: 'A notification sink whose URL is likely a secret is written into the manifest.',
+    help: 'A Slack webhook URL, or a URL with a query string or a password, lets anyone who reads it post as the sink. Keep it in the environment and write "url": "env:NAME".',
+  },
+  {
+    id: 'AR125',
+    name: 'disable-alert-not-exported',
+    severity: 'warning',
+    summary: 'An alert with "action": "disable" watches a signal that is not read from Prometheus.',
+    help: 'Only prometheus signals become alerting rules, so Alertmanager never sends this alert and `agent-rollout guard serve` never switches the agent off for it; only `agent-rollout guard check` (cron or CI) acts on it. Read the signal from Prometheus, or run guard check often.',
+  },
+  {
     id: 'AR126',
     name: 'guardrail-case-invalid',
     severity: 'error',

@@ -38,5 +38,6 @@ export function checkUniqueIds(manifest: Manifest): Finding[] {
     ...duplicates(rollback?.steps, ['rollback', 'steps'], 'rollback step'),
     ...duplicates(rollback?.verify, ['rollback', 'verify'], 'probe'),
     ...duplicates(rollback?.restore, ['rollback', 'restore'], 'restore step'),
+    ...duplicates(manifest.notify?.sinks, ['notify', 'sinks'], 'notification sink'),
   ];
 }

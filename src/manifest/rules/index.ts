@@ -2,6 +2,7 @@ import type { Manifest } from '../types.js';
 import { checkDataClasses } from './data-classes.js';
 import { checkGuardrailTests } from './guardrail-tests.js';
 import { checkUniqueIds } from './ids.js';
+import { checkGuard } from './guard.js';
 import { checkLeastPrivilege } from './least-privilege.js';
 import { checkReferences } from './references.js';
 import { checkRevocation } from './revocation.js';
@@ -23,6 +24,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   checkRollback,
   checkUrlCredentials,
   checkGuardrailTests,
+  checkGuard,
 ];
 
 /** Runs every semantic rule over a schema-valid manifest. */

@@ -4,6 +4,7 @@ import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
 import { mdCode, mdFence, mdProse, mdText } from '../markdown.js';
 import { renderMarkdownTable, tableLines } from '../table.js';
 import {
+  ALERT_ACTION_TEXT,
   blockedHeading,
   changeMark,
   blockerText,
@@ -99,6 +100,17 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push(`Drill: ${mdProse(drillText(rollback)).markdown}`, '');
   } else {
     out.push('### Rollback', '', 'None declared.', '');
+  }
+
+  if (plan.alerts.length > 0) {
+    out.push(
+      '### Alerts',
+      '',
+      renderMarkdownTable(
+        ['alert', 'signal', 'fires when', 'then'],
+        plan.alerts.map((a) => [mdCode(a.name), mdCode(a.signal), a.threshold, ALERT_ACTION_TEXT[a.action]]),
+      ),
+    );
   }
 
   out.push('### Blast radius', '', renderBlastRadiusMarkdown(plan.blastRadius));

@@ -1,7 +1,7 @@
 import type { GuardrailEvidence } from '../../guardrails/evidence.js';
 import { runTime } from '../../guardrails/evidence.js';
 import { formatNumber } from '../../plan/criterion-text.js';
-import type { Blocker, GuardrailsPlan, Plan, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/types.js';
+import type { Blocker, GuardrailsPlan, Plan, PlanAlert, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/types.js';
 import { plural } from '../../text/plural.js';
 import { withoutFraction } from '../../time/timestamp.js';
 
@@ -164,3 +164,11 @@ export function blockerText(blocker: Blocker): string {
   const criteria = blocker.criteria?.length && blocker.kind === 'criteria-not-evaluated' ? ` (${blocker.criteria.join(', ')})` : '';
   return `${blocker.message}${criteria}`;
 }
+
+/** What happens when an alert fires, in a few words. */
+export const ALERT_ACTION_TEXT: Record<PlanAlert['action'], string> = {
+  pause: 'pauses the rollout (guard)',
+  disable: 'switches the agent off (guard)',
+  page: 'pages the owner',
+  notify: 'notifies',
+};

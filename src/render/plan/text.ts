@@ -4,6 +4,7 @@ import { renderBlastRadiusText } from '../inventory/blast-radius.js';
 import type { Style } from '../style.js';
 import { tableLines } from '../table.js';
 import {
+  ALERT_ACTION_TEXT,
   blockedHeading,
   changeMark,
   blockerText,
@@ -112,6 +113,14 @@ export function renderPlanText(plan: Plan, style: Style): string {
     out.push(`${style.bold('Rollback')} ${style.red('none declared')}`);
   }
   out.push('');
+
+  if (plan.alerts.length > 0) {
+    out.push(style.bold('Alerts'));
+    const width = Math.max(...plan.alerts.map((a) => a.name.length));
+    for (const alert of plan.alerts)
+      out.push(`  ${alert.name.padEnd(width)}  ${alert.signal} ${alert.threshold}: ${ALERT_ACTION_TEXT[alert.action]}`);
+    out.push('');
+  }
 
   out.push(style.bold('Where it stands'));
   out.push(`  ${plan.state.enabled ? stateText(plan.state) : style.red(stateText(plan.state))}`);

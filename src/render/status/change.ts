@@ -4,6 +4,7 @@ import type { State } from '../../manifest/types.js';
 import type { FieldChange } from '../../state/field-changes.js';
 import type { StateAction } from '../../state/transitions.js';
 import type { Style } from '../style.js';
+import type { Delivery } from '../../notify/deliver.js';
 
 /** What a state command did: the data behind its text and JSON output. */
 export interface StateChangeReport {
@@ -29,6 +30,8 @@ export interface StateChangeReport {
   };
   /** The state the command found differed from the trail's last entry (a hand edit it now records). */
   driftWarning?: string;
+  /** The notification sinks told of the change (manifest `notify`), failed ones with their problem. */
+  notifications?: Delivery[];
 }
 
 function shown(value: unknown): string {

@@ -1,0 +1,192 @@
+import { FileReadError, readBoundedText } from '../files/bounded-read.js';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { ExitCode, InputError, UsageError } from '../errors.js';
+import { contextKeyProblem } from '../export/flagd.js';
+import { resolveOutputPath } from '../export/output.js';
+import type { ServedAgent } from '../guard/decide.js';
+import { GuardEngine } from '../guard/engine.js';
+import { knownSecretValues } from '../guard/secrets-known.js';
+import { createGuardServer } from '../guard/server.js';
+import type { LogEvent } from '../guard/server.js';
+import type { LogFormat } from '../render/guard/log.js';
+import { renderLogLine } from '../render/guard/log.js';
+import type { Io } from '../ui/io.js';
+import { expandManifestPatterns } from './manifest-files.js';
+import { openManifest } from './open-manifest.js';
+
+export interface GuardServeOptions {
+  manifest?: string[];
+  listen: string;
+  tokenFile?: string;
+  flagdOut?: string;
+  contextKey: string;
+  userKey: string;
+  commit?: boolean;
+  logFormat: LogFormat;
+}
+
+/** Shorter than this, a token can be guessed. */
+const MIN_TOKEN_LENGTH = 16;
+
+/** The token: --token-file, else AGENT_ROLLOUT_GUARD_TOKEN; none is a usage error (exit 2). */
+export async function guardToken(tokenFile: string | undefined, io: Io): Promise<string> {
+  let token: string | undefined;
+  if (tokenFile !== undefined) {
+    try {
+      token = (await readBoundedText(resolve(io.cwd, tokenFile), { maxBytes: 64 * 1024 })).trim();
+    } catch (error) {
+      if (!(error instanceof FileReadError)) throw error;
+      throw new InputError(`cannot read --token-file ${tokenFile}: ${error.reason}`);
+    }
+  } else {
+    token = io.env['AGENT_ROLLOUT_GUARD_TOKEN']?.trim();
+  }
+  if (!token) {
+    throw new UsageError(
+      'guard serve needs a token: Alertmanager must authenticate, or anyone who can reach the port could pause or disable agents',
+      'set AGENT_ROLLOUT_GUARD_TOKEN or pass --token-file FILE, and give Alertmanager the same token (http_config.authorization.credentials_file)',
+    );
+  }
+  if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token))
+    throw new UsageError(
+      `the guard token must be at least ${MIN_TOKEN_LENGTH} characters, without spaces`,
+      'generate one: openssl rand -hex 32',
+    );
+  return token;
+}
+
+/** `host:port`, `[v6]:port` or `:port` (loopback). */
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || !Number.isInteger(port) || port > 65535)
+    throw new UsageError(`--listen ${text} is not host:port`, 'e.g. --listen 127.0.0.1:9095');
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
+/** The manifests served, by agent id; two of one agent are refused. */
+export async function openServed(
+  files: readonly string[],
+  manifestOption: readonly string[] | undefined,
+  io: Io,
+): Promise<Map<string, ServedAgent>> {
+  const paths = await expandManifestPatterns([...files, ...(manifestOption ?? [])], io.cwd);
+  const served = new Map<string, ServedAgent>();
+  for (const path of paths) {
+    const open = await openManifest(path, io);
+    const id = open.manifest.agent.id;
+    const other = served.get(id);
+    if (other)
+      throw new InputError(`${other.path} and ${path} both declare agent "${id}"`, 'serve each agent once: agent ids must be unique');
+    served.set(id, { path, manifest: open.manifest, opened: open });
+  }
+  return served;
+}
+
+/** --flagd-out checked as `export flagd --out` checks it (inside the current folder, no link), with the keys. */
+export async function flagsTarget(options: Pick<GuardServeOptions, 'flagdOut' | 'contextKey' | 'userKey'>, io: Io) {
+  for (const [flag, key] of [
+    ['--context-key', options.contextKey],
+    ['--user-key', options.userKey],
+  ] as const) {
+    const problem = contextKeyProblem(key);
+    if (problem) throw new UsageError(`${flag} "${key}" cannot be used: ${problem}`);
+  }
+  if (options.contextKey === options.userKey) throw new UsageError('--context-key and --user-key must differ');
+  if (options.flagdOut === undefined) return undefined;
+  const path = await resolveOutputPath(options.flagdOut, io.cwd);
+  return { path, shown: options.flagdOut, contextKey: options.contextKey, userKey: options.userKey };
+}
+
+function utcNow(): string {
+  return new Date().toISOString();
+}
+
+/** Resolves when SIGTERM or SIGINT arrives, with its name; `dispose` removes the handlers. */
+function stopSignal(): { stopped: Promise<string>; dispose: () => void } {
+  let dispose = (): void => undefined;
+  const stopped = new Promise<string>((resolvePromise) => {
+    const onTerm = (): void => resolvePromise('SIGTERM');
+    const onInt = (): void => resolvePromise('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    dispose = () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+    };
+  });
+  return { stopped, dispose };
+}
+
+/**
+ * `agent-rollout guard serve [files...]`: Alertmanager's webhook receiver. Runs until SIGTERM or
+ * SIGINT, then stops accepting, finishes the work under way (a write is never cut), and exits 0.
+ */
+export async function guardServeCommand(files: readonly string[], options: GuardServeOptions, io: Io): Promise<number> {
+  const token = await guardToken(options.tokenFile, io);
+  const listen = parseListen(options.listen);
+  const flags = await flagsTarget(options, io);
+  const served = await openServed(files, options.manifest, io);
+  const secrets = knownSecretValues(
+    [...served.values()].map((s) => s.manifest),
+    io.env,
+    [token],
+  );
+  const engine = new GuardEngine({
+    io,
+    served,
+    ...(flags ? { flags } : {}),
+    commit: options.commit === true,
+    env: io.env,
+    secrets,
+    actorSource: 'alertmanager',
+  });
+  const log = (event: LogEvent): void => io.out(renderLogLine(event, utcNow(), options.logFormat));
+  const health = async () => {
+    const manifests = await Promise.all(
+      [...served.values()].map(async ({ path }) => {
+        try {
+          await openManifest(path, io);
+          return { path, ok: true };
+        } catch (error) {
+          return { path, ok: false, problem: engine.safe(error instanceof Error ? error.message : String(error)) };
+        }
+      }),
+    );
+    return { ok: manifests.every((m) => m.ok), manifests };
+  };
+  const signals = stopSignal();
+  const { server } = createGuardServer({ token, engine, health, log });
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port, listen.host, () => {
+        server.off('error', reject);
+        resolvePromise();
+      });
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw new InputError(`cannot listen on ${options.listen}: ${error.code ?? error.message}`, 'choose another --listen address or port');
+    });
+    const address = server.address() as AddressInfo;
+    const loopback = ['127.0.0.1', '::1', 'localhost'].includes(listen.host);
+    if (!loopback) io.err(`warning: listening on ${listen.host}, not loopback: only the bearer token protects the guard\n`);
+    const where = address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+    io.err(
+      `guard: serving ${served.size} agent${served.size === 1 ? '' : 's'} (${[...served.keys()].join(', ')}) on http://${where} ` +
+        `(POST /alertmanager, GET /healthz)${flags ? `; flags to ${options.flagdOut}` : ''}${options.commit ? '; committing changes' : ''}\n`,
+    );
+    const signal = await signals.stopped;
+    io.err(`guard: ${signal} received: finishing the work under way\n`);
+    await new Promise<void>((resolvePromise) => {
+      server.close(() => resolvePromise());
+      server.closeIdleConnections();
+    });
+    await engine.idle();
+    io.err(`guard: stopped by ${signal} after finishing the work under way\n`);
+    return ExitCode.ok;
+  } finally {
+    signals.dispose();
+    server.close();
+  }
+}
