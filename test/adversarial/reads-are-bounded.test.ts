@@ -1,6 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,33 +147,5 @@ describe('--metrics: a pipe with a writer is taken, bounded by bytes; a device o
   });
 });
 
-describe('an answer that does not end', () => {
-  it('a guardrail agent over HTTP that streams without end fails its case at 1 MB, long before its timeout', async () => {
-    const server = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      const pump = (): void => {
-        while (response.write(chunk));
-        response.once('drain', pump);
-      };
-      pump();
-      response.on('close', () => response.removeAllListeners('drain'));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ask`;
-      const folder = await project(root, (m) => {
-        m.guardrails.boundaries.tests = { cases: 'guardrails/cases.jsonl', http: { url }, timeout: '60s', concurrency: 1 };
-      });
-      await writeFile(join(folder, 'guardrails', 'cases.jsonl'), '{"id": "a", "input": "hi", "expect": "allow", "category": "benign"}\n');
-      const result = await cli(['guardrails', 'test', '--format', 'json'], { cwd: folder, limitMs: 30_000 });
-      expect(result.hung).toBe(false);
-      expect(result.code).toBe(1);
-      const report = parseJsonOutput<{ failures: { reason: string }[] }>(result.stdout);
-      expect(report.failures[0]?.reason).toBe("the agent's answer is larger than 1 MB");
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-});
+// An agent endpoint that never stops sending is cut at the sources' 10 MB cap, through the one
+// HTTP client: test/adversarial/headers-stay-on-origin.test.ts.

@@ -208,6 +208,11 @@ const CASES: RuleCase[] = [
     pass: (m) => (m.metrics.sources.prom.url = 'http://127.0.0.1:9090/grafana@home'),
   },
   {
+    rule: 'AR123',
+    fail: (m) => (m.metrics.signals.error_rate.query = `${m.metrics.signals.error_rate.query}\u202e * 0`),
+    pointer: '/metrics/signals/error_rate/query',
+  },
+  {
     rule: 'AR126',
     fail: () => undefined,
     files: {

@@ -84,7 +84,7 @@ describe('guardText', () => {
     expect(guardText('a\u001b[31mred\u0007\u0085\u202e\u2066\u200b\u2028\ufeffz')).toBe(
       'a\\u001b[31mred\\u0007\\u0085\\u202e\\u2066\\u200b\\u2028\\ufeffz',
     );
-    expect(guardText('line\nnext\ttab')).toBe('line\\u000anext\\u0009tab');
+    expect(guardText('line\nnext\ttab')).toBe('line\\nnext\\ttab');
     expect(guardText('line\nnext', [], { multiline: true })).toBe('line\nnext');
     expect(guardText('token s3cr3t-value here', ['s3cr3t-value'])).toBe('token [REDACTED] here');
     expect(guardText('key ghp_0123456789abcdefghijklmnopqrstuvwxyzAB')).toBe('key [REDACTED]');

@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { BatchResult, Decision } from '../../guard/engine.js';
 import type { AlertEvaluation } from '../../guard/evaluate.js';
 
@@ -14,6 +15,8 @@ export function renderGuardCheckText(
   decisions: readonly Decision[],
   options: { dryRun: boolean; flags?: BatchResult['flags'] },
 ): string {
+  checked = safeData(checked);
+  decisions = safeData(decisions);
   const lines: string[] = [];
   if (checked.length === 0) lines.push('no alerts: the manifests declare no metrics.alerts');
   for (const c of checked) {

@@ -1,3 +1,4 @@
+import { safeData } from '../safe-text.js';
 import type { ImportResult } from '../../guardrails/import/attack.js';
 import type { Style } from '../style.js';
 
@@ -8,6 +9,7 @@ function oneLine(input: string): string {
 
 /** What `guardrails import` did, or would do with --dry-run. Pure. */
 export function renderImportText(result: ImportResult, style: Style): string {
+  result = safeData(result);
   const verb = result.dryRun ? 'Would add' : 'Added';
   let out = `${style.bold(`${verb} ${result.added.length} ${result.added.length === 1 ? 'case' : 'cases'}`)} from ${result.from} ${result.file} to ${result.cases}`;
   out += ` (${result.duplicates.length} already there, ${result.skipped.length} skipped)\n`;
