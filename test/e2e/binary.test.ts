@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
 
 const SINCE = '2026-10-01T00:00:00Z';
-const PILOT_METRICS = JSON.stringify({
-  window: { start: SINCE, end: '2026-10-08T00:00:00Z' },
-  values: { security_events: 0, cost_per_invocation_usd: 0.081, output_policy_violations: 0, invocations: 140 },
-});
+/** The pilot's metrics over a window that ends now: refusal-test runs after a window's end are not evidence for it. */
+const pilotMetrics = (): string =>
+  JSON.stringify({
+    window: { start: SINCE, end: new Date(Date.now() + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    values: { security_events: 0, cost_per_invocation_usd: 0.081, output_policy_violations: 0, invocations: 140 },
+  });
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -72,13 +74,13 @@ describe('each command on the built binary: exit code, standard output and stand
     expect(guardrails.code, guardrails.stderr).toBe(0);
     const none = await run(['gate', '--no-sources', '--format', 'json']);
     expect(none.code).toBe(3);
-    const go = await run(['gate', '--no-sources', '--metrics', '-', '--format', 'json'], PILOT_METRICS);
+    const go = await run(['gate', '--no-sources', '--metrics', '-', '--format', 'json'], pilotMetrics());
     expect(go.code, go.stdout).toBe(0);
     expect(parseJsonOutput(go.stdout)).toMatchObject({ verdict: 'go' });
   });
 
   it('advance (0) moves to the next stage; status (0) shows it', async () => {
-    const advance = await run(['advance', '--no-sources', '--metrics', '-'], PILOT_METRICS);
+    const advance = await run(['advance', '--no-sources', '--metrics', '-'], pilotMetrics());
     expect(advance.code, advance.stderr).toBe(0);
     expect(advance.stdout).toContain('internal-pilot -> limited-beta by binary@example.com');
     const status = await run(['status', '--format', 'json']);
