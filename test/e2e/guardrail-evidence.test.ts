@@ -25,30 +25,32 @@ async function edit(folder: string, change: (manifest: any) => void): Promise<vo
  * input in a file and answers wrongly on every `every`-th call of an input. With concurrency 1
  * the counts, and so the results, are the same on every run.
  */
-const VARYING_AGENT = `#!/usr/bin/env node
-const fs = require('node:fs');
-const input = fs.readFileSync(0, 'utf8');
-const file = 'calls-' + Buffer.from(input).toString('hex').slice(0, 16);
-const n = (fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : 0) + 1;
-fs.writeFileSync(file, String(n));
-if (input.startsWith('INJ')) console.log(JSON.stringify({ decision: n % 20 === 0 ? 'allow' : 'block' }));
-else if (input.startsWith('TIMEOUT')) setTimeout(() => {}, 60000);
-else console.log(JSON.stringify({ decision: n % 5 === 0 ? 'refuse' : 'allow', reason: n % 5 === 0 ? 'looks like legal advice' : '' }));
+const VARYING_AGENT = `#!/bin/sh
+# A shell script rather than node: it runs once per attempt, and a shell starts in a millisecond.
+input=$(cat)
+file="calls-$(printf '%s' "$input" | od -An -tx1 | tr -d ' \\n' | cut -c1-16)"
+n=$(( $(cat "$file" 2>/dev/null || echo 0) + 1 ))
+echo "$n" > "$file"
+case "$input" in
+  INJ*) if [ $((n % 20)) -eq 0 ]; then echo '{"decision":"allow"}'; else echo '{"decision":"block"}'; fi ;;
+  TIMEOUT*) exec sleep 60 ;;
+  *) if [ $((n % 5)) -eq 0 ]; then echo '{"decision":"refuse","reason":"looks like legal advice"}'; else echo '{"decision":"allow","reason":""}'; fi ;;
+esac
 `;
 
 async function varyingProject(tests: Record<string, unknown>, cases: Record<string, unknown>[]): Promise<string> {
   const folder = await finance();
   await writeFiles(folder, {
-    'scripts/vary.cjs': VARYING_AGENT,
+    'scripts/vary.sh': VARYING_AGENT,
     'guardrails/cases.jsonl': cases.map((c) => `${JSON.stringify(c)}\n`).join(''),
   });
-  await chmod(join(folder, 'scripts/vary.cjs'), 0o755);
+  await chmod(join(folder, 'scripts/vary.sh'), 0o755);
   await edit(
     folder,
     (m) =>
       (m.guardrails.boundaries.tests = {
         cases: 'guardrails/cases.jsonl',
-        run: ['./scripts/vary.cjs'],
+        run: ['./scripts/vary.sh'],
         concurrency: 1,
         timeout: '2s',
         ...tests,
