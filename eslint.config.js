@@ -109,7 +109,7 @@ export default tseslint.config(
   {
     // Every file read goes through src/files/bounded-read.ts (bounded by what is read, never by
     // stat; no FIFO or device opened) and every write through src/files/atomic-write.ts (atomic,
-    // no temporary file left, one line on ENOSPC/EROFS). docs/security-io.md.
+    // no temporary file left, one line on ENOSPC/EROFS). docs/security.md.
     files: ['src/**/*.ts'],
     ignores: ['src/files/**'],
     rules: {

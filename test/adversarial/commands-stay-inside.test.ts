@@ -6,7 +6,7 @@ import { tempDir } from '../helpers/cli.js';
 import { cli, project, rollback, stackLines } from './fixtures.js';
 
 /**
- * Promise 13 (docs/security-io.md): commands a manifest names stay inside its folder. A manifest
+ * Promise 13 (docs/security.md): commands a manifest names stay inside its folder. A manifest
  * from a pull request that names `../evil.sh` (or a link out of the folder) as a metric command,
  * a drill step or the guardrail agent is refused with exit 2 before anything runs; absolute
  * paths and bare names are the operator's own tools (docs/drill.md).

@@ -7,7 +7,7 @@ import { parseJsonOutput, tempDir } from '../helpers/cli.js';
 import { cli, onSmallDisk, project, rollback, stackLines, waitFor } from './fixtures.js';
 
 /**
- * Promise 9 (docs/security-io.md): a drill that has started always restores. Once a rollback
+ * Promise 9 (docs/security.md): a drill that has started always restores. Once a rollback
  * step has run, `rollback.restore` runs whatever else fails: the journal and report running out
  * of disk, an error in agent-rollout's own code, SIGTERM. The failure of the bookkeeping is one
  * line and a non-zero exit, never a stack trace, and the journal never ends in a torn line.

@@ -5,7 +5,7 @@ import { BIN, copyExample } from '../helpers/cli.js';
 import type { CliResult } from '../helpers/cli.js';
 
 /**
- * Hostile fixtures for the safety promises (docs/security-io.md): a project made from the
+ * Hostile fixtures for the safety promises (docs/security.md): a project made from the
  * support-triage example with its manifest edited, and ways to run the built binary that a test
  * can bound (a command that should end but hangs is killed and reported, not waited out) or run
  * on a small or read-only disk (a mount namespace with a tmpfs; the tests run as root).

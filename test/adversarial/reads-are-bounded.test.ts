@@ -6,7 +6,7 @@ import { parseJsonOutput, tempDir } from '../helpers/cli.js';
 import { bash, cli, project, stackLines } from './fixtures.js';
 
 /**
- * Promise 7 (docs/security-io.md): reads are bounded by what is read, not by `stat`. A
+ * Promise 7 (docs/security.md): reads are bounded by what is read, not by `stat`. A
  * manifest, trail, metrics file, cases file or answer that is a device, a FIFO or endless gives
  * one line (exit 2) at once and in bounded memory; a pipe with a writer is still a good
  * `--metrics`.

@@ -7,7 +7,7 @@ import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 import { cli, project, rollback, stackLines, waitFor } from './fixtures.js';
 
 /**
- * Promise 10 (docs/security-io.md): timeouts hold against daemons. A step, probe, agent or
+ * Promise 10 (docs/security.md): timeouts hold against daemons. A step, probe, agent or
  * metric command that leaves a process holding its output (`setsid sleep 300 &`: out of its
  * process group, so killing the group does not reach it) still ends at its timeout; Ctrl-C and
  * SIGTERM are answered at once; output beyond the buffer keeps its head and tail and never

@@ -6,7 +6,7 @@ import { BIN, tempDir } from '../helpers/cli.js';
 import { cli, onSmallDisk, project, rollback, runBounded, stackLines } from './fixtures.js';
 
 /**
- * Promise 8 (docs/security-io.md): writes never split or hide state. A manifest that is a
+ * Promise 8 (docs/security.md): writes never split or hide state. A manifest that is a
  * symbolic link is refused, naming where it points, and the link stays a link; a drills/ folder
  * that leads out of the manifest's folder is refused before anything runs; a full disk, a
  * read-only file system or a permission error on any write is one line (exit 2) and leaves no
