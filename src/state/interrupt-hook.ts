@@ -6,9 +6,9 @@
  * - `kill@<step>`: the process kills itself with SIGKILL on reaching the step (a crash there);
  * - `pause@<step>`: the process says `agent-rollout: test hook: paused at <step> (pid N)` on
  *   stderr and waits for SIGURG (at most a minute) before it goes on, so a test can do something
- *   in between (send SIGTERM, run a rival command). SIGURG is ignored by default, and Linux hands
- *   over pending signals lowest number first, so a SIGINT, SIGTERM or SIGHUP sent before it is
- *   seen first.
+ *   in between (send SIGTERM, run a rival command). A stop signal the command handles that arrives
+ *   while paused is said as `agent-rollout: test hook: saw SIGTERM`: wait for that line before
+ *   sending SIGURG.
  * Only the first time a process reaches the step counts. Any other value does nothing.
  */
 
@@ -48,14 +48,21 @@ export async function interruptPoint(step: InterruptStep): Promise<void> {
     return;
   }
   await new Promise<void>((resolve) => {
+    // A stop signal that arrives while paused is said on stderr, after the command's own handler
+    // (installed earlier, so called first) has seen it: the test waits for that line before it
+    // sends SIGURG, so the order the two signals are handled in is never left to chance.
+    const stops = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const saw = (signal: NodeJS.Signals): void => void process.stderr.write(`agent-rollout: test hook: saw ${signal}\n`);
     const done = (): void => {
       clearTimeout(limit);
       process.off('SIGURG', done);
+      for (const signal of stops) process.off(signal, saw);
       resolve();
     };
     // The timer also keeps the event loop alive while nothing else is pending.
     const limit = setTimeout(done, PAUSE_LIMIT_MS);
     process.on('SIGURG', done);
+    for (const signal of stops) if (process.listenerCount(signal) > 0) process.on(signal, saw);
     process.stderr.write(`agent-rollout: test hook: paused at ${step} (pid ${process.pid})\n`);
   });
 }

@@ -284,6 +284,8 @@ describe('a change told to stop (SIGTERM) while it holds the lock', () => {
     });
     await run.stderrShows('test hook: paused at lock-held');
     run.child.kill('SIGTERM');
+    // The command has seen the SIGTERM before it is told to go on.
+    await run.stderrShows('test hook: saw SIGTERM');
     run.child.kill('SIGURG');
     const result = await run.done;
     expect(result.signal, result.stderr).toBe('SIGTERM');
@@ -304,6 +306,8 @@ describe('a change told to stop (SIGTERM) while it holds the lock', () => {
     });
     await run.stderrShows('test hook: paused at pending-written');
     run.child.kill('SIGTERM');
+    // The command has seen the SIGTERM before it is told to go on.
+    await run.stderrShows('test hook: saw SIGTERM');
     run.child.kill('SIGURG');
     const result = await run.done;
     expect(result.signal, result.stderr).toBe('SIGTERM');
