@@ -1,3 +1,4 @@
+import { isoSeconds } from '../time/timestamp.js';
 import { dirname, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { alertRuleName } from '../export/alert-name.js';
@@ -68,7 +69,7 @@ export async function guardCheckCommand(files: readonly string[], options: Guard
     trustOwnDisable: true,
   });
   const nowMs = Date.now();
-  const at = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = isoSeconds(nowMs);
   const checked: CheckedAlert[] = [];
   for (const { path, manifest } of served.values()) {
     const evaluations = await Promise.all(

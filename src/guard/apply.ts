@@ -1,3 +1,4 @@
+import { isoSeconds } from '../time/timestamp.js';
 import type { Io } from '../ui/io.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../errors.js';
@@ -45,10 +46,6 @@ export interface ApplyRequest {
   open?: (path: string) => Promise<OpenManifest>;
 }
 
-function utcNow(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function isTransient(error: unknown): boolean {
   if (error instanceof ConcurrentChangeError) return true;
   return error instanceof CliError && error.message.startsWith('another agent-rollout command is changing');
@@ -56,7 +53,7 @@ function isTransient(error: unknown): boolean {
 
 async function applyOnce(request: ApplyRequest, lockTimeoutMs: number): Promise<ApplyOutcome> {
   const opened = await (request.open ?? ((path: string) => openManifest(path, request.io)))(request.path);
-  const at = utcNow();
+  const at = isoSeconds(new Date());
   const context = { at, actor: request.actor.name, reason: request.reason };
   const transition = request.action === 'pause' ? pause(opened.manifest, context) : disable(opened.manifest, context);
   if (transition.outcome === 'unchanged') return { outcome: 'in-place', summary: transition.summary };

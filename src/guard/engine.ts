@@ -1,3 +1,4 @@
+import { isoSeconds } from '../time/timestamp.js';
 import type { Io } from '../ui/io.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Delivery } from '../notify/deliver.js';
@@ -74,10 +75,6 @@ export interface BatchResult {
 }
 
 const MAX_REASON = 500;
-
-function utcNow(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export class GuardEngine {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -167,7 +164,7 @@ export class GuardEngine {
       return { plan, decision: { ...base, decision: 'notified', why: `${plan.action}: no state change; sent to the notification sinks` } };
     // Already in place (the common case under duplicate deliveries): nothing to lock or write.
     if (fresh) {
-      const context = { at: utcNow(), actor: '', reason: '' };
+      const context = { at: isoSeconds(new Date()), actor: '', reason: '' };
       const probe = plan.action === 'pause' ? pause(fresh, context) : disable(fresh, context);
       if (probe.outcome === 'unchanged') return { plan, decision: { ...base, decision: 'in-place', why: this.safe(probe.summary) } };
     }
@@ -303,7 +300,7 @@ export class GuardEngine {
       events,
       agent: decision.agent,
       manifest: path,
-      at: utcNow(),
+      at: isoSeconds(new Date()),
       actor: `${this.options.actorSource}:${decision.alertname}`,
       summary: `${decision.alertname} (${decision.action}): ${decision.decision}: ${decision.why}`,
       details: {
