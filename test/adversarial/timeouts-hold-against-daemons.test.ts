@@ -34,10 +34,20 @@ afterAll(async () => {
 
 const folders: string[] = [];
 
+/**
+ * Whether a process still runs. A killed process whose parent died before it is a zombie until
+ * whatever adopted it reaps it, which a container's first process may do late or never: a
+ * zombie has stopped running, so it counts as gone.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
