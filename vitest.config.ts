@@ -13,6 +13,11 @@ export default defineConfig({
     // process-wide state (process.chdir, process.env, process.on).
     pool: 'threads',
     maxWorkers: 3,
+    // A worker keeps the modules it loaded from one test file to the next instead of building a
+    // fresh module graph for each (measured over test/unit: 68 s of CPU isolated, 42 s not). No
+    // test mocks modules or changes process-wide state (the one that sets an environment
+    // variable restores it), and each file's own state lives in its own module.
+    isolate: false,
     // The in-process end-to-end tests import the build (dist/cli.js, test/helpers/cli.ts): Node
     // loads it as it is, as the binary does, instead of Vite transforming every module again.
     server: { deps: { external: [/\/dist\//] } },
