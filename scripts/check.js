@@ -1,0 +1,28 @@
+// npm run check: the type check, the linter and the formatter check, side by side. Each is one
+// single-threaded process, so on a 2-core machine two run in the time of one; one after the
+// other they took about 21 s of `npm test`'s wall time, side by side about 12 s. Each one's
+// output is printed whole when it ends, under its name, and the script fails when any failed.
+import { spawn } from 'node:child_process';
+
+const CHECKS = [
+  ['typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']],
+  ['lint', 'eslint', ['.']],
+  ['format', 'prettier', ['--check', '--log-level', 'warn', '.']],
+];
+
+function run([name, command, args]) {
+  return new Promise((resolve) => {
+    const child = spawn(`node_modules/.bin/${command}`, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ name, ok: false, output: `${error.message}\n` }));
+    child.on('close', (code) => resolve({ name, ok: code === 0, output }));
+  });
+}
+
+const results = await Promise.all(CHECKS.map(run));
+for (const { name, ok, output } of results) {
+  process.stdout.write(`${ok ? '✔' : '✖'} ${name}\n${output}`);
+}
+if (results.some((result) => !result.ok)) process.exitCode = 1;
