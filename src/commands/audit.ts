@@ -10,6 +10,7 @@ import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { selectEntries, sinceTime } from '../state/audit-query.js';
 import { verifyAgainstManifest } from '../state/audit-verify.js';
 import { preferredFormat } from '../state/operator-config.js';
+import { plural } from '../text/plural.js';
 import type { Io } from '../ui/io.js';
 import { openManifest } from './open-manifest.js';
 import type { StateFormat } from './formats.js';
@@ -21,6 +22,14 @@ export interface AuditCommandOptions {
   /** Repeatable; each may be a comma-separated list. */
   action?: string[];
   format?: StateFormat;
+}
+
+/** The output format, the manifest and its trail (named as the user named the manifest). */
+async function openTrail(options: Pick<AuditCommandOptions, 'manifest' | 'format'>, io: Io) {
+  const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
+  const opened = await openManifest(options.manifest, io);
+  const { trail, exists } = await readTrail(auditPathFor(opened.file));
+  return { format, opened, trailPath: auditPathFor(options.manifest), trail, exists };
 }
 
 /** `agent-rollout audit`: the trail, newest first, as a table or JSON. */
@@ -37,10 +46,7 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
     .flatMap((a) => a.split(','))
     .map((a) => a.trim())
     .filter((a) => a !== '');
-  const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
-  const opened = await openManifest(options.manifest, io);
-  const trailPath = auditPathFor(options.manifest);
-  const { trail, exists } = await readTrail(auditPathFor(opened.file));
+  const { format, trailPath, trail, exists } = await openTrail(options, io);
   const listing: AuditListing = {
     manifest: options.manifest,
     trail: trailPath,
@@ -52,7 +58,7 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
   };
   if (trail.problems.length > 0) {
     io.err(
-      `warning: ${basename(trailPath)} has ${trail.problems.length} integrity ${trail.problems.length === 1 ? 'problem' : 'problems'}: run \`agent-rollout audit verify\`\n`,
+      `warning: ${basename(trailPath)} has ${plural(trail.problems.length, 'integrity problem')}: run \`agent-rollout audit verify\`\n`,
     );
   }
   const renderers: Record<StateFormat, () => string> = {
@@ -65,10 +71,7 @@ export async function auditCommand(options: AuditCommandOptions, io: Io): Promis
 
 /** `agent-rollout audit verify`: the chain and the state against the manifest; exit 1 on any finding. */
 export async function auditVerifyCommand(options: Pick<AuditCommandOptions, 'manifest' | 'format'>, io: Io): Promise<number> {
-  const format = await preferredFormat(options.format, io.env, STATE_FORMATS);
-  const opened = await openManifest(options.manifest, io);
-  const trailPath = auditPathFor(options.manifest);
-  const { trail, exists } = await readTrail(auditPathFor(opened.file));
+  const { format, opened, trailPath, trail, exists } = await openTrail(options, io);
   const report: VerifyReport = {
     manifest: options.manifest,
     trail: trailPath,

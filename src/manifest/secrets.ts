@@ -87,59 +87,6 @@ export function parseSecretRef(ref: string): SecretRef | undefined {
 }
 
 // ---------------------------------------------------------------------------
-// Redaction
-// ---------------------------------------------------------------------------
-
-const REDACTED = '[REDACTED]';
-const MIN_REDACT_LENGTH = 4;
-
-/**
- * Replaces every occurrence of each non-empty secret value (longest first;
- * values shorter than 4 characters are ignored) with '[REDACTED]'.
- *
- * Occurrences are located in the original text (never inside an earlier
- * '[REDACTED]'); overlapping occurrences of different values are merged into a
- * single '[REDACTED]' so that no fragment of either value survives.
- */
-export function redactSecrets(text: string, secretValues: readonly string[]): string {
-  const values = [...new Set(secretValues)]
-    .filter((v) => typeof v === 'string' && v.length >= MIN_REDACT_LENGTH)
-    .sort((a, b) => b.length - a.length);
-  if (values.length === 0 || text.length === 0) return text;
-
-  const spans: Array<[number, number]> = [];
-  for (const value of values) {
-    let from = 0;
-    for (;;) {
-      const at = text.indexOf(value, from);
-      if (at === -1) break;
-      spans.push([at, at + value.length]);
-      from = at + 1;
-    }
-  }
-  if (spans.length === 0) return text;
-
-  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-  const merged: Array<[number, number]> = [];
-  for (const span of spans) {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && span[0] < last[1]) {
-      last[1] = Math.max(last[1], span[1]);
-    } else {
-      merged.push([span[0], span[1]]);
-    }
-  }
-
-  let out = '';
-  let pos = 0;
-  for (const [start, end] of merged) {
-    out += text.slice(pos, start) + REDACTED;
-    pos = end;
-  }
-  return out + text.slice(pos);
-}
-
-// ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 

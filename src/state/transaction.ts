@@ -64,6 +64,16 @@ export async function recoverInterruptedChange(manifestPath: string): Promise<'n
   return 'discarded';
 }
 
+/**
+ * Under the lock: an interrupted change finished or discarded, then the manifest's bytes as they
+ * are now (never through a symbolic link).
+ */
+async function settledManifestBytes(manifestPath: string): Promise<Buffer> {
+  await recoverInterruptedChange(manifestPath);
+  await refuseSymlink(manifestPath, 'the manifest');
+  return readManifestBytes(manifestPath);
+}
+
 /** The manifest's bytes, for its hash; one that cannot be read is an InputError (exit 2). */
 async function readManifestBytes(manifestPath: string): Promise<Buffer> {
   try {
@@ -101,9 +111,7 @@ export async function commitChange(manifestPath: string, change: StateChange, lo
   return withLock(
     manifestPath,
     async () => {
-      await recoverInterruptedChange(manifestPath);
-      await refuseSymlink(manifestPath, 'the manifest');
-      const current = await readManifestBytes(manifestPath);
+      const current = await settledManifestBytes(manifestPath);
       if (sha256(current) !== change.expectedSha256) throw new ConcurrentChangeError(lock.label ?? manifestPath);
       const pending = pendingPathFor(manifestPath);
       // The pending file becomes the manifest: it has the manifest's permission bits before the
@@ -139,9 +147,7 @@ export async function recordResult(
   return withLock(
     manifestPath,
     async () => {
-      await recoverInterruptedChange(manifestPath);
-      await refuseSymlink(manifestPath, 'the manifest');
-      const current = await readManifestBytes(manifestPath);
+      const current = await settledManifestBytes(manifestPath);
       return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) }, redactor);
     },
     lock,

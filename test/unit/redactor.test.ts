@@ -53,4 +53,23 @@ describe('the redactor', () => {
     expect(out).toEqual({ a: ['x [REDACTED] y'], b: { '[REDACTED]': 1 }, points });
     expect(out.points[0]).toBe(points[0]);
   });
+
+  it('replaces every occurrence, longest first, overlapping values as one marker, values literally', () => {
+    const text = (input: string, secrets: string[]): string => createRedactor(secrets).text(input);
+    expect(text('a s3cr3t-value b s3cr3t-values3cr3t-value', ['s3cr3t-value'])).toBe('a [REDACTED] b [REDACTED][REDACTED]');
+    const short = 'abcd1234';
+    const long = 'abcd1234efgh5678';
+    expect(text(`x ${long} y ${short} z`, [short, long])).toBe('x [REDACTED] y [REDACTED] z');
+    expect(text(`x ${long} y ${short} z`, [long, short])).toBe('x [REDACTED] y [REDACTED] z');
+    expect(text('--abcdefghijkl--', ['abcdefghij', 'defghijkl'])).toBe('--[REDACTED]--');
+    expect(text('token=s3cretvalue', ['s3cretvalue', '[REDACTED]'])).toBe('token=[REDACTED]');
+    expect(text('a.b*c+d.e a_b_c_d_e', ['a.b*c+d.e'])).toBe('[REDACTED] a_b_c_d_e');
+  });
+
+  it('ignores known values shorter than 8 characters and leaves unrelated text alone', () => {
+    expect(createRedactor(['', '1', '12', '1234567']).text('exit 1 after 1234567 tries')).toBe('exit 1 after 1234567 tries');
+    const text = 'rollout of support-triage to 25%: ok\nnext stage in 1h';
+    expect(createRedactor(['not-present-anywhere']).text(text)).toBe(text);
+    expect(createRedactor([]).text('')).toBe('');
+  });
 });

@@ -1,3 +1,6 @@
+import type { Place } from '../../json/place.js';
+import { segmentsOf } from '../../json/place.js';
+import { toPointer } from '../../json/pointer.js';
 import type { Severity } from '../diagnostic.js';
 import type { JsonValue } from '../json-parse.js';
 import type { Finding } from './rule.js';
@@ -70,21 +73,6 @@ function codePoint(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-interface Place {
-  parent: Place | undefined;
-  segment: string;
-}
-
-function segmentsOf(place: Place | undefined): string[] {
-  const segments: string[] = [];
-  for (let p = place; p; p = p.parent) segments.push(p.segment);
-  return segments.reverse();
-}
-
-function pointerOf(segments: readonly string[]): string {
-  return segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
-
 /** A dotted path for a message, its segments shown escaped (a key may hold the character itself). */
 function where(segments: readonly string[]): string {
   if (segments.length === 0) return 'the manifest';
@@ -103,7 +91,7 @@ export function checkHiddenCharacters(document: JsonValue): Finding[] {
     findings.push({
       rule: 'AR123',
       severity,
-      pointer: pointerOf(segments),
+      pointer: toPointer(segments),
       message: `${where(segments)} ${thing} ${found.what} (${codePoint(found.char)}): ${effect}`,
     });
   };

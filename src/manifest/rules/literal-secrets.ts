@@ -1,3 +1,5 @@
+import type { Place } from '../../json/place.js';
+import { segmentsOf } from '../../json/place.js';
 import { toPointer } from '../../json/pointer.js';
 import type { JsonValue } from '../json-parse.js';
 import { findSecret } from '../secrets.js';
@@ -12,18 +14,6 @@ function where(segments: readonly string[]): string {
  * document, so it also runs on a manifest that does not match the schema. The message names
  * the kind of secret, never the secret.
  */
-/** A place in the document, as a chain to the root: built per value without copying a path. */
-interface Place {
-  parent: Place | undefined;
-  segment: string;
-}
-
-function segmentsOf(place: Place | undefined): string[] {
-  const segments: string[] = [];
-  for (let p = place; p; p = p.parent) segments.push(p.segment);
-  return segments.reverse();
-}
-
 export function checkLiteralSecrets(document: JsonValue): Finding[] {
   const findings: Finding[] = [];
   const report = (place: Place | undefined, description: string): void => {
