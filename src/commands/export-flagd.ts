@@ -1,7 +1,8 @@
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { exportTime } from '../export/export-time.js';
-import { buildFlagdDocument, contextKeyProblem, renderFlagdDocument } from '../export/flagd.js';
+import { buildFlagdDocument, renderFlagdDocument } from '../export/flagd.js';
 import type { Io } from '../ui/io.js';
+import { checkFlagKeys } from './flag-keys.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { plural } from '../text/plural.js';
 import { emitExport } from './emit-export.js';
@@ -17,14 +18,7 @@ export interface ExportFlagdOptions {
 
 /** `agent-rollout export flagd [files...]`. */
 export async function exportFlagdCommand(files: readonly string[], options: ExportFlagdOptions, io: Io): Promise<number> {
-  for (const [flag, key] of [
-    ['--context-key', options.contextKey],
-    ['--user-key', options.userKey],
-  ] as const) {
-    const problem = contextKeyProblem(key);
-    if (problem) throw new UsageError(`${flag} "${key}" cannot be used: ${problem}`);
-  }
-  if (options.contextKey === options.userKey) throw new UsageError('--context-key and --user-key must differ');
+  checkFlagKeys(options);
   const exportedAt = exportTime({ flag: options.time, env: io.env, now: new Date() });
   const opened = await openExportManifests(files, options.manifest, io, { killSwitchExempt: true });
   const document = buildFlagdDocument(

@@ -4,17 +4,15 @@ import { ExitCode, UsageError } from '../errors.js';
 import { alertRuleName } from '../export/alert-name.js';
 import { parseDuration } from '../time/duration.js';
 import type { ReceivedAlert } from '../guard/alertmanager.js';
-import type { Decision } from '../guard/engine.js';
-import { GuardEngine } from '../guard/engine.js';
+import type { Decision, GuardEngine } from '../guard/engine.js';
 import type { AlertEvaluation } from '../guard/evaluate.js';
 import { evaluateAlert } from '../guard/evaluate.js';
-import { knownSecretValues } from '../guard/secrets-known.js';
 import { deliveryProblemLine } from '../notify/deliver.js';
 import { toJson } from '../render/format.js';
 import type { CheckedAlert } from '../render/guard/check.js';
 import { renderGuardCheckText } from '../render/guard/check.js';
 import type { Io } from '../ui/io.js';
-import { flagsTarget, openServed } from './guard-serve.js';
+import { flagsTarget, guardEngine, openServed } from './guard-served.js';
 
 export interface GuardCheckOptions {
   manifest?: string[];
@@ -52,22 +50,12 @@ export async function guardCheckCommand(files: readonly string[], options: Guard
     throw new UsageError(`--rate-window "${options.rateWindow}" is not a duration`, 'give a Prometheus duration such as 5m, 90s or 1h');
   const flags = await flagsTarget(options, io);
   const served = await openServed(files, options.manifest, io);
-  const secrets = knownSecretValues(
-    [...served.values()].map((s) => s.manifest),
-    io.env,
-    [],
-  );
-  const engine = new GuardEngine({
-    io,
+  const engine = guardEngine(
     served,
-    ...(flags ? { flags } : {}),
-    commit: options.commit === true,
-    env: io.env,
-    secrets,
-    actorSource: 'guard',
-    dryRun: options.dryRun === true,
-    trustOwnDisable: true,
-  });
+    flags,
+    { commit: options.commit === true, secrets: [], actorSource: 'guard', dryRun: options.dryRun === true, trustOwnDisable: true },
+    io,
+  );
   const nowMs = Date.now();
   const at = isoSeconds(nowMs);
   const checked: CheckedAlert[] = [];

@@ -2,17 +2,12 @@ import { FileReadError, readBoundedText } from '../files/bounded-read.js';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ExitCode, InputError, UsageError } from '../errors.js';
-import { contextKeyProblem } from '../export/flagd.js';
-import { resolveOutputPath } from '../export/output.js';
-import type { ServedAgent } from '../guard/decide.js';
-import { GuardEngine } from '../guard/engine.js';
-import { knownSecretValues } from '../guard/secrets-known.js';
 import { createGuardServer } from '../guard/server.js';
 import type { LogEvent } from '../guard/server.js';
 import type { LogFormat } from '../render/guard/log.js';
 import { renderLogLine } from '../render/guard/log.js';
-import type { Io } from '../ui/io.js';
-import { expandManifestPatterns } from './manifest-files.js';
+import type { Io, StopSignal } from '../ui/io.js';
+import { flagsTarget, guardEngine, openServed } from './guard-served.js';
 import { openManifest } from './open-manifest.js';
 
 export interface GuardServeOptions {
@@ -65,56 +60,15 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
-/** The manifests served, by agent id; two of one agent are refused. */
-export async function openServed(
-  files: readonly string[],
-  manifestOption: readonly string[] | undefined,
-  io: Io,
-): Promise<Map<string, ServedAgent>> {
-  const paths = await expandManifestPatterns([...files, ...(manifestOption ?? [])], io.cwd);
-  const served = new Map<string, ServedAgent>();
-  for (const path of paths) {
-    const open = await openManifest(path, io);
-    const id = open.manifest.agent.id;
-    const other = served.get(id);
-    if (other)
-      throw new InputError(`${other.path} and ${path} both declare agent "${id}"`, 'serve each agent once: agent ids must be unique');
-    served.set(id, { path, manifest: open.manifest, opened: open });
-  }
-  return served;
-}
-
-/** --flagd-out checked as `export flagd --out` checks it (inside the current folder, no link), with the keys. */
-export async function flagsTarget(options: Pick<GuardServeOptions, 'flagdOut' | 'contextKey' | 'userKey'>, io: Io) {
-  for (const [flag, key] of [
-    ['--context-key', options.contextKey],
-    ['--user-key', options.userKey],
-  ] as const) {
-    const problem = contextKeyProblem(key);
-    if (problem) throw new UsageError(`${flag} "${key}" cannot be used: ${problem}`);
-  }
-  if (options.contextKey === options.userKey) throw new UsageError('--context-key and --user-key must differ');
-  if (options.flagdOut === undefined) return undefined;
-  const path = await resolveOutputPath(options.flagdOut, io.cwd);
-  return { path, shown: options.flagdOut, contextKey: options.contextKey, userKey: options.userKey };
-}
-
 function utcNow(): string {
   return new Date().toISOString();
 }
 
 /** Resolves when SIGTERM or SIGINT arrives, with its name; `dispose` removes the handlers. */
-function stopSignal(): { stopped: Promise<string>; dispose: () => void } {
+function stopSignal(io: Io): { stopped: Promise<StopSignal>; dispose: () => void } {
   let dispose = (): void => undefined;
-  const stopped = new Promise<string>((resolvePromise) => {
-    const onTerm = (): void => resolvePromise('SIGTERM');
-    const onInt = (): void => resolvePromise('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-    dispose = () => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-    };
+  const stopped = new Promise<StopSignal>((resolvePromise) => {
+    dispose = io.onSignal(['SIGTERM', 'SIGINT'], resolvePromise);
   });
   return { stopped, dispose };
 }
@@ -128,20 +82,7 @@ export async function guardServeCommand(files: readonly string[], options: Guard
   const listen = parseListen(options.listen);
   const flags = await flagsTarget(options, io);
   const served = await openServed(files, options.manifest, io);
-  const secrets = knownSecretValues(
-    [...served.values()].map((s) => s.manifest),
-    io.env,
-    [token],
-  );
-  const engine = new GuardEngine({
-    io,
-    served,
-    ...(flags ? { flags } : {}),
-    commit: options.commit === true,
-    env: io.env,
-    secrets,
-    actorSource: 'alertmanager',
-  });
+  const engine = guardEngine(served, flags, { commit: options.commit === true, secrets: [token], actorSource: 'alertmanager' }, io);
   const log = (event: LogEvent): void => io.out(renderLogLine(event, utcNow(), options.logFormat));
   const health = async () => {
     const manifests = await Promise.all(
@@ -156,7 +97,7 @@ export async function guardServeCommand(files: readonly string[], options: Guard
     );
     return { ok: manifests.every((m) => m.ok), manifests };
   };
-  const signals = stopSignal();
+  const signals = stopSignal(io);
   const { server } = createGuardServer({ token, engine, health, log });
   try {
     await new Promise<void>((resolvePromise, reject) => {
