@@ -9,6 +9,7 @@ import { renderLogLine } from '../render/guard/log.js';
 import type { Io, StopSignal } from '../ui/io.js';
 import { flagsTarget, guardEngine, openServed } from './guard-served.js';
 import { openManifest } from './open-manifest.js';
+import { plural } from '../text/plural.js';
 
 export interface GuardServeOptions {
   manifest?: string[];
@@ -114,7 +115,7 @@ export async function guardServeCommand(files: readonly string[], options: Guard
     if (!loopback) io.err(`warning: listening on ${listen.host}, not loopback: only the bearer token protects the guard\n`);
     const where = address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
     io.err(
-      `guard: serving ${served.size} agent${served.size === 1 ? '' : 's'} (${[...served.keys()].join(', ')}) on http://${where} ` +
+      `guard: serving ${plural(served.size, 'agent')} (${[...served.keys()].join(', ')}) on http://${where} ` +
         `(POST /alertmanager, GET /healthz)${flags ? `; flags to ${options.flagdOut}` : ''}${options.commit ? '; committing changes' : ''}\n`,
     );
     const signal = await signals.stopped;

@@ -1,5 +1,6 @@
 import { formatElapsed } from '../time/duration.js';
 import type { DrillVerdict, ProbeRecord, StepRecord } from './types.js';
+import { plural } from '../text/plural.js';
 
 export interface JudgeInput {
   steps: readonly StepRecord[];
@@ -34,7 +35,7 @@ export function judgeDrill(input: JudgeInput): DrillVerdict {
     if (!probe.passed && !probe.interrupted) {
       const attempts = probe.attempts.length;
       reasons.push(
-        `probe "${probe.id}" did not meet its expectation after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${probe.reason ?? 'no reason recorded'}`,
+        `probe "${probe.id}" did not meet its expectation after ${plural(attempts, 'attempt')}: ${probe.reason ?? 'no reason recorded'}`,
       );
     }
   }

@@ -6,6 +6,7 @@ import { locate } from './json-parse.js';
 import { ruleMeta } from './rules/catalog.js';
 import type { RuleId } from './rules/catalog.js';
 import { describeValue } from './value-text.js';
+import { plural } from '../text/plural.js';
 
 /** The subset of an ajv error (with `verbose: true`) that the translation reads. */
 export interface SchemaError {
@@ -144,11 +145,6 @@ function takes(node: SchemaNode | undefined): string {
   return `write ${names || 'a value'}, e.g. ${example(node)}`;
 }
 
-/** "1 item", "2 items". */
-function count(n: unknown, word: string): string {
-  return `${String(n)} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -269,14 +265,14 @@ function translate(error: SchemaError): Translated | undefined {
     case 'minItems':
       return {
         pointer,
-        message: `${where(pointer)} must have at least ${count(params['limit'], 'item')}`,
+        message: `${where(pointer)} must have at least ${plural(Number(params['limit']), 'item')}`,
         hint: `add ${params['limit'] === 1 ? 'one' : `at least ${String(params['limit'])}`}: ${takes(parent)}`,
       };
     case 'maxItems':
       return {
         pointer,
-        message: `${where(pointer)} must have at most ${count(params['limit'], 'item')}`,
-        hint: `keep at most ${count(params['limit'], 'item')}`,
+        message: `${where(pointer)} must have at most ${plural(Number(params['limit']), 'item')}`,
+        hint: `keep at most ${plural(Number(params['limit']), 'item')}`,
       };
     case 'minLength':
       return { pointer, message: `${where(pointer)} must not be empty`, hint: takes(parent) };

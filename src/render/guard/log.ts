@@ -1,4 +1,5 @@
 import type { LogEvent } from '../../guard/server.js';
+import { plural } from '../../text/plural.js';
 
 /**
  * `guard serve`'s log: one line per decision, request problem, flag export, warning and failed
@@ -39,7 +40,7 @@ export function renderLogLine(event: LogEvent, at: string, format: LogFormat): s
     case 'warning':
       return `${at} warning: ${event.message}\n`;
     case 'handled':
-      return `${at} answered ${event.status} to a delivery of ${event.alerts} alert${event.alerts === 1 ? '' : 's'} in ${event.ms} ms\n`;
+      return `${at} answered ${event.status} to a delivery of ${plural(event.alerts, 'alert')} in ${event.ms} ms\n`;
     case 'delivery':
       return `${at} warning: notification to sink ${event.delivery.sink} (${event.delivery.target}) failed: ${event.delivery.problem ?? 'unknown'}\n`;
   }
