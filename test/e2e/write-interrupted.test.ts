@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/manifest/write.js';
-import { copyExample, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { KILL_ITERATIONS } from '../helpers/run-counts.js';
 import { killStarted, startCli } from '../helpers/start.js';
 
@@ -18,6 +18,8 @@ import { killStarted, startCli } from '../helpers/start.js';
  * Each crash point is tested on purpose: AGENT_ROLLOUT_TEST_INTERRUPT (src/state/interrupt-hook.ts)
  * makes the command kill itself, or pause, at a named step. The randomly timed kills at the end
  * are a stress loop: KILL_ITERATIONS of them (10 by default; `npm run test:stress` runs 400).
+ * What is killed is always the built binary; the commands that recover and verify afterwards run
+ * in-process (the same code, without a process start each).
  */
 
 const STAGES = ['internal-pilot', 'limited-beta', 'general-availability'];
@@ -66,7 +68,7 @@ beforeAll(async () => {
   // Not the default mode: every write replaces the file by a rename, and must keep its permissions.
   await chmod(manifest, 0o640);
   // A trail to chain onto.
-  const first = await runCli(['org', 'mode', 'base-org', 'enforce', '--reason', 'a first entry'], { cwd: base, env: env() });
+  const first = await runInProcess(['org', 'mode', 'base-org', 'enforce', '--reason', 'a first entry'], { cwd: base, env: env() });
   expect(first.code, first.stderr).toBe(0);
 });
 afterEach(() => killStarted());
@@ -161,7 +163,7 @@ async function expectWholeOrAbsent(
   command: Command,
   before: { text: string; entries: number; stage: string },
 ): Promise<'committed' | 'not committed'> {
-  const verify = await runCli(['audit', 'verify', '--format', 'text'], { cwd: folder, env: env() });
+  const verify = await runInProcess(['audit', 'verify', '--format', 'text'], { cwd: folder, env: env() });
   expect(verify.code, `${label}:\n${verify.stdout}${verify.stderr}`).toBe(0);
   expect(verify.stdout, label).toContain('chain intact');
   const entries = await trail(folder);
@@ -181,10 +183,10 @@ async function expectWholeOrAbsent(
 
 /** A last command goes to the end and leaves nothing behind: a lock left by a killed process is taken over. */
 async function expectCleanAfterLastCommand(folder: string, label: string, entries: number): Promise<void> {
-  const last = await runCli(['org', 'mode', 'last-org', 'enforce', '--reason', 'after the storm'], { cwd: folder, env: env() });
+  const last = await runInProcess(['org', 'mode', 'last-org', 'enforce', '--reason', 'after the storm'], { cwd: folder, env: env() });
   expect(last.code, `${label}: ${last.stderr}`).toBe(0);
   expect(last.stdout, label).toContain('audit: seq');
-  const verify = await runCli(['audit', 'verify', '--format', 'text'], { cwd: folder, env: env() });
+  const verify = await runInProcess(['audit', 'verify', '--format', 'text'], { cwd: folder, env: env() });
   expect(verify.code, `${label}: ${verify.stdout}`).toBe(0);
   expect(
     (await readdir(folder)).filter((file) => /\.lock|\.pending|\.tmp$|\.stale/.test(file)),
