@@ -14,7 +14,7 @@ import { renderPlanText } from '../../src/render/plan/text.js';
 import { escapeJsonOutput, guardTerminal, safeData, safeText } from '../../src/render/safe-text.js';
 import { createStyle, loadColor } from '../../src/render/style.js';
 import { renderTable } from '../../src/render/table.js';
-import { EXAMPLES, copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { EXAMPLES, copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 
 /**
  * Promise: text from outside (a manifest, a metric source, a drill step or probe, an agent, the
@@ -209,9 +209,11 @@ describe('through the built binary', () => {
     ['status', ['status']],
   ];
 
+  // In-process, without the process Io's last guard (guardTerminal): what the renderers write is
+  // clean by itself. The tests below run the binary, through that guard.
   it.each(commands)('%s prints no raw hostile character, with or without colour', async (_name, args) => {
     for (const env of [{}, { NO_COLOR: undefined, FORCE_COLOR: '1' }]) {
-      const result = await runCli(args, { cwd: folder, env });
+      const result = await runInProcess(args, { cwd: folder, env });
       expect(result.stderr).not.toMatch(/This is a bug/);
       expect(rawIn(result.stdout.replace(OWN_SGR, '')), result.stdout).toBeUndefined();
       expect(rawIn(result.stderr.replace(OWN_SGR, '')), result.stderr).toBeUndefined();
