@@ -9,6 +9,7 @@
 #     posting-queue   "open" or "held": whether agent-proposed journal entries
 #                     are posted (missing means open); see queue.sh
 #     events.log      one timestamped line per change
+#     credentials.N   the manifest's credential ids, kept per manifest checksum N
 # The credential ids are the manifest's inventory.credentials[].id. On first
 # use every one of them is issued (tokens.active); nothing outside the state
 # folder is touched.
@@ -41,12 +42,20 @@ log_event() {
   printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$EVENTS"
 }
 
-# The credential ids the manifest declares, one a line.
+# The credential ids the manifest declares, one a line. Node reads them once per
+# version of the manifest (by its checksum); later calls read the list it kept.
 known_credentials() {
-  node -e '
-    const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    for (const c of (m.inventory && m.inventory.credentials) || []) console.log(c.id);
-  ' "$MANIFEST" || die "cannot read credential ids from $MANIFEST"
+  local sum cache
+  sum="$(cksum <"$MANIFEST")" || die "cannot read $MANIFEST"
+  cache="$STATE_DIR/credentials.${sum%% *}"
+  if [[ ! -e "$cache" ]]; then
+    node -e '
+      const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      for (const c of (m.inventory && m.inventory.credentials) || []) console.log(c.id);
+    ' "$MANIFEST" >"$cache.tmp.$$" || die "cannot read credential ids from $MANIFEST"
+    mv -f -- "$cache.tmp.$$" "$cache"
+  fi
+  cat -- "$cache"
 }
 
 require_known_credential() {
