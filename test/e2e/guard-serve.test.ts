@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { watch } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import type { RunningGuard } from '../helpers/guard.js';
 import { TOKEN, deliver, guardManifest, payload, startGuard, waitFor } from '../helpers/guard.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
@@ -306,3 +306,87 @@ describe('guard serve --commit', () => {
     }
   });
 });
+
+describe('guard serve when the flag export fails, and on SIGTERM in the middle of a write', () => {
+  it('keeps the change when the flag export fails, and says so in the answer, the log and to the sinks', async () => {
+    const { dir, cleanup } = await tempDir();
+    const sink = await collectingSink();
+    try {
+      const path = await guardManifest(dir, {
+        notify: { sinks: [{ id: 'incidents', url: `${sink.server.url}/events`, format: 'json', events: ['disable', 'guard'] }] },
+      });
+      const guard = await startGuard(['support-triage/rollout.json', '--flagd-out', 'flags.json', '--log-format', 'json'], { cwd: dir });
+      try {
+        // A folder where the flags file goes: the atomic write's rename onto it fails.
+        await mkdir(join(dir, 'flags.json'));
+        const answer = await deliver(guard.url, payload([DISABLE]));
+        expect(answer.status).toBe(200);
+        expect((answer.body['decisions'] as { decision: string }[])[0]?.decision).toBe('applied');
+        expect(answer.body['flags']).toMatchObject({ ok: false, problem: expect.any(String) });
+        expect((answer.body['warnings'] as string[])[0]).toMatch(/^the flag export to flags\.json failed: .*; the state change stands$/);
+        expect((await state(path))['enabled']).toBe(false);
+        expect((await trail(dir)).map((e) => e.action)).toEqual(['disable']);
+        const log = await waitFor('the warning in the log', () =>
+          guard
+            .stdout()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as Record<string, any>)
+            .find((event) => /flag export to flags\.json failed/.test(String(event['message'] ?? ''))),
+        );
+        expect(log['message']).toContain('the state change stands');
+        const told = await waitFor('the sink to hear of the failed export', () =>
+          sink.received.find((body) => /the flag export failed after the change/.test(JSON.stringify(body))),
+        );
+        expect(JSON.stringify(told)).toContain('support-triage');
+      } finally {
+        await guard.stop();
+      }
+    } finally {
+      await sink.server.close();
+      await cleanup();
+    }
+  });
+
+  it('SIGTERM with the new manifest written but no audit entry yet: the change is finished with its entry, then exit 0', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const path = await guardManifest(dir);
+      const guard = await startGuard(['support-triage/rollout.json'], {
+        cwd: dir,
+        env: { AGENT_ROLLOUT_TEST_INTERRUPT: 'pause@pending-written' },
+      });
+      const answer = deliver(guard.url, payload([PAUSE]));
+      await waitFor('the write to pause after the pending file', () => /paused at pending-written/.test(guard.stderr()));
+      guard.child.kill('SIGTERM');
+      await waitFor('the guard to see SIGTERM', () => /test hook: saw SIGTERM/.test(guard.stderr()));
+      guard.child.kill('SIGURG');
+      const [result, exit] = await Promise.all([answer, guard.exited]);
+      expect(result.status).toBe(200);
+      expect((result.body['decisions'] as { decision: string }[])[0]?.decision).toBe('applied');
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(guard.stderr()).toContain('guard: stopped by SIGTERM after finishing the work under way');
+      expect((await trail(dir)).map((e) => e.action)).toEqual(['pause']);
+      expect((await state(path))['paused']).toMatchObject({ by: 'alertmanager:SupportTriageGuardrailTriggerRate' });
+      const verify = await runInProcess(['audit', 'verify', '-m', 'support-triage/rollout.json'], { cwd: dir });
+      expect(verify.code, verify.stdout).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+/** A notification sink on loopback that keeps every JSON body it receives. */
+async function collectingSink(): Promise<{ server: LoopbackServer; received: Record<string, unknown>[] }> {
+  const received: Record<string, unknown>[] = [];
+  const server = await startHttpServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      received.push(JSON.parse(body) as Record<string, unknown>);
+      response.writeHead(204).end();
+    });
+  });
+  return { server, received };
+}
