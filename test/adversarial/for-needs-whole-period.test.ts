@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -71,7 +71,7 @@ async function gatePasted(folder: string, series: [number, number][], extra: Rec
     values: VALUES,
     series: { error_rate: series.map(([t, v]) => [t / 1000, v]) },
   });
-  const result = await runCli(['gate', '--metrics', '-', '--format', 'json'], { cwd: folder, input });
+  const result = await runInProcess(['gate', '--metrics', '-', '--format', 'json'], { cwd: folder, input });
   return { ...result, report: result.code === 2 && result.stdout === '' ? undefined : parseJsonOutput<GateJson>(result.stdout) };
 }
 

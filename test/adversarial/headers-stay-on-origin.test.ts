@@ -9,7 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -109,7 +109,7 @@ async function gateOn(folder: string, signal: string) {
   const set = Object.entries(values)
     .filter(([name]) => name !== signal)
     .flatMap(([name, value]) => ['--set', `${name}=${value}`]);
-  const result = await runCli(['gate', '--at', AT, '--window', '7d', '--format', 'json', ...set], { cwd: folder, env: ENV });
+  const result = await runInProcess(['gate', '--at', AT, '--window', '7d', '--format', 'json', ...set], { cwd: folder, env: ENV });
   return { ...result, report: parseJsonOutput<{ verdict: string; criteria: Check[]; inputs: { metrics: any[] } }>(result.stdout) };
 }
 

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -112,7 +112,7 @@ describe('secrets stay secret everywhere', () => {
             ZENDESK_TOKEN_RO: zendeskToken,
             ECHO_LINE: `denied ${echoes(zendeskToken, prefix).join(' ')} ${STRAY_TOKEN}`,
           };
-          const result = await runCli(['gate', '--at', AT, '--format', format, '--record', '--actor', 'ops@example.com'], {
+          const result = await runInProcess(['gate', '--at', AT, '--format', format, '--record', '--actor', 'ops@example.com'], {
             cwd: folder,
             env,
           });
@@ -126,7 +126,7 @@ describe('secrets stay secret everywhere', () => {
           expect(everything).not.toContain(STRAY_TOKEN.slice(4));
           expect(trail).toContain('[REDACTED]');
           // The audit trail still verifies: redaction happened before the entry was hashed.
-          const verify = await runCli(['audit', 'verify'], { cwd: folder });
+          const verify = await runInProcess(['audit', 'verify'], { cwd: folder });
           expect(verify.code, verify.stdout + verify.stderr).toBe(0);
         },
       ),

@@ -83,7 +83,7 @@ describe('every value and time is checked, never crashes', () => {
       'yesterday',
     ]) {
       expectOneLineRefusal(
-        await runCli(['gate', '--no-sources', ...VALUES, '--at', at], { cwd: folder }),
+        await runInProcess(['gate', '--no-sources', ...VALUES, '--at', at], { cwd: folder }),
         new RegExp(`^error: --at ${at.replace(/[+.]/g, '\\$&')}: `),
       );
     }
