@@ -136,23 +136,39 @@ export async function writeFileAtomic(
       () => 0o644,
     ));
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await createWritten(temp, 'wx', mode, content, { flush: true });
+    try {
+      await options.beforeRename?.();
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof CliError || !isWriteRefusal(error)) throw error;
+    throw new FileWriteError(path, error);
+  }
+}
+
+/**
+ * Opens `path` with `flags` (it is created), writes `content` and, with `flush`, flushes it. A
+ * failure removes what was created and throws the error as it came.
+ */
+async function createWritten(path: string, flags: string, mode: number, content: string | Uint8Array, options: { flush: boolean }) {
   let created = false;
   try {
-    const handle = await open(temp, 'wx', mode);
+    const handle = await open(path, flags, mode);
     created = true;
     try {
       await handle.writeFile(content);
-      await handle.sync();
+      if (options.flush) await handle.sync();
     } finally {
       await handle.close();
     }
-    await options.beforeRename?.();
-    await rename(temp, path);
-    created = false;
   } catch (error) {
-    if (created) await unlink(temp).catch(() => undefined);
-    if (error instanceof CliError || !isWriteRefusal(error)) throw error;
-    throw new FileWriteError(path, error);
+    if (created) await unlink(path).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -213,17 +229,9 @@ export async function removeFile(path: string): Promise<void> {
  * reads under that name). A failure removes what was created.
  */
 export async function writeOwnFile(path: string, content: string, mode = 0o644): Promise<void> {
-  let created = false;
   try {
-    const handle = await open(path, 'w', mode);
-    created = true;
-    try {
-      await handle.writeFile(content);
-    } finally {
-      await handle.close();
-    }
+    await createWritten(path, 'w', mode, content, { flush: false });
   } catch (error) {
-    if (created) await unlink(path).catch(() => undefined);
     if (!isWriteRefusal(error)) throw error;
     throw new FileWriteError(path, error);
   }
