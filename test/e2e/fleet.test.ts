@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
+import { parse } from 'yaml';
+import { BIN, EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -317,5 +319,55 @@ describe('status --org', () => {
     const board = await run(folder, ['status', SUPPORT, '--org', 'acme', '--format', 'html']);
     expect(board.code).toBe(2);
     expect(board.stderr).toContain('the board (--format html) shows the fleet, not one org');
+  });
+});
+
+describe('examples/github/agent-rollout-board.yml', () => {
+  interface Step {
+    id?: string;
+    run?: string;
+    uses?: string;
+  }
+  const workflow = parse(readFileSync(join(EXAMPLES, 'github', 'agent-rollout-board.yml'), 'utf8')) as {
+    env: Record<string, string>;
+    permissions: Record<string, string>;
+    jobs: { board: { steps: Step[] } };
+  };
+  const steps = workflow.jobs.board.steps;
+
+  /** Runs a step's script as GitHub's runner does (bash -eo pipefail), with agent-rollout on PATH. */
+  async function runStep(id: string, cwd: string) {
+    const shim = join(cwd, '.bin');
+    await writeFiles(shim, { 'agent-rollout': `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n` });
+    chmodSync(join(shim, 'agent-rollout'), 0o755);
+    const script = steps.find((step) => step.id === id)?.run;
+    if (!script) throw new Error(`the workflow has no run step ${id}`);
+    const files = { GITHUB_OUTPUT: join(cwd, 'output.txt'), GITHUB_STEP_SUMMARY: join(cwd, 'summary.md') };
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: `${shim}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, HOME: dir, NO_COLOR: '1', ...workflow.env, ...files },
+    });
+    return { code: result.status, stderr: result.stderr };
+  }
+
+  it('publishes the board as an artifact and a Pages site; every command it runs works on a fleet', async () => {
+    expect(workflow.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
+    expect(steps.filter((step) => step.run).map((step) => step.id ?? step.run)).toEqual(['install', 'summary', 'board', 'exit 2']);
+    expect(steps.map((step) => step.uses?.split('@')[0]).filter(Boolean)).toEqual(
+      expect.arrayContaining(['actions/upload-artifact', 'actions/upload-pages-artifact', 'actions/deploy-pages']),
+    );
+    const folder = await fleet({ broken: true });
+    const summary = await runStep('summary', folder);
+    expect(summary.code, summary.stderr).toBe(0);
+    expect(await readFile(join(folder, 'summary.md'), 'utf8')).toContain('| 🟡 | finance-ledger |');
+    const board = await runStep('board', folder);
+    // A manifest could not be read: the board is written (its card says why), the step passes and
+    // the last step fails the job.
+    expect(board.code, board.stderr).toBe(0);
+    expect(await readFile(join(folder, 'output.txt'), 'utf8')).toBe('status=2\n');
+    const page = await readFile(join(folder, 'board/index.html'), 'utf8');
+    expect(page).toContain('Invoice reconciliation and ledger agent');
+    expect(page).toContain('could not be read');
   });
 });
