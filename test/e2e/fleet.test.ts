@@ -273,6 +273,22 @@ describe('fleet status', () => {
     expect(result.stdout).toContain('team &lt;img src=x onerror=alert(1)&gt; \\| \\*bold\\*');
     expect(result.stdout).not.toContain('<img');
   });
+
+  it('text: an escape sequence or bidi character in a manifest is shown escaped, in the listing and the org view', async () => {
+    const folder = await fleet();
+    const path = join(folder, SUPPORT);
+    const doc = JSON.parse(await readFile(path, 'utf8')) as Record<string, any>;
+    doc.agent.owner = 'team\u001b[2J\u202eevil';
+    await writeFile(path, JSON.stringify(doc, null, 2));
+    for (const args of [
+      ['status', 'agents/*/rollout.json'],
+      ['status', 'agents/*/rollout.json', '--owner', doc.agent.owner],
+    ]) {
+      const result = await run(folder, args);
+      expect(result.stdout, args.join(' ')).toContain('team\\u001b[2J\\u202eevil');
+      expect(result.stdout.includes('\u001b') || result.stdout.includes('\u202e'), args.join(' ')).toBe(false);
+    }
+  });
 });
 
 describe('status --org', () => {

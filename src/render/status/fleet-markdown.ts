@@ -1,6 +1,7 @@
 import type { FleetRow, OrgRow } from '../../state/fleet.js';
 import { isFleetError } from '../../state/fleet.js';
 import { md, mdCode } from '../markdown.js';
+import { safeData } from '../safe-text.js';
 import { renderMarkdownTable } from '../table.js';
 import { FLEET_HEADERS, fleetCells, whyCell } from './fleet-cells.js';
 import { fleetCounts } from './fleet-text.js';
@@ -9,6 +10,7 @@ const MARK = { act: '🔴', watch: '🟡', ok: '🟢' } as const;
 
 /** `status --format markdown` over the fleet: a table to paste into an issue or a job summary; the same facts as the text. */
 export function renderFleetMarkdown(rows: readonly FleetRow[], now: number): string {
+  rows = safeData(rows);
   const out = [`**${fleetCounts(rows)}**\n`];
   const agents = rows.flatMap((row) => (isFleetError(row) ? [] : [row]));
   if (agents.length > 0) {
@@ -30,6 +32,8 @@ export function renderFleetMarkdown(rows: readonly FleetRow[], now: number): str
 
 /** `status --org ORG --format markdown`. */
 export function renderOrgMarkdown(org: string, rows: readonly OrgRow[]): string {
+  org = safeData(org);
+  rows = safeData(rows);
   const agents = rows.flatMap((row) => ('error' in row ? [] : [row]));
   const on = agents.filter((row) => row.on).length;
   const out = [md`**Org ${mdCode(org)}: on for ${String(on)} of ${String(agents.length)} agents**\n`.markdown];
