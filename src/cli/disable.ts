@@ -15,7 +15,11 @@ export const defineDisable: CommandDefinition = (program, run) => {
   )
     .addHelpText(
       'after',
-      examples(['agent-rollout disable', 'agent-rollout disable --reason "data leak suspected, INC-4712"']) + SEVERAL_STATE_EXIT_CODES,
+      examples([
+        'agent-rollout disable',
+        'agent-rollout disable --reason "data leak suspected, INC-4712"',
+        'agent-rollout disable \'agents/*/rollout.json\' --reason "INC-4712"   # every agent off, each with its own entry',
+      ]) + SEVERAL_STATE_EXIT_CODES,
     )
     .action(async (files: string[], options) => {
       const { disableCommand } = await import('../commands/disable.js');

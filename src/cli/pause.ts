@@ -17,6 +17,7 @@ export const definePause: CommandDefinition = (program, run) => {
       examples([
         'agent-rollout pause --reason "error rate above threshold, INC-4711"',
         'agent-rollout pause --reason "holiday freeze" --actor release-bot',
+        'agent-rollout pause -m agents/a/rollout.json -m agents/b/rollout.json --reason "holiday freeze" --dry-run',
       ]) + SEVERAL_STATE_EXIT_CODES,
     )
     .action(async (files: string[], options) => {

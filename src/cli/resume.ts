@@ -10,7 +10,13 @@ export const defineResume: CommandDefinition = (program, run) => {
       .description('Lift the pause (state.paused), with an audit entry. Resuming a rollout that is not paused changes nothing.'),
     { reason: 'optional', several: true },
   )
-    .addHelpText('after', examples(['agent-rollout resume --reason "INC-4711 resolved"']) + SEVERAL_STATE_EXIT_CODES)
+    .addHelpText(
+      'after',
+      examples([
+        'agent-rollout resume --reason "INC-4711 resolved"',
+        'agent-rollout resume \'agents/*/rollout.json\' --reason "freeze over"',
+      ]) + SEVERAL_STATE_EXIT_CODES,
+    )
     .action(async (files: string[], options) => {
       const { resumeCommand } = await import('../commands/resume.js');
       await run((io) => resumeCommand({ ...options, files }, io));
