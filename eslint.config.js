@@ -37,6 +37,7 @@ const PURE_CORE = [
     'canonical-json',
     'drift',
     'field-changes',
+    'fleet',
     'reason',
     'rollback-hash',
     'stage-entry',
@@ -44,7 +45,7 @@ const PURE_CORE = [
     'status',
     'transitions',
   ].map((name) => `src/state/${name}.ts`),
-  ...['export-time', 'flagd', 'prometheus-rules', 'readiness'].map((name) => `src/export/${name}.ts`),
+  ...['export-time', 'flagd', 'fractional-bucket', 'org-view', 'prometheus-rules', 'readiness'].map((name) => `src/export/${name}.ts`),
   'src/metrics/types.ts',
 ];
 /** In a pure folder, the one file that is not: it runs git. */

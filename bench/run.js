@@ -28,6 +28,8 @@ function once(command, args, options = {}) {
   const start = process.hrtime.bigint();
   const spawnOptions = { ...options };
   delete spawnOptions.okStatus;
+  delete spawnOptions.runs;
+  delete spawnOptions.warmups;
   const result = spawnSync(hasTime ? '/usr/bin/time' : command, argv, { encoding: 'utf8', maxBuffer: 1 << 28, ...spawnOptions });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const kb = hasTime ? Number(result.stderr.trim().split('\n').at(-1)) : NaN;
@@ -45,10 +47,11 @@ function median(values) {
  * machine the baseline then moves with the case, so the ratio holds still.
  */
 function measure(command, args, options) {
-  for (let i = 0; i < warmups; i++) once(command, args, options);
+  const count = options?.runs ?? runs;
+  for (let i = 0; i < (options?.warmups ?? warmups); i++) once(command, args, options);
   const baselines = [];
   const samples = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < count; i++) {
     baselines.push(once(process.execPath, ['-e', '0']).ms);
     samples.push(once(command, args, options));
   }
@@ -192,6 +195,31 @@ try {
     }
     const result = measure(...cli(command, '-m', support));
     report(`${command} on the support example`, result, result.baselineMs, '≤ 2 × baseline', result.ms <= 2 * result.baselineMs);
+  }
+
+  if (/\[files\.\.\.\]/.test(spawnSync(process.execPath, [bin, 'status', '--help'], { encoding: 'utf8' }).stdout)) {
+    // Issue 14: status over a fleet of 500 agents, each with a 200-entry trail, a drill report and
+    // a cases file (bench/fleet.js), against status of one such manifest in the same run. A fleet
+    // run takes seconds, so fewer runs: the medians of 3.
+    const { writeFleet } = await import('./fleet.js');
+    const fleetDir = join(work, 'fleet');
+    const [first] = writeFleet(fleetDir, 500, 200);
+    const single = measure(...cli('status', '-m', first), { okStatus: [0] });
+    report('status, one manifest with a 200-entry trail', single, single.baselineMs, 'the unit of the next two', true);
+    for (const format of ['text', 'json']) {
+      const fleet = measure(...cli('status', join(fleetDir, 'agents', '*', 'rollout.json'), '--format', format), {
+        okStatus: [0],
+        runs: 3,
+        warmups: 1,
+      });
+      report(
+        `status, 500 such manifests, ${format}`,
+        fleet,
+        single.ms,
+        '≤ 10 × one manifest; ≤ 300 MB',
+        fleet.ms <= 10 * single.ms && fleet.mb <= 300,
+      );
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

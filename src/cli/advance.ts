@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import { Option } from './commander.js';
 import { addMetricOptions } from './gate.js';
 import type { CommandDefinition } from './program.js';
@@ -18,7 +19,7 @@ export const defineAdvance: CommandDefinition = (program, run) => {
     .option('--force', 'advance over a no-go or inconclusive gate (needs --reason; recorded as forced)')
     .option('--reason <text>', 'why, recorded in the audit trail')
     .option('--actor <name>', 'who advances (default: AGENT_ROLLOUT_ACTOR, the config, git user.email)')
-    .option('-m, --manifest <path>', 'the manifest', 'rollout.json')
+    .addOption(oneManifestOption('advance', 'the manifest'))
     .addOption(new Option('--format <format>', 'output format').choices(GATE_FORMATS).default('text'))
     .addHelpText(
       'after',

@@ -2,6 +2,7 @@ import type { Command } from './commander.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
+import { oneManifestOption } from './manifest-option.js';
 import { STATE_FORMATS } from '../commands/formats.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -11,7 +12,9 @@ function collect(value: string, previous: string[] = []): string[] {
 /** -m and --format on `audit` itself or on `audit verify`: `audit -m x verify` and `audit verify -m x` both work. */
 function manifestAndFormat(command: Command): Command {
   return command
-    .option('-m, --manifest <path>', 'the manifest (its audit trail is rollout.audit.jsonl beside it) (default: "rollout.json")')
+    .addOption(
+      oneManifestOption('audit', 'the manifest (its audit trail is rollout.audit.jsonl beside it) (default: "rollout.json")', null),
+    )
     .addOption(new Option('--format <format>', 'output format (default: text, or the stored `format` setting)').choices(STATE_FORMATS));
 }
 

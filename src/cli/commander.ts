@@ -9,8 +9,9 @@ import type * as CommanderModule from 'commander';
  */
 const commander = createRequire(import.meta.url)('commander') as typeof CommanderModule;
 
-export const { Argument, Command, CommanderError, Option } = commander;
+export const { Argument, Command, CommanderError, InvalidArgumentError, Option } = commander;
 export type Argument = CommanderModule.Argument;
 export type Command = CommanderModule.Command;
 export type CommanderError = CommanderModule.CommanderError;
+export type InvalidArgumentError = CommanderModule.InvalidArgumentError;
 export type Option = CommanderModule.Option;

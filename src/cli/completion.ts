@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import { Argument } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
@@ -14,7 +15,7 @@ export const defineCompletion: CommandDefinition = (program, run) => {
     )
     .addArgument(new Argument('[shell]', 'the shell').choices(SHELLS))
     .option('--stages', 'print the stage ids of the manifest, one a line (what the scripts call)')
-    .option('-m, --manifest <path>', 'the manifest for --stages', 'rollout.json')
+    .addOption(oneManifestOption('completion', 'the manifest for --stages'))
     .addHelpText(
       'after',
       examples([

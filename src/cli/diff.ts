@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
@@ -17,7 +18,7 @@ export const defineDiff: CommandDefinition = (program, run) => {
     )
     .argument('[files...]', 'BASE and HEAD; with --git, the manifest in the working tree (default ./rollout.json)')
     .option('--git <ref>', 'compare the manifest at this git revision (e.g. origin/main) with the working tree')
-    .option('-m, --manifest <path>', 'with --git: the manifest (default ./rollout.json)')
+    .addOption(oneManifestOption('diff --git', 'with --git: the manifest (default ./rollout.json)', null))
     .option('--audit <file>', "the audit trail state changes must match (default: rollout.audit.jsonl beside HEAD's manifest)")
     .addOption(new Option('--format <format>', 'output format; markdown is a pull-request comment').choices(DIFF_FORMATS).default('text'))
     .option('--exit-code', 'exit 1 when there are changes (like git diff --exit-code)')

@@ -1,6 +1,6 @@
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
-import { STATE_EXIT_CODES, withStateOptions } from './state-options.js';
+import { SEVERAL_STATE_EXIT_CODES, withStateOptions } from './state-options.js';
 
 export const defineDisable: CommandDefinition = (program, run) => {
   withStateOptions(
@@ -11,14 +11,18 @@ export const defineDisable: CommandDefinition = (program, run) => {
         'Set state.enabled to false, with an audit entry. No reason is needed, so an emergency is one command; ' +
           'an entry written without --reason is marked details.emergency: true. Disabling a disabled agent changes nothing.',
       ),
-    { reason: 'optional' },
+    { reason: 'optional', several: true },
   )
     .addHelpText(
       'after',
-      examples(['agent-rollout disable', 'agent-rollout disable --reason "data leak suspected, INC-4712"']) + STATE_EXIT_CODES,
+      examples([
+        'agent-rollout disable',
+        'agent-rollout disable --reason "data leak suspected, INC-4712"',
+        'agent-rollout disable \'agents/*/rollout.json\' --reason "INC-4712"   # every agent off, each with its own entry',
+      ]) + SEVERAL_STATE_EXIT_CODES,
     )
-    .action(async (options) => {
+    .action(async (files: string[], options) => {
       const { disableCommand } = await import('../commands/disable.js');
-      await run((io) => disableCommand(options, io));
+      await run((io) => disableCommand({ ...options, files }, io));
     });
 };

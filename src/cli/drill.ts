@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
@@ -15,7 +16,7 @@ export const defineDrill: CommandDefinition = (program, run) => {
         'happens; the report goes to drills/<id>.report.json and .report.md, and the result to the audit trail.\n' +
         'Ctrl-C stops the current step, restores and reports (exit 130); a second Ctrl-C exits at once.',
     )
-    .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
+    .addOption(oneManifestOption('drill', 'the rollout manifest'))
     .addOption(new Option('--format <format>', 'format of the final report on standard output').choices(DRILL_FORMATS).default('text'))
     .option('--dry-run', 'print what would run, in order, with timeouts and the window; run nothing, write nothing')
     .option('--confirm-manual', 'record manual steps as confirmed by the actor without a prompt (a drill without a terminal)')

@@ -1,6 +1,6 @@
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
-import { STATE_EXIT_CODES, withStateOptions } from './state-options.js';
+import { SEVERAL_STATE_EXIT_CODES, withStateOptions } from './state-options.js';
 
 export const defineEnable: CommandDefinition = (program, run) => {
   withStateOptions(
@@ -8,11 +8,17 @@ export const defineEnable: CommandDefinition = (program, run) => {
       .command('enable')
       .summary('switch the agent back on (the global kill switch)')
       .description('Set state.enabled to true, with an audit entry. Enabling an enabled agent changes nothing.'),
-    { reason: 'optional' },
+    { reason: 'optional', several: true },
   )
-    .addHelpText('after', examples(['agent-rollout enable --reason "fix deployed, drill passed"']) + STATE_EXIT_CODES)
-    .action(async (options) => {
+    .addHelpText(
+      'after',
+      examples([
+        'agent-rollout enable --reason "fix deployed, drill passed"',
+        'agent-rollout enable \'agents/*/rollout.json\' --reason "INC-4712 closed"',
+      ]) + SEVERAL_STATE_EXIT_CODES,
+    )
+    .action(async (files: string[], options) => {
       const { enableCommand } = await import('../commands/enable.js');
-      await run((io) => enableCommand(options, io));
+      await run((io) => enableCommand({ ...options, files }, io));
     });
 };

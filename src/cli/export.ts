@@ -1,7 +1,7 @@
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+import { collectManifests as collect } from './manifest-option.js';
 
 const EXIT_CODES =
   '\nExit codes: 0 written, 2 could not export (unreadable or invalid manifest, bad option, --out outside the current folder).\n';

@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import type { Command } from './commander.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
@@ -34,7 +35,7 @@ export const defineGate: CommandDefinition = (program, run) => {
     .argument('[stage]', 'the stage to evaluate (default: the current stage, state.stage)');
   addMetricOptions(command)
     .option('--at <time>', 'evaluate as of this time (RFC 3339); the window ends here (default: now)')
-    .option('-m, --manifest <path>', 'the manifest', 'rollout.json')
+    .addOption(oneManifestOption('gate', 'the manifest'))
     .addOption(new Option('--format <format>', 'output format').choices(GATE_FORMATS).default('text'))
     .option('--record', 'append the result to the audit trail (rollout.audit.jsonl)')
     .option('--actor <name>', 'who records the result (default: AGENT_ROLLOUT_ACTOR, the config, git user.email)')

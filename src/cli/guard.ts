@@ -2,7 +2,7 @@ import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
 import { Option } from './commander.js';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+import { collectManifests as collect } from './manifest-option.js';
 
 export const defineGuard: CommandDefinition = (program, run) => {
   const guard = program

@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
@@ -32,7 +33,7 @@ export const defineGuardrails: CommandDefinition = (program, run) => {
         '(default 1) and its over-refusal (allow cases refused or blocked) is at most "maxOverRefusal". The result is ' +
         'recorded in the audit trail with the hashes of the cases, the guardrails section and the agent, for the gate.',
     )
-    .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
+    .addOption(oneManifestOption('guardrails test', 'the rollout manifest'))
     .addOption(new Option('--format <format>', 'output format').choices(GUARDRAILS_FORMATS).default('text'))
     .option('--actor <name>', 'who runs the tests (default: AGENT_ROLLOUT_ACTOR, the stored config, git user.email)')
     .addHelpText(
@@ -62,7 +63,7 @@ export const defineGuardrails: CommandDefinition = (program, run) => {
     )
     .argument('<file>', 'the red-team result file')
     .addOption(new Option('--from <tool>', 'the tool that wrote the file').choices(['promptfoo', 'garak']).makeOptionMandatory())
-    .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
+    .addOption(oneManifestOption('guardrails import', 'the rollout manifest'))
     .option('--dry-run', 'show what would be added; write nothing')
     .option('--category <name>', 'put every imported case in this category')
     .addOption(

@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
 
@@ -12,7 +13,7 @@ export const defineInit: CommandDefinition = (program, run) => {
         'With --yes: the same template with placeholders, no prompts. Refuses to overwrite a file unless --force.\n' +
         'See docs/inventory.md.',
     )
-    .option('-m, --manifest <path>', 'the file to write', 'rollout.json')
+    .addOption(oneManifestOption('init', 'the file to write'))
     .option('-y, --yes', 'take the defaults (placeholders to replace), without prompts')
     .option('--force', 'overwrite an existing file')
     .option('--actor <name>', 'who creates it, for the audit entry (default: AGENT_ROLLOUT_ACTOR, the stored config, git user.email)')

@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
@@ -16,7 +17,7 @@ export const defineInventory: CommandDefinition = (program, run) => {
         'data classes the agent can read and write, through which tools and credentials, from which triggers).\n' +
         'See docs/inventory.md.',
     )
-    .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
+    .addOption(oneManifestOption('inventory', 'the rollout manifest'))
     .option('--check', 'report completeness and gaps without prompting (for CI); exit 1 when incomplete')
     .addOption(
       new Option('--format <format>', 'with --check: output format (default: the stored config, else text)').choices(INVENTORY_FORMATS),

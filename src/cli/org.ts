@@ -2,7 +2,7 @@ import { Argument } from './commander.js';
 import type { StateCommandOptions } from '../commands/state-change.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
-import { STATE_EXIT_CODES, withStateOptions } from './state-options.js';
+import { SEVERAL_STATE_EXIT_CODES, STATE_EXIT_CODES, withStateOptions } from './state-options.js';
 
 export const defineOrg: CommandDefinition = (program, run) => {
   const org = program
@@ -25,25 +25,44 @@ export const defineOrg: CommandDefinition = (program, run) => {
       const { orgCommand } = await import('../commands/org.js');
       await run((io) => orgCommand({ change, org: name }, options, io));
     };
+  /** enable and disable take manifest files after the org. */
+  const severalAction =
+    (change: 'enable' | 'disable') =>
+    async (name: string, files: string[], options: StateCommandOptions): Promise<void> => {
+      const { orgCommand } = await import('../commands/org.js');
+      await run((io) => orgCommand({ change, org: name }, { ...options, files }, io));
+    };
 
   withStateOptions(
     org
       .command('enable')
       .description('Turn the agent on for one organization (state.orgs.ORG.enabled true).')
       .argument('<org>', 'the organization'),
-    { reason: 'optional' },
+    { reason: 'optional', several: true },
   )
-    .addHelpText('after', examples(['agent-rollout org enable beta-co --reason "signed the beta agreement"']) + STATE_EXIT_CODES)
-    .action(action('enable'));
+    .addHelpText(
+      'after',
+      examples([
+        'agent-rollout org enable beta-co --reason "signed the beta agreement"',
+        "agent-rollout org enable beta-co 'agents/*/rollout.json' --dry-run",
+      ]) + SEVERAL_STATE_EXIT_CODES,
+    )
+    .action(severalAction('enable'));
   withStateOptions(
     org
       .command('disable')
       .description('Turn the agent off for one organization (state.orgs.ORG.enabled false).')
       .argument('<org>', 'the organization'),
-    { reason: 'optional' },
+    { reason: 'optional', several: true },
   )
-    .addHelpText('after', examples(['agent-rollout org disable acme --reason "customer asked to opt out"']) + STATE_EXIT_CODES)
-    .action(action('disable'));
+    .addHelpText(
+      'after',
+      examples([
+        'agent-rollout org disable acme --reason "customer asked to opt out"',
+        'agent-rollout org disable acme \'agents/*/rollout.json\' --reason "contract ended"   # cut acme off every agent',
+      ]) + SEVERAL_STATE_EXIT_CODES,
+    )
+    .action(severalAction('disable'));
   withStateOptions(
     org
       .command('mode')

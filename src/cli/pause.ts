@@ -1,6 +1,6 @@
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
-import { STATE_EXIT_CODES, withStateOptions } from './state-options.js';
+import { SEVERAL_STATE_EXIT_CODES, withStateOptions } from './state-options.js';
 
 export const definePause: CommandDefinition = (program, run) => {
   withStateOptions(
@@ -10,17 +10,18 @@ export const definePause: CommandDefinition = (program, run) => {
       .description(
         'Pause the rollout: state.paused records the reason, who and when, and advance is refused until resume.\nThe change is written with an audit entry. Pausing a paused rollout changes nothing.',
       ),
-    { reason: 'required' },
+    { reason: 'required', several: true },
   )
     .addHelpText(
       'after',
       examples([
         'agent-rollout pause --reason "error rate above threshold, INC-4711"',
         'agent-rollout pause --reason "holiday freeze" --actor release-bot',
-      ]) + STATE_EXIT_CODES,
+        'agent-rollout pause -m agents/a/rollout.json -m agents/b/rollout.json --reason "holiday freeze" --dry-run',
+      ]) + SEVERAL_STATE_EXIT_CODES,
     )
-    .action(async (options) => {
+    .action(async (files: string[], options) => {
       const { pauseCommand } = await import('../commands/pause.js');
-      await run((io) => pauseCommand(options, io));
+      await run((io) => pauseCommand({ ...options, files }, io));
     });
 };

@@ -1,3 +1,4 @@
+import { oneManifestOption } from './manifest-option.js';
 import { Option } from './commander.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
@@ -15,7 +16,7 @@ export const definePlan: CommandDefinition = (program, run) => {
         'stands; the blast radius per stage; and what blocks the next step. Reads the audit trail beside the manifest.\n' +
         'See docs/plan.md.',
     )
-    .option('-m, --manifest <path>', 'the rollout manifest', 'rollout.json')
+    .addOption(oneManifestOption('plan', 'the rollout manifest'))
     .addOption(new Option('--format <format>', 'output format (default: the stored config, else text)').choices(PLAN_FORMATS))
     .addHelpText(
       'after',

@@ -38,3 +38,7 @@ export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
 export const SCHEMA_FORMATS = ['text', 'json'] as const satisfies readonly Format[];
 export type SchemaFormat = (typeof SCHEMA_FORMATS)[number];
+
+/** `status`: text and json for one agent or the fleet; markdown and html (the board) always show the fleet. */
+export const STATUS_FORMATS = ['text', 'json', 'markdown', 'html'] as const satisfies readonly Format[];
+export type StatusFormat = (typeof STATUS_FORMATS)[number];

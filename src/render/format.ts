@@ -1,7 +1,7 @@
 import { escapeJsonOutput } from './safe-text.js';
 
 /** The output formats, a closed list; each command accepts the subset it renders. */
-export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'github'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'github', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** JSON output's own version, independent of the tool's. */

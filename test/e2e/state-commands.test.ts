@@ -112,7 +112,7 @@ describe('pause and resume', () => {
     const again = await run(folder, ['pause', '--reason', 'second']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
-      /^nothing to do: the rollout is already paused \(since .* by alice@example.com: "first"\); nothing was written\n$/,
+      /^nothing to do: the rollout is already paused \(since .* by alice@example.com: "first"\); nothing was written: support-triage \(rollout.json\)\n$/,
     );
     expect(await manifestText(folder)).toBe(paused);
     expect(await trail(folder)).toHaveLength(1);
