@@ -202,7 +202,7 @@ describe('fleet status', () => {
       /^\s+agent\s+owner\s+stage\s+on\s+mode\s+paused\s+last gate\s+drill\s+guardrails\s+may advance\s+trail\s+blockers\s+manifest$/,
     );
     expect(lines[3]).toMatch(
-      /^!\s+finance-ledger\s+finance-systems\s+limited-beta 2\/3 \(5% \+ 2 orgs\)\s+on\s+enforce \+2 org overrides\s+since just now by alice@example.com\s+none\s+none/,
+      /^!\s+finance-ledger\s+finance-systems\s+limited-beta 2\/3 \(5% \+ 2 orgs\)\s+on\s+enforce \+2 org overrides\s+since (?:just now|\d+s ago) by alice@example.com\s+none\s+none/,
     );
     expect(lines[4]).toMatch(/^!\s+support-triage\s+support-platform\s+internal-pilot 1\/3/);
     expect(text.stdout).toContain('finance-ledger: paused, never drilled');
