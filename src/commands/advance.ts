@@ -34,6 +34,11 @@ function output(run: GateRun, outcome: AdvanceOutcome, options: AdvanceCommandOp
   io.out(renderers[options.format]());
 }
 
+/** What to do once the rollout has moved to `stage`, in place of the gate's "advance" step. */
+function afterAdvance(stage: string): string[] {
+  return [`${stage} is the current stage now: \`agent-rollout plan\` shows what its gate will need.`];
+}
+
 /** A refusal before the gate runs: exit 2, the message and what clears it. */
 function refusedError(transition: AdvanceRefused): CliError {
   return transition.refusal === 'unknown-stage'
@@ -107,7 +112,9 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
   const message = forced
     ? `${moved} over ${withArticle(verdict)} gate, by ${actor.name} (audit entry ${entry.seq}, forced: true). Governance mode is now ${transition.governanceMode}.`
     : `${moved} by ${actor.name} (audit entry ${entry.seq}). Governance mode is now ${transition.governanceMode}.`;
-  output(run, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io);
+  // The gate's "Next:" said to advance (or not to); that is done now, so it says what comes after.
+  const shown = { ...run, report: { ...run.report, next: afterAdvance(transition.to) } };
+  output(shown, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io);
   await notifySinks(
     opened.manifest,
     {
