@@ -3,7 +3,7 @@ import { safeData } from '../safe-text.js';
 import type { DrillReport, StepRecord } from '../../drill/types.js';
 import { md, mdCode, mdFence, mdHtml, mdProse, mdText } from '../markdown.js';
 import { renderMarkdownTable } from '../table.js';
-import { probeDetail, stepDetail, verdictLine } from './text.js';
+import { probeDetail, stepDetail, stillRevokedText, verdictLine } from './text.js';
 
 function outputs(title: string, steps: readonly StepRecord[]): string {
   const withOutput = steps.filter((step) => step.output);
@@ -70,6 +70,8 @@ export function renderDrillMarkdown(report: DrillReport): string {
   }
   out += `\n## Restore: ${mdText(report.restore.status).markdown}\n\n`;
   if (report.restore.reason) out += `${mdProse(report.restore.reason).markdown}\n`;
+  const revoked = stillRevokedText(report);
+  if (revoked) out += `${report.restore.reason ? '\n' : ''}⚠ ${mdProse(revoked).markdown}\n\n`;
   if (report.restore.steps.length > 0) {
     out += renderMarkdownTable(
       ['restore step', 'status', 'duration', 'detail'],

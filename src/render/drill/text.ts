@@ -44,6 +44,17 @@ function outputExcerpt(output: string | undefined): string {
   return `${cut > 0 ? `      | … ${cut} earlier line(s) in the report files\n` : ''}${shown.map((l) => `      | ${l}`).join('\n')}\n`;
 }
 
+/** The credentials the drill left revoked (AR130), in one clause; undefined when there are none. */
+export function stillRevokedText(report: DrillReport): string | undefined {
+  const ids = report.restore.stillRevoked ?? [];
+  if (ids.length === 0) return undefined;
+  const names = ids.map((id) => `"${id}"`);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return ids.length === 1
+    ? `credential ${list} is still revoked: no restore step issues it again (AR130)`
+    : `credentials ${list} are still revoked: no restore step issues them again (AR130)`;
+}
+
 /** The verdict in one line: `PASSED in 2.3s of its 10m window (9m57s to spare)`. */
 export function verdictLine(report: DrillReport): string {
   const verdict = report.interrupted ? 'INTERRUPTED' : report.passed ? 'PASSED' : 'FAILED';
@@ -98,7 +109,11 @@ export function renderDrillText(report: DrillReport, style: Style): string {
       ),
     );
   }
-  out.push(`\nRestore: ${colourStatus(report.restore.status, style)}${report.restore.reason ? ` (${report.restore.reason})` : ''}\n`);
+  const revoked = stillRevokedText(report);
+  out.push(
+    `\nRestore: ${colourStatus(report.restore.status, style)}${report.restore.reason ? ` (${report.restore.reason})` : ''}` +
+      `${revoked ? `${report.restore.status === 'passed' ? ', but ' : '; '}${style.yellow(revoked)}` : ''}\n`,
+  );
   if (report.restore.steps.length > 0) {
     out.push(
       renderTable(
