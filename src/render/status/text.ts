@@ -26,8 +26,8 @@ function stageLine(status: RolloutStatus): string {
   return `${stage.id} (${where}${audience ? `, audience ${audience}` : ''})${since}`;
 }
 
-function gateLine(gate: RolloutStatus['lastGate']): string {
-  if (!gate) return 'none recorded';
+function gateLine(gate: RolloutStatus['lastGate'], stage: string): string {
+  if (!gate) return `none recorded for ${stage}`;
   const what = `${gate.verdict ?? 'no verdict'}${gate.stage ? ` for ${gate.stage}` : ''}`;
   const via = gate.via === 'advance' ? `; advanced${gate.advancedTo ? ` to ${gate.advancedTo}` : ''}` : '';
   return `${what}, ${ageText(gate.ageMs)} (${gate.at}, seq ${gate.seq} by ${gate.actor}${via})`;
@@ -88,7 +88,7 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
     ['stage', stageLine(status)],
     ['mode', mode + (orgModes.length > 0 ? `; per org: ${orgModes.join(', ')}` : '')],
     ['paused', paused],
-    ['last gate', gateLine(status.lastGate)],
+    ['last gate', gateLine(status.lastGate, status.stage.id)],
     ...(status.guardrailTests ? ([['guardrails', evidenceLine(status.guardrailTests, style)]] as [string, string][]) : []),
     ['last drill', drillLine(status.lastDrill, style)],
     ['orgs', orgs],
