@@ -11,6 +11,7 @@ import type { AdvanceRefused } from '../state/transitions.js';
 import { advance, advanceTarget, withArticle } from '../state/transitions.js';
 import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
+import { isoSeconds } from '../time/timestamp.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
 import type { GateMetricOptions, GateRun } from './run-gate.js';
@@ -67,7 +68,8 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
 
   const run = await runGate(undefined, options, io, { opened });
   const { verdict } = run.report;
-  const at = new Date(run.now).toISOString();
+  // To the second, as every other state change writes state.since and its audit entry.
+  const at = isoSeconds(run.now);
   const transition = advance(manifest, { at, force: options.force ?? false, verdict });
   const base = { from: target.from.id, to: target.to.id, verdict };
   if (transition.outcome === 'refused') {

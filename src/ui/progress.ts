@@ -1,4 +1,5 @@
 import { formatElapsed } from '../time/duration.js';
+import { plural } from '../text/plural.js';
 import type { JournalLine } from '../drill/types.js';
 import { createStyle } from '../render/style.js';
 import type { Io } from './io.js';
@@ -87,7 +88,7 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
       switch (line.event) {
         case 'drill-started':
           io.err(
-            `Drilling the rollback of ${line.manifest}: ${line.steps.length} step(s), ${line.probes.length} probe(s), window ${line.window}\n`,
+            `Drilling the rollback of ${line.manifest}: ${plural(line.steps.length, 'step')}, ${plural(line.probes.length, 'probe')}, window ${line.window}\n`,
           );
           break;
         case 'step-started': {
@@ -130,7 +131,7 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
           const status = line.passed ? 'passed' : style.red('failed');
           const why = !line.passed && line.reason ? `: ${line.reason}` : '';
           finish(
-            `${live ? `${mark(line.passed)} ` : ''}probe ${line.id}: ${status} after ${line.attempts} attempt(s), ${windowLeft(line.t)}${why}`,
+            `${live ? `${mark(line.passed)} ` : ''}probe ${line.id}: ${status} after ${plural(line.attempts, 'attempt')}, ${windowLeft(line.t)}${why}`,
           );
           break;
         }

@@ -1,4 +1,5 @@
 import { formatElapsed } from '../../time/duration.js';
+import { plural } from '../../text/plural.js';
 import { safeData } from '../safe-text.js';
 import type { DrillReport, ProbeRecord, StepRecord } from '../../drill/types.js';
 import type { Style } from '../style.js';
@@ -41,7 +42,7 @@ function outputExcerpt(output: string | undefined): string {
   const lines = output.split('\n');
   const shown = lines.slice(-OUTPUT_LINES);
   const cut = lines.length - shown.length;
-  return `${cut > 0 ? `      | … ${cut} earlier line(s) in the report files\n` : ''}${shown.map((l) => `      | ${l}`).join('\n')}\n`;
+  return `${cut > 0 ? `      | … ${plural(cut, 'earlier line')} in the report files\n` : ''}${shown.map((l) => `      | ${l}`).join('\n')}\n`;
 }
 
 /** The credentials the drill left revoked (AR130), in one clause; undefined when there are none. */

@@ -3,6 +3,7 @@ import { safeData } from '../safe-text.js';
 import { renderBlastRadiusText } from '../inventory/blast-radius.js';
 import type { Style } from '../style.js';
 import { tableLines } from '../table.js';
+import { plural } from '../../text/plural.js';
 import {
   ALERT_ACTION_TEXT,
   blockedHeading,
@@ -135,7 +136,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
     ]);
   }
   standing.push(['last gate', lastGateText(plan.state)]);
-  standing.push(['inventory', plan.inventory.complete ? 'complete' : style.yellow(`${plan.inventory.gaps} gap(s)`)]);
+  standing.push(['inventory', plan.inventory.complete ? 'complete' : style.yellow(plural(plan.inventory.gaps, 'gap'))]);
   out.push(...tableLines(standing, { indent: '  ' }), '');
 
   out.push(style.bold('Blast radius'));
