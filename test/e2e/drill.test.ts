@@ -432,6 +432,9 @@ describe('drill commands', () => {
     const confirmed = await drill(dir, ['--confirm-manual']);
     expect(confirmed.code).toBe(0);
     expect(confirmed.report?.steps[1]?.confirmation).toMatchObject({ by: 'drill-tester', via: '--confirm-manual' });
+    // Confirmed by the flag: the progress waits for nothing, and says who the step is recorded against.
+    expect(confirmed.stderr).not.toContain('waiting for confirmation');
+    expect(confirmed.stderr).toContain('step announce (manual): confirmed by drill-tester (--confirm-manual)\n');
   });
 
   it('a script path that climbs out of the manifest folder, or a symlink pointing out, is refused', async () => {
