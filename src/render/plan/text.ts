@@ -117,9 +117,12 @@ export function renderPlanText(plan: Plan, style: Style): string {
 
   if (plan.alerts.length > 0) {
     out.push(style.bold('Alerts'));
-    const width = Math.max(...plan.alerts.map((a) => a.name.length));
-    for (const alert of plan.alerts)
-      out.push(`  ${alert.name.padEnd(width)}  ${alert.signal} ${alert.threshold}: ${ALERT_ACTION_TEXT[alert.action]}`);
+    out.push(
+      ...tableLines(
+        plan.alerts.map((alert) => [alert.name, `${alert.signal} ${alert.threshold}: ${ALERT_ACTION_TEXT[alert.action]}`]),
+        { indent: '  ' },
+      ),
+    );
     out.push('');
   }
 
