@@ -11,6 +11,7 @@ import type { AdvanceRefused } from '../state/transitions.js';
 import { advance, advanceTarget, withArticle } from '../state/transitions.js';
 import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
+import { isoSeconds } from '../time/timestamp.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
 import type { GateMetricOptions, GateRun } from './run-gate.js';
@@ -32,6 +33,11 @@ function output(run: GateRun, outcome: AdvanceOutcome, options: AdvanceCommandOp
     text: () => renderGateRun(run, 'text', io) + renderAdvanceText(outcome, createStyle(io.color)),
   };
   io.out(renderers[options.format]());
+}
+
+/** What to do once the rollout has moved to `stage`, in place of the gate's "advance" step. */
+function afterAdvance(stage: string): string[] {
+  return [`${stage} is the current stage now: \`agent-rollout plan\` shows what its gate will need.`];
 }
 
 /** A refusal before the gate runs: exit 2, the message and what clears it. */
@@ -62,7 +68,8 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
 
   const run = await runGate(undefined, options, io, { opened });
   const { verdict } = run.report;
-  const at = new Date(run.now).toISOString();
+  // To the second, as every other state change writes state.since and its audit entry.
+  const at = isoSeconds(run.now);
   const transition = advance(manifest, { at, force: options.force ?? false, verdict });
   const base = { from: target.from.id, to: target.to.id, verdict };
   if (transition.outcome === 'refused') {
@@ -107,7 +114,9 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
   const message = forced
     ? `${moved} over ${withArticle(verdict)} gate, by ${actor.name} (audit entry ${entry.seq}, forced: true). Governance mode is now ${transition.governanceMode}.`
     : `${moved} by ${actor.name} (audit entry ${entry.seq}). Governance mode is now ${transition.governanceMode}.`;
-  output(run, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io);
+  // The gate's "Next:" said to advance (or not to); that is done now, so it says what comes after.
+  const shown = { ...run, report: { ...run.report, next: afterAdvance(transition.to) } };
+  output(shown, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io);
   await notifySinks(
     opened.manifest,
     {

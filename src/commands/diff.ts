@@ -19,6 +19,7 @@ import { createStyle } from '../render/style.js';
 import { verifyTrail } from '../state/audit.js';
 import { MAX_TRAIL_BYTES, auditPathFor, readTrail } from '../state/audit-file.js';
 import type { Io } from '../ui/io.js';
+import { shellWord } from '../text/shell-word.js';
 import type { DiffFormat } from './formats.js';
 
 /** A trail read from git is refused past this size (a trail grows by a few hundred bytes an entry). */
@@ -43,10 +44,6 @@ interface Side {
   label: string;
   /** The file in the working tree, when there is one. */
   file?: string;
-}
-
-function shellWord(word: string): string {
-  return /^[\w./:@~^=+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Reads both sides: two files, or the manifest at a git revision and in the working tree. */

@@ -24,6 +24,7 @@ import { MIN_STEPS_PER_PERIOD } from '../gate/criteria.js';
 import { renderGateText } from '../render/gate/text.js';
 import { createStyle } from '../render/style.js';
 import { auditPathFor, readTrail } from '../state/audit-file.js';
+import { shellLine } from '../text/shell-word.js';
 import { formatSpan, parseDuration } from '../time/duration.js';
 import type { Io } from '../ui/io.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -133,6 +134,28 @@ async function refuseCommandsOutside(manifest: Manifest, manifestDir: string): P
 }
 
 /**
+ * The `advance` that gates on the inputs this gate had (its metric flags and manifest), for the
+ * "Next:" line of a go verdict: the flags repeated, in backticks, and what the command line alone
+ * cannot carry (standard input, values typed at the prompt). Undefined when the gate had none of
+ * them: plain `agent-rollout advance` queries the same sources.
+ */
+export function advanceCommandFor(options: GateMetricOptions & { manifest: string }, prompted: boolean): string | undefined {
+  const words = [
+    ...(options.set ?? []).flatMap((flag) => ['--set', flag]),
+    ...(options.metrics !== undefined ? ['--metrics', options.metrics] : []),
+    ...(options.window !== undefined ? ['--window', options.window] : []),
+    ...(options.sources === false ? ['--no-sources'] : []),
+  ];
+  if (words.length === 0 && !prompted) return undefined;
+  if (options.manifest !== 'rollout.json') words.push('-m', options.manifest);
+  const needs = [
+    ...(options.metrics === '-' ? ['the same metrics on standard input'] : []),
+    ...(prompted ? ['the same values typed at its prompt'] : []),
+  ];
+  return `\`${shellLine(['agent-rollout', 'advance', ...words])}\`${needs.length > 0 ? `, with ${needs.join(' and ')}` : ''}`;
+}
+
+/**
  * Gathers the evidence for a stage's gate (flags, pasted metrics, the prompt, the sources, the
  * audit trail) and evaluates it. Shared by `gate` and `advance`.
  */
@@ -225,6 +248,7 @@ export async function runGate(
     { manifest, manifestDir, env: io.env, window: { startMs: window.startMs, endMs: window.endMs }, redactor },
   );
   const guardrailEvidence = await readEvidenceIdentity(manifest, manifestDir);
+  const advanceCommand = advanceCommandFor(options, prompted !== undefined);
   const validationErrors = opened.validation.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.rule} ${d.message}`);
   const report = evaluateGate({
     manifest,
@@ -236,6 +260,7 @@ export async function runGate(
     ...(guardrailEvidence ? { guardrailEvidence } : {}),
     validationErrors,
     now,
+    ...(advanceCommand !== undefined ? { advanceCommand } : {}),
   });
   const inputs = recordInputs({
     manifest: { path: options.manifest, sha256: opened.loaded.sha256 },

@@ -1,6 +1,6 @@
 import { formatElapsed } from '../time/duration.js';
-import type { DrillVerdict, ProbeRecord, StepRecord } from './types.js';
 import { plural } from '../text/plural.js';
+import type { DrillVerdict, ProbeRecord, StepRecord } from './types.js';
 
 export interface JudgeInput {
   steps: readonly StepRecord[];
@@ -30,7 +30,7 @@ export function judgeDrill(input: JudgeInput): DrillVerdict {
     }
   }
   const skipped = input.steps.filter((step) => step.status === 'skipped').length;
-  if (skipped > 0 && !input.interrupted && reasons.length === 0) reasons.push(`${skipped} step(s) did not run`);
+  if (skipped > 0 && !input.interrupted && reasons.length === 0) reasons.push(`${plural(skipped, 'step')} did not run`);
   for (const probe of input.probes) {
     if (!probe.passed && !probe.interrupted) {
       const attempts = probe.attempts.length;

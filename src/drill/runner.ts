@@ -6,6 +6,7 @@ import { probeTarget } from './plan.js';
 import { judgeObservation, observeProbe, pause } from './probe.js';
 import { recordOutput } from './redact.js';
 import { createRedactor } from '../manifest/redactor.js';
+import { unrestoredCredentials } from '../manifest/rules/rollback.js';
 import type {
   DrillEvent,
   DrillPlan,
@@ -295,6 +296,11 @@ export async function runDrill(context: DrillContext): Promise<DrillOutcome> {
     }
     restore = { status: restored.every((s) => s.status === 'passed') ? 'passed' : 'failed', steps: restored };
   }
+  const stillRevoked = unrestoredCredentials(
+    steps.filter((step) => step.status === 'passed'),
+    plan.restore,
+  );
+  if (stillRevoked.length > 0) restore.stillRevoked = stillRevoked;
   return { steps, probes, verdict, restore, interrupted };
 }
 

@@ -151,6 +151,11 @@ export interface RestoreRecord {
   /** Why it was skipped (`--no-restore`), when it was. */
   reason?: string;
   steps: StepRecord[];
+  /**
+   * The credentials a rollback step that passed revoked and no restore step names (AR130): still
+   * revoked after the drill, whatever the restore's status. Absent when there are none.
+   */
+  stillRevoked?: string[];
 }
 
 /** One line of the journal, without the fields the journal adds (seq, at, t). */

@@ -21,3 +21,23 @@ export function alertRuleName(alert: Alert, index: number, manifest: Manifest): 
   const id = alert.id ?? `${alert.signal}-${index + 1}`;
   return alertName(id.startsWith(`${agent}-`) ? id : `${agent}-${id}`);
 }
+
+/**
+ * The name of the rule of an exit criterion: for when it fires, the signal past the bound the
+ * criterion sets (`error-rate-below-threshold` with `max` fires as `…ErrorRateAboveLimitedBetaMax`),
+ * not after the criterion's id, which names what passes. The `criterion` label keeps the id.
+ */
+export function criterionAlertName(
+  agent: string,
+  stage: string,
+  signal: string,
+  bounds: { max?: number | undefined; min?: number | undefined },
+): string {
+  const breach =
+    bounds.max !== undefined && bounds.min !== undefined
+      ? ['outside', stage, 'bounds']
+      : bounds.max !== undefined
+        ? ['above', stage, 'max']
+        : ['below', stage, 'min'];
+  return alertName(agent, signal, ...breach);
+}

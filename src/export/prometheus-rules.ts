@@ -2,9 +2,9 @@ import { Document } from 'yaml';
 import { currentStage } from '../manifest/access.js';
 import type { Alert, Criterion, Manifest, Signal } from '../manifest/types.js';
 import { resolveDottedPath } from '../manifest/dotted-path.js';
-import { alertName, alertRuleName } from './alert-name.js';
+import { alertName, alertRuleName, criterionAlertName } from './alert-name.js';
 
-export { alertName, alertRuleName };
+export { alertName, alertRuleName, criterionAlertName };
 
 /**
  * The manifest's thresholds as Prometheus alerting rules: one rule per `metrics.alerts` entry,
@@ -153,7 +153,10 @@ function alertRule(alert: Alert, index: number, manifest: Manifest, query: strin
     },
     annotations: {
       summary: `${templateLiteral(`${agent}: ${alert.signal} is `)}${VALUE_TEMPLATE}${templateLiteral(` over the last ${options.rateWindow}, ${boundsText(bounds)} (the alert threshold)${held}`)}`,
-      description: templateLiteral(alert.description ?? `Alert ${id} of agent ${agent} (metrics.alerts in its rollout.json).`),
+      description: templateLiteral(
+        alert.description ??
+          `Fires while ${alert.signal} is ${boundsText(bounds)}${held}: alert ${id} of agent ${agent} (metrics.alerts in its rollout.json).`,
+      ),
       what_to_do: templateLiteral(alertAdvice(alert, manifest, reason, m)),
     },
   };
@@ -188,7 +191,7 @@ function criterionRule(
 ): PrometheusRule {
   const agent = manifest.agent.id;
   const stage = manifest.state.stage;
-  const name = alertName(agent, stage, criterion.id);
+  const name = criterionAlertName(agent, stage, criterion.signal ?? '', bounds);
   const reason = `${name}: ${criterion.signal} ${boundsText(bounds)}`;
   const limit = bounds.max !== undefined && bounds.min !== undefined ? 'the bounds' : 'the limit';
   const observed = criterion.observe
@@ -207,7 +210,10 @@ function criterionRule(
     },
     annotations: {
       summary: `${templateLiteral(`${agent}: ${criterion.signal} is `)}${VALUE_TEMPLATE}${templateLiteral(` over the last ${options.rateWindow}, ${boundsText(bounds)}, ${limit} of exit criterion ${criterion.id} of stage ${stage}`)}`,
-      description: templateLiteral(`${criterion.description ?? `Exit criterion ${criterion.id} of stage ${stage}.`}${observed}`),
+      description: templateLiteral(
+        `Fires while ${criterion.signal} is ${boundsText(bounds)}, which exit criterion ${criterion.id} of stage ${stage} does not allow` +
+          `${criterion.description ? ` ("${criterion.description.replace(/\.$/, '')}")` : ''}.${observed}`,
+      ),
       what_to_do: templateLiteral(
         `Find the cause before the next gate. To hold the rollout meanwhile: agent-rollout pause${m} --reason "${reason}".`,
       ),

@@ -46,15 +46,27 @@ function summaryOf(verdict: Verdict, deciding: readonly CheckResult[]): string {
   }
 }
 
-function nextSteps(verdict: Verdict, report: Omit<GateReport, 'next' | 'summary' | 'verdict'>, deciding: readonly CheckResult[]): string[] {
+/** What a go verdict leads to: advancing, on the same inputs, from the stage the rollout is at. */
+function goStep(report: Omit<GateReport, 'next' | 'summary' | 'verdict'>, input: GateInput): string {
+  const current = input.manifest.state.stage;
+  if (report.stage !== current)
+    return `${report.stage} is not the current stage (${current}): \`agent-rollout advance\` gates ${current}, not ${report.stage}.`;
+  if (!report.nextStage) return `${report.stage} is the last stage: there is nothing to advance to.`;
+  return input.advanceCommand === undefined
+    ? `Advance to ${report.nextStage}: \`agent-rollout advance\``
+    : `Advance to ${report.nextStage} on the same inputs: ${input.advanceCommand}`;
+}
+
+function nextSteps(
+  verdict: Verdict,
+  report: Omit<GateReport, 'next' | 'summary' | 'verdict'>,
+  deciding: readonly CheckResult[],
+  input: GateInput,
+): string[] {
   const steps: string[] = [];
   switch (verdict) {
     case 'go':
-      steps.push(
-        report.nextStage
-          ? `Advance to ${report.nextStage}: \`agent-rollout advance\``
-          : `${report.stage} is the last stage: there is nothing to advance to.`,
-      );
+      steps.push(goStep(report, input));
       return steps;
     case 'no-go':
       steps.push('Do not advance. Fix what failed, then run the gate again.');
@@ -101,5 +113,5 @@ export function evaluateGate(input: GateInput): GateReport {
     prerequisites,
     ...(waits.length > 0 ? { notBefore: Math.max(...waits) } : {}),
   };
-  return { ...base, verdict, summary: summaryOf(verdict, deciding), next: nextSteps(verdict, base, deciding) };
+  return { ...base, verdict, summary: summaryOf(verdict, deciding), next: nextSteps(verdict, base, deciding, input) };
 }

@@ -99,4 +99,10 @@ export interface GateInput {
   validationErrors: readonly string[];
   /** The time of evaluation (ms). */
   now: number;
+  /**
+   * How to advance on the same inputs, for the "Next:" line of a go verdict: the command line
+   * (with the metric flags the gate was given) and what else it needs, e.g. the same standard
+   * input. The command gathers this; `agent-rollout advance` when absent.
+   */
+  advanceCommand?: string;
 }

@@ -227,6 +227,14 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
             },
         { id: 'announce', manual: `Tell ${agent.owner} and the users of ${id} that it is off.` },
       ] as [NonNullable<Manifest['rollback']>['steps'][number], ...NonNullable<Manifest['rollback']>['steps']],
+      // What a drill revokes it must issue again (AR130), or the agent stays without its token.
+      restore: [
+        {
+          id: `issue-${credential.id}`,
+          credential: credential.id,
+          manual: `Issue ${credential.id} again and put it where ${id} reads it. Replace with a command and a timeout.`,
+        },
+      ],
     },
     state: { enabled: false, stage: STAGE_IDS[0], governanceMode: 'observe' as const },
   };

@@ -1,10 +1,15 @@
 import type { AuditEntry } from '../state/audit.js';
+import { lastEntryInto } from '../state/stage-entry.js';
 
 /** A recorded go/no-go for a stage: a `gate --record` entry, or the gate an `advance` carried. */
 export interface GateRecord {
   at: string;
   action: 'gate' | 'advance';
+  /** The audit entry's seq. */
+  seq: number;
   actor: string;
+  /** The stage an advance moved to. */
+  to?: string;
   verdict: string;
   criteria: { id: string; status: string }[];
 }
@@ -37,11 +42,17 @@ function criteriaOf(value: unknown): { id: string; status: string }[] {
 /**
  * The newest recorded gate of a stage, from `gate --record` (details.stage) or an `advance`
  * out of it (details.from, details.gate), not older than the stage's entry when that is known.
+ * The one notion of "last gate": `plan` and `status` both show this, so after a rollback neither
+ * shows the gate of a stage the rollout has left, or one from before it came back.
  */
 export function lastGate(trail: readonly AuditEntry[], stage: string, since?: string): GateRecord | undefined {
   const from = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
+  // Times can tie (a rollback in the same second as the advance before it, written to the
+  // second): the entry that moved the rollout into the stage orders the trail without doubt.
+  const entered = lastEntryInto(trail, stage)?.seq ?? Number.NEGATIVE_INFINITY;
   for (let i = trail.length - 1; i >= 0; i--) {
     const entry = trail[i] as AuditEntry;
+    if (entry.seq <= entered) break;
     if (Date.parse(entry.at) < from) continue;
     const details = record(entry.details);
     // A recorded gate carries its result in details; an advance, in details.gate.
@@ -52,10 +63,13 @@ export function lastGate(trail: readonly AuditEntry[], stage: string, since?: st
           ? record(details['gate'])
           : undefined;
     if (gate) {
+      const to = entry.action === 'advance' && typeof details['to'] === 'string' ? { to: details['to'] } : {};
       return {
         at: entry.at,
         action: entry.action as GateRecord['action'],
+        seq: entry.seq,
         actor: entry.actor,
+        ...to,
         verdict: String(gate['verdict'] ?? 'unknown'),
         criteria: criteriaOf(gate['criteria']),
       };

@@ -2,6 +2,7 @@ import { currentStage } from '../manifest/access.js';
 import type { Audience, GovernanceMode, Manifest } from '../manifest/types.js';
 import type { GuardrailEvidence } from '../guardrails/evidence.js';
 import { judgeEvidence } from '../guardrails/evidence.js';
+import { lastGate } from '../plan/history.js';
 import type { EvidenceIdentity } from '../guardrails/identity.js';
 import type { AuditEntry, ParsedTrail } from './audit.js';
 import type { StateDriftCheck } from './drift.js';
@@ -26,7 +27,10 @@ export interface RolloutStatus {
   governanceMode?: { mode: GovernanceMode; source: 'state' | 'stage' };
   paused?: { reason: string; by?: string } & Dated;
   orgs: { org: string; enabled?: boolean; governanceMode?: GovernanceMode }[];
-  /** The newest recorded gate: a `gate --record` entry, or the gate an `advance` passed. */
+  /**
+   * The newest recorded gate of the current stage since it was entered: a `gate --record` entry,
+   * or the gate an `advance` out of it passed (the same as `plan`'s).
+   */
   lastGate?: { via: 'gate' | 'advance'; seq: number; actor: string; stage?: string; verdict?: string; advancedTo?: string } & Dated;
   /** Guardrail test evidence: current, outdated, none (or unknown), with the reason; absent without refusal tests. */
   guardrailTests?: GuardrailEvidence;
@@ -44,10 +48,6 @@ function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
 function newest(entries: readonly AuditEntry[], actions: readonly string[]): AuditEntry | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i] as AuditEntry;
@@ -56,20 +56,19 @@ function newest(entries: readonly AuditEntry[], actions: readonly string[]): Aud
   return undefined;
 }
 
-function lastGate(entries: readonly AuditEntry[], now: number): RolloutStatus['lastGate'] {
-  const entry = newest(entries, ['gate', 'advance']);
-  if (!entry) return undefined;
-  const details = record(entry.details);
-  const base = { seq: entry.seq, actor: entry.actor, ...dated(entry.at, now) };
-  if (entry.action === 'gate') {
-    const stage = text(details['stage']);
-    const verdict = text(details['verdict']);
-    return { via: 'gate', ...base, ...(stage ? { stage } : {}), ...(verdict ? { verdict } : {}) };
-  }
-  const stage = text(details['from']);
-  const verdict = text(record(details['gate'])['verdict']);
-  const advancedTo = text(details['to']);
-  return { via: 'advance', ...base, ...(stage ? { stage } : {}), ...(verdict ? { verdict } : {}), ...(advancedTo ? { advancedTo } : {}) };
+/** The current stage's last gate, as `plan` finds it (src/plan/history.ts), with its age. */
+function lastGateOf(entries: readonly AuditEntry[], stage: string, since: string | undefined, now: number): RolloutStatus['lastGate'] {
+  const gate = lastGate(entries, stage, since);
+  if (!gate) return undefined;
+  return {
+    via: gate.action,
+    seq: gate.seq,
+    actor: gate.actor,
+    ...dated(gate.at, now),
+    stage,
+    verdict: gate.verdict,
+    ...(gate.to !== undefined ? { advancedTo: gate.to } : {}),
+  };
 }
 
 function lastDrill(entries: readonly AuditEntry[], manifest: Manifest, now: number): RolloutStatus['lastDrill'] {
@@ -103,7 +102,7 @@ export function rolloutStatus(
   const since = stageEnteredAt(state, trail.entries);
   const mode = effectiveMode(manifest);
   const drift = checkStateDrift(state, trail.entries);
-  const lastGateEntry = lastGate(trail.entries, now);
+  const lastGateEntry = lastGateOf(trail.entries, state.stage, since?.at, now);
   const lastDrillEntry = lastDrill(trail.entries, manifest, now);
   return {
     agent: { id: manifest.agent.id, ...(manifest.agent.name ? { name: manifest.agent.name } : {}) },

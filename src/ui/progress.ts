@@ -1,4 +1,5 @@
 import { formatElapsed } from '../time/duration.js';
+import { plural } from '../text/plural.js';
 import type { JournalLine } from '../drill/types.js';
 import { createStyle } from '../render/style.js';
 import type { Io } from './io.js';
@@ -45,6 +46,8 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
   let timer: NodeJS.Timeout | undefined;
   let frame = 0;
   let restoring = false;
+  // With --confirm-manual a manual step is confirmed by the flag: nothing is waited for.
+  let confirmedByFlag = false;
 
   const windowLeft = (t: number): string => {
     const left = windowMs - t;
@@ -86,8 +89,9 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
     show(line) {
       switch (line.event) {
         case 'drill-started':
+          confirmedByFlag = line.options.confirmManual;
           io.err(
-            `Drilling the rollback of ${line.manifest}: ${line.steps.length} step(s), ${line.probes.length} probe(s), window ${line.window}\n`,
+            `Drilling the rollback of ${line.manifest}: ${plural(line.steps.length, 'step')}, ${plural(line.probes.length, 'probe')}, window ${line.window}\n`,
           );
           break;
         case 'step-started': {
@@ -96,7 +100,8 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
           if (line.kind === 'manual') {
             // On a terminal the confirmation prompt shows the step; without one, say what is waited for.
             clear();
-            if (!live) io.err(`${label} (manual): waiting for confirmation${restoring ? '' : ` (${windowLeft(line.t)})`}\n`);
+            if (!live && !confirmedByFlag)
+              io.err(`${label} (manual): waiting for confirmation${restoring ? '' : ` (${windowLeft(line.t)})`}\n`);
           } else {
             start(label, line.t, !restoring);
           }
@@ -107,6 +112,10 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
           const status = line.status === 'passed' ? 'passed' : style.red(line.status);
           const tail = line.phase === 'rollback' && line.windowLeftMs !== undefined ? `, ${windowLeft(windowMs - line.windowLeftMs)}` : '';
           const why = line.reason && line.status !== 'passed' ? `: ${line.reason}` : '';
+          if (line.confirmation?.via === '--confirm-manual') {
+            finish(`${live ? `${mark(true)} ` : ''}${label} (manual): confirmed by ${line.confirmation.by} (--confirm-manual)`);
+            break;
+          }
           finish(
             `${live ? `${mark(line.status === 'passed')} ` : ''}${label}: ${status} in ${formatElapsed(line.durationMs)}${tail}${why}`,
           );
@@ -130,7 +139,7 @@ export function createDrillProgress(io: Io, windowMs: number, live = stderrIsLiv
           const status = line.passed ? 'passed' : style.red('failed');
           const why = !line.passed && line.reason ? `: ${line.reason}` : '';
           finish(
-            `${live ? `${mark(line.passed)} ` : ''}probe ${line.id}: ${status} after ${line.attempts} attempt(s), ${windowLeft(line.t)}${why}`,
+            `${live ? `${mark(line.passed)} ` : ''}probe ${line.id}: ${status} after ${plural(line.attempts, 'attempt')}, ${windowLeft(line.t)}${why}`,
           );
           break;
         }

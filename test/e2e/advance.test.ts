@@ -112,6 +112,50 @@ describe('advance', () => {
     });
   });
 
+  it('a go gate on pasted values suggests an advance on the same inputs, which runs and advances without a stale "Advance to"', async () => {
+    /** The command in the gate's "Advance to" line, as words (the test paths need no quoting). */
+    const suggested = (stdout: string): { words: string[]; line: string } => {
+      const line = stdout.split('\n').find((l) => l.includes('Advance to')) ?? '';
+      const command = /`agent-rollout (advance[^`]*)`/.exec(line)?.[1] ?? '';
+      return { words: command.split(' '), line };
+    };
+    const values = ['security_events=0', 'cost_per_invocation_usd=0.081', 'output_policy_violations=0', 'invocations=140'];
+    const set = await project();
+    const gated = await runInProcess(['gate', ...values.flatMap((v) => ['--set', v]), '--window', '7d', '--no-sources'], {
+      cwd: set.folder,
+    });
+    expect(gated.code).toBe(0);
+    const fromSet = suggested(gated.stdout);
+    expect(fromSet.line).toBe(
+      '  - Advance to limited-beta on the same inputs: `agent-rollout advance --set security_events=0 --set cost_per_invocation_usd=0.081 ' +
+        '--set output_policy_violations=0 --set invocations=140 --window 7d --no-sources`',
+    );
+    const advanced = await advance(set.folder, fromSet.words.slice(1));
+    expect(advanced.code).toBe(0);
+    expect(advanced.stdout).not.toContain('Advance to');
+    expect(advanced.stdout).toContain(
+      'Next:\n  - limited-beta is the current stage now: `agent-rollout plan` shows what its gate will need.\n',
+    );
+    expect((await state(set.path)).stage).toBe('limited-beta');
+
+    // Pasted on standard input, for a manifest in another folder: -m is repeated, and so must the input be.
+    const piped = await project();
+    const pipedGate = await runInProcess(['gate', '--metrics', '-', '-m', piped.path], { cwd: dir, input: metrics() });
+    expect(pipedGate.code).toBe(0);
+    const fromPipe = suggested(pipedGate.stdout);
+    expect(fromPipe.line).toBe(
+      `  - Advance to limited-beta on the same inputs: \`agent-rollout advance --metrics - -m ${piped.path}\`, with the same metrics on standard input`,
+    );
+    const pipedAdvance = await runInProcess([...fromPipe.words, '--actor', 'alice@example.com', '--format', 'json'], {
+      cwd: dir,
+      input: metrics(),
+    });
+    expect(pipedAdvance.code).toBe(0);
+    const report = parseJsonOutput<{ next: string[]; advance: { advanced: boolean } }>(pipedAdvance.stdout);
+    expect(report.advance.advanced).toBe(true);
+    expect(report.next).toEqual(['limited-beta is the current stage now: `agent-rollout plan` shows what its gate will need.']);
+  });
+
   it('on a no-go gate: does not advance (exit 1) and says how an override would be recorded', async () => {
     const { folder, path } = await project();
     const before = await readFile(path, 'utf8');

@@ -65,6 +65,28 @@ describe('audit: the history', () => {
     expect(result.stdout).toContain('4 entries, newest first (rollout.audit.jsonl)');
   });
 
+  it('times to the second and durations as 3.2s, in the AT column and in status, whatever the trail holds', async () => {
+    const folder2 = await fresh();
+    const tool = { name: 'agent-rollout', version: '0.1.0' };
+    const base = { actor: 'ci@example.com', before: null, after: null, reason: null, manifestSha256: sha256('x'), tool };
+    const drill = chainEntry(
+      { ...base, at: '2026-11-20T10:00:00.123Z', action: 'drill', details: { passed: true, durationMs: 3220 } },
+      undefined,
+    );
+    const gate = chainEntry(
+      { ...base, at: '2026-11-20T11:00:00.987Z', action: 'gate', details: { stage: 'internal-pilot', verdict: 'no-go' } },
+      drill,
+    );
+    await writeFile(join(folder2, 'rollout.audit.jsonl'), `${JSON.stringify(drill)}\n${JSON.stringify(gate)}\n`);
+    const listed = await run(folder2, ['audit']);
+    expect(listed.stdout).toMatch(/^2 +2026-11-20T11:00:00Z +ci@example\.com +gate +gate internal-pilot: no-go +-$/m);
+    expect(listed.stdout).toMatch(/^1 +2026-11-20T10:00:00Z +ci@example\.com +drill +drill passed in 3\.2s +-$/m);
+    const status = await run(folder2, ['status']);
+    expect(status.stdout).toContain('(2026-11-20T11:00:00Z, seq 2 by ci@example.com)');
+    expect(status.stdout).toContain('(2026-11-20T10:00:00Z, seq 1 by ci@example.com)');
+    expect(status.stdout).not.toMatch(/\d\.\d{3}Z/);
+  });
+
   it('--action filters (repeated or comma-separated); --since takes a duration or a date', async () => {
     const some = await run(folder, ['audit', '--action', 'pause,resume', '--action', 'org']);
     expect(

@@ -30,7 +30,7 @@ interface Report {
     confirmation?: { by: string; via: string };
   }[];
   probes: { id: string; passed: boolean; attempts: { attempt: number; passed: boolean; observed: string; reason?: string }[] }[];
-  restore: { status: string; steps: { id: string; status: string; reason?: string }[] };
+  restore: { status: string; steps: { id: string; status: string; reason?: string }[]; stillRevoked?: string[] };
   files: { journal: string; report: string; markdown: string };
 }
 
@@ -191,6 +191,30 @@ describe('drill judging', () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/Rollback drill of support-triage: FAILED/);
     expect(text.stdout).toContain('✖ step "kill-switch" failed: exit code 3: cannot reach the flag service');
+  });
+
+  it('a credential a passed step revoked and no restore step names is reported still revoked, not just "Restore: passed"', async () => {
+    const dir = await fixture({
+      window: '1m',
+      steps: [
+        run('revoke-zendesk-ro', ['./scripts/mark.sh', 'revoked zendesk-ro'], { credential: 'zendesk-ro' }),
+        run('revoke-kb-ro', ['./scripts/mark.sh', 'revoked kb-ro'], { credential: 'kb-ro' }),
+      ],
+      restore: [run('issue-zendesk-ro', ['./scripts/mark.sh', 'issued zendesk-ro'], { credential: 'zendesk-ro' })],
+    });
+    const { code, report } = await drill(dir);
+    expect(code).toBe(0);
+    expect(report?.restore).toMatchObject({ status: 'passed', stillRevoked: ['kb-ro'] });
+    const text = await runInProcess(['drill', '--actor', 't'], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('\nRestore: passed, but credential "kb-ro" is still revoked: no restore step issues it again (AR130)\n');
+    const markdown = await readFile(join(dir, report?.files.markdown ?? ''), 'utf8');
+    expect(markdown).toContain('## Restore: passed\n\n⚠ credential "kb-ro" is still revoked: no restore step issues it again (AR130)\n');
+    // validate says the same before any drill runs.
+    const validated = await runInProcess(['validate'], { cwd: dir });
+    expect(validated.stdout).toContain(
+      'warning AR130 rollback step "revoke-kb-ro" revokes credential "kb-ro", but no restore step names it: a drill leaves it revoked',
+    );
   });
 
   it('a step that outlives its timeout is killed with its child and grandchild, and fails', async () => {
@@ -408,6 +432,9 @@ describe('drill commands', () => {
     const confirmed = await drill(dir, ['--confirm-manual']);
     expect(confirmed.code).toBe(0);
     expect(confirmed.report?.steps[1]?.confirmation).toMatchObject({ by: 'drill-tester', via: '--confirm-manual' });
+    // Confirmed by the flag: the progress waits for nothing, and says who the step is recorded against.
+    expect(confirmed.stderr).not.toContain('waiting for confirmation');
+    expect(confirmed.stderr).toContain('step announce (manual): confirmed by drill-tester (--confirm-manual)\n');
   });
 
   it('a script path that climbs out of the manifest folder, or a symlink pointing out, is refused', async () => {

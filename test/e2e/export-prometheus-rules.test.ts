@@ -94,7 +94,7 @@ describe('agent-rollout export prometheus-rules', () => {
     };
     const rate = byName('SupportTriageGuardrailTriggerRate');
     const security = byName('SupportTriageSecurityEvent');
-    const criterion = byName('SupportTriageInternalPilotZeroSecurityEvents');
+    const criterion = byName('SupportTriageSecurityEventsAboveInternalPilotMax');
     const firing = (rule: Rule, summary: string) => [{ exp_labels: rule.labels, exp_annotations: { ...rule.annotations, summary } }];
     const quiet = '0+0x40';
     const tests = {

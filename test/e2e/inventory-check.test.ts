@@ -95,7 +95,7 @@ describe('inventory --check', () => {
     ]);
     const markdown = await check(['--format', 'markdown'], gappy);
     expect(markdown.code).toBe(1);
-    expect(markdown.stdout).toContain('❌ The inventory is incomplete: 4 gap(s).');
+    expect(markdown.stdout).toContain('❌ The inventory is incomplete: 4 gaps.');
     expect(markdown.stdout).toContain('| credentials | ❌ 66% | 2 of 3 entries complete |');
     expect(markdown.stdout).toContain('- **tools**: tool "routing-rules" does not say which data classes it reaches.');
   });

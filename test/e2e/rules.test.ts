@@ -244,6 +244,14 @@ const CASES: RuleCase[] = [
     pass: (m) => m.stages[1].exitCriteria.push({ id: 'refusals-hold', guardrails: { passedWithin: '7d' } }),
   },
   {
+    rule: 'AR130',
+    fail: (m) => delete m.rollback.restore[1].credential,
+    pointer: '/rollback/steps/2/credential',
+    // A manual restore step that names the credential puts it back as well as a command does.
+    pass: (m) => (m.rollback.restore[1] = { id: 'issue-kb-ro', credential: 'kb-ro', manual: 'Issue kb-ro again in the KB admin console.' }),
+  },
+  { rule: 'AR130', fail: (m) => delete m.rollback.restore, pointer: '/rollback/steps/1/credential' },
+  {
     rule: 'AR124',
     fail: (m) =>
       (m.notify = {

@@ -7,6 +7,7 @@ import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
 import { chainEntry } from '../../src/state/audit.js';
 import { rollbackSha256 } from '../../src/state/rollback-hash.js';
 import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
+import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -61,7 +62,7 @@ describe('status', () => {
     expect(lines.slice(3)).toEqual([
       '  mode        observe',
       '  paused      no',
-      '  last gate   none recorded',
+      '  last gate   none recorded for internal-pilot',
       '  guardrails  none: no guardrail test run is recorded; run `agent-rollout guardrails test`',
       '  last drill  none recorded',
       '  orgs        support-pilot enabled',
@@ -142,5 +143,46 @@ describe('status', () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('the rollback section changed since: drill again');
     expect(after.stdout).toContain('  audit       4 entries; state differs from seq 4: run `agent-rollout audit verify`\n');
+  });
+
+  it('after a rollback, status and plan agree on the last gate: none of the stage left behind, then the new one', async () => {
+    const folder = await copyExample('support-triage', join(dir, 'rolled-back'));
+    const path = join(folder, 'rollout.json');
+    const doc = JSON.parse(await readFile(path, 'utf8')) as Manifest;
+    doc.state.since = '2026-10-01T00:00:00Z';
+    await writeFile(path, JSON.stringify(doc, null, 2));
+    await recordRefusalTestsPassed(path);
+    const week = JSON.stringify({
+      window: { start: '2026-10-01T00:00:00Z', end: '2026-10-08T00:00:00Z' },
+      values: { security_events: 0, cost_per_invocation_usd: 0.081, output_policy_violations: 0, invocations: 140 },
+    });
+    const run = (args: string[], input = '') => runInProcess(args, { cwd: folder, env, input });
+    expect((await run(['advance', '--metrics', '-', '--no-sources'], week)).code).toBe(0);
+    expect((await run(['gate', '--record', '--no-sources', '--set', 'error_rate=0.5'])).code).toBe(1);
+    expect((await run(['rollback', '--reason', 'error rate in beta'])).code).toBe(0);
+
+    const lastGates = async () => {
+      const status = await run(['status']);
+      const plan = await run(['plan']);
+      const statusJson = parseJsonOutput<Record<string, any>>((await run(['status', '--format', 'json'])).stdout);
+      const planJson = parseJsonOutput<Record<string, any>>((await run(['plan', '--format', 'json'])).stdout);
+      return {
+        status: /^ {2}last gate +(.*)$/m.exec(status.stdout)?.[1],
+        plan: /^ *last gate +(.*)$/m.exec(plan.stdout)?.[1],
+        json: [statusJson['lastGate']?.seq, planJson['state']['lastGate']?.seq],
+      };
+    };
+    // The no-go of limited-beta (and the advance out of internal-pilot before it) belong to before the rollback.
+    expect(await lastGates()).toEqual({
+      status: 'none recorded for internal-pilot',
+      plan: 'none recorded for internal-pilot',
+      json: [undefined, undefined],
+    });
+
+    expect((await run(['gate', '--record', '--metrics', '-', '--no-sources'], week)).code).toBe(3);
+    const after = await lastGates();
+    expect(after.json).toEqual([5, 5]);
+    expect(after.status).toMatch(/^inconclusive for internal-pilot, /);
+    expect(after.plan).toMatch(/^inconclusive at .* by alice@example\.com$/);
   });
 });

@@ -210,7 +210,7 @@ describe('planDrill', () => {
     expect(text).toContain('Window: 5m');
     expect(text.indexOf(' a ')).toBeLessThan(text.indexOf(' b '));
     expect(text).toMatch(/b +run +\.\/b +5m \(the window; no timeout set\)/);
-    expect(text).toContain('1 manual step(s) would wait for the operator to confirm at the terminal (or pass --confirm-manual).');
+    expect(text).toContain('1 manual step would wait for the operator to confirm at the terminal (or pass --confirm-manual).');
   });
 });
 

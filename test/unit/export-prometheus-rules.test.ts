@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { RulesSource } from '../../src/export/prometheus-rules.js';
-import { alertName, breachExpression, buildPrometheusRules, renderPrometheusRules } from '../../src/export/prometheus-rules.js';
+import {
+  alertName,
+  breachExpression,
+  buildPrometheusRules,
+  criterionAlertName,
+  renderPrometheusRules,
+} from '../../src/export/prometheus-rules.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { EXAMPLES } from '../helpers/cli.js';
 
@@ -24,9 +30,10 @@ describe('export prometheus-rules: the rules', () => {
       'SupportTriageGuardrailTriggerRate',
       'SupportTriageSecurityEvent',
       'SupportTriageErrorRate',
-      'SupportTriageInternalPilotZeroSecurityEvents',
-      'SupportTriageInternalPilotCostWithinEstimate',
-      'SupportTriageInternalPilotNoOutputViolations',
+      // Named for when they fire (the signal past the criterion's bound), not after the criterion's id.
+      'SupportTriageSecurityEventsAboveInternalPilotMax',
+      'SupportTriageCostPerInvocationUsdOutsideInternalPilotBounds',
+      'SupportTriageOutputPolicyViolationsAboveInternalPilotMax',
     ]);
     expect(rules.map((r) => r.labels['criterion']).filter(Boolean)).toEqual([
       'zero-security-events',
@@ -75,7 +82,7 @@ describe('export prometheus-rules: the rules', () => {
     expect(page?.annotations['what_to_do']).toMatch(
       /^Page support-platform \(support-platform@example.com\)\. .*agent-rollout disable --reason "/,
     );
-    const criterion = rules.find((r) => r.alert === 'SupportTriageInternalPilotZeroSecurityEvents');
+    const criterion = rules.find((r) => r.alert === 'SupportTriageSecurityEventsAboveInternalPilotMax');
     expect(criterion?.labels).toEqual({
       agent: 'support-triage',
       stage: 'internal-pilot',
@@ -86,8 +93,13 @@ describe('export prometheus-rules: the rules', () => {
     expect(criterion?.annotations['summary']).toContain(
       'above 0, the limit of exit criterion zero-security-events of stage internal-pilot',
     );
+    expect(criterion?.annotations['description']).toBe(
+      'Fires while security_events is above 0, which exit criterion zero-security-events of stage internal-pilot does not allow ' +
+        '("No security event of any kind during the pilot"). The gate for internal-pilot checks this over its whole evaluation ' +
+        'window: a breach now is an early warning of a no-go.',
+    );
     expect(criterion?.annotations['what_to_do']).toContain(
-      'agent-rollout pause --reason "SupportTriageInternalPilotZeroSecurityEvents: security_events above 0"',
+      'agent-rollout pause --reason "SupportTriageSecurityEventsAboveInternalPilotMax: security_events above 0"',
     );
     for (const rule of rules) expect(rule.expr).not.toContain('$window');
   });
@@ -115,7 +127,7 @@ describe('export prometheus-rules: the rules', () => {
     const rules = buildPrometheusRules([source], OPTIONS).groups[0]?.rules ?? [];
     expect(rules.map((r) => [r.alert, r.expr.replace(/\(sum.*?\]\)\)\)/g, 'Q'), r.labels['severity']])).toEqual([
       ['SupportTriageVolume', 'Q > 5000 or Q < 10', 'warning'],
-      ['SupportTriageInternalPilotEnoughTraffic', 'Q < 100', 'warning'],
+      ['SupportTriageInvocationsBelowInternalPilotMin', 'Q < 100', 'warning'],
     ]);
     expect(rules[0]?.annotations['summary']).toContain('outside 10..5000 (the alert threshold)');
     expect(rules[1]?.annotations['summary']).toContain('below 100, the limit of exit criterion enough-traffic');
@@ -160,8 +172,11 @@ describe('export prometheus-rules: the rules', () => {
     expect(rules.map((r) => [r.alert, r.labels['severity']])).toEqual([
       ['SupportTriageErrorRate1', 'warning'],
       ['SupportTriageErrorRate2', 'critical'],
-      ['SupportTriageInternalPilotErrors', 'info'],
+      ['SupportTriageErrorRateAboveInternalPilotMax', 'info'],
     ]);
+    expect(rules[0]?.annotations['description']).toBe(
+      'Fires while error_rate is above 0.1: alert error_rate-1 of agent support-triage (metrics.alerts in its rollout.json).',
+    );
     expect(rules[2]?.annotations['description']).toContain('observe-only');
   });
 
@@ -181,5 +196,28 @@ describe('export prometheus-rules: the rules', () => {
 
   it('alert names are CamelCase from ids', () => {
     expect(alertName('support-triage', 'limited-beta', 'error_rate.high')).toBe('SupportTriageLimitedBetaErrorRateHigh');
+  });
+
+  it("docs/runtime.md's table of renamed alerts is what the examples export", () => {
+    const doc = readFileSync(new URL('../../docs/runtime.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| ([a-z-]+) \| `([a-z-]+)` \| `([A-Za-z]+)` \| `([A-Za-z]+)` \|$/gm)];
+    expect(rows.length).toBe(10);
+    for (const [, agent, criterion, , name] of rows) {
+      const rules = buildPrometheusRules([example(agent as string)], OPTIONS).groups[0]?.rules ?? [];
+      expect(rules.find((r) => r.labels['criterion'] === criterion)?.alert).toBe(name);
+    }
+  });
+
+  it('a criterion named for what passes exports as an alert named for what fires', () => {
+    const source = example('finance-ledger');
+    const rules = buildPrometheusRules([source], OPTIONS).groups[0]?.rules ?? [];
+    const rule = rules.find((r) => r.labels['criterion'] === 'error-rate-below-threshold');
+    expect(rule?.alert).toBe('FinanceLedgerErrorRateAboveLimitedBetaMax');
+    expect(rule?.labels).toMatchObject({ agent: 'finance-ledger', action: 'notify', criterion: 'error-rate-below-threshold' });
+    expect(rule?.annotations['description']).toMatch(
+      /^Fires while error_rate is above 0\.01, which exit criterion error-rate-below-threshold /,
+    );
+    expect(criterionAlertName('a', 'beta', 'cost', { min: 1, max: 2 })).toBe('ACostOutsideBetaBounds');
+    expect(criterionAlertName('a', 'beta', 'traffic', { min: 1 })).toBe('ATrafficBelowBetaMin');
   });
 });

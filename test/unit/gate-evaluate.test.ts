@@ -65,6 +65,15 @@ describe('criteria', () => {
     expect(report.next).toEqual(['Advance to limited-beta: `agent-rollout advance`']);
   });
 
+  it('a go for a stage the rollout has left does not suggest advancing from it', () => {
+    const later = manifest((m) => (m.state.stage = 'limited-beta'));
+    const report = evaluateGate(input({ manifest: later }));
+    expect(report.verdict).toBe('go');
+    expect(report.next).toEqual([
+      'internal-pilot is not the current stage (limited-beta): `agent-rollout advance` gates limited-beta, not internal-pilot.',
+    ]);
+  });
+
   it('max and min are inclusive bounds', () => {
     const atMax = evaluateGate(input({ manifest: manifest((m) => (m.stages[0].exitCriteria[0].max = 2)), values: { security_events: 2 } }));
     expect(criterion(atMax, 'zero-security-events')?.status).toBe('pass');

@@ -95,6 +95,14 @@ describe('the init template', () => {
     expect(manifest.guardrails?.output?.dataClasses).toEqual(['health', 'pii']);
     expect(manifest.stages[0]!.audience).toEqual({ orgs: ['claims-team'], invocationsPerDay: 50 });
     expect(manifest.rollback!.steps.map((s) => s.id)).toEqual(['kill-switch', 'revoke-claims-db', 'announce']);
+    // What the drill revokes, the restore issues again (AR130).
+    expect(manifest.rollback!.restore).toEqual([
+      {
+        id: 'issue-claims-db',
+        credential: 'claims-db',
+        manual: 'Issue claims-db again and put it where claims-bot reads it. Replace with a command and a timeout.',
+      },
+    ]);
     expect(manifest.metrics!.signals!['invocations']!.query).toBe('sum(increase(agent_invocations_total{agent="claims-bot"}[$window]))');
     expect(await validate(manifest)).toEqual([]);
   });

@@ -16,6 +16,11 @@ describe('docs/rules.md and the rule catalogue stay in step', () => {
     expect(section).toContain(rule.severity);
   });
 
+  it('the "All rules" table has one row per rule, in the catalogue\'s order, with its name', () => {
+    const rows = [...doc.matchAll(/^\| \[(AR\d{3})\]\(#([a-z0-9-]+)\) \| ([a-z-]+) \|/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual(RULES.map((rule) => [rule.id, `${rule.id.toLowerCase()}-${rule.name}`, rule.name]));
+  });
+
   it('documents no rule the catalogue does not have', () => {
     const documented = [...doc.matchAll(/^## (AR\d{3}) /gm)].map((m) => m[1]);
     expect(documented).toEqual(RULES.map((rule) => rule.id));

@@ -49,3 +49,15 @@ describe('the source never turns manifest content into code or a shell line', ()
     expect(offenders).toEqual([]);
   });
 });
+
+describe("the source's wording", () => {
+  it('no "stage(s)" plurals in what it prints: a count with its noun goes through plural() (src/text/plural.ts)', () => {
+    const literals = (text: string): string[] => text.match(/'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g) ?? [];
+    const found = sources().flatMap(({ file, text }) =>
+      literals(text)
+        .filter((literal) => /[a-z]\((?:s|es)\)/.test(literal.replace(/https?\(s\)|http\(s\)/g, '')))
+        .map((literal) => `${file}: ${literal.slice(0, 80)}`),
+    );
+    expect(found).toEqual([]);
+  });
+});

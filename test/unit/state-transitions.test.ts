@@ -381,6 +381,25 @@ describe('stage entry, status and queries', () => {
     );
   });
 
+  it('after a rollback in the same second as the advance before it, that advance is not the last gate of the stage', () => {
+    const beta = { ...support.state, stage: 'limited-beta', since: '2026-11-30T12:00:00.400Z' };
+    const back = { ...support.state, since: '2026-11-30T12:00:00Z' };
+    const trail = trailOf([
+      {
+        action: 'advance',
+        at: '2026-11-30T12:00:00.400Z',
+        before: support.state,
+        after: beta,
+        details: { from: 'internal-pilot', to: 'limited-beta', gate: { verdict: 'go' } },
+      },
+      { action: 'rollback', at: '2026-11-30T12:00:00Z', before: beta, after: back },
+    ]);
+    const manifest = { ...support, state: back };
+    expect(rolloutStatus(manifest, { entries: trail, problems: [], exists: true }, Date.parse('2026-12-01T00:00:00Z')).lastGate).toBe(
+      undefined,
+    );
+  });
+
   it('--since takes a duration or a date; selection is newest first', () => {
     const now = Date.parse('2026-12-08T00:00:00Z');
     expect(sinceTime('7d', now)).toBe(Date.parse('2026-12-01T00:00:00Z'));

@@ -286,6 +286,13 @@ export const RULES = [
     summary: 'An exit criterion asks for passing guardrail tests, but the manifest has no refusal tests.',
     help: 'Add guardrails.boundaries.tests (a cases file and how to ask the agent) so `agent-rollout guardrails test` has something to run.',
   },
+  {
+    id: 'AR130',
+    name: 'revoked-credential-not-restored',
+    severity: 'warning',
+    summary: 'A rollback step revokes a credential that no restore step names, so a drill leaves it revoked.',
+    help: 'A drill runs the rollback for real: a revoked token stays revoked until something issues it again. Add a restore step with the same "credential" that re-issues it (or a manual step that says how), so the drill ends with the agent able to run.',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -2,7 +2,23 @@ import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
 import { pointer } from '../../json/pointer.js';
 
-/** AR117, AR118, AR119: the rollback exists, fits its window, and is there for drill criteria. */
+/**
+ * The credentials a rollback step revokes (names in `credential`) that no restore step names:
+ * after a drill they stay revoked. In the order the steps name them, each once.
+ */
+export function unrestoredCredentials(
+  steps: readonly { credential?: string | undefined }[],
+  restore: readonly { credential?: string | undefined }[],
+): string[] {
+  const restored = new Set(restore.map((step) => step.credential));
+  const revoked = steps.map((step) => step.credential).filter((id): id is string => id !== undefined);
+  return [...new Set(revoked)].filter((id) => !restored.has(id));
+}
+
+/**
+ * AR117, AR118, AR119, AR130: the rollback exists, fits its window, is there for drill criteria,
+ * and its restore puts back every credential its steps revoke.
+ */
 export function checkRollback(manifest: Manifest): Finding[] {
   const findings: Finding[] = [];
   const { rollback } = manifest;
@@ -33,5 +49,16 @@ export function checkRollback(manifest: Manifest): Finding[] {
       }
     });
   }
+  const unrestored = new Set(unrestoredCredentials(rollback.steps, rollback.restore ?? []));
+  rollback.steps.forEach((step, i) => {
+    if (step.credential === undefined || !unrestored.has(step.credential)) return;
+    unrestored.delete(step.credential);
+    findings.push({
+      rule: 'AR130',
+      pointer: pointer('rollback', 'steps', i, 'credential'),
+      message: `rollback step "${step.id}" revokes credential "${step.credential}", but no restore step names it: a drill leaves it revoked`,
+      hint: `add a step to rollback.restore with "credential": "${step.credential}" that issues it again (e.g. from a vault), or a "manual" one that says how`,
+    });
+  });
   return findings;
 }

@@ -2,6 +2,7 @@ import { reachesEveryone } from '../access.js';
 import type { Manifest } from '../types.js';
 import type { Finding } from './rule.js';
 import { pointer } from '../../json/pointer.js';
+import { plural } from '../../text/plural.js';
 
 /** AR108, AR109, AR110, AR120: the shape of the staged rollout. */
 export function checkStages(manifest: Manifest): Finding[] {
@@ -11,7 +12,7 @@ export function checkStages(manifest: Manifest): Finding[] {
     findings.push({
       rule: 'AR120',
       pointer: pointer('stages'),
-      message: `the rollout has ${stages.length} stage(s); the practice is at least three`,
+      message: `the rollout has ${plural(stages.length, 'stage')}; the practice is at least three`,
     });
   }
   stages.forEach((stage, i) => {

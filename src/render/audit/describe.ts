@@ -1,4 +1,4 @@
-import { formatDuration } from '../../time/duration.js';
+import { formatElapsed } from '../../time/duration.js';
 import { safeData } from '../safe-text.js';
 import type { AuditEntry } from '../../state/audit.js';
 import { fieldChanges } from '../../state/field-changes.js';
@@ -69,7 +69,7 @@ export function describeEntry(entry: AuditEntry): string {
       return `gate ${str(details['stage'])}: ${str(details['verdict'])}`;
     case 'drill': {
       const passed = details['passed'] === true ? 'passed' : details['passed'] === false ? 'failed' : 'ran';
-      const took = typeof details['durationMs'] === 'number' ? ` in ${formatDuration(details['durationMs'])}` : '';
+      const took = typeof details['durationMs'] === 'number' ? ` in ${formatElapsed(details['durationMs'])}` : '';
       return `drill ${passed}${took}${note}`;
     }
     case 'guardrails': {

@@ -3,6 +3,7 @@ import type { AuditEntry } from '../../state/audit.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { describeEntry } from './describe.js';
+import { withoutFraction } from '../../time/timestamp.js';
 
 /** `agent-rollout audit`: the data behind the table and the JSON. */
 export interface AuditListing {
@@ -30,7 +31,7 @@ export function renderAuditText(listing: AuditListing, style: Style): string {
   if (listing.entries.length === 0) return `no entry of ${listing.trail} matches (${listing.total} in all)\n`;
   const rows = listing.entries.map((entry) => [
     String(entry.seq),
-    entry.at,
+    withoutFraction(entry.at),
     entry.actor,
     entry.action,
     describeEntry(entry),

@@ -1,9 +1,10 @@
 import { formatElapsed } from '../../time/duration.js';
+import { withoutFraction } from '../../time/timestamp.js';
 import { safeData } from '../safe-text.js';
 import type { DrillReport, StepRecord } from '../../drill/types.js';
 import { md, mdCode, mdFence, mdHtml, mdProse, mdText } from '../markdown.js';
 import { renderMarkdownTable } from '../table.js';
-import { probeDetail, stepDetail, verdictLine } from './text.js';
+import { probeDetail, stepDetail, stillRevokedText, verdictLine } from './text.js';
 
 function outputs(title: string, steps: readonly StepRecord[]): string {
   const withOutput = steps.filter((step) => step.output);
@@ -25,8 +26,8 @@ export function renderDrillMarkdown(report: DrillReport): string {
       ['drill', mdCode(report.drillId)],
       ['manifest', md`${mdCode(report.manifest)} (sha256 ${mdCode(report.manifestSha256)})`],
       ['rollback section', md`sha256 ${mdCode(report.rollbackSha256)}`],
-      ['started', report.startedAt],
-      ['finished', report.finishedAt],
+      ['started', withoutFraction(report.startedAt)],
+      ['finished', withoutFraction(report.finishedAt)],
       ['run by', `${report.actor.name} (${report.actor.source})`],
       ['tool', `${report.tool.name} ${report.tool.version}`],
       [
@@ -70,6 +71,8 @@ export function renderDrillMarkdown(report: DrillReport): string {
   }
   out += `\n## Restore: ${mdText(report.restore.status).markdown}\n\n`;
   if (report.restore.reason) out += `${mdProse(report.restore.reason).markdown}\n`;
+  const revoked = stillRevokedText(report);
+  if (revoked) out += `${report.restore.reason ? '\n' : ''}⚠ ${mdProse(revoked).markdown}\n\n`;
   if (report.restore.steps.length > 0) {
     out += renderMarkdownTable(
       ['restore step', 'status', 'duration', 'detail'],

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../time/duration.js';
+import { plural } from '../../text/plural.js';
 import { safeData } from '../safe-text.js';
 import { probeTarget } from '../../drill/plan.js';
 import type { DrillPlan, PlannedProbe, PlannedStep } from '../../drill/types.js';
@@ -51,8 +52,8 @@ function manualNote(view: PlanView): string {
   const manual = [...view.plan.steps, ...(view.restore ? view.plan.restore : [])].filter((s) => s.kind === 'manual').length;
   if (manual === 0) return '';
   return view.confirmManual
-    ? `${manual} manual step(s) would be recorded as confirmed by --confirm-manual.\n`
-    : `${manual} manual step(s) would wait for the operator to confirm at the terminal (or pass --confirm-manual).\n`;
+    ? `${plural(manual, 'manual step')} would be recorded as confirmed by --confirm-manual.\n`
+    : `${plural(manual, 'manual step')} would wait for the operator to confirm at the terminal (or pass --confirm-manual).\n`;
 }
 
 /** `drill --dry-run` for a terminal: what would run, in order, with timeouts and the window. Pure. */
@@ -70,7 +71,7 @@ export function renderDrillPlanText(view: PlanView, style: Style): string {
       ? renderTable(['#', 'probe', 'checks', 'expect', 'attempts'], probeRows(plan.probes))
       : '  none: only the steps are timed\n';
   if (plan.restore.length === 0) out += `\nRestore: none declared.\n`;
-  else if (!view.restore) out += `\nRestore: ${plan.restore.length} step(s), skipped (--no-restore).\n`;
+  else if (!view.restore) out += `\nRestore: ${plural(plan.restore.length, 'step')}, skipped (--no-restore).\n`;
   else {
     out += `\nRestore (after the verdict, even after a failure or Ctrl-C):\n`;
     out += renderTable(['#', 'step', 'kind', 'runs', 'timeout'], stepRows(plan.restore));

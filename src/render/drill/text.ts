@@ -1,4 +1,5 @@
 import { formatElapsed } from '../../time/duration.js';
+import { plural } from '../../text/plural.js';
 import { safeData } from '../safe-text.js';
 import type { DrillReport, ProbeRecord, StepRecord } from '../../drill/types.js';
 import type { Style } from '../style.js';
@@ -41,7 +42,18 @@ function outputExcerpt(output: string | undefined): string {
   const lines = output.split('\n');
   const shown = lines.slice(-OUTPUT_LINES);
   const cut = lines.length - shown.length;
-  return `${cut > 0 ? `      | … ${cut} earlier line(s) in the report files\n` : ''}${shown.map((l) => `      | ${l}`).join('\n')}\n`;
+  return `${cut > 0 ? `      | … ${plural(cut, 'earlier line')} in the report files\n` : ''}${shown.map((l) => `      | ${l}`).join('\n')}\n`;
+}
+
+/** The credentials the drill left revoked (AR130), in one clause; undefined when there are none. */
+export function stillRevokedText(report: DrillReport): string | undefined {
+  const ids = report.restore.stillRevoked ?? [];
+  if (ids.length === 0) return undefined;
+  const names = ids.map((id) => `"${id}"`);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return ids.length === 1
+    ? `credential ${list} is still revoked: no restore step issues it again (AR130)`
+    : `credentials ${list} are still revoked: no restore step issues them again (AR130)`;
 }
 
 /** The verdict in one line: `PASSED in 2.3s of its 10m window (9m57s to spare)`. */
@@ -98,7 +110,11 @@ export function renderDrillText(report: DrillReport, style: Style): string {
       ),
     );
   }
-  out.push(`\nRestore: ${colourStatus(report.restore.status, style)}${report.restore.reason ? ` (${report.restore.reason})` : ''}\n`);
+  const revoked = stillRevokedText(report);
+  out.push(
+    `\nRestore: ${colourStatus(report.restore.status, style)}${report.restore.reason ? ` (${report.restore.reason})` : ''}` +
+      `${revoked ? `${report.restore.status === 'passed' ? ', but ' : '; '}${style.yellow(revoked)}` : ''}\n`,
+  );
   if (report.restore.steps.length > 0) {
     out.push(
       renderTable(

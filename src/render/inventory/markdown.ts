@@ -5,12 +5,13 @@ import { md, mdCode, mdProse } from '../markdown.js';
 import { renderMarkdownTable } from '../table.js';
 import { renderBlastRadiusMarkdown } from './blast-radius.js';
 import { countText } from './text.js';
+import { plural } from '../../text/plural.js';
 
 /** `inventory --check --format markdown`: for a pull request or a wiki. */
 export function renderInventoryMarkdown(check: InventoryCheck): string {
   check = safeData(check);
   const out: string[] = [md`## Inventory of ${mdCode(check.agent.id)}`.markdown, ''];
-  out.push(check.complete ? '✅ The inventory is complete.' : `❌ The inventory is incomplete: ${check.gaps.length} gap(s).`, '');
+  out.push(check.complete ? '✅ The inventory is complete.' : `❌ The inventory is incomplete: ${plural(check.gaps.length, 'gap')}.`, '');
   out.push(
     renderMarkdownTable(
       ['section', 'status', 'entries'],

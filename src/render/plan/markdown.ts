@@ -3,6 +3,7 @@ import { safeData } from '../safe-text.js';
 import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
 import { mdCode, mdFence, mdProse, mdText } from '../markdown.js';
 import { renderMarkdownTable, tableLines } from '../table.js';
+import { withoutFraction } from '../../time/timestamp.js';
 import {
   ALERT_ACTION_TEXT,
   blockedHeading,
@@ -78,7 +79,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push(`**Where it stands:** ${mdProse(stateText(plan.state)).markdown}`, '');
   const orgs = orgsText(plan.state);
   if (orgs) out.push(`**Orgs:** ${mdProse(orgs).markdown}`, '');
-  if (plan.state.paused) out.push(`**Paused** since ${text(plan.state.paused.at)}: ${text(plan.state.paused.reason)}`, '');
+  if (plan.state.paused) out.push(`**Paused** since ${text(withoutFraction(plan.state.paused.at))}: ${text(plan.state.paused.reason)}`, '');
   out.push(`**Last gate:** ${mdProse(lastGateText(plan.state)).markdown}`, '');
 
   out.push(`### ${plan.blockedBy.length ? '❌' : '✅'} ${mdProse(blockedHeading(plan)).markdown}`, '');

@@ -3,6 +3,7 @@ import { safeData } from '../safe-text.js';
 import { renderBlastRadiusText } from '../inventory/blast-radius.js';
 import type { Style } from '../style.js';
 import { tableLines } from '../table.js';
+import { plural } from '../../text/plural.js';
 import {
   ALERT_ACTION_TEXT,
   blockedHeading,
@@ -116,9 +117,12 @@ export function renderPlanText(plan: Plan, style: Style): string {
 
   if (plan.alerts.length > 0) {
     out.push(style.bold('Alerts'));
-    const width = Math.max(...plan.alerts.map((a) => a.name.length));
-    for (const alert of plan.alerts)
-      out.push(`  ${alert.name.padEnd(width)}  ${alert.signal} ${alert.threshold}: ${ALERT_ACTION_TEXT[alert.action]}`);
+    out.push(
+      ...tableLines(
+        plan.alerts.map((alert) => [alert.name, `${alert.signal} ${alert.threshold}: ${ALERT_ACTION_TEXT[alert.action]}`]),
+        { indent: '  ' },
+      ),
+    );
     out.push('');
   }
 
@@ -135,7 +139,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
     ]);
   }
   standing.push(['last gate', lastGateText(plan.state)]);
-  standing.push(['inventory', plan.inventory.complete ? 'complete' : style.yellow(`${plan.inventory.gaps} gap(s)`)]);
+  standing.push(['inventory', plan.inventory.complete ? 'complete' : style.yellow(plural(plan.inventory.gaps, 'gap'))]);
   out.push(...tableLines(standing, { indent: '  ' }), '');
 
   out.push(style.bold('Blast radius'));
