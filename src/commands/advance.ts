@@ -5,14 +5,12 @@ import { renderAdvanceJson, renderAdvanceMarkdown, renderAdvanceText } from '../
 import { createStyle } from '../render/style.js';
 import { resolveActor } from '../state/actor.js';
 import { checkedReason } from '../state/reason.js';
-import { manifestTextWithState } from '../state/state-text.js';
-import { commitChange } from '../state/transaction.js';
+import { commitStateChange } from '../state/transaction.js';
 import type { AdvanceRefused } from '../state/transitions.js';
 import { advance, advanceTarget, withArticle } from '../state/transitions.js';
 import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
 import { isoSeconds } from '../time/timestamp.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
 import type { GateMetricOptions, GateRun } from './run-gate.js';
 import { renderGateRun, runGate } from './run-gate.js';
@@ -80,35 +78,31 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
 
   const { forced } = transition;
   // Only `state` is rewritten: the rest of the file, and its layout, stays byte for byte.
-  const entry = await commitChange(
+  const entry = await commitStateChange(
     opened.file,
+    opened.loaded,
     {
-      expectedSha256: opened.loaded.sha256,
-      text: manifestTextWithState(opened.loaded, transition.after),
-      audit: {
-        at,
-        actor: actor.name,
-        action: 'advance',
-        before: transition.before,
-        after: transition.after,
-        reason: reason ?? null,
-        details: {
-          from: transition.from,
-          to: transition.to,
-          forced,
-          gate: {
-            verdict,
-            criteria: run.report.criteria.map((c) => ({ id: c.id, status: c.status })),
-            prerequisites: run.report.prerequisites.map((p) => ({ id: p.id, status: p.status })),
-            window: run.inputs.window,
-            inputs: run.inputs,
-          },
+      at,
+      actor: actor.name,
+      action: 'advance',
+      before: transition.before,
+      after: transition.after,
+      reason: reason ?? null,
+      details: {
+        from: transition.from,
+        to: transition.to,
+        forced,
+        gate: {
+          verdict,
+          criteria: run.report.criteria.map((c) => ({ id: c.id, status: c.status })),
+          prerequisites: run.report.prerequisites.map((p) => ({ id: p.id, status: p.status })),
+          window: run.inputs.window,
+          inputs: run.inputs,
         },
-        tool: { name: TOOL_NAME, version: TOOL_VERSION },
       },
-      redactor: run.redactor,
     },
     lockOptions(options.manifest, io),
+    run.redactor,
   );
   const moved = `${transition.from} -> ${transition.to}`;
   const message = forced

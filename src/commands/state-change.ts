@@ -12,11 +12,9 @@ import { auditPathFor, readTrail } from '../state/audit-file.js';
 import { checkStateDrift, describeDrift } from '../state/drift.js';
 import { fieldChanges } from '../state/field-changes.js';
 import { preferredFormat } from '../state/operator-config.js';
-import { manifestTextWithState } from '../state/state-text.js';
-import { commitChange } from '../state/transaction.js';
+import { commitStateChange } from '../state/transaction.js';
 import type { StateAction, Transition, TransitionContext } from '../state/transitions.js';
 import type { Io } from '../ui/io.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { lockOptions, openManifest } from './open-manifest.js';
 import { checkedReason } from '../state/reason.js';
 import { isoSeconds } from '../time/timestamp.js';
@@ -155,21 +153,17 @@ async function changeOne(
   const { trail } = await readTrail(auditPathFor(opened.file));
   const drift = checkStateDrift(transition.before, trail.entries);
   const details = { ...transition.details, actorSource: actor.source };
-  const entry = await commitChange(
+  const entry = await commitStateChange(
     opened.file,
+    opened.loaded,
     {
-      expectedSha256: opened.loaded.sha256,
-      text: manifestTextWithState(opened.loaded, transition.after),
-      audit: {
-        at,
-        actor: actor.name,
-        action: transition.action,
-        before: transition.before,
-        after: transition.after,
-        reason: reason ?? null,
-        details,
-        tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      },
+      at,
+      actor: actor.name,
+      action: transition.action,
+      before: transition.before,
+      after: transition.after,
+      reason: reason ?? null,
+      details,
     },
     lockOptions(path, io),
   );

@@ -6,10 +6,8 @@ import { ConcurrentChangeError } from '../manifest/write.js';
 import { openManifest } from '../commands/open-manifest.js';
 import type { OpenManifest } from '../commands/open-manifest.js';
 import type { Actor } from '../state/actor.js';
-import { manifestTextWithState } from '../state/state-text.js';
-import { commitChange } from '../state/transaction.js';
+import { commitStateChange } from '../state/transaction.js';
 import { disable, pause } from '../state/transitions.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 /**
  * A guard decision made real: the same locked, journaled, audited path as `agent-rollout pause`
@@ -59,21 +57,17 @@ async function applyOnce(request: ApplyRequest, lockTimeoutMs: number): Promise<
   if (transition.outcome === 'unchanged') return { outcome: 'in-place', summary: transition.summary };
   if (transition.outcome === 'refused') throw new CliError(transition.message);
   const details = { ...transition.details, ...request.details, actorSource: request.actor.source };
-  const entry = await commitChange(
+  const entry = await commitStateChange(
     request.path,
+    opened.loaded,
     {
-      expectedSha256: opened.loaded.sha256,
-      text: manifestTextWithState(opened.loaded, transition.after),
-      audit: {
-        at,
-        actor: request.actor.name,
-        action: transition.action,
-        before: transition.before,
-        after: transition.after,
-        reason: request.reason,
-        details,
-        tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      },
+      at,
+      actor: request.actor.name,
+      action: transition.action,
+      before: transition.before,
+      after: transition.after,
+      reason: request.reason,
+      details,
     },
     { io: request.io, label: request.path, timeoutMs: lockTimeoutMs },
   );

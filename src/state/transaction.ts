@@ -11,6 +11,10 @@ import { interruptPoint } from './interrupt-hook.js';
 import type { LockOptions } from './lock.js';
 import { withLock } from './lock.js';
 import type { Redactor } from '../manifest/redactor.js';
+import type { Locations } from '../manifest/json-parse.js';
+import type { State } from '../manifest/types.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { manifestTextWithState } from './state-text.js';
 
 /** Where a change waits between the audit entry and the rename that makes it the manifest. */
 export function pendingPathFor(manifestPath: string): string {
@@ -132,6 +136,40 @@ export async function commitChange(manifestPath: string, change: StateChange, lo
       await renameFile(pending, manifestPath);
       await interruptPoint('renamed');
       return entry;
+    },
+    lock,
+  );
+}
+
+/** A change of the manifest's `state` only, as the state commands, advance and the guard make it. */
+export interface StateOnlyChange {
+  at: string;
+  actor: string;
+  action: string;
+  before: State;
+  after: State;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Commits a change of `state` alone: the rest of the file, and its layout, stays byte for byte
+ * (manifestTextWithState); the entry names this tool. Refused if the file changed since `loaded`.
+ */
+export function commitStateChange(
+  manifestPath: string,
+  loaded: { sha256: string; text: string; value?: unknown; locations: Locations },
+  change: StateOnlyChange,
+  lock: LockOptions,
+  redactor?: Redactor,
+): Promise<AuditEntry> {
+  return commitChange(
+    manifestPath,
+    {
+      expectedSha256: loaded.sha256,
+      text: manifestTextWithState(loaded, change.after),
+      audit: { ...change, tool: { name: TOOL_NAME, version: TOOL_VERSION } },
+      ...(redactor ? { redactor } : {}),
     },
     lock,
   );
