@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { useAnsweringAgent } from '../helpers/refusal-tests.js';
 
 const SINCE = '2026-10-01T00:00:00Z';
 /** The pilot's metrics over a window that ends now: refusal-test runs after a window's end are not evidence for it. */
@@ -30,6 +31,7 @@ beforeAll(async () => {
   const manifest = JSON.parse(await readFile(path, 'utf8'));
   manifest.state.since = SINCE;
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  await useAnsweringAgent(folder);
   env = {
     AGENT_ROLLOUT_ACTOR: 'binary@example.com',
     AGENT_ROLLOUT_CONFIG_DIR: join(dir, 'config'),
