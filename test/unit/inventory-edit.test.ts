@@ -79,6 +79,7 @@ describe('inventory edit operations', () => {
       { where: 'stage "limited-beta"', pointer: '/stages/1/credentials/2', blocking: false },
       { where: 'stage "general-availability"', pointer: '/stages/2/credentials/2', blocking: false },
       { where: 'rollback step "revoke-slack-bot"', pointer: '/rollback/steps/3/credential', blocking: true },
+      { where: 'rollback restore step "issue-slack-bot"', pointer: '/rollback/restore/2/credential', blocking: true },
     ]);
     const after = applyEdit(document('support-triage'), { op: 'remove', section: 'credentials', index: 2 });
     expect(after['inventory'].credentials.map((c: any) => c.id)).toEqual(['zendesk-ro', 'kb-ro']);
