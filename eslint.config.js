@@ -26,6 +26,7 @@ const PURE_CORE = [
     'report',
     'schema-check',
     'secrets',
+    'signal-coverage',
     'types',
     'validate',
     'value-text',

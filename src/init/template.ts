@@ -2,6 +2,7 @@ import { isSensitive } from '../manifest/access.js';
 import { SPEND_HEADROOM } from '../manifest/rules/spend.js';
 import type { Manifest, Stage } from '../manifest/types.js';
 import type { InitAnswers } from './answers.js';
+import type { Measure } from '../manifest/signal-coverage.js';
 
 /** Stage ids, as in the guide's table. */
 export const STAGE_IDS = ['internal-pilot', 'limited-beta', 'general-availability'] as const;
@@ -26,6 +27,11 @@ function minSamples(invocationsPerDay: number, days: number): number {
 
 function query(metric: string, agent: string, extra = ''): string {
   return `sum(increase(${metric}{agent="${agent}"${extra}}[$window]))`;
+}
+
+/** What a signal measures, attributed to the trigger that started the invocation (docs/signals.md). */
+function by(measures: Measure): { measures: Measure; attribution: string } {
+  return { measures, attribution: 'trigger' };
 }
 
 /**
@@ -77,16 +83,18 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
       sources: { prom: { type: 'prometheus' as const, url: 'http://127.0.0.1:9090', timeout: '15s' } },
       sampleSignal: 'invocations',
       signals: {
-        invocations: { source: 'prom', query: query('agent_invocations_total', id), unit: 'invocations' },
+        invocations: { source: 'prom', ...by('invocations'), query: query('agent_invocations_total', id), unit: 'invocations' },
         security_events: { source: 'prom', query: query('agent_security_events_total', id), unit: 'events' },
         cost_per_invocation_usd: {
           source: 'prom',
+          ...by('cost-per-invocation'),
           query: `${query('agent_cost_usd_total', id)} / ${query('agent_invocations_total', id)}`,
           unit: 'USD',
         },
         output_policy_violations: { source: 'prom', query: query('agent_guardrail_output_matches_total', id), unit: 'responses' },
         error_rate: {
           source: 'prom',
+          ...by('errors'),
           query: `${query('agent_invocation_errors_total', id)} / ${query('agent_invocations_total', id)}`,
           unit: 'ratio',
         },
@@ -98,8 +106,34 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
         },
         guardrail_trigger_rate: {
           source: 'prom',
+          ...by('guardrail-triggers'),
           query: `${query('agent_guardrail_triggers_total', id)} / ${query('agent_invocations_total', id)}`,
           unit: 'ratio',
+        },
+        refusal_rate: {
+          source: 'prom',
+          ...by('refusals'),
+          query: `${query('agent_refusals_total', id)} / ${query('agent_invocations_total', id)}`,
+          unit: 'ratio',
+        },
+        policy_block_rate: {
+          source: 'prom',
+          ...by('policy-blocks'),
+          query: `${query('agent_policy_blocks_total', id)} / ${query('agent_invocations_total', id)}`,
+          unit: 'ratio',
+        },
+        tool_calls: { source: 'prom', ...by('tool-calls'), query: query('agent_tool_calls_total', id), unit: 'calls' },
+        tool_latency_p95_seconds: {
+          source: 'prom',
+          ...by('tool-latency'),
+          query: `histogram_quantile(0.95, sum by (le) (rate(agent_tool_call_duration_seconds_bucket{agent="${id}"}[$window])))`,
+          unit: 'seconds',
+        },
+        cost_per_session_usd: {
+          source: 'prom',
+          ...by('cost-per-session'),
+          query: `${query('agent_cost_usd_total', id)} / ${query('agent_sessions_total', id)}`,
+          unit: 'USD',
         },
       },
       alerts: [

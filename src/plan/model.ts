@@ -10,6 +10,7 @@ import type { EvidenceIdentity } from '../guardrails/identity.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import { blastRadius } from '../inventory/blast-radius.js';
 import { inventoryReport } from '../inventory/completeness.js';
+import { signalCoverage } from '../manifest/signal-coverage.js';
 import { findBlockers } from './blockers.js';
 import type {
   Change,
@@ -218,6 +219,7 @@ export function buildPlan(input: PlanInput): Plan {
     alerts: planAlerts(manifest),
     state: planState(manifest, trail, currentIndex),
     inventory: { complete: inventory.complete, gaps: inventory.gaps.length },
+    signalCoverage: signalCoverage(manifest),
     blastRadius: blastRadius(manifest),
     blockedBy: [],
   };

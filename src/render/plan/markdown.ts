@@ -9,6 +9,8 @@ import {
   blockedHeading,
   changeMark,
   blockerText,
+  coverageRows,
+  coverageSummary,
   credentialCells,
   drillText,
   findingsSummary,
@@ -113,6 +115,15 @@ export function renderPlanMarkdown(plan: Plan): string {
       ),
     );
   }
+
+  out.push(
+    `### Signals: ${text(coverageSummary(plan.signalCoverage))}`,
+    '',
+    renderMarkdownTable(
+      ['', 'category', 'signal'],
+      coverageRows(plan.signalCoverage).map((row) => [row.ok ? '✅' : row.required ? '❌' : '➖', row.measure, row.text]),
+    ),
+  );
 
   out.push('### Blast radius', '', renderBlastRadiusMarkdown(plan.blastRadius));
   return out.join('\n');

@@ -9,6 +9,8 @@ import {
   blockedHeading,
   changeMark,
   blockerText,
+  coverageRows,
+  coverageSummary,
   credentialCells,
   drillText,
   findingsSummary,
@@ -125,6 +127,18 @@ export function renderPlanText(plan: Plan, style: Style): string {
     );
     out.push('');
   }
+
+  out.push(`${style.bold('Signals')} ${style.dim(coverageSummary(plan.signalCoverage))}`);
+  out.push(
+    ...tableLines(
+      coverageRows(plan.signalCoverage).map((row) => [
+        `${row.ok ? style.green('✔') : row.required ? style.red('✖') : style.yellow('○')} ${row.measure}`,
+        row.text,
+      ]),
+      { indent: '  ' },
+    ),
+    '',
+  );
 
   out.push(style.bold('Where it stands'));
   out.push(`  ${plan.state.enabled ? stateText(plan.state) : style.red(stateText(plan.state))}`);
