@@ -486,6 +486,10 @@ export interface Signal {
         [k: string]: unknown | undefined;
       };
   /**
+   * For an http source whose answer writes numbers as strings (Langfuse's metrics API: "count_count": "10"): a string holding a decimal number is read as that number. Off by default: a string is not a number.
+   */
+  stringNumbers?: boolean;
+  /**
    * For a command source: arguments appended to its command; $window is replaced.
    */
   args?: string[];

@@ -1,9 +1,11 @@
 import { MAX_TIMER_MS, parseDuration } from '../time/duration.js';
-import type { Manifest, Source } from '../manifest/types.js';
+import type { Manifest, Signal, Source } from '../manifest/types.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { commandSignal } from './command-source.js';
 import { SourceFailure, resolveHeaders } from './http-get.js';
+import type { HttpSignalRequest } from './http-source.js';
 import { httpSignal } from './http-source.js';
+import { fillPlaceholders, placeholderValues, requestBody } from './placeholders.js';
 import type { PastedMetrics, PastedValue } from './pasted.js';
 import { chooseStep, prometheusInstant, prometheusRange } from './prometheus.js';
 import type { Observation, Origin, SignalRequest } from './types.js';
@@ -87,6 +89,40 @@ function notGiven(signal: string, why: string): Observation {
   };
 }
 
+/**
+ * What an http signal asks: its path with the placeholders URL-encoded, its method, its body with
+ * the placeholders JSON-escaped, and its pointers. Throws a SourceFailure naming the signal when
+ * a placeholder does not exist or the body is not JSON.
+ */
+export function httpRequestOf(
+  name: string,
+  definition: Signal,
+  window: { startMs: number; endMs: number },
+  wantSeries: boolean,
+): HttpSignalRequest {
+  const values = placeholderValues(window);
+  if (definition.pointer === undefined && (definition.timesPointer === undefined || definition.valuesPointer === undefined))
+    throw new SourceFailure(
+      `signal ${name} has no "pointer" (where the number is in the answer), nor both "timesPointer" and "valuesPointer"`,
+    );
+  if (definition.body !== undefined && definition.method !== 'POST')
+    throw new SourceFailure(`signal ${name} has a "body" but no "method": "POST"; a GET sends no body`);
+  return {
+    signal: name,
+    path:
+      definition.path === undefined
+        ? undefined
+        : fillPlaceholders(definition.path, values, encodeURIComponent, `the path of signal ${name}`),
+    method: definition.method,
+    body: definition.method === 'POST' && definition.body !== undefined ? requestBody(definition.body, values, name) : undefined,
+    pointer: definition.pointer,
+    timesPointer: definition.timesPointer,
+    valuesPointer: definition.valuesPointer,
+    stringNumbers: definition.stringNumbers,
+    wantSeries,
+  };
+}
+
 /** The source's timeout, at most what a timer can wait (a longer one would fire at once). */
 function sourceTimeout(source: Source): number {
   const fromManifest = source.timeout ? parseDuration(source.timeout) : undefined;
@@ -130,8 +166,6 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
         });
       }
       case 'http': {
-        if (definition.pointer === undefined)
-          throw new SourceFailure(`signal ${request.signal} has no "pointer" (where the number is in the answer)`);
         const target = {
           name: definition.source,
           url: source.url ?? '',
@@ -139,8 +173,10 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
           timeoutMs,
           ...(context.redactor ? { redactor: context.redactor } : {}),
         };
-        const path = definition.path === undefined ? undefined : replaceWindow(definition.path, text);
-        return await httpSignal(target, path, definition.pointer, request.kind === 'range');
+        return await httpSignal(
+          target,
+          httpRequestOf(request.signal, definition, { startMs: rangeStartMs, endMs: window.endMs }, request.kind === 'range'),
+        );
       }
       case 'command': {
         const argv = [...(source.run ?? []), ...(definition.args ?? [])].map((arg) => replaceWindow(arg, text));
