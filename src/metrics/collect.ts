@@ -124,12 +124,13 @@ export function httpRequestOf(
 }
 
 /** The source's timeout, at most what a timer can wait (a longer one would fire at once). */
-function sourceTimeout(source: Source): number {
+export function sourceTimeout(source: Source): number {
   const fromManifest = source.timeout ? parseDuration(source.timeout) : undefined;
   return Math.min(fromManifest ?? DEFAULT_TIMEOUT_MS[source.type], MAX_TIMER_MS);
 }
 
-async function fromSource(request: SignalRequest, context: EvidenceContext): Promise<Observation> {
+/** One request answered by the signal's source (metrics.signals, metrics.sources); never throws for a source's failure. */
+export async function fromSource(request: SignalRequest, context: EvidenceContext): Promise<Observation> {
   const { manifest, window } = context;
   const definition = manifest.metrics?.signals?.[request.signal];
   if (!definition) return notGiven(request.signal, 'it is not in metrics.signals and was not supplied');

@@ -26,7 +26,7 @@ import type {
   StatePlan,
 } from './types.js';
 import { audienceText, criterionText } from './criterion-text.js';
-import { lastDrills, lastGate } from './history.js';
+import { lastDrills, lastGate, lastSignalsCheck } from './history.js';
 import { stageEnteredAt } from '../state/stage-entry.js';
 
 export interface PlanInput {
@@ -176,6 +176,8 @@ function planState(manifest: Manifest, trail: readonly AuditEntry[], currentInde
   if (next && currentIndex >= 0) planned.next = next.id;
   const gate = lastGate(trail, state.stage, planned.since);
   if (gate) planned.lastGate = gate;
+  const signalsCheck = lastSignalsCheck(trail);
+  if (signalsCheck) planned.lastSignalsCheck = signalsCheck;
   return planned;
 }
 

@@ -6,7 +6,7 @@ import type { GuardrailEvidence } from '../guardrails/evidence.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import type { Access, Audience, GovernanceMode } from '../manifest/types.js';
 import type { StageBlastRadius } from '../inventory/blast-radius.js';
-import type { DrillRecord, GateRecord } from './history.js';
+import type { DrillRecord, GateRecord, SignalsCheckRecord } from './history.js';
 import type { SignalCoverage } from '../manifest/signal-coverage.js';
 
 export type BlockerKind =
@@ -139,6 +139,8 @@ export interface StatePlan {
   /** The stage the next step leads to; absent at the last stage. */
   next?: string;
   lastGate?: GateRecord;
+  /** The newest `signals check --record`. */
+  lastSignalsCheck?: SignalsCheckRecord;
 }
 
 export interface PlanFindings {

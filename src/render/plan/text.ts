@@ -26,6 +26,7 @@ import {
   stateText,
 } from './parts.js';
 import { withoutFraction } from '../../time/timestamp.js';
+import { lastSignalsCheckText } from '../signals/last-check.js';
 
 /** The width of a stage's label column, the same in every stage. */
 const LABEL = 14;
@@ -153,6 +154,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
     ]);
   }
   standing.push(['last gate', lastGateText(plan.state)]);
+  if (plan.state.lastSignalsCheck) standing.push(['signals check', lastSignalsCheckText(plan.state.lastSignalsCheck)]);
   standing.push(['inventory', plan.inventory.complete ? 'complete' : style.yellow(plural(plan.inventory.gaps, 'gap'))]);
   out.push(...tableLines(standing, { indent: '  ' }), '');
 
