@@ -27,6 +27,7 @@ const PURE_CORE = [
     'schema-check',
     'secrets',
     'signal-coverage',
+    'token-cost',
     'types',
     'validate',
     'value-text',

@@ -24,6 +24,7 @@ export const defineSignals: CommandDefinition = (program, run) => {
     )
     .option('-m, --manifest <path>', 'the manifest', 'rollout.json')
     .option('--window <duration>', "the window to query over, e.g. 1h (default: the current stage's, as the gate chooses it)")
+    .option('--at <time>', 'the window ends at this time (RFC 3339; default: now)')
     .addOption(new Option('--format <format>', 'output format (default: text, or the stored config)').choices(SIGNALS_FORMATS))
     .option('--record', 'append the result to the audit trail (rollout.audit.jsonl); plan and status show the last one')
     .option('--actor <name>', 'who records the result (default: AGENT_ROLLOUT_ACTOR, the config, git user.email)')

@@ -65,7 +65,7 @@ export interface GateRun {
 /** Clock skew tolerated before a time counts as "in the future". */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
-function parseAt(text: string | undefined, now: number): number | undefined {
+export function parseAt(text: string | undefined, now: number): number | undefined {
   if (text === undefined) return undefined;
   const parsed = parseTimestamp(text);
   if ('problem' in parsed) throw new UsageError(`--at ${text}: ${parsed.problem}`, 'use RFC 3339, e.g. --at 2026-11-23T09:00:00Z');

@@ -17,13 +17,15 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { SignalsFormat } from './formats.js';
 import { SIGNALS_FORMATS } from './formats.js';
 import { lockOptions, openManifest } from './open-manifest.js';
-import { parseWindow, refuseCommandsOutside } from './run-gate.js';
+import { parseAt, parseWindow, refuseCommandsOutside } from './run-gate.js';
 
 export interface SignalsCheckOptions {
   manifest: string;
   format?: SignalsFormat;
   /** `--window 7d`: default, the current stage's window as the gate chooses it. */
   window?: string;
+  /** `--at TIME`: the window ends here (default: now). */
+  at?: string;
   record?: boolean;
   actor?: string;
   reason?: string;
@@ -62,6 +64,7 @@ export async function signalsCheckCommand(options: SignalsCheckOptions, io: Io):
   const reason = checkedReason(options.reason);
   const format = await preferredFormat(options.format, io.env, SIGNALS_FORMATS);
   const lengthMs = parseWindow(options.window);
+  const at = parseAt(options.at, Date.now());
   const actor = options.record
     ? await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd })
     : undefined;
@@ -80,7 +83,13 @@ export async function signalsCheckCommand(options: SignalsCheckOptions, io: Io):
   const { trail } = await readTrail(auditPathFor(opened.file));
   const now = Date.now();
   const entry = stageEntry(manifest, stage.id, trail.entries);
-  const window = chooseWindow({ stage, now, ...(entry ? { entry } : {}), ...(lengthMs !== undefined ? { lengthMs } : {}) });
+  const window = chooseWindow({
+    stage,
+    now,
+    ...(at !== undefined ? { at } : {}),
+    ...(entry ? { entry } : {}),
+    ...(lengthMs !== undefined ? { lengthMs } : {}),
+  });
   if (window.endMs <= window.startMs) throw new UsageError('the window is empty');
   await refuseCommandsOutside(manifest, manifestDir);
   const probes = await probeSignals(manifest, {

@@ -414,6 +414,32 @@ export interface Metrics {
   sources?: {
     [k: string]: Source | undefined;
   };
+  /**
+   * The versions of the conventions the signals' metric names follow, e.g. {"openTelemetry": "1.37.0"}: the OpenTelemetry GenAI conventions are still in development, so the version the queries were written for is pinned here.
+   */
+  semanticConventions?: {
+    /**
+     * The version of the OpenTelemetry semantic conventions, e.g. 1.37.0.
+     */
+    openTelemetry?: string;
+  };
+  /**
+   * USD per million tokens, per model (as gen_ai.request.model names it), input and output. $tokenCost in a prometheus query becomes the cost of the tokens over the window: gen_ai.client.token.usage per model and token type times these prices.
+   */
+  tokenPrices?: {
+    [k: string]:
+      | {
+          /**
+           * USD per million input tokens.
+           */
+          input: number;
+          /**
+           * USD per million output tokens.
+           */
+          output: number;
+        }
+      | undefined;
+  };
   sampleSignal?: SignalName;
   /**
    * Named measurements. $window in a query, path, body or argument is replaced by the evaluation window, e.g. 7d.

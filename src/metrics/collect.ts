@@ -11,6 +11,7 @@ import { chooseStep, prometheusInstant, prometheusRange } from './prometheus.js'
 import type { Observation, Origin, SignalRequest } from './types.js';
 import { requestKey } from './types.js';
 import { checkObservation } from './value-check.js';
+import { expandTokenCost } from './token-cost.js';
 import { windowText } from '../time/duration.js';
 
 /** The evidence the operator supplied, highest precedence first. */
@@ -158,9 +159,10 @@ export async function fromSource(request: SignalRequest, context: EvidenceContex
           timeoutMs,
           ...(context.redactor ? { redactor: context.redactor } : {}),
         };
-        if (request.kind === 'instant') return await prometheusInstant(target, replaceWindow(definition.query, text), window.endMs);
+        const query = expandTokenCost(definition.query, manifest, request.signal);
+        if (request.kind === 'instant') return await prometheusInstant(target, replaceWindow(query, text), window.endMs);
         const stepMs = chooseStep(request.rangeMs ?? window.endMs - rangeStartMs);
-        return await prometheusRange(target, replaceWindow(definition.query, windowText(stepMs)), {
+        return await prometheusRange(target, replaceWindow(query, windowText(stepMs)), {
           startMs: rangeStartMs,
           endMs: window.endMs,
           stepMs,

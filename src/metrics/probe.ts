@@ -8,6 +8,7 @@ import type { PromSeries } from './prometheus.js';
 import { ask, endpoint, parsePrometheusValue } from './prometheus.js';
 import type { Observation, Origin, SignalProbe } from './types.js';
 import { checkObservation } from './value-check.js';
+import { expandTokenCost } from './token-cost.js';
 
 /**
  * `signals check`: each signal queried from its source now, over the window, with what a person
@@ -111,7 +112,7 @@ async function probePrometheus(
   };
   try {
     if (!definition.query) throw new SourceFailure(`signal ${name} has no "query" for prometheus source ${sourceName}`);
-    const query = replaceWindow(definition.query, text);
+    const query = replaceWindow(expandTokenCost(definition.query, context.manifest, name), text);
     const result = await instant(query);
     let attribution: SignalProbe['attribution'];
     if (definition.attribution !== undefined) {

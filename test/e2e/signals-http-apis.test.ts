@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
+import { ROOT, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -226,6 +226,17 @@ const check = (report: GateJson, id: string): Check => {
 };
 
 describe('http sources for real APIs (the recipes of docs/signals.md)', () => {
+  it('docs/signals.md gives exactly these recipes', async () => {
+    const doc = await readFile(join(ROOT, 'docs', 'signals.md'), 'utf8');
+    const recipes = recipeSignals() as Record<string, { path: string; pointer?: string; body?: unknown }>;
+    for (const name of ['invocations', 'cost_per_invocation_usd', 'security_events'] as const) {
+      expect(doc).toContain(`"path": ${JSON.stringify(recipes[name]?.path)}`);
+      if (recipes[name]?.pointer) expect(doc).toContain(`"pointer": ${JSON.stringify(recipes[name]?.pointer)}`);
+    }
+    expect(doc).toContain('"timesPointer": "/data/attributes/times"');
+    expect(doc).toContain('"valuesPointer": "/data/attributes/values/0"');
+  });
+
   it('go: Datadog v1 (GET, a pointlist in ms), Datadog v2 (POST, separate arrays) and Langfuse (URL-encoded JSON)', async () => {
     const folder = await project();
     const { code, report, stdout, stderr } = await gate(folder);
