@@ -252,6 +252,17 @@ const CASES: RuleCase[] = [
   },
   { rule: 'AR130', fail: (m) => delete m.rollback.restore, pointer: '/rollback/steps/1/credential' },
   {
+    rule: 'AR131',
+    fail: (m) => delete m.metrics.signals.refusal_rate.attribution,
+    pointer: '/metrics/signals/refusal_rate/measures',
+    pass: (m) => (m.metrics.signals.refusal_rate.attribution = 'requester'),
+  },
+  {
+    rule: 'AR131',
+    fail: (m) => delete m.metrics.signals.policy_block_rate,
+    pointer: '/metrics/signals',
+  },
+  {
     rule: 'AR124',
     fail: (m) =>
       (m.notify = {
