@@ -23,6 +23,7 @@ const PURE_CORE = [
     'dotted-path',
     'edit-text',
     'json-parse',
+    'placeholders',
     'report',
     'schema-check',
     'secrets',

@@ -5,7 +5,7 @@ import { commandSignal } from './command-source.js';
 import { SourceFailure, resolveHeaders } from './http-get.js';
 import type { HttpSignalRequest } from './http-source.js';
 import { httpSignal } from './http-source.js';
-import { fillPlaceholders, placeholderValues, requestBody } from './placeholders.js';
+import { TemplateError, fillPlaceholders, placeholderValues, requestBody } from '../manifest/placeholders.js';
 import type { PastedMetrics, PastedValue } from './pasted.js';
 import { chooseStep, prometheusInstant, prometheusRange } from './prometheus.js';
 import type { Observation, Origin, SignalRequest } from './types.js';
@@ -95,7 +95,7 @@ function notGiven(signal: string, why: string): Observation {
  * the placeholders JSON-escaped, and its pointers. Throws a SourceFailure naming the signal when
  * a placeholder does not exist or the body is not JSON.
  */
-export function httpRequestOf(
+function httpRequestOfUnchecked(
   name: string,
   definition: Signal,
   window: { startMs: number; endMs: number },
@@ -122,6 +122,20 @@ export function httpRequestOf(
     stringNumbers: definition.stringNumbers,
     wantSeries,
   };
+}
+
+export function httpRequestOf(
+  name: string,
+  definition: Signal,
+  window: { startMs: number; endMs: number },
+  wantSeries: boolean,
+): HttpSignalRequest {
+  try {
+    return httpRequestOfUnchecked(name, definition, window, wantSeries);
+  } catch (error) {
+    if (error instanceof TemplateError) throw new SourceFailure(error.message);
+    throw error;
+  }
 }
 
 /** The source's timeout, at most what a timer can wait (a longer one would fire at once). */

@@ -264,7 +264,14 @@ describe('http sources for real APIs (the recipes of docs/signals.md)', () => {
 
   it('an unknown placeholder is an error naming the signal and the placeholders there are, never a go', async () => {
     const signal = { ...(recipeSignals().cost_per_invocation_usd as object), path: '/api/v1/query?from=$begin&to=$endEpoch&query=x' };
-    const { code, report } = await gate(await project({ cost_per_invocation_usd: signal }));
+    const folder = await project({ cost_per_invocation_usd: signal });
+    // validate says so first (AR132), and the gate refuses to read it all the same.
+    const validate = await runInProcess(['validate'], { cwd: folder, env: ENV });
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toContain(
+      'error AR132 the path of signal cost_per_invocation_usd has the placeholder $begin, which does not exist',
+    );
+    const { code, report } = await gate(folder);
     expect(code).toBe(2);
     expect(report.verdict).toBe('error');
     expect(check(report, 'cost-within-estimate').reason).toBe(

@@ -4,7 +4,7 @@ import { judgeSignals, neededSignals } from '../../src/gate/signals-check.js';
 import { withTokenCost } from '../../src/manifest/token-cost.js';
 import { signalCoverage } from '../../src/manifest/signal-coverage.js';
 import type { Manifest } from '../../src/manifest/types.js';
-import { fillPlaceholders, placeholderValues, requestBody } from '../../src/metrics/placeholders.js';
+import { fillPlaceholders, placeholderValues, requestBody } from '../../src/manifest/placeholders.js';
 import { promqlSelectors } from '../../src/metrics/probe.js';
 import type { SignalProbe } from '../../src/metrics/types.js';
 

@@ -9,6 +9,7 @@ import { checkRevocation } from './revocation.js';
 import { checkRollback } from './rollback.js';
 import type { Finding, Rule } from './rule.js';
 import { checkSignalCoverage } from './signal-coverage.js';
+import { checkSignalTemplates } from './signal-templates.js';
 import { checkSpendLimits } from './spend.js';
 import { checkStages } from './stages.js';
 import { checkUrlCredentials } from './url-credentials.js';
@@ -27,6 +28,7 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   checkGuardrailTests,
   checkGuard,
   checkSignalCoverage,
+  checkSignalTemplates,
 ];
 
 /** Runs every semantic rule over a schema-valid manifest. */

@@ -1,6 +1,10 @@
 import { windowText } from '../time/duration.js';
 import { isoSeconds } from '../time/timestamp.js';
-import { SourceFailure } from './http-get.js';
+
+/** A template of a signal that cannot be filled: an unknown placeholder, a body that is not JSON. One line, naming the signal. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
 
 /** The placeholders an http signal's path and body may hold, and what each becomes. */
 export const PLACEHOLDERS = ['window', 'start', 'end', 'startEpoch', 'endEpoch', 'startMs', 'endMs'] as const;
@@ -24,7 +28,7 @@ const TOKEN = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 /**
  * A template with its placeholders replaced, each value passed through `encode` (URL-encoding in
- * a path, JSON-escaping in a body). A `$name` that is not a placeholder is a SourceFailure naming
+ * a path, JSON-escaping in a body). A `$name` that is not a placeholder is a TemplateError naming
  * it and the ones there are: a typo must never reach the API as literal text.
  */
 export function fillPlaceholders(
@@ -37,7 +41,7 @@ export function fillPlaceholders(
     const name = braced ?? bare;
     if (name === undefined) return '$';
     if (!(PLACEHOLDERS as readonly string[]).includes(name))
-      throw new SourceFailure(
+      throw new TemplateError(
         `${where} has the placeholder ${token}, which does not exist; the placeholders are ${PLACEHOLDERS.map((p) => `$${p}`).join(', ')} ($$ for a literal $)`,
       );
     return encode(values[name as Placeholder]);
@@ -70,7 +74,7 @@ function fillValue(value: unknown, values: Record<Placeholder, string>, where: s
  * The request body of a POST signal. An object: its strings' placeholders replaced, and a string
  * that is `$startMs` (or another numeric placeholder) alone becomes that number. A string: a
  * template whose placeholders are JSON-escaped, which must be JSON after that. Throws a
- * SourceFailure naming the signal otherwise.
+ * TemplateError naming the signal otherwise.
  */
 export function requestBody(body: string | Record<string, unknown>, values: Record<Placeholder, string>, signal: string): string {
   const where = `the body of signal ${signal}`;
@@ -79,7 +83,7 @@ export function requestBody(body: string | Record<string, unknown>, values: Reco
   try {
     JSON.parse(text);
   } catch (error) {
-    throw new SourceFailure(
+    throw new TemplateError(
       `the body of signal ${signal} is not JSON after its placeholders are replaced (${(error as Error).message}); a placeholder belongs inside a JSON string or where a number goes`,
     );
   }
