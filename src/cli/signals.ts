@@ -1,4 +1,5 @@
 import { Option } from './commander.js';
+import { oneManifestOption } from './manifest-option.js';
 import type { CommandDefinition } from './program.js';
 import { examples } from './program.js';
 import { SIGNALS_FORMATS } from '../commands/formats.js';
@@ -22,7 +23,7 @@ export const defineSignals: CommandDefinition = (program, run) => {
         'whether the attribution label is on the series, and the query time.\n' +
         'Signals a criterion or alert of the current or next stage uses are marked *: the exit code is about them.',
     )
-    .option('-m, --manifest <path>', 'the manifest', 'rollout.json')
+    .addOption(oneManifestOption('signals check', 'the manifest'))
     .option('--window <duration>', "the window to query over, e.g. 1h (default: the current stage's, as the gate chooses it)")
     .option('--at <time>', 'the window ends at this time (RFC 3339; default: now)')
     .addOption(new Option('--format <format>', 'output format (default: text, or the stored config)').choices(SIGNALS_FORMATS))
