@@ -179,6 +179,8 @@ describe('signals check', () => {
     expect(plan.stdout).toMatch(/\n {2}signals check +no data for error_rate at \S+ by alice@example\.com \(seq \d+\)\n/);
     const status = await runInProcess(['status'], { cwd: folder, env });
     expect(status.stdout).toMatch(/\n {2}signals +no data for error_rate at \S+ by alice@example\.com \(seq \d+\)\n/);
+    const audit = await runInProcess(['audit'], { cwd: folder, env });
+    expect(audit.stdout).toContain('signals check internal-pilot: no data for error_rate');
     const verify = await runInProcess(['audit', 'verify'], { cwd: folder, env });
     expect(verify.code).toBe(0);
   });
