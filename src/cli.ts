@@ -15,6 +15,7 @@ import { defineAudit } from './cli/audit.js';
 import { defineConfig } from './cli/config.js';
 import { defineGuardrails } from './cli/guardrails.js';
 import { defineGate } from './cli/gate.js';
+import { defineSignals } from './cli/signals.js';
 import { defineAdvance } from './cli/advance.js';
 import { defineInit } from './cli/init.js';
 import { defineInventory } from './cli/inventory.js';
@@ -44,6 +45,7 @@ const COMMANDS: readonly (readonly [string, CommandDefinition])[] = [
   ['plan', definePlan],
   ['gate', defineGate],
   ['advance', defineAdvance],
+  ['signals', defineSignals],
   ['status', defineStatus],
   ['pause', definePause],
   ['resume', defineResume],

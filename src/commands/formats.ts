@@ -36,6 +36,9 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 export const CONFIG_FORMATS = ['text', 'json'] as const satisfies readonly Format[];
 export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
+export const SIGNALS_FORMATS = ['text', 'json'] as const satisfies readonly Format[];
+export type SignalsFormat = (typeof SIGNALS_FORMATS)[number];
+
 export const SCHEMA_FORMATS = ['text', 'json'] as const satisfies readonly Format[];
 export type SchemaFormat = (typeof SCHEMA_FORMATS)[number];
 

@@ -6,6 +6,8 @@ import { DEFAULT_ANSWERS } from '../init/answers.js';
 import { schemaReference } from '../init/schema-ref.js';
 import { packageSchema } from '../manifest/package-schema.js';
 import { buildManifest } from '../init/template.js';
+import type { SignalPreset } from '../init/otel-genai.js';
+import { OTEL_GENAI_UNDEFINED, OTEL_SEMCONV_VERSION } from '../init/otel-genai.js';
 import { parseManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
 import { validateLoaded } from '../manifest/validate.js';
@@ -25,6 +27,8 @@ export interface InitCommandOptions {
   yes?: boolean;
   force?: boolean;
   actor?: string;
+  /** `--signals otel-genai`: the OpenTelemetry GenAI preset. */
+  signals?: SignalPreset;
 }
 
 function refuseOverwrite(shown: string): CliError {
@@ -63,7 +67,8 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
     }
   }
   const schema = schemaReference(dirname(path), await packageSchema(), existsSync);
-  const document = buildManifest(answers, schema);
+  const preset = options.signals ?? 'default';
+  const document = buildManifest(answers, schema, preset);
   const text = serializeJson(document, { indent: '  ', eol: '\n', finalNewline: true, bom: false });
   const validation = validateLoaded(parseManifest(options.manifest, new TextEncoder().encode(text)), await loadSchemaValidator());
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
@@ -105,6 +110,11 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
   io.out(
     '  The agent starts disabled, in the internal pilot, in observe mode; the rollback steps are manual until you give them commands.\n',
   );
+  if (preset === 'otel-genai')
+    io.out(
+      `  Signals over the OpenTelemetry GenAI semantic conventions ${OTEL_SEMCONV_VERSION} (metrics.semanticConventions), priced by metrics.tokenPrices.\n` +
+        `  ${style.yellow('Left out')}: ${OTEL_GENAI_UNDEFINED.join(', ')}: the conventions ${OTEL_SEMCONV_VERSION} define no metric for them; add signals of your own (docs/signals.md).\n`,
+    );
   if (warnings > 0)
     io.out(`  ${style.yellow(`validate reports ${plural(warnings, 'warning')}`)}: agent-rollout validate ${options.manifest}\n`);
   io.out(

@@ -65,7 +65,7 @@ export interface GateRun {
 /** Clock skew tolerated before a time counts as "in the future". */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
-function parseAt(text: string | undefined, now: number): number | undefined {
+export function parseAt(text: string | undefined, now: number): number | undefined {
   if (text === undefined) return undefined;
   const parsed = parseTimestamp(text);
   if ('problem' in parsed) throw new UsageError(`--at ${text}: ${parsed.problem}`, 'use RFC 3339, e.g. --at 2026-11-23T09:00:00Z');
@@ -75,7 +75,7 @@ function parseAt(text: string | undefined, now: number): number | undefined {
   return ms;
 }
 
-function parseWindow(text: string | undefined): number | undefined {
+export function parseWindow(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0)
@@ -120,7 +120,7 @@ function stageOf(manifest: Manifest, path: string, id: string | undefined): stri
  * the manifest's folder, as a drill step's must: a `..` or a symbolic link out is refused (exit 2)
  * before any source is queried. Bare names and absolute paths are the operator's tools.
  */
-async function refuseCommandsOutside(manifest: Manifest, manifestDir: string): Promise<void> {
+export async function refuseCommandsOutside(manifest: Manifest, manifestDir: string): Promise<void> {
   for (const [name, source] of Object.entries(manifest.metrics?.sources ?? {})) {
     const program = source?.type === 'command' ? source.run?.[0] : undefined;
     if (program === undefined || !isManifestRelativeProgram(program)) continue;

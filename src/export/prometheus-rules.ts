@@ -2,6 +2,7 @@ import { Document } from 'yaml';
 import { currentStage } from '../manifest/access.js';
 import type { Alert, Criterion, Manifest, Signal } from '../manifest/types.js';
 import { resolveDottedPath } from '../manifest/dotted-path.js';
+import { TOKEN_COST, withTokenCost } from '../manifest/token-cost.js';
 import { alertName, alertRuleName, criterionAlertName } from './alert-name.js';
 
 export { alertName, alertRuleName, criterionAlertName };
@@ -104,7 +105,13 @@ function lookupSignal(manifest: Manifest, name: string, window: string): SignalL
   if (!source) return { skip: `its source "${signal.source}" is not declared` };
   if (source.type !== 'prometheus') return { skip: `its source "${signal.source}" is ${source.type}, not prometheus` };
   if (!signal.query) return { skip: 'it has no PromQL query' };
-  return { query: signal.query.replaceAll('$window', window) };
+  let query = signal.query;
+  if (query.match(TOKEN_COST)) {
+    if (Object.keys(manifest.metrics?.tokenPrices ?? {}).length === 0)
+      return { skip: 'it uses $tokenCost, but metrics.tokenPrices states no prices' };
+    query = withTokenCost(query, manifest);
+  }
+  return { query: query.replaceAll('$window', window) };
 }
 
 function defaultSeverity(action: Alert['action']): string {

@@ -2,6 +2,9 @@ import { isSensitive } from '../manifest/access.js';
 import { SPEND_HEADROOM } from '../manifest/rules/spend.js';
 import type { Manifest, Stage } from '../manifest/types.js';
 import type { InitAnswers } from './answers.js';
+import type { Measure } from '../manifest/signal-coverage.js';
+import type { SignalPreset } from './otel-genai.js';
+import { otelGenaiMetricsSection, otelGenaiSignals } from './otel-genai.js';
 
 /** Stage ids, as in the guide's table. */
 export const STAGE_IDS = ['internal-pilot', 'limited-beta', 'general-availability'] as const;
@@ -28,6 +31,95 @@ function query(metric: string, agent: string, extra = ''): string {
   return `sum(increase(${metric}{agent="${agent}"${extra}}[$window]))`;
 }
 
+/** What a signal measures, attributed to the trigger that started the invocation (docs/signals.md). */
+function by(measures: Measure): { measures: Measure; attribution: string } {
+  return { measures, attribution: 'trigger' };
+}
+
+/** The metrics section: the default signals, or the OpenTelemetry GenAI preset's (src/init/otel-genai.ts). */
+function metricsSection(id: string, model: string, preset: SignalPreset): NonNullable<Manifest['metrics']> {
+  const section = {
+    sources: { prom: { type: 'prometheus' as const, url: 'http://127.0.0.1:9090', timeout: '15s' } },
+    sampleSignal: 'invocations',
+    signals: {
+      invocations: { source: 'prom', ...by('invocations'), query: query('agent_invocations_total', id), unit: 'invocations' },
+      security_events: { source: 'prom', query: query('agent_security_events_total', id), unit: 'events' },
+      cost_per_invocation_usd: {
+        source: 'prom',
+        ...by('cost-per-invocation'),
+        query: `${query('agent_cost_usd_total', id)} / ${query('agent_invocations_total', id)}`,
+        unit: 'USD',
+      },
+      output_policy_violations: { source: 'prom', query: query('agent_guardrail_output_matches_total', id), unit: 'responses' },
+      error_rate: {
+        source: 'prom',
+        ...by('errors'),
+        query: `${query('agent_invocation_errors_total', id)} / ${query('agent_invocations_total', id)}`,
+        unit: 'ratio',
+      },
+      data_class_escapes: { source: 'prom', query: `sum(increase(dlp_findings_total{origin="${id}"}[$window]))`, unit: 'findings' },
+      support_tickets_per_day: {
+        source: 'prom',
+        query: `sum(rate(helpdesk_tickets_created_total{tag="${id}"}[$window])) * 86400`,
+        unit: 'tickets/day',
+      },
+      guardrail_trigger_rate: {
+        source: 'prom',
+        ...by('guardrail-triggers'),
+        query: `${query('agent_guardrail_triggers_total', id)} / ${query('agent_invocations_total', id)}`,
+        unit: 'ratio',
+      },
+      refusal_rate: {
+        source: 'prom',
+        ...by('refusals'),
+        query: `${query('agent_refusals_total', id)} / ${query('agent_invocations_total', id)}`,
+        unit: 'ratio',
+      },
+      policy_block_rate: {
+        source: 'prom',
+        ...by('policy-blocks'),
+        query: `${query('agent_policy_blocks_total', id)} / ${query('agent_invocations_total', id)}`,
+        unit: 'ratio',
+      },
+      tool_calls: { source: 'prom', ...by('tool-calls'), query: query('agent_tool_calls_total', id), unit: 'calls' },
+      tool_latency_p95_seconds: {
+        source: 'prom',
+        ...by('tool-latency'),
+        query: `histogram_quantile(0.95, sum by (le) (rate(agent_tool_call_duration_seconds_bucket{agent="${id}"}[$window])))`,
+        unit: 'seconds',
+      },
+      cost_per_session_usd: {
+        source: 'prom',
+        ...by('cost-per-session'),
+        query: `${query('agent_cost_usd_total', id)} / ${query('agent_sessions_total', id)}`,
+        unit: 'USD',
+      },
+    },
+    alerts: [
+      { id: `${id}-security-event`, signal: 'security_events', max: 0, action: 'page' as const, severity: 'critical' as const },
+      {
+        id: `${id}-guardrail-trigger-rate`,
+        signal: 'guardrail_trigger_rate',
+        max: 0.05,
+        for: '15m',
+        action: 'pause' as const,
+        severity: 'warning' as const,
+      },
+    ],
+  };
+  if (preset === 'default') return section;
+  const { guardrail_trigger_rate, refusal_rate, policy_block_rate, cost_per_session_usd, ...others } = section.signals ?? {};
+  void [guardrail_trigger_rate, refusal_rate, policy_block_rate, cost_per_session_usd];
+  return {
+    sources: section.sources,
+    ...otelGenaiMetricsSection(model),
+    sampleSignal: 'invocations',
+    signals: { ...others, ...otelGenaiSignals(id) },
+    // The guardrail trigger rate is not a metric of the conventions: its alert goes with it.
+    alerts: (section.alerts ?? []).filter((alert) => alert.signal !== 'guardrail_trigger_rate'),
+  };
+}
+
 /**
  * The rollout.json init writes: the inventory from the answers, guardrails before the first
  * user, the signals the criteria read, the guide's three stages (internal pilot in observe mode
@@ -35,7 +127,7 @@ function query(metric: string, agent: string, extra = ''): string {
  * tested rollback), a manual rollback to fill in, and the agent switched off until it is
  * enabled. Key order is the order a reader meets the manifest. Pure.
  */
-export function buildManifest(answers: InitAnswers, schema: string): Record<string, unknown> & Manifest {
+export function buildManifest(answers: InitAnswers, schema: string, preset: SignalPreset = 'default'): Record<string, unknown> & Manifest {
   const { agent, credential, tool, cost, stages } = answers;
   const id = agent.id;
   const sensitiveRead = answers.dataClasses.filter((d) => isSensitive(d) && d.access !== 'write').map((d) => d.id);
@@ -73,47 +165,7 @@ export function buildManifest(answers: InitAnswers, schema: string): Record<stri
       output: { dataClasses: sensitiveRead, action: 'block' as const },
       boundaries: { refuse: ["requests outside the agent's task"] },
     },
-    metrics: {
-      sources: { prom: { type: 'prometheus' as const, url: 'http://127.0.0.1:9090', timeout: '15s' } },
-      sampleSignal: 'invocations',
-      signals: {
-        invocations: { source: 'prom', query: query('agent_invocations_total', id), unit: 'invocations' },
-        security_events: { source: 'prom', query: query('agent_security_events_total', id), unit: 'events' },
-        cost_per_invocation_usd: {
-          source: 'prom',
-          query: `${query('agent_cost_usd_total', id)} / ${query('agent_invocations_total', id)}`,
-          unit: 'USD',
-        },
-        output_policy_violations: { source: 'prom', query: query('agent_guardrail_output_matches_total', id), unit: 'responses' },
-        error_rate: {
-          source: 'prom',
-          query: `${query('agent_invocation_errors_total', id)} / ${query('agent_invocations_total', id)}`,
-          unit: 'ratio',
-        },
-        data_class_escapes: { source: 'prom', query: `sum(increase(dlp_findings_total{origin="${id}"}[$window]))`, unit: 'findings' },
-        support_tickets_per_day: {
-          source: 'prom',
-          query: `sum(rate(helpdesk_tickets_created_total{tag="${id}"}[$window])) * 86400`,
-          unit: 'tickets/day',
-        },
-        guardrail_trigger_rate: {
-          source: 'prom',
-          query: `${query('agent_guardrail_triggers_total', id)} / ${query('agent_invocations_total', id)}`,
-          unit: 'ratio',
-        },
-      },
-      alerts: [
-        { id: `${id}-security-event`, signal: 'security_events', max: 0, action: 'page' as const, severity: 'critical' as const },
-        {
-          id: `${id}-guardrail-trigger-rate`,
-          signal: 'guardrail_trigger_rate',
-          max: 0.05,
-          for: '15m',
-          action: 'pause' as const,
-          severity: 'warning' as const,
-        },
-      ],
-    },
+    metrics: metricsSection(id, agent.model, preset),
     stages: [
       stage(
         {

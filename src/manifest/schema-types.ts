@@ -414,9 +414,35 @@ export interface Metrics {
   sources?: {
     [k: string]: Source | undefined;
   };
+  /**
+   * The versions of the conventions the signals' metric names follow, e.g. {"openTelemetry": "1.37.0"}: the OpenTelemetry GenAI conventions are still in development, so the version the queries were written for is pinned here.
+   */
+  semanticConventions?: {
+    /**
+     * The version of the OpenTelemetry semantic conventions, e.g. 1.37.0.
+     */
+    openTelemetry?: string;
+  };
+  /**
+   * USD per million tokens, per model (as gen_ai.request.model names it), input and output. $tokenCost in a prometheus query becomes the cost of the tokens over the window: gen_ai.client.token.usage per model and token type times these prices.
+   */
+  tokenPrices?: {
+    [k: string]:
+      | {
+          /**
+           * USD per million input tokens.
+           */
+          input: number;
+          /**
+           * USD per million output tokens.
+           */
+          output: number;
+        }
+      | undefined;
+  };
   sampleSignal?: SignalName;
   /**
-   * Named measurements. $window in a query or path is replaced by the evaluation window, e.g. 7d.
+   * Named measurements. $window in a query, path, body or argument is replaced by the evaluation window, e.g. 7d.
    */
   signals?: {
     [k: string]: Signal | undefined;
@@ -458,13 +484,37 @@ export interface Signal {
    */
   query?: string;
   /**
-   * For an http source: appended to the source's URL; $window is replaced.
+   * For an http source: appended to the source's URL. $window, $start and $end (RFC 3339), $startEpoch and $endEpoch (seconds), $startMs and $endMs (milliseconds) are replaced, URL-encoded.
    */
   path?: string;
   /**
-   * For an http source: where the number is in the response, e.g. /data/value.
+   * For an http source: where the number is in the response, e.g. /data/value; or where a [[seconds, value], ...] series is.
    */
   pointer?: string;
+  /**
+   * For an http source that answers with separate arrays (Datadog): where the times are, in milliseconds since the epoch; give valuesPointer with it instead of pointer.
+   */
+  timesPointer?: string;
+  /**
+   * For an http source that answers with separate arrays: where the values beside timesPointer's times are; the last one is the signal's value.
+   */
+  valuesPointer?: string;
+  /**
+   * For an http source: GET (the default) or POST.
+   */
+  method?: 'GET' | 'POST';
+  /**
+   * For an http source with method POST: the JSON request body. The placeholders of path are replaced in it, JSON-escaped; it must be JSON after that.
+   */
+  body?:
+    | string
+    | {
+        [k: string]: unknown | undefined;
+      };
+  /**
+   * For an http source whose answer writes numbers as strings (Langfuse's metrics API: "count_count": "10"): a string holding a decimal number is read as that number. Off by default: a string is not a number.
+   */
+  stringNumbers?: boolean;
   /**
    * For a command source: arguments appended to its command; $window is replaced.
    */
@@ -477,6 +527,24 @@ export interface Signal {
    * What the signal measures.
    */
   description?: string;
+  /**
+   * What the signal measures, for the coverage the practice requires before leaving the first stage: cost-per-invocation, cost-per-session, tool-calls, tool-latency, guardrail-triggers, errors, refusals, policy-blocks, invocations or other.
+   */
+  measures?:
+    | 'cost-per-invocation'
+    | 'cost-per-session'
+    | 'tool-calls'
+    | 'tool-latency'
+    | 'guardrail-triggers'
+    | 'errors'
+    | 'refusals'
+    | 'policy-blocks'
+    | 'invocations'
+    | 'other';
+  /**
+   * The label (or field) that attributes what the signal counts to the triggering user, workflow or integration, e.g. user_id.
+   */
+  attribution?: string;
 }
 /**
  * A threshold on a signal that should pause the rollout or page someone between gates.

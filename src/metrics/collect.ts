@@ -1,14 +1,17 @@
 import { MAX_TIMER_MS, parseDuration } from '../time/duration.js';
-import type { Manifest, Source } from '../manifest/types.js';
+import type { Manifest, Signal, Source } from '../manifest/types.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { commandSignal } from './command-source.js';
 import { SourceFailure, resolveHeaders } from './http-get.js';
+import type { HttpSignalRequest } from './http-source.js';
 import { httpSignal } from './http-source.js';
+import { TemplateError, fillPlaceholders, placeholderValues, requestBody } from '../manifest/placeholders.js';
 import type { PastedMetrics, PastedValue } from './pasted.js';
 import { chooseStep, prometheusInstant, prometheusRange } from './prometheus.js';
 import type { Observation, Origin, SignalRequest } from './types.js';
 import { requestKey } from './types.js';
 import { checkObservation } from './value-check.js';
+import { expandTokenCost } from './token-cost.js';
 import { windowText } from '../time/duration.js';
 
 /** The evidence the operator supplied, highest precedence first. */
@@ -87,13 +90,62 @@ function notGiven(signal: string, why: string): Observation {
   };
 }
 
+/**
+ * What an http signal asks: its path with the placeholders URL-encoded, its method, its body with
+ * the placeholders JSON-escaped, and its pointers. Throws a SourceFailure naming the signal when
+ * a placeholder does not exist or the body is not JSON.
+ */
+function httpRequestOfUnchecked(
+  name: string,
+  definition: Signal,
+  window: { startMs: number; endMs: number },
+  wantSeries: boolean,
+): HttpSignalRequest {
+  const values = placeholderValues(window);
+  if (definition.pointer === undefined && (definition.timesPointer === undefined || definition.valuesPointer === undefined))
+    throw new SourceFailure(
+      `signal ${name} has no "pointer" (where the number is in the answer), nor both "timesPointer" and "valuesPointer"`,
+    );
+  if (definition.body !== undefined && definition.method !== 'POST')
+    throw new SourceFailure(`signal ${name} has a "body" but no "method": "POST"; a GET sends no body`);
+  return {
+    signal: name,
+    path:
+      definition.path === undefined
+        ? undefined
+        : fillPlaceholders(definition.path, values, encodeURIComponent, `the path of signal ${name}`),
+    method: definition.method,
+    body: definition.method === 'POST' && definition.body !== undefined ? requestBody(definition.body, values, name) : undefined,
+    pointer: definition.pointer,
+    timesPointer: definition.timesPointer,
+    valuesPointer: definition.valuesPointer,
+    stringNumbers: definition.stringNumbers,
+    wantSeries,
+  };
+}
+
+export function httpRequestOf(
+  name: string,
+  definition: Signal,
+  window: { startMs: number; endMs: number },
+  wantSeries: boolean,
+): HttpSignalRequest {
+  try {
+    return httpRequestOfUnchecked(name, definition, window, wantSeries);
+  } catch (error) {
+    if (error instanceof TemplateError) throw new SourceFailure(error.message);
+    throw error;
+  }
+}
+
 /** The source's timeout, at most what a timer can wait (a longer one would fire at once). */
-function sourceTimeout(source: Source): number {
+export function sourceTimeout(source: Source): number {
   const fromManifest = source.timeout ? parseDuration(source.timeout) : undefined;
   return Math.min(fromManifest ?? DEFAULT_TIMEOUT_MS[source.type], MAX_TIMER_MS);
 }
 
-async function fromSource(request: SignalRequest, context: EvidenceContext): Promise<Observation> {
+/** One request answered by the signal's source (metrics.signals, metrics.sources); never throws for a source's failure. */
+export async function fromSource(request: SignalRequest, context: EvidenceContext): Promise<Observation> {
   const { manifest, window } = context;
   const definition = manifest.metrics?.signals?.[request.signal];
   if (!definition) return notGiven(request.signal, 'it is not in metrics.signals and was not supplied');
@@ -121,17 +173,16 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
           timeoutMs,
           ...(context.redactor ? { redactor: context.redactor } : {}),
         };
-        if (request.kind === 'instant') return await prometheusInstant(target, replaceWindow(definition.query, text), window.endMs);
+        const query = expandTokenCost(definition.query, manifest, request.signal);
+        if (request.kind === 'instant') return await prometheusInstant(target, replaceWindow(query, text), window.endMs);
         const stepMs = chooseStep(request.rangeMs ?? window.endMs - rangeStartMs);
-        return await prometheusRange(target, replaceWindow(definition.query, windowText(stepMs)), {
+        return await prometheusRange(target, replaceWindow(query, windowText(stepMs)), {
           startMs: rangeStartMs,
           endMs: window.endMs,
           stepMs,
         });
       }
       case 'http': {
-        if (definition.pointer === undefined)
-          throw new SourceFailure(`signal ${request.signal} has no "pointer" (where the number is in the answer)`);
         const target = {
           name: definition.source,
           url: source.url ?? '',
@@ -139,8 +190,10 @@ async function fromSource(request: SignalRequest, context: EvidenceContext): Pro
           timeoutMs,
           ...(context.redactor ? { redactor: context.redactor } : {}),
         };
-        const path = definition.path === undefined ? undefined : replaceWindow(definition.path, text);
-        return await httpSignal(target, path, definition.pointer, request.kind === 'range');
+        return await httpSignal(
+          target,
+          httpRequestOf(request.signal, definition, { startMs: rangeStartMs, endMs: window.endMs }, request.kind === 'range'),
+        );
       }
       case 'command': {
         const argv = [...(source.run ?? []), ...(definition.args ?? [])].map((arg) => replaceWindow(arg, text));

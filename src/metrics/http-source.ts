@@ -1,5 +1,5 @@
 import { segmentKey } from '../json/pointer.js';
-import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpGet } from './http-get.js';
+import { HTML_HINT, SourceFailure, answerExcerpt, displayUrl, htmlPage, httpRequest } from './http-get.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber } from './value-check.js';
 import { secondsToMs } from '../time/timestamp-parse.js';
@@ -40,24 +40,99 @@ export function signalUrl(base: string, path: string | undefined): URL {
   return new URL(base.replace(/\/+$/, '') + (path.startsWith('/') || path.startsWith('?') ? path : `/${path}`));
 }
 
-function asSeries(value: unknown): Point[] | undefined {
+/** A time as an http answer writes it: seconds since the epoch, or milliseconds when over 10^11 (Datadog's pointlist). */
+const MS_THRESHOLD = 1e11;
+
+function pointTime(value: number, index: number): number {
+  const ms =
+    Math.abs(value) >= MS_THRESHOLD ? (Number.isInteger(value) && value <= 253_402_300_799_999 ? value : undefined) : secondsToMs(value);
+  if (ms === undefined)
+    throw new SourceFailure(`sample ${index + 1} has a time that is not seconds (or milliseconds) since the epoch from 1970 to 9999`);
+  return ms;
+}
+
+/** A JSON value read as a sample value: a number; a decimal in a string when the signal allows it; null as NaN (no value). */
+function sampleValue(value: unknown, stringNumbers: boolean): number | undefined {
+  if (typeof value === 'number') return value;
+  if (stringNumbers && typeof value === 'string' && STRICT_DECIMAL.test(value)) return Number(value);
+  return undefined;
+}
+
+const STRICT_DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function asSeries(value: unknown, stringNumbers: boolean): Point[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   const points: Point[] = [];
   for (const [index, pair] of value.entries()) {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number') return undefined;
-    const ms = secondsToMs(pair[0]);
-    if (ms === undefined) throw new SourceFailure(`sample ${index + 1} has a time that is not seconds since the epoch from 1970 to 9999`);
-    points.push([ms, typeof pair[1] === 'number' ? pair[1] : Number.NaN]);
+    points.push([pointTime(pair[0], index), sampleValue(pair[1], stringNumbers) ?? Number.NaN]);
   }
   return points.sort((a, b) => a[0] - b[0]);
 }
 
+/** What an http signal asks of its source: the request, and where the number or series is in the answer. */
+export interface HttpSignalRequest {
+  signal: string;
+  path?: string | undefined;
+  method?: 'GET' | 'POST' | undefined;
+  /** The body, placeholders already replaced (JSON). */
+  body?: string | undefined;
+  pointer?: string | undefined;
+  timesPointer?: string | undefined;
+  valuesPointer?: string | undefined;
+  stringNumbers?: boolean | undefined;
+  wantSeries: boolean;
+}
+
+function found(document: unknown, pointer: string, signal: string, field: string): unknown {
+  const at = resolvePointer(document, pointer);
+  if (!at.found) throw new SourceFailure(`the answer has nothing at ${pointer || '(the root)'} (signal ${signal}'s ${field})`);
+  return at.value;
+}
+
+/** The series of an answer with separate arrays: times (ms) at one pointer, values beside them at another. */
+function separateArrays(document: unknown, request: HttpSignalRequest, timesPointer: string, valuesPointer: string): Point[] {
+  const times = found(document, timesPointer, request.signal, 'timesPointer');
+  const values = found(document, valuesPointer, request.signal, 'valuesPointer');
+  if (!Array.isArray(times)) throw new SourceFailure(`${timesPointer}: ${notANumber(times)} list of times (signal ${request.signal})`);
+  if (!Array.isArray(values)) throw new SourceFailure(`${valuesPointer}: ${notANumber(values)} list of values (signal ${request.signal})`);
+  if (times.length !== values.length)
+    throw new SourceFailure(
+      `signal ${request.signal}: ${timesPointer} has ${times.length} times but ${valuesPointer} has ${values.length} values`,
+    );
+  return times
+    .map((time, index): Point => {
+      if (typeof time !== 'number') throw new SourceFailure(`${timesPointer}/${index}: ${notANumber(time)} (signal ${request.signal})`);
+      const value = values[index] === null ? Number.NaN : sampleValue(values[index], request.stringNumbers === true);
+      if (value === undefined)
+        throw new SourceFailure(`${valuesPointer}/${index}: ${notANumber(values[index])} (signal ${request.signal})`);
+      return [pointTime(time, index), value];
+    })
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** The last point of a series as the signal's value at the window's end; none, or NaN there, is no data. */
+function lastValue(points: Point[], origin: Origin, where: string): Observation {
+  const last = points.at(-1);
+  if (!last || Number.isNaN(last[1])) return { status: 'no-data', origin, reason: `no data: ${where} has no value at its last time` };
+  return { status: 'value', value: last[1], origin, dated: true };
+}
+
+/** An http signal's observation, and the answer it was read from (for `signals check`: is the attribution there). */
+export interface HttpSignalResult {
+  observation: Observation;
+  document?: unknown;
+}
+
 /**
- * GETs a JSON document and takes the number at `pointer`. `null` there is no data; nothing
- * there, a string or a body that is not JSON is a failure. For a series request, an array of
- * [seconds, number] pairs at the pointer is a series.
+ * Requests a JSON document (GET, or POST with the signal's body) and takes the number at
+ * `pointer`. `null` there is no data; nothing there, a string or a body that is not JSON is a
+ * failure. A `[[time, value], ...]` array at the pointer is a series (times in seconds, or in
+ * milliseconds); for an instant request its last value is the value. With `timesPointer` and
+ * `valuesPointer`, the series is the two arrays side by side.
  */
-export async function httpSignal(target: HttpTarget, path: string | undefined, pointer: string, wantSeries: boolean): Promise<Observation> {
+export async function httpSignalWithDocument(target: HttpTarget, request: HttpSignalRequest): Promise<HttpSignalResult> {
+  const { path, wantSeries } = request;
   let url: URL;
   const origin: Extract<Origin, { kind: 'source' }> = {
     kind: 'source',
@@ -65,16 +140,21 @@ export async function httpSignal(target: HttpTarget, path: string | undefined, p
     type: 'http',
     url: displayUrl(`${target.url}${path ?? ''}`),
   };
+  let document: unknown;
   try {
     url = signalUrl(target.url, path);
     origin.url = displayUrl(url);
-    const answer = await httpGet(url, { headers: target.headers, timeoutMs: target.timeoutMs, redactor: target.redactor });
+    const answer = await httpRequest(url, {
+      headers: target.headers,
+      timeoutMs: target.timeoutMs,
+      ...(request.method === 'POST' ? { method: 'POST' as const, body: request.body ?? '{}' } : {}),
+      ...(target.redactor ? { redactor: target.redactor } : {}),
+    });
     if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
     if (answer.status >= 400) {
       const excerpt = answerExcerpt(answer);
       throw new SourceFailure(`HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ''}`);
     }
-    let document: unknown;
     try {
       document = JSON.parse(answer.text);
     } catch {
@@ -82,17 +162,40 @@ export async function httpSignal(target: HttpTarget, path: string | undefined, p
       if (page) throw new SourceFailure(`answered with ${page}, not JSON; ${HTML_HINT}`);
       throw new SourceFailure(`the answer is not JSON: ${answerExcerpt(answer) || '(empty)'}`);
     }
-    const at = resolvePointer(document, pointer);
-    if (!at.found) throw new SourceFailure(`the answer has nothing at ${pointer || '(the root)'}`);
-    if (at.value === null) return { status: 'no-data', origin, reason: `no data: ${pointer} is null in the answer` };
-    if (wantSeries) {
-      const points = asSeries(at.value);
-      if (points) return { status: 'series', points, origin, dated: true };
+    const stringNumbers = request.stringNumbers === true;
+    if (request.pointer === undefined) {
+      if (request.timesPointer === undefined || request.valuesPointer === undefined)
+        throw new SourceFailure(
+          `signal ${request.signal} has no "pointer" (where the number is in the answer), nor both "timesPointer" and "valuesPointer"`,
+        );
+      const points = separateArrays(document, request, request.timesPointer, request.valuesPointer);
+      if (points.length === 0)
+        return { observation: { status: 'no-data', origin, reason: `no data: ${request.timesPointer} is empty in the answer` }, document };
+      if (wantSeries) return { observation: { status: 'series', points, origin, dated: true }, document };
+      return { observation: lastValue(points, origin, request.valuesPointer), document };
     }
-    if (typeof at.value !== 'number') throw new SourceFailure(`${pointer}: ${notANumber(at.value)}`);
-    return { status: 'value', value: at.value, origin, dated: true };
+    const { pointer } = request;
+    const value = found(document, pointer, request.signal, 'pointer');
+    if (value === null)
+      return { observation: { status: 'no-data', origin, reason: `no data: ${pointer} is null in the answer` }, document };
+    const points = asSeries(value, stringNumbers);
+    if (points) {
+      if (wantSeries) return { observation: { status: 'series', points, origin, dated: true }, document };
+      return { observation: lastValue(points, origin, pointer), document };
+    }
+    const number = sampleValue(value, stringNumbers);
+    if (number === undefined) throw new SourceFailure(`${pointer}: ${notANumber(value)}`);
+    return { observation: { status: 'value', value: number, origin, dated: true }, document };
   } catch (error) {
     if (!(error instanceof SourceFailure) && !(error instanceof TypeError)) throw error;
-    return { status: 'error', origin, reason: `${target.name} (http at ${origin.url}): ${error.message}` };
+    return {
+      observation: { status: 'error', origin, reason: `${target.name} (http at ${origin.url}): ${error.message}` },
+      ...(document !== undefined ? { document } : {}),
+    };
   }
+}
+
+/** httpSignalWithDocument's observation alone: what the gate reads. */
+export async function httpSignal(target: HttpTarget, request: HttpSignalRequest): Promise<Observation> {
+  return (await httpSignalWithDocument(target, request)).observation;
 }

@@ -58,7 +58,7 @@ function sampleTime(value: unknown): number {
   return ms;
 }
 
-function endpoint(base: string, path: string): URL {
+export function endpoint(base: string, path: string): URL {
   const root = base.endsWith('/') ? base : `${base}/`;
   return new URL(path, root);
 }
@@ -74,7 +74,7 @@ interface PromAnswer {
   data?: { resultType?: string; result?: unknown };
 }
 
-async function ask(
+export async function ask(
   target: PrometheusTarget,
   url: URL,
   origin: Extract<Origin, { kind: 'source' }>,
@@ -101,7 +101,7 @@ async function ask(
   return body.data;
 }
 
-interface PromSeries {
+export interface PromSeries {
   metric?: Record<string, string>;
   value?: [number, string];
   values?: [number, string][];

@@ -75,3 +75,21 @@ export function originLabel(origin: Origin): string {
 export function isCountSignal(name: string, sampleSignal: string | undefined): boolean {
   return name.endsWith('_total') || name.endsWith('_count') || name === 'invocations' || name === sampleSignal;
 }
+
+/** `signals check`: one signal queried from its source now (src/metrics/probe.ts). */
+export interface SignalProbe {
+  signal: string;
+  source: string;
+  type: 'prometheus' | 'http' | 'command' | 'none';
+  /** data: a usable value at the window's end; no-data: an empty result, null, or more than one series; error: the source failed. */
+  status: 'data' | 'no-data' | 'error';
+  value?: number;
+  /** How many series the query returned (Prometheus); 1 or 0 for an http or command source. */
+  series: number;
+  /** The label the manifest says attributes the signal, and whether the series carry it (null: could not tell). */
+  attribution?: { label: string; present: boolean | null; detail?: string };
+  /** How long the query (and the attribution query) took, in ms. */
+  queryMs: number;
+  /** Why there is no data, or what failed: one line. */
+  reason?: string;
+}

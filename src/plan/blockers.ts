@@ -13,7 +13,7 @@ import type { Blocker, Plan } from './types.js';
 export interface BlockerInput {
   manifest: Manifest;
   /** The plan so far (state, stages, rollback). */
-  plan: Pick<Plan, 'manifest' | 'findings' | 'state'>;
+  plan: Pick<Plan, 'manifest' | 'findings' | 'state' | 'signalCoverage'>;
   trail: readonly AuditEntry[];
   trailProblems: number;
   now: Date;
@@ -71,6 +71,15 @@ export function findBlockers(input: BlockerInput): Blocker[] {
     });
   }
   if (!stage) return blockers;
+
+  const coverage = plan.signalCoverage;
+  if (!coverage.complete && next && manifest.stages[0]?.id === stage.id) {
+    blockers.push({
+      kind: 'signal-coverage-incomplete',
+      message: `the signals do not yet cover what the practice requires before leaving the first stage: ${coverage.incomplete.join(', ')} ${coverage.incomplete.length === 1 ? 'has' : 'have'} no signal with an attribution`,
+      hint: `give signals in metrics.signals "measures" and "attribution" (docs/signals.md); agent-rollout validate ${plan.manifest} names each missing one`,
+    });
+  }
 
   if (stage.minDuration !== undefined && state.since !== undefined) {
     const needed = durationMs(stage.minDuration);

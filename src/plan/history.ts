@@ -112,3 +112,36 @@ export function lastDrills(
   }
   return result;
 }
+
+/** A recorded `signals check --record`: when, by whom, how it came out. */
+export interface SignalsCheckRecord {
+  at: string;
+  seq: number;
+  actor: string;
+  /** ok, missing (a needed signal had no data) or failed (a source failed). */
+  outcome: string;
+  missing: string[];
+  failed: string[];
+}
+
+function names(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The newest `signals-check` entry of the trail. */
+export function lastSignalsCheck(trail: readonly AuditEntry[]): SignalsCheckRecord | undefined {
+  for (let i = trail.length - 1; i >= 0; i--) {
+    const entry = trail[i] as AuditEntry;
+    if (entry.action !== 'signals-check') continue;
+    const details = record(entry.details);
+    return {
+      at: entry.at,
+      seq: entry.seq,
+      actor: entry.actor,
+      outcome: typeof details['outcome'] === 'string' ? details['outcome'] : 'unknown',
+      missing: names(details['missing']),
+      failed: names(details['failed']),
+    };
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import type { EvidenceIdentity } from '../guardrails/identity.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import { blastRadius } from '../inventory/blast-radius.js';
 import { inventoryReport } from '../inventory/completeness.js';
+import { signalCoverage } from '../manifest/signal-coverage.js';
 import { findBlockers } from './blockers.js';
 import type {
   Change,
@@ -25,7 +26,7 @@ import type {
   StatePlan,
 } from './types.js';
 import { audienceText, criterionText } from './criterion-text.js';
-import { lastDrills, lastGate } from './history.js';
+import { lastDrills, lastGate, lastSignalsCheck } from './history.js';
 import { stageEnteredAt } from '../state/stage-entry.js';
 
 export interface PlanInput {
@@ -175,6 +176,8 @@ function planState(manifest: Manifest, trail: readonly AuditEntry[], currentInde
   if (next && currentIndex >= 0) planned.next = next.id;
   const gate = lastGate(trail, state.stage, planned.since);
   if (gate) planned.lastGate = gate;
+  const signalsCheck = lastSignalsCheck(trail);
+  if (signalsCheck) planned.lastSignalsCheck = signalsCheck;
   return planned;
 }
 
@@ -218,6 +221,7 @@ export function buildPlan(input: PlanInput): Plan {
     alerts: planAlerts(manifest),
     state: planState(manifest, trail, currentIndex),
     inventory: { complete: inventory.complete, gaps: inventory.gaps.length },
+    signalCoverage: signalCoverage(manifest),
     blastRadius: blastRadius(manifest),
     blockedBy: [],
   };

@@ -6,7 +6,8 @@ import type { GuardrailEvidence } from '../guardrails/evidence.js';
 import type { Diagnostic } from '../manifest/diagnostic.js';
 import type { Access, Audience, GovernanceMode } from '../manifest/types.js';
 import type { StageBlastRadius } from '../inventory/blast-radius.js';
-import type { DrillRecord, GateRecord } from './history.js';
+import type { DrillRecord, GateRecord, SignalsCheckRecord } from './history.js';
+import type { SignalCoverage } from '../manifest/signal-coverage.js';
 
 export type BlockerKind =
   | 'validation-errors'
@@ -22,7 +23,8 @@ export type BlockerKind =
   | 'drill-outdated'
   | 'drill-failed'
   | 'drill-too-old'
-  | 'observe-before-full-audience';
+  | 'observe-before-full-audience'
+  | 'signal-coverage-incomplete';
 
 /** One thing that stands between the current stage and the next. */
 export interface Blocker {
@@ -137,6 +139,8 @@ export interface StatePlan {
   /** The stage the next step leads to; absent at the last stage. */
   next?: string;
   lastGate?: GateRecord;
+  /** The newest `signals check --record`. */
+  lastSignalsCheck?: SignalsCheckRecord;
 }
 
 export interface PlanFindings {
@@ -159,6 +163,8 @@ export interface Plan {
   alerts: PlanAlert[];
   state: StatePlan;
   inventory: { complete: boolean; gaps: number };
+  /** Which categories the practice requires the signals to cover before leaving the first stage (docs/signals.md). */
+  signalCoverage: SignalCoverage;
   blastRadius: StageBlastRadius[];
   /** What stands between the current stage and the next; empty when nothing does. */
   blockedBy: Blocker[];

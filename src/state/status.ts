@@ -11,6 +11,8 @@ import { rollbackSha256 } from './rollback-hash.js';
 import type { StageEntry } from './stage-entry.js';
 import { stageEnteredAt } from './stage-entry.js';
 import { effectiveMode } from './transitions.js';
+import type { SignalsCheckRecord } from '../plan/history.js';
+import { lastSignalsCheck } from '../plan/history.js';
 
 /** A time and how long ago it was, at the moment the status was taken. */
 export interface Dated {
@@ -37,6 +39,8 @@ export interface RolloutStatus {
   /** The newest drill, and whether it drilled the rollback section as it is now. */
   lastDrill?: { seq: number; actor: string; passed?: boolean; coversCurrentRollback: boolean } & Dated;
   trail: { exists: boolean; entries: number; problems: number; state: StateDriftCheck['status']; driftSeq?: number };
+  /** The newest `signals check --record`. */
+  lastSignalsCheck?: SignalsCheckRecord;
 }
 
 function dated(at: string, now: number): Dated {
@@ -104,6 +108,7 @@ export function rolloutStatus(
   const drift = checkStateDrift(state, trail.entries);
   const lastGateEntry = lastGateOf(trail.entries, state.stage, since?.at, now);
   const lastDrillEntry = lastDrill(trail.entries, manifest, now);
+  const signalsCheck = lastSignalsCheck(trail.entries);
   return {
     agent: { id: manifest.agent.id, ...(manifest.agent.name ? { name: manifest.agent.name } : {}) },
     enabled: state.enabled,
@@ -123,6 +128,7 @@ export function rolloutStatus(
     ...(lastGateEntry ? { lastGate: lastGateEntry } : {}),
     ...(evidence ? { guardrailTests: judgeEvidence(trail.entries, evidence) } : {}),
     ...(lastDrillEntry ? { lastDrill: lastDrillEntry } : {}),
+    ...(signalsCheck ? { lastSignalsCheck: signalsCheck } : {}),
     trail: {
       exists: trail.exists,
       entries: trail.entries.length,

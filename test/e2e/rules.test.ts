@@ -252,6 +252,56 @@ const CASES: RuleCase[] = [
   },
   { rule: 'AR130', fail: (m) => delete m.rollback.restore, pointer: '/rollback/steps/1/credential' },
   {
+    rule: 'AR131',
+    fail: (m) => delete m.metrics.signals.refusal_rate.attribution,
+    pointer: '/metrics/signals/refusal_rate/measures',
+    pass: (m) => (m.metrics.signals.refusal_rate.attribution = 'requester'),
+  },
+  {
+    rule: 'AR131',
+    fail: (m) => delete m.metrics.signals.policy_block_rate,
+    pointer: '/metrics/signals',
+  },
+  {
+    rule: 'AR132',
+    fail: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = { source: 'api', path: '/q?from=$begin&to=$endEpoch', pointer: '/value' };
+    },
+    pointer: '/metrics/signals/api_cost/path',
+    pass: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = { source: 'api', path: '/q?from=$startEpoch&to=$endEpoch&cost=$$5', pointer: '/value' };
+    },
+  },
+  {
+    rule: 'AR132',
+    fail: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = { source: 'api', method: 'POST', path: '/q', body: '{"from": $start}', pointer: '/value' };
+    },
+    pointer: '/metrics/signals/api_cost/body',
+    pass: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = {
+        source: 'api',
+        method: 'POST',
+        path: '/q',
+        body: '{"from": "$start", "to": $endMs}',
+        pointer: '/value',
+      };
+    },
+  },
+  {
+    rule: 'AR132',
+    fail: (m) => (m.metrics.signals.cost_per_invocation_usd.query = '$tokenCost / sum(increase(agent_invocations_total[$window]))'),
+    pointer: '/metrics/signals/cost_per_invocation_usd/query',
+    pass: (m) => {
+      m.metrics.tokenPrices = { 'model-a': { input: 3, output: 15 } };
+      m.metrics.signals.cost_per_invocation_usd.query = '$tokenCost / sum(increase(agent_invocations_total[$window]))';
+    },
+  },
+  {
     rule: 'AR124',
     fail: (m) =>
       (m.notify = {

@@ -38,6 +38,7 @@ describe('validate output formats', () => {
     const report = parseJsonOutput<{ valid: boolean; files: { file: string; diagnostics: unknown[] }[] }>(result.stdout);
     expect(report.files.map((f) => f.file).sort()).toEqual([
       'examples/finance-ledger/rollout.json',
+      'examples/otel-genai/rollout.json',
       'examples/support-triage/rollout.json',
     ]);
     for (const file of report.files) expect(file.diagnostics, file.file).toEqual([]);

@@ -293,6 +293,22 @@ export const RULES = [
     summary: 'A rollback step revokes a credential that no restore step names, so a drill leaves it revoked.',
     help: 'A drill runs the rollback for real: a revoked token stays revoked until something issues it again. Add a restore step with the same "credential" that re-issues it (or a manual step that says how), so the drill ends with the agent able to run.',
   },
+  {
+    id: 'AR131',
+    name: 'signal-coverage-incomplete',
+    severity: 'warning',
+    summary:
+      'A category of signals the practice requires before leaving the first stage has no signal that measures it with an attribution.',
+    help: 'Give a signal in metrics.signals "measures": "<category>" and "attribution": "<the label naming the user, workflow or integration>"; docs/signals.md lists the categories and why each is needed.',
+  },
+  {
+    id: 'AR132',
+    name: 'signal-template-invalid',
+    severity: 'error',
+    summary:
+      'A signal asks its source for something that cannot be asked: an unknown placeholder, a body that is not JSON, no pointer, or $tokenCost without prices.',
+    help: 'The placeholders are $window, $start, $end, $startEpoch, $endEpoch, $startMs and $endMs ($$ for a literal $); a body goes with "method": "POST" and must be JSON once they are replaced; an http signal needs "pointer", or "timesPointer" with "valuesPointer"; $tokenCost needs metrics.tokenPrices. docs/signals.md has recipes.',
+  },
 ] as const satisfies readonly RuleMeta[];
 
 export type RuleId = (typeof RULES)[number]['id'];

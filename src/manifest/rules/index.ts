@@ -8,6 +8,8 @@ import { checkReferences } from './references.js';
 import { checkRevocation } from './revocation.js';
 import { checkRollback } from './rollback.js';
 import type { Finding, Rule } from './rule.js';
+import { checkSignalCoverage } from './signal-coverage.js';
+import { checkSignalTemplates } from './signal-templates.js';
 import { checkSpendLimits } from './spend.js';
 import { checkStages } from './stages.js';
 import { checkUrlCredentials } from './url-credentials.js';
@@ -25,6 +27,8 @@ export const SEMANTIC_RULES: readonly Rule[] = [
   checkUrlCredentials,
   checkGuardrailTests,
   checkGuard,
+  checkSignalCoverage,
+  checkSignalTemplates,
 ];
 
 /** Runs every semantic rule over a schema-valid manifest. */

@@ -77,6 +77,13 @@ export function describeEntry(entry: AuditEntry): string {
       const counts = typeof details['total'] === 'number' ? ` (${String(details['failed'] ?? 0)} of ${details['total']} failed)` : '';
       return `guardrail tests ${passed}${counts}`;
     }
+    case 'signals-check': {
+      const names = (key: string): string => (Array.isArray(details[key]) ? (details[key] as unknown[]).map(String).join(', ') : '');
+      const outcome = str(details['outcome']);
+      const what =
+        outcome === 'missing' ? `no data for ${names('missing')}` : outcome === 'failed' ? `source failed for ${names('failed')}` : outcome;
+      return `signals check ${str(details['stage'])}: ${what}`;
+    }
     default:
       return entry.after !== null && entry.after !== undefined ? changedValues(entry) + note : note.trim();
   }

@@ -2,7 +2,7 @@ import type { InventoryCheck } from '../../inventory/check.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { toJson } from '../format.js';
 
-/** `inventory --check --format json`: complete, sections[] (with their gaps), gaps[], blastRadius[]. */
+/** `inventory --check --format json`: complete, sections[] (with their gaps), gaps[], blastRadius[], signals (the coverage). */
 export function renderInventoryJson(check: InventoryCheck): string {
   return toJson({
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -12,5 +12,6 @@ export function renderInventoryJson(check: InventoryCheck): string {
     sections: check.sections.map(({ gaps, ...section }) => ({ ...section, gaps: gaps.length })),
     gaps: check.gaps,
     blastRadius: check.blastRadius,
+    signals: check.signals,
   });
 }

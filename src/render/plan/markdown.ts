@@ -4,11 +4,14 @@ import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
 import { mdCode, mdFence, mdProse, mdText } from '../markdown.js';
 import { renderMarkdownTable, tableLines } from '../table.js';
 import { withoutFraction } from '../../time/timestamp.js';
+import { lastSignalsCheckText } from '../signals/last-check.js';
 import {
   ALERT_ACTION_TEXT,
   blockedHeading,
   changeMark,
   blockerText,
+  coverageRows,
+  coverageSummary,
   credentialCells,
   drillText,
   findingsSummary,
@@ -81,6 +84,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (orgs) out.push(`**Orgs:** ${mdProse(orgs).markdown}`, '');
   if (plan.state.paused) out.push(`**Paused** since ${text(withoutFraction(plan.state.paused.at))}: ${text(plan.state.paused.reason)}`, '');
   out.push(`**Last gate:** ${mdProse(lastGateText(plan.state)).markdown}`, '');
+  if (plan.state.lastSignalsCheck)
+    out.push(`**Last signals check:** ${mdProse(lastSignalsCheckText(plan.state.lastSignalsCheck)).markdown}`, '');
 
   out.push(`### ${plan.blockedBy.length ? '❌' : '✅'} ${mdProse(blockedHeading(plan)).markdown}`, '');
   for (const blocker of plan.blockedBy) out.push(`- ${mdProse(blockerText(blocker)).markdown}: ${code(blocker.hint)}`);
@@ -113,6 +118,15 @@ export function renderPlanMarkdown(plan: Plan): string {
       ),
     );
   }
+
+  out.push(
+    `### Signals: ${text(coverageSummary(plan.signalCoverage))}`,
+    '',
+    renderMarkdownTable(
+      ['', 'category', 'signal'],
+      coverageRows(plan.signalCoverage).map((row) => [row.ok ? '✅' : row.required ? '❌' : '➖', row.measure, row.text]),
+    ),
+  );
 
   out.push('### Blast radius', '', renderBlastRadiusMarkdown(plan.blastRadius));
   return out.join('\n');

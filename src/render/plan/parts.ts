@@ -2,6 +2,7 @@ import type { GuardrailEvidence } from '../../guardrails/evidence.js';
 import { runTime } from '../../guardrails/evidence.js';
 import { formatNumber } from '../../plan/criterion-text.js';
 import type { Blocker, GuardrailsPlan, Plan, PlanAlert, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/types.js';
+import type { SignalCoverage } from '../../manifest/signal-coverage.js';
 import { plural } from '../../text/plural.js';
 import { withoutFraction } from '../../time/timestamp.js';
 
@@ -163,6 +164,28 @@ export function blockedHeading(plan: Plan): string {
 export function blockerText(blocker: Blocker): string {
   const criteria = blocker.criteria?.length && blocker.kind === 'criteria-not-evaluated' ? ` (${blocker.criteria.join(', ')})` : '';
   return `${blocker.message}${criteria}`;
+}
+
+/**
+ * The signal coverage as rows: the category, and `cost_per_invocation_usd by trigger`,
+ * `no signal`, or `tool_calls, without an attribution`; a recommended category says so.
+ */
+export function coverageRows(coverage: SignalCoverage): { measure: string; ok: boolean; required: boolean; text: string }[] {
+  return coverage.measures.map((m) => {
+    const text =
+      m.status === 'covered' && m.attributedBy
+        ? `${m.attributedBy.signal} by ${m.attributedBy.attribution}`
+        : m.status === 'unattributed'
+          ? `${m.signals.join(', ')}, without an attribution`
+          : 'no signal';
+    return { measure: m.measure, ok: m.status === 'covered', required: m.required, text: m.required ? text : `${text} (recommended)` };
+  });
+}
+
+/** `5 of 7 required categories measured and attributed`. */
+export function coverageSummary(coverage: SignalCoverage): string {
+  const required = coverage.measures.filter((m) => m.required);
+  return `${required.length - coverage.incomplete.length} of ${required.length} required categories measured and attributed`;
 }
 
 /** What happens when an alert fires, in a few words. */

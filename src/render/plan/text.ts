@@ -9,6 +9,8 @@ import {
   blockedHeading,
   changeMark,
   blockerText,
+  coverageRows,
+  coverageSummary,
   credentialCells,
   drillText,
   findingsSummary,
@@ -24,6 +26,7 @@ import {
   stateText,
 } from './parts.js';
 import { withoutFraction } from '../../time/timestamp.js';
+import { lastSignalsCheckText } from '../signals/last-check.js';
 
 /** The width of a stage's label column, the same in every stage. */
 const LABEL = 14;
@@ -126,6 +129,18 @@ export function renderPlanText(plan: Plan, style: Style): string {
     out.push('');
   }
 
+  out.push(`${style.bold('Signals')} ${style.dim(coverageSummary(plan.signalCoverage))}`);
+  out.push(
+    ...tableLines(
+      coverageRows(plan.signalCoverage).map((row) => [
+        `${row.ok ? style.green('✔') : row.required ? style.red('✖') : style.yellow('○')} ${row.measure}`,
+        row.text,
+      ]),
+      { indent: '  ' },
+    ),
+    '',
+  );
+
   out.push(style.bold('Where it stands'));
   out.push(`  ${plan.state.enabled ? stateText(plan.state) : style.red(stateText(plan.state))}`);
   const standing: [string, string][] = [];
@@ -139,6 +154,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
     ]);
   }
   standing.push(['last gate', lastGateText(plan.state)]);
+  if (plan.state.lastSignalsCheck) standing.push(['signals check', lastSignalsCheckText(plan.state.lastSignalsCheck)]);
   standing.push(['inventory', plan.inventory.complete ? 'complete' : style.yellow(plural(plan.inventory.gaps, 'gap'))]);
   out.push(...tableLines(standing, { indent: '  ' }), '');
 

@@ -7,6 +7,7 @@ import { evidenceText } from '../plan/parts.js';
 import type { Style } from '../style.js';
 import { ageText } from '../../time/duration.js';
 import { withoutFraction } from '../../time/timestamp.js';
+import { lastSignalsCheckText } from '../signals/last-check.js';
 
 function audienceText(audience: Audience | undefined): string | undefined {
   if (!audience) return undefined;
@@ -92,6 +93,7 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
     ['last gate', gateLine(status.lastGate, status.stage.id)],
     ...(status.guardrailTests ? ([['guardrails', evidenceLine(status.guardrailTests, style)]] as [string, string][]) : []),
     ['last drill', drillLine(status.lastDrill, style)],
+    ...(status.lastSignalsCheck ? ([['signals', lastSignalsCheckText(status.lastSignalsCheck)]] as [string, string][]) : []),
     ['orgs', orgs],
     ['audit', trailLine(status.trail, style)],
   ];
