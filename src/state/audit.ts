@@ -3,8 +3,14 @@
  * one before), and how a trail's text verifies. Pure; src/state/audit-file.ts reads and appends
  * the file.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
+
+/** SHA-256 in hex: `crypto.hash` where Node has it (20.12 and later; one call, no Hash object), else createHash. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * One line of rollout.audit.jsonl. State-changing actions carry the whole `state` section
@@ -37,8 +43,7 @@ export type AuditInput = Omit<AuditEntry, 'seq' | 'prev' | 'hash'>;
 
 /** The hash an entry must carry. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'> | AuditEntry): string {
-  const { hash: _ignored, ...rest } = entry as AuditEntry;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return sha256Hex(canonicalJson(entry, 'hash'));
 }
 
 /** Chains an input onto the trail: the next seq, the last entry's hash as prev, its own hash. */

@@ -6,9 +6,10 @@
  * every trail: it is written as loops over sorted keys (no intermediate arrays of pairs), which
  * is several times faster than mapping and joining. Keys sort by UTF-16 code units (`Array.sort`'s
  * own order); an `undefined` member is left out and an `undefined` array item is `null`, as
- * `JSON.stringify` does.
+ * `JSON.stringify` does. `omit` leaves out that top-level member (an audit entry's own `hash`)
+ * without copying the object.
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, omit?: string): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
@@ -24,7 +25,7 @@ export function canonicalJson(value: unknown): string {
   let first = true;
   for (const key of keys) {
     const item = record[key];
-    if (item === undefined) continue;
+    if (item === undefined || key === omit) continue;
     out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
     first = false;
   }
