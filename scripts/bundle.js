@@ -59,7 +59,8 @@ function externalPackagesExcept(bundled) {
 }
 
 await build({
-  entryPoints: [`${dist}main.js`],
+  // The fleet's second thread (src/commands/fleet-worker.ts) is loaded by its file name, beside the chunks.
+  entryPoints: [`${dist}main.js`, { in: `${dist}commands/fleet-worker.js`, out: 'fleet-worker' }],
   outdir: fresh,
   bundle: true,
   splitting: true,

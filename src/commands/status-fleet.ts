@@ -1,22 +1,21 @@
-import { CliError, ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { orgAccess } from '../export/org-view.js';
 import { createRedactor } from '../manifest/redactor.js';
-import { buildPlan } from '../plan/model.js';
 import { renderBoardHtml } from '../render/status/board-html.js';
 import { renderFleetMarkdown, renderOrgMarkdown } from '../render/status/fleet-markdown.js';
 import { renderFleetText, renderOrgText } from '../render/status/fleet-text.js';
 import { toJson } from '../render/format.js';
 import { createStyle } from '../render/style.js';
 import type { Manifest } from '../manifest/types.js';
-import type { FleetRow, OrgRow } from '../state/fleet.js';
-import { filterFleet, fleetAgent, isFleetError, sortFleet, sortOrgRows } from '../state/fleet.js';
+import type { OrgRow } from '../state/fleet.js';
+import { filterFleet, isFleetError, sortFleet, sortOrgRows } from '../state/fleet.js';
 import { isOrgName } from '../state/transitions.js';
 import type { Io } from '../ui/io.js';
 import type { StatusFormat } from './formats.js';
 import { STATUS_FORMATS } from './formats.js';
 import { preferredFormat } from '../state/operator-config.js';
 import { expandManifestPatterns } from './manifest-files.js';
-import { readStatus } from './read-status.js';
+import { readFleet } from './fleet-read.js';
 
 export interface FleetStatusOptions {
   files: string[];
@@ -25,49 +24,6 @@ export interface FleetStatusOptions {
   owner?: string;
   stage?: string;
   org?: string;
-}
-
-/** How many manifests are read at once: reading overlaps the work on the ones already read. */
-const AT_ONCE = 8;
-
-/** `items` mapped by `work`, at most `limit` at a time, in their order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** One manifest's fleet row: its status (as `status` computes it for one agent) and its plan's blockers; or why it cannot be read. */
-async function fleetRow(
-  path: string,
-  io: Io,
-  now: number,
-  redact: (text: string) => string,
-): Promise<{ row: FleetRow; manifest?: Manifest }> {
-  try {
-    const read = await readStatus(path, io, now);
-    const { opened, trail, evidence, status } = read;
-    const plan = buildPlan({
-      path,
-      manifest: opened.manifest,
-      diagnostics: opened.validation.diagnostics,
-      trail: trail.entries,
-      trailProblems: trail.problems.length,
-      now: new Date(now),
-      ...(evidence ? { guardrailEvidence: evidence } : {}),
-    });
-    return { row: fleetAgent(path, opened.manifest, status, plan.blockedBy.length, now), manifest: opened.manifest };
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    return { row: { manifest: path, error: redact(`${error.message}${error.hint ? ` (${error.hint})` : ''}`) } };
-  }
 }
 
 /**
@@ -88,7 +44,7 @@ export async function fleetStatusCommand(options: FleetStatusOptions, io: Io): P
   const paths = await expandManifestPatterns([...options.files, ...(options.manifest ?? [])], io.cwd);
   const now = Date.now();
   const redactor = createRedactor();
-  const read = await mapLimited(paths, AT_ONCE, (path) => fleetRow(path, io, now, (text) => redactor.text(text)));
+  const read = await readFleet(paths, io, now, (text) => redactor.text(text));
   const rows = read.map((r) => r.row);
   const manifests = new Map(read.flatMap((r) => (r.manifest ? [[r.row, r.manifest] as const] : [])));
   const listed = filterFleet(rows, {

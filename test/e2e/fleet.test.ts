@@ -4,6 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { writeFleet } from '../../bench/fleet.js';
+import { SECOND_THREAD_FROM } from '../../src/commands/fleet-read.js';
 import { BIN, EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir, writeFiles } from '../helpers/cli.js';
 
 let dir: string;
@@ -335,6 +337,31 @@ describe('status --org', () => {
     const board = await run(folder, ['status', SUPPORT, '--org', 'acme', '--format', 'html']);
     expect(board.code).toBe(2);
     expect(board.stderr).toContain('the board (--format html) shows the fleet, not one org');
+  });
+});
+
+describe('a fleet large enough for a second thread', () => {
+  it('lists the same rows, text and JSON, as one thread does: broken trails and unreadable manifests included', async () => {
+    const root = join(dir, 'many');
+    const paths = writeFleet(root, SECOND_THREAD_FROM + 12, 12);
+    // An edited trail line, a state that differs from the trail, a manifest that does not parse.
+    const trail = paths[3]!.replace(/rollout\.json$/, 'rollout.audit.jsonl');
+    await writeFile(trail, (await readFile(trail, 'utf8')).replace('"bench pause"', '"edited"'));
+    await writeFile(paths[7]!, (await readFile(paths[7]!, 'utf8')).replace('"governanceMode": "observe"', '"governanceMode": "enforce"'));
+    await writeFile(paths[40]!, '{ "agent": ');
+    const glob = 'agents/*/rollout.json';
+    const one = { ...env, AGENT_ROLLOUT_FLEET_THREADS: '1' };
+    const text = [await runInProcess(['status', glob], { cwd: root, env }), await runInProcess(['status', glob], { cwd: root, env: one })];
+    expect(text[0]!.code).toBe(2);
+    expect(text[0]!.stdout).toBe(text[1]!.stdout);
+    expect(text[0]!.stdout).toContain('audit trail broken');
+    const json = [
+      await runInProcess(['status', glob, '--format', 'json'], { cwd: root, env }),
+      await runInProcess(['status', glob, '--format', 'json'], { cwd: root, env: one }),
+    ];
+    const [threads, single] = json.map((result) => withoutAges(parseJsonOutput(result.stdout))) as { agents: unknown[] }[];
+    expect(threads!.agents).toHaveLength(paths.length);
+    expect(threads).toEqual(single);
   });
 });
 
