@@ -46,7 +46,7 @@ function secondThread(
   results: ReadRow[],
   readHere: (index: number) => Promise<void>,
 ): Promise<void> {
-  const workerData: FleetWorkerData = { cwd: io.cwd, now };
+  const workerData: FleetWorkerData = { cwd: io.cwd, env: { ...io.env }, now };
   const worker = new Worker(new URL('./fleet-worker.js', import.meta.url), { workerData });
   let handed: number[] = [];
   const hand = (): boolean => {

@@ -22,10 +22,11 @@ export type FleetBatchResult = { index: number; read: ReadRow | undefined }[];
 
 export interface FleetWorkerData {
   cwd: string;
+  env: NodeJS.ProcessEnv;
   now: number;
 }
 
-const { cwd, now } = workerData as FleetWorkerData;
+const { cwd, env, now } = workerData as FleetWorkerData;
 
 function unavailable(): never {
   throw new Error('the fleet worker has no terminal: this manifest is read on the main thread');
@@ -44,7 +45,7 @@ const io: Io = {
   columns: undefined,
   color: false,
   errColor: false,
-  env: process.env,
+  env,
   cwd,
   onSignal: unavailable,
   handlesSignal: () => false,
