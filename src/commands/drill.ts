@@ -265,7 +265,6 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
         action: 'drill',
         reason: reason ?? null,
         details: drillAuditDetails(report),
-        tool: TOOL,
       },
       { io },
       createRedactor(secrets),

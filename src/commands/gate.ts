@@ -5,7 +5,6 @@ import { checkedReason } from '../state/reason.js';
 import { recordResult } from '../state/transaction.js';
 import { notifySinks } from './notify-event.js';
 import type { Io } from '../ui/io.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
 import type { GateMetricOptions, GateRun } from './run-gate.js';
 import { renderGateRun, runGate } from './run-gate.js';
@@ -54,7 +53,6 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
         action: 'gate',
         reason: reason ?? null,
         details: gateDetails(run),
-        tool: { name: TOOL_NAME, version: TOOL_VERSION },
       },
       lockOptions(options.manifest, io),
       run.redactor,

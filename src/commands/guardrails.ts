@@ -179,7 +179,6 @@ export async function guardrailsTestCommand(options: GuardrailsTestOptions, io: 
       action: 'guardrails',
       reason: null,
       details: guardrailAuditDetails(report),
-      tool: report.tool,
     },
     { io },
     createRedactor(secrets),

@@ -13,7 +13,6 @@ import { preferredFormat } from '../state/operator-config.js';
 import { checkedReason } from '../state/reason.js';
 import { recordResult } from '../state/transaction.js';
 import type { Io } from '../ui/io.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { SignalsFormat } from './formats.js';
 import { SIGNALS_FORMATS } from './formats.js';
 import { lockOptions, openManifest } from './open-manifest.js';
@@ -124,7 +123,6 @@ export async function signalsCheckCommand(options: SignalsCheckOptions, io: Io):
         action: 'signals-check',
         reason: reason ?? null,
         details: signalsCheckDetails(check),
-        tool: { name: TOOL_NAME, version: TOOL_VERSION },
       },
       lockOptions(options.manifest, io),
       redactor,

@@ -144,6 +144,17 @@ export function sourceTimeout(source: Source): number {
   return Math.min(fromManifest ?? DEFAULT_TIMEOUT_MS[source.type], MAX_TIMER_MS);
 }
 
+/** Where a prometheus or http source is asked: its URL, its headers from the environment, the timeout and the run's redactor. */
+function sourceTarget(name: string, source: Source, context: EvidenceContext, timeoutMs: number) {
+  return {
+    name,
+    url: source.url ?? '',
+    headers: resolveHeaders(source.headers, context.env),
+    timeoutMs,
+    ...(context.redactor ? { redactor: context.redactor } : {}),
+  };
+}
+
 /** One request answered by the signal's source (metrics.signals, metrics.sources); never throws for a source's failure. */
 export async function fromSource(request: SignalRequest, context: EvidenceContext): Promise<Observation> {
   const { manifest, window } = context;
@@ -166,13 +177,7 @@ export async function fromSource(request: SignalRequest, context: EvidenceContex
       case 'prometheus': {
         if (!definition.query)
           throw new SourceFailure(`signal ${request.signal} has no "query" for prometheus source ${definition.source}`);
-        const target = {
-          name: definition.source,
-          url: source.url ?? '',
-          headers: resolveHeaders(source.headers, context.env),
-          timeoutMs,
-          ...(context.redactor ? { redactor: context.redactor } : {}),
-        };
+        const target = sourceTarget(definition.source, source, context, timeoutMs);
         const query = expandTokenCost(definition.query, manifest, request.signal);
         if (request.kind === 'instant') return await prometheusInstant(target, replaceWindow(query, text), window.endMs);
         const stepMs = chooseStep(request.rangeMs ?? window.endMs - rangeStartMs);
@@ -183,13 +188,7 @@ export async function fromSource(request: SignalRequest, context: EvidenceContex
         });
       }
       case 'http': {
-        const target = {
-          name: definition.source,
-          url: source.url ?? '',
-          headers: resolveHeaders(source.headers, context.env),
-          timeoutMs,
-          ...(context.redactor ? { redactor: context.redactor } : {}),
-        };
+        const target = sourceTarget(definition.source, source, context, timeoutMs);
         return await httpSignal(
           target,
           httpRequestOf(request.signal, definition, { startMs: rangeStartMs, endMs: window.endMs }, request.kind === 'range'),

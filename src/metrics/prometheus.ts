@@ -113,6 +113,16 @@ function labelsText(series: PromSeries): string {
   return text.length > 100 ? `${text.slice(0, 98)}…}` : text;
 }
 
+/** A query that matched no series: no data (never a zero), with where to look. */
+function noSeries(what: string, sourceName: string, origin: Origin): Observation {
+  return {
+    status: 'no-data',
+    origin,
+    reason: `no data: the ${what} returned no series`,
+    hint: `check that the metric exists in ${sourceName} over the window, and the query's labels`,
+  };
+}
+
 /**
  * More than one series is an error, never a pick: the first series Prometheus happens to list is
  * an arbitrary one, and a criterion judged on it would say nothing about the agent.
@@ -129,20 +139,35 @@ function failure(target: PrometheusTarget, origin: Origin, error: unknown): Obse
   return { status: 'error', origin, reason: `${target.name} (prometheus at ${displayUrl(target.url)}): ${error.message}` };
 }
 
-/** An instant query at `timeMs` (GET /api/v1/query). An empty result is no data, never zero. */
-export async function prometheusInstant(target: PrometheusTarget, query: string, timeMs: number): Promise<Observation> {
-  const url = endpoint(target.url, 'api/v1/query');
+/**
+ * The URL of a query to `api` (the query, `params` and Prometheus's own timeout, a second under
+ * ours) and the origin an observation from it names (the URL without its query string).
+ */
+function request(
+  target: PrometheusTarget,
+  api: string,
+  query: string,
+  params: Record<string, string>,
+  when: { time: string } | { range: { start: string; end: string; step: string } },
+): { url: URL; origin: Extract<Origin, { kind: 'source' }> } {
+  const url = endpoint(target.url, api);
   url.searchParams.set('query', query);
-  url.searchParams.set('time', String(timeMs / 1000));
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
-  const origin: Extract<Origin, { kind: 'source' }> = {
+  const origin = {
     kind: 'source',
     source: target.name,
     type: 'prometheus',
     query,
-    url: displayUrl(endpoint(target.url, 'api/v1/query')),
-    time: iso(timeMs),
-  };
+    url: displayUrl(endpoint(target.url, api)),
+    ...when,
+  } as const;
+  return { url, origin };
+}
+
+/** An instant query at `timeMs` (GET /api/v1/query). An empty result is no data, never zero. */
+export async function prometheusInstant(target: PrometheusTarget, query: string, timeMs: number): Promise<Observation> {
+  const { url, origin } = request(target, 'api/v1/query', query, { time: String(timeMs / 1000) }, { time: iso(timeMs) });
   try {
     const data = await ask(target, url, origin);
     if (data.resultType === 'scalar' || data.resultType === 'string') {
@@ -156,14 +181,7 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
         `the query returned a ${String(data.resultType)}, where one number was expected (an instant vector or scalar)`,
       );
     const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
-    if (result.length === 0) {
-      return {
-        status: 'no-data',
-        origin,
-        reason: 'no data: the query returned no series',
-        hint: `check that the metric exists in ${target.name} over the window, and the query's labels`,
-      };
-    }
+    if (result.length === 0) return noSeries('query', target.name, origin);
     if (result.length > 1) throw tooMany('query', result.length, result);
     const sample = result[0]?.value;
     if (!Array.isArray(sample) || sample.length !== 2) throw new SourceFailure('the series has no [time, value] sample');
@@ -195,20 +213,13 @@ export async function prometheusRange(
   const { endMs, stepMs } = range;
   const steps = Math.floor((endMs - range.startMs) / stepMs);
   const firstMs = endMs - (steps - 1) * stepMs;
-  const url = endpoint(target.url, 'api/v1/query_range');
-  url.searchParams.set('query', query);
-  url.searchParams.set('start', String(firstMs / 1000));
-  url.searchParams.set('end', String(endMs / 1000));
-  url.searchParams.set('step', String(stepMs / 1000));
-  url.searchParams.set('timeout', `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s`);
-  const origin: Extract<Origin, { kind: 'source' }> = {
-    kind: 'source',
-    source: target.name,
-    type: 'prometheus',
+  const { url, origin } = request(
+    target,
+    'api/v1/query_range',
     query,
-    url: displayUrl(endpoint(target.url, 'api/v1/query_range')),
-    range: { start: iso(firstMs), end: iso(endMs), step: windowText(stepMs) },
-  };
+    { start: String(firstMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) },
+    { range: { start: iso(firstMs), end: iso(endMs), step: windowText(stepMs) } },
+  );
   try {
     if (steps < 1) {
       return {
@@ -221,14 +232,7 @@ export async function prometheusRange(
     if (data.resultType !== 'matrix')
       throw new SourceFailure(`the range query returned a ${String(data.resultType)}, where a series was expected`);
     const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
-    if (result.length === 0) {
-      return {
-        status: 'no-data',
-        origin,
-        reason: 'no data: the range query returned no series',
-        hint: `check that the metric exists in ${target.name} over the window, and the query's labels`,
-      };
-    }
+    if (result.length === 0) return noSeries('range query', target.name, origin);
     if (result.length > 1) throw tooMany('range query', result.length, result);
     const values: unknown = result[0]?.values ?? [];
     if (!Array.isArray(values)) throw new SourceFailure('the series has no list of [time, value] samples');

@@ -175,10 +175,10 @@ export function commitStateChange(
   );
 }
 
-/** Appends an entry that records a result (gate, drill, guardrail test) without changing the manifest. */
+/** Appends an entry that records a result (gate, drill, guardrail test, signals check) without changing the manifest; the entry names this tool. */
 export async function recordResult(
   manifestPath: string,
-  audit: Omit<AuditInput, 'manifestSha256' | 'before' | 'after'>,
+  audit: Omit<AuditInput, 'manifestSha256' | 'before' | 'after' | 'tool'>,
   lock: LockOptions,
   redactor?: Redactor,
 ): Promise<AuditEntry> {
@@ -186,7 +186,11 @@ export async function recordResult(
     manifestPath,
     async () => {
       const current = await settledManifestBytes(manifestPath);
-      return appendEntry(auditPathFor(manifestPath), { ...audit, before: null, after: null, manifestSha256: sha256(current) }, redactor);
+      return appendEntry(
+        auditPathFor(manifestPath),
+        { ...audit, before: null, after: null, manifestSha256: sha256(current), tool: { name: TOOL_NAME, version: TOOL_VERSION } },
+        redactor,
+      );
     },
     lock,
   );

@@ -144,7 +144,7 @@ describe('the inventory walkthrough in a real terminal', () => {
     await t.choose('? Is this still true of the credentials?', '4', 'Enter');
     await t.choose('? Which credential do you want to remove?', '1', 'Enter');
     await t.waitFor(
-      '✖ credential "zendesk-ro" cannot be removed: tool "zendesk", rollback step "revoke-zendesk-ro" use it. Change those first.',
+      '✖ credential "zendesk-ro" cannot be removed: tool "zendesk", rollback step "revoke-zendesk-ro", rollback restore step "issue-zendesk-ro" use it. Change those first.',
     );
     await t.choose('? Is this still true of the credentials?', 'Enter');
     await walkTo(t, 'data classes', 'tools');
