@@ -1,4 +1,5 @@
-// npm run check: the type check, the linter and the formatter check, side by side. Each is one
+// npm run check: the type check (tsc), the linter (eslint) and the formatter check (biome),
+// side by side. Each is one
 // single-threaded process, so on a 2-core machine two run in the time of one; one after the
 // other they took about 21 s of `npm test`'s wall time, side by side about 12 s. Each one's
 // output is printed whole when it ends, under its name, and the script fails when any failed.
@@ -7,7 +8,7 @@ import { spawn } from 'node:child_process';
 const CHECKS = [
   ['typecheck', 'tsc', ['-p', 'tsconfig.json', '--noEmit']],
   ['lint', 'eslint', ['.']],
-  ['format', 'prettier', ['--check', '--log-level', 'warn', '.']],
+  ['format', 'biome', ['format', '--log-level=none']],
 ];
 
 function run([name, command, args]) {
@@ -23,6 +24,6 @@ function run([name, command, args]) {
 
 const results = await Promise.all(CHECKS.map(run));
 for (const { name, ok, output } of results) {
-  process.stdout.write(`${ok ? '✔' : '✖'} ${name}\n${output}`);
+  process.stdout.write(`${ok ? '✔' : '✖'} ${name}\n${output}${output === '' || output.endsWith('\n') ? '' : '\n'}`);
 }
 if (results.some((result) => !result.ok)) process.exitCode = 1;

@@ -22,7 +22,9 @@ import type {
 
 /** What became of a manual step: confirmed (by whom, how), declined, or interrupted. */
 export type ManualOutcome =
-  { kind: 'confirmed'; confirmation: ManualConfirmation } | { kind: 'declined'; reason: string } | { kind: 'interrupted' };
+  | { kind: 'confirmed'; confirmation: ManualConfirmation }
+  | { kind: 'declined'; reason: string }
+  | { kind: 'interrupted' };
 
 /** What the drill runner needs from the outside: the command supplies it. */
 export interface DrillContext {

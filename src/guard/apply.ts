@@ -18,7 +18,8 @@ import { disable, pause } from '../state/transitions.js';
  */
 
 export type ApplyOutcome =
-  { outcome: 'applied'; summary: string; audit: { seq: number; hash: string; at: string } } | { outcome: 'in-place'; summary: string };
+  | { outcome: 'applied'; summary: string; audit: { seq: number; hash: string; at: string } }
+  | { outcome: 'in-place'; summary: string };
 
 /** The change could not be made now (the manifest is locked or changed on disk); trying again later may work. */
 export class TransientFailure extends Error {

@@ -8,7 +8,8 @@ import { SourceFailure, httpRequest } from '../metrics/http-get.js';
 
 /** How the agent is asked: a command (input on stdin) or an endpoint (POST {"input"}). */
 export type AgentTarget =
-  { kind: 'run'; argv: string[]; cwd: string; env: NodeJS.ProcessEnv } | { kind: 'http'; url: string; headers: Record<string, string> };
+  | { kind: 'run'; argv: string[]; cwd: string; env: NodeJS.ProcessEnv }
+  | { kind: 'http'; url: string; headers: Record<string, string> };
 
 /** What the agent answered, or why there is no answer. */
 export interface AgentAnswer {

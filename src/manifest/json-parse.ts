@@ -75,7 +75,8 @@ export type Locations = ReadonlyMap<string, Location>;
 
 /** Outcome of {@link parseJson}. */
 export type ParseResult =
-  { ok: true; value: JsonValue; locations: Locations; duplicates: DuplicateKey[] } | { ok: false; error: ParseError };
+  | { ok: true; value: JsonValue; locations: Locations; duplicates: DuplicateKey[] }
+  | { ok: false; error: ParseError };
 
 /** Options for {@link parseJson}. */
 export interface ParseOptions {

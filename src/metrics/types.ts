@@ -46,7 +46,7 @@ export type Point = readonly [number, number];
 /** One observation of a signal request. */
 export type Observation =
   | { status: 'value'; value: number; origin: Origin; dated: boolean }
-  | { status: 'series'; points: Point[]; origin: Origin; dated: boolean; /** the resolution of a range query, ms */ stepMs?: number }
+  | { status: 'series'; points: Point[]; origin: Origin; dated: boolean /** the resolution of a range query, ms */; stepMs?: number }
   /** No evidence: an empty result, or no value given. `reason` is one line. */
   | { status: 'no-data'; origin: Origin; reason: string; hint?: string }
   /** The source failed or the value is unusable (not a finite number, a negative count). */

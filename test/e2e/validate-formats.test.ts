@@ -133,7 +133,9 @@ describe('validate output formats', () => {
     });
     if (existsSync(SARIF_SCHEMA)) {
       const require = createRequire(import.meta.url);
-      const AjvDraft04 = require('ajv-draft-04') as new (options: object) => {
+      const AjvDraft04 = require('ajv-draft-04') as new (
+        options: object,
+      ) => {
         compile: (schema: object) => ((data: unknown) => boolean) & { errors?: unknown };
       };
       const ajv = new AjvDraft04({ allErrors: true, strict: false, logger: false });

@@ -75,7 +75,7 @@ function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[] {
         if (!members.has(next)) continue;
         if (next === start) {
           const path = [node];
-          for (let at = node; at !== start;) path.unshift((at = previous.get(at) as string));
+          for (let at = node; at !== start; ) path.unshift((at = previous.get(at) as string));
           return [...path, start].join(' -> ');
         }
         if (!previous.has(next)) {

@@ -47,11 +47,7 @@ function plan(manifest: Manifest, overrides: Partial<PlanInput> = {}) {
 describe('criteria in words', () => {
   const manifest = example('support-triage');
   const criteria = manifest.stages.flatMap((s) => s.exitCriteria ?? []);
-  const text = (id: string) =>
-    criterionText(
-      criteria.find((c) => c.id === id)!,
-      manifest,
-    );
+  const text = (id: string) => criterionText(criteria.find((c) => c.id === id)!, manifest);
 
   it('max 0, max, withinPercent of a manifest value, for, and a drill', () => {
     expect(text('zero-security-events')).toBe('security_events must be 0');
