@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { chmod, lstat, mkdir, readFile, readdir, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { unprivilegedBinary } from '../helpers/unprivileged.js';
 import { cli, onSmallDisk, project, rollback, runBounded, stackLines } from './fixtures.js';
 
 /**
@@ -161,18 +161,15 @@ describe('a full disk (ENOSPC) or a read-only file system (EROFS) on every write
   });
 
   it('a permission error (EACCES: another user runs it on a folder it cannot write) is one line, exit 2, no lock left', async () => {
-    // As root, permissions stop nothing: run the binary as nobody (uid 65534) on a folder it can read but not write.
+    // A folder no one may write, its owner included; as root the binary runs without
+    // capabilities, so that the permission bits count (test/helpers/unprivileged.ts).
     const folder = await project(root);
-    await chmod(root, 0o755);
-    execFileSync('chmod', ['-R', 'a+rX', folder]);
-    const result = await runBounded(
-      'setpriv',
-      ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, BIN, 'pause', '--reason', 'INC-9'],
-      {
-        cwd: folder,
-        env: { HOME: folder },
-      },
-    );
+    await chmod(folder, 0o555);
+    const [command, ...args] = unprivilegedBinary();
+    const result = await runBounded(command as string, [...args, 'pause', '--reason', 'INC-9'], {
+      cwd: folder,
+      env: { HOME: folder },
+    }).finally(() => chmod(folder, 0o755));
     expect(result.hung).toBe(false);
     expect(result.code).toBe(2);
     expectOneLineError(result.stderr, /cannot write .*rollout\.json\.lock: permission denied \(EACCES\)/);

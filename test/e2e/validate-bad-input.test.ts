@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
+import { unprivilegedBinary } from '../helpers/unprivileged.js';
+import { parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { spawnSync } from 'node:child_process';
 
 interface Diag {
@@ -133,22 +134,9 @@ describe('validate on bad input: a clear finding, no stack trace, nothing writte
     await writeFile(path, '{"version": 1}');
     await chmod(path, 0o000);
     await chmod(dir, 0o755);
-    // root reads any file: as root, run the binary without capabilities (so the permission bits
-    // count) as the user who owns the checkout, who can reach it however private its folder is.
-    const asRoot = process.getuid?.() === 0;
-    const owner = await stat(BIN);
-    const command = asRoot
-      ? [
-          'setpriv',
-          `--reuid=${owner.uid}`,
-          `--regid=${owner.gid}`,
-          '--clear-groups',
-          '--inh-caps=-all',
-          '--bounding-set=-all',
-          process.execPath,
-        ]
-      : [process.execPath];
-    const run = spawnSync(command[0] as string, [...command.slice(1), BIN, 'validate', path, '--format', 'json'], {
+    // root reads any file: as root the binary runs without capabilities (test/helpers/unprivileged.ts).
+    const [command, ...args] = unprivilegedBinary();
+    const run = spawnSync(command as string, [...args, 'validate', path, '--format', 'json'], {
       cwd: dir,
       encoding: 'utf8',
       env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', HOME: '/tmp' },
