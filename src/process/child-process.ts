@@ -36,6 +36,8 @@ export class ProcessGroups {
 
 /** Kills a process group; a group that is already gone is fine. */
 export function killGroup(pid: number): void {
+  // -0 and -1 would be this process's own group and every process it may signal.
+  if (!Number.isSafeInteger(pid) || pid <= 1) return;
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {

@@ -14,7 +14,9 @@ interface LockOwner {
   at: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether the lock's owner runs. A pid that no process of ours would write (0, -1, not a number) is no owner: never signal it, since 0 and -1 mean whole groups. */
+function alive(pid: unknown): boolean {
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 1) return false;
   try {
     process.kill(pid, 0);
     return true;

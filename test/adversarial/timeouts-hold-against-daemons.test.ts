@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonOutput, tempDir } from '../helpers/cli.js';
+import { alive, killWrittenDown, readPid, writePid } from '../helpers/processes.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
 import { cli, project, rollback, stackLines, waitFor } from './fixtures.js';
 
@@ -21,12 +22,7 @@ afterAll(async () => {
   // The daemons escaped every group on purpose: stop the ones the fixtures wrote down.
   for (const folder of folders) {
     for (const name of await readdir(folder).catch(() => [] as string[])) {
-      if (!name.endsWith('.daemon.pid')) continue;
-      try {
-        process.kill(Number(readFileSync(join(folder, name), 'utf8')), 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      if (name.includes('.daemon.pid')) killWrittenDown(join(folder, name));
     }
   }
   await cleanup();
@@ -34,31 +30,12 @@ afterAll(async () => {
 
 const folders: string[] = [];
 
-/**
- * Whether a process still runs. A killed process whose parent died before it is a zombie until
- * whatever adopted it reaps it, which a container's first process may do late or never: a
- * zombie has stopped running, so it counts as gone.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** Starts a daemon that holds the script's stdout and stderr, in a session of its own, and writes down its pid. */
-const DAEMON = 'setsid sleep 300 &\necho $! > "$(basename "$0").daemon.pid"\n';
+const DAEMON = `setsid sleep 300 &\n${writePid('$!', '$(basename "$0").daemon.pid')}\n`;
 
 const SCRIPTS = {
   // Leaves the daemon, then hangs past any short timeout.
-  'hang.sh': `#!/bin/sh\n${DAEMON}echo "started"\nsleep 300 &\necho $! > "$(basename "$0").sleep.pid"\nwait\n`,
+  'hang.sh': `#!/bin/sh\n${DAEMON}echo "started"\nsleep 300 &\n${writePid('$!', '$(basename "$0").sleep.pid')}\nwait\n`,
   // Leaves the daemon and exits at once, successfully.
   'leave.sh': `#!/bin/sh\n${DAEMON}echo "flag off"\n`,
   // Answers like a guardrail agent, but leaves the daemon holding its output.
@@ -199,7 +176,7 @@ describe('Ctrl-C and SIGTERM are answered at once', () => {
     expect(result.hung).toBe(false);
     expect(result.signal).toBe('SIGTERM');
     // The command ran in a process group of its own, which the signal to gate alone would not reach.
-    const sleeper = Number(readFileSync(join(folder, 'hang.sh.sleep.pid'), 'utf8'));
+    const sleeper = readPid(join(folder, 'hang.sh.sleep.pid'));
     expect(await waitFor(() => !alive(sleeper), 5_000)).toBe(true);
   });
 });

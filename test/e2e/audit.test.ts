@@ -321,4 +321,17 @@ describe('an interrupted change is finished or undone by the next command', () =
     expect(result.code, result.stderr).toBe(0);
     expect((await readdir(folder)).filter((name) => name.includes('.lock'))).toEqual([]);
   });
+
+  it('a lock that names pid 0 or -1 (whole process groups, never a writer) is taken over, and nothing is signalled', async () => {
+    for (const pid of [0, -1, '0', 'not a pid']) {
+      const folder = await fresh();
+      await writeFile(
+        join(folder, 'rollout.json.lock'),
+        JSON.stringify({ pid, host: (await import('node:os')).hostname(), at: '2026-12-01T10:00:00Z' }),
+      );
+      const result = await run(folder, ['pause', '--reason', 'after a forged lock']);
+      expect(result.code, `${pid}: ${result.stderr}`).toBe(0);
+      expect((await readdir(folder)).filter((name) => name.includes('.lock'))).toEqual([]);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { alive, readPid } from '../helpers/processes.js';
 import { EXAMPLES, tempDir } from '../helpers/cli.js';
 import { killStarted, startCli } from '../helpers/start.js';
 
@@ -52,22 +53,8 @@ async function waitForFile(path: string, exited: Promise<unknown>): Promise<void
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 async function pids(dir: string, prefix: string): Promise<number[]> {
-  return Promise.all(['child', 'grandchild'].map(async (which) => Number(await readFile(join(dir, `${prefix}.${which}.pid`), 'utf8'))));
+  return ['child', 'grandchild'].map((which) => readPid(join(dir, `${prefix}.${which}.pid`)));
 }
 
 async function journal(dir: string): Promise<{ text: string; lines: Record<string, any>[] }> {

@@ -4,6 +4,7 @@ import { chmod, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/pro
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, readPid, writePid } from '../helpers/processes.js';
 import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 /** The drill's report as --format json prints it (and drills/<id>.report.json holds it). */
@@ -42,13 +43,13 @@ const SCRIPTS: Record<string, string> = {
   'fail.sh': '#!/usr/bin/env bash\necho "flag service: connecting"\necho "cannot reach the flag service at 127.0.0.1:9" >&2\nexit 3\n',
   'sleep.sh': '#!/usr/bin/env bash\nsleep "$1"\necho "slept $1"\n',
   // Forks a grandchild and waits: a timeout or Ctrl-C must kill both.
-  'spawn-and-wait.sh': '#!/usr/bin/env bash\nsleep 300 &\necho $! > "$1.grandchild.pid"\necho $$ > "$1.child.pid"\nwait\n',
+  'spawn-and-wait.sh': `#!/usr/bin/env bash\nsleep 300 &\n${writePid('$!', '$1.grandchild.pid')}\n${writePid('$$', '$1.child.pid')}\nwait\n`,
   // Passes on its third run: a change that takes time to propagate.
   'counter.sh':
     '#!/usr/bin/env bash\nn=$(cat count 2>/dev/null || echo 0)\nn=$((n + 1))\necho "$n" > count\nif [ "$n" -ge 3 ]; then echo "status: revoked"; else echo "status: active (attempt $n)"; fi\n',
   'args.sh': '#!/usr/bin/env bash\nprintf "%s\\n" "$@" > args.txt\n',
   // Exits at once but leaves a background process holding its output open.
-  'leave-behind.sh': '#!/usr/bin/env bash\nsleep 300 &\necho $! > left.pid\necho "flag off"\n',
+  'leave-behind.sh': `#!/usr/bin/env bash\nsleep 300 &\n${writePid('$!', 'left.pid')}\necho "flag off"\n`,
   'mark.sh': '#!/usr/bin/env bash\necho "$1" >> marks.txt\necho "marked $1"\n',
   'leak.sh':
     '#!/usr/bin/env bash\necho "using token $ZENDESK_TOKEN_RO for the revoke"\necho "debug: Authorization: Bearer $ZENDESK_TOKEN_RO" >&2\nexit "${1:-0}"\n',
@@ -97,21 +98,6 @@ async function auditEntries(dir: string): Promise<Record<string, any>[]> {
     .trimEnd()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, any>);
-}
-
-/** Whether a process still runs (a zombie waiting to be reaped counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 const run = (id: string, argv: string[], extra: Record<string, unknown> = {}) => ({ id, run: argv, timeout: '20s', ...extra });
@@ -228,10 +214,8 @@ describe('drill judging', () => {
     expect(report?.steps.map((s) => s.status)).toEqual(['timed-out', 'skipped']);
     expect(report?.steps[0]?.reason).toBe('timed out after 1s; killed with its children');
     expect(report?.reasons[0]).toMatch(/^step "hang" timed out: timed out after 1s/);
-    const child = Number(await readFile(join(dir, 'hang.child.pid'), 'utf8'));
-    const grandchild = Number(await readFile(join(dir, 'hang.grandchild.pid'), 'utf8'));
-    expect(child).toBeGreaterThan(1);
-    expect(grandchild).toBeGreaterThan(1);
+    const child = readPid(join(dir, 'hang.child.pid'));
+    const grandchild = readPid(join(dir, 'hang.grandchild.pid'));
     expect(alive(child)).toBe(false);
     expect(alive(grandchild)).toBe(false);
     expect(report?.restore.status).toBe('passed');
@@ -469,7 +453,7 @@ describe('drill commands', () => {
     expect(report?.steps[0]?.output).toContain(
       'flag off\n[agent-rollout: the command exited, but processes it started kept its output open; those in its process group were killed, and the wait for the rest ended]',
     );
-    expect(alive(Number(await readFile(join(dir, 'left.pid'), 'utf8')))).toBe(false);
+    expect(alive(readPid(join(dir, 'left.pid')))).toBe(false);
   });
 
   it('a missing script fails its step with "command not found"', async () => {

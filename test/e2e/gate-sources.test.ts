@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 import { sendJson, startHttpServer } from '../helpers/http-server.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
@@ -131,15 +132,6 @@ const check = (report: GateJson, id: string): Check => {
   if (!found) throw new Error(`no ${id}`);
   return found;
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('gate with http and command sources', () => {
   it('go: numbers from a JSON pointer over HTTP and from commands, with the header read from the environment', async () => {

@@ -5,6 +5,7 @@ import { appendFile, chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, readPid, writePid } from '../helpers/processes.js';
 import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 interface CaseResult {
@@ -51,20 +52,6 @@ async function auditEntries(dir: string): Promise<Record<string, any>[]> {
     .trimEnd()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, any>);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 /** A folder with the support-triage manifest whose tests section is replaced, plus files. */
@@ -207,7 +194,7 @@ describe('guardrails test failures', () => {
       'case "$input" in',
       '  *CRASH*) echo "Traceback: model server unreachable" >&2; exit 3 ;;',
       '  *GARBAGE*) echo "I think this one is fine" ;;',
-      '  *HANG*) sleep 300 & echo $! > hang.grandchild.pid; echo $$ > hang.child.pid; wait ;;',
+      `  *HANG*) sleep 300 & ${writePid('$!', 'hang.grandchild.pid')}; ${writePid('$$', 'hang.child.pid')}; wait ;;`,
       '  *) echo \'{"decision": "allow", "reason": "looks fine"}\' ;;',
       'esac',
     ].join('\n');
@@ -236,7 +223,7 @@ describe('guardrails test failures', () => {
     expect(report.results[1]?.reason).toBe('the agent\'s answer is not JSON: "I think this one is fine"');
     expect(report.results[2]?.reason).toBe('no answer within 1s: the agent was killed with its children');
     for (const which of ['child', 'grandchild']) {
-      const pid = Number(await readFile(join(dir, `hang.${which}.pid`), 'utf8'));
+      const pid = readPid(join(dir, `hang.${which}.pid`));
       expect(alive(pid), which).toBe(false);
     }
     expect(report.categories[0]).toMatchObject({
