@@ -5,13 +5,14 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Worker threads, three at a time: on the 2-core machine vitest would run one worker (cores
-    // - 1), and most end-to-end time is waiting on child processes and servers. Measured on eight
-    // in-process e2e files under load: forks/1 worker 20.1 s CPU, 97 s wall; forks/2 20.1 s, 83 s;
-    // threads/2 18.8 s, 77 s; forks/3 22.1 s, 68 s; threads/3 16.7 s, 61 s. Threads are safe here:
-    // the program takes its folder, environment and signals from its Io, and no test changes
-    // process-wide state (process.chdir, process.env, process.on).
-    pool: 'threads',
+    // Worker processes, three at a time. On the 2-core machine vitest would run one worker (cores
+    // - 1), and most end-to-end time is waiting on child processes and servers. Processes, not
+    // threads: the tests start thousands of processes (the binary, scripts, tmux, git), and each
+    // start forks the process that asks for it, at a cost that grows with that process's memory.
+    // With threads all three workers share one process of over 1 GB; as processes each is about
+    // 400 MB. Full suite, same machine and hour: threads/3 335 s of CPU (134 s of it in the
+    // kernel), 187 s wall; forks/3 281 s (101 s), 169 s; forks/4 350 s, 192 s.
+    pool: 'forks',
     maxWorkers: 3,
     // A worker keeps the modules it loaded from one test file to the next instead of building a
     // fresh module graph for each (measured over test/unit: 68 s of CPU isolated, 42 s not). No
