@@ -16,7 +16,7 @@ import { renderDiffJson } from '../render/diff/json.js';
 import { renderDiffMarkdown } from '../render/diff/markdown.js';
 import { renderDiffText } from '../render/diff/text.js';
 import { createStyle } from '../render/style.js';
-import { verifyTrail } from '../state/audit.js';
+import { verifyTrailBytes } from '../state/audit.js';
 import { MAX_TRAIL_BYTES, auditPathFor, readTrail } from '../state/audit-file.js';
 import type { Io } from '../ui/io.js';
 import { shellWord } from '../text/shell-word.js';
@@ -111,7 +111,7 @@ async function trailAtRef(ref: string, manifestFile: string, cwd: string, env: N
   const path = relative(cwd, auditPathFor(resolve(cwd, manifestFile))) || auditPathFor(resolve(cwd, manifestFile));
   const bytes = await readFileAtRef(ref, path, cwd, env, MAX_TRAIL_BYTES);
   if (bytes === undefined) return undefined;
-  const trail = verifyTrail(Buffer.from(bytes).toString('utf8'));
+  const trail = verifyTrailBytes(bytes);
   return { path: `${ref}:${path}`, exists: true, entries: trail.entries, problems: trail.problems };
 }
 

@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { close, constants, fstat, open, read, stat } from 'node:fs';
+import { close, closeSync, constants, fstatSync, openSync, read, readSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
 
@@ -13,8 +13,6 @@ import { promisify } from 'node:util';
  * takes a pipe, and that read is bounded by bytes too.
  */
 
-const openFd = promisify(open);
-const fstatFd = promisify(fstat);
 const readFd = promisify(read);
 const closeFd = promisify(close);
 
@@ -78,8 +76,10 @@ function systemError(path: string, error: NodeJS.ErrnoException): FileReadError 
 }
 
 function tooLarge(path: string, maxBytes: number, size?: number): FileReadError {
-  const reason =
-    size === undefined ? `it is larger than ${formatBytes(maxBytes)}` : `it is ${formatBytes(size)}, more than ${formatBytes(maxBytes)}`;
+  // Where rounding would make the two look equal ("98 KB, more than 98 KB"), exact bytes.
+  const exact = size !== undefined && formatBytes(size) === formatBytes(maxBytes);
+  const amount = (bytes: number): string => (exact ? `${bytes.toLocaleString('en-US')} bytes` : formatBytes(bytes));
+  const reason = size === undefined ? `it is larger than ${formatBytes(maxBytes)}` : `it is ${amount(size)}, more than ${amount(maxBytes)}`;
   return new FileReadError('ETOOBIG', reason, path, size);
 }
 
@@ -91,19 +91,27 @@ function notRegular(path: string, info: Stats, allowPipe: boolean): FileReadErro
 
 const CHUNK = 64 * 1024;
 
-/** Reads a regular file's fd to its end, or fails one byte past `maxBytes`. */
-async function readRegular(fd: number, path: string, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads a regular file's fd to its end, or fails one byte past `maxBytes`. The first read asks
+ * for the size `fstat` gave plus one byte, so a file that does not change is read in one call
+ * and one more that finds the end; one that grows goes on in chunks, still bounded. Synchronous:
+ * a regular file never blocks for long, and a thread-pool round trip per call costs more than
+ * the read itself (status over 500 agents makes about 12,000 of them).
+ */
+function readRegular(fd: number, path: string, maxBytes: number, size: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
+  let want = Math.min(size + 1, maxBytes + 1);
   for (;;) {
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
-    const { bytesRead } = await readFd(fd, buffer, 0, buffer.length, null);
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(want, maxBytes + 1 - total)));
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
     if (bytesRead === 0) break;
     chunks.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
     total += bytesRead;
     if (total > maxBytes) throw tooLarge(path, maxBytes);
+    want = CHUNK;
   }
-  return Buffer.concat(chunks, total);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
 }
 
 /**
@@ -160,38 +168,39 @@ export async function readBounded(path: string, options: BoundedReadOptions): Pr
   const allowPipe = options.allowPipe === true;
   let info: Stats;
   try {
-    info = await new Promise<Stats>((resolve, reject) => stat(path, (error, stats) => (error ? reject(error) : resolve(stats))));
+    info = statSync(path);
   } catch (error) {
     throw systemError(path, error as NodeJS.ErrnoException);
   }
   const pipe = (s: Stats): boolean => allowPipe && s.isFIFO();
   if (!info.isFile() && !pipe(info)) throw notRegular(path, info, allowPipe);
   if (info.isFile() && info.size > options.maxBytes) throw tooLarge(path, options.maxBytes, info.size);
+  // Non-blocking, so that a FIFO swapped in after the stat above cannot block the open.
   let fd: number;
   try {
-    fd = await openFd(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     throw systemError(path, error as NodeJS.ErrnoException);
   }
   let opened: Stats;
   try {
-    opened = await fstatFd(fd);
+    opened = fstatSync(fd);
   } catch (error) {
-    await closeFd(fd).catch(() => undefined);
+    closeSync(fd);
     throw systemError(path, error as NodeJS.ErrnoException);
   }
   if (opened.isFile()) {
     try {
-      return await readRegular(fd, path, options.maxBytes);
+      return readRegular(fd, path, options.maxBytes, opened.size);
     } catch (error) {
       if (error instanceof FileReadError) throw error;
       throw systemError(path, error as NodeJS.ErrnoException);
     } finally {
-      await closeFd(fd).catch(() => undefined);
+      closeSync(fd);
     }
   }
   if (pipe(opened)) return readPipe(fd, path, options.maxBytes);
-  await closeFd(fd).catch(() => undefined);
+  closeSync(fd);
   throw notRegular(path, opened, allowPipe);
 }
 

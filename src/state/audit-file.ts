@@ -10,7 +10,7 @@ import { FileReadError, readBoundedIfExists } from '../files/bounded-read.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { createRedactor } from '../manifest/redactor.js';
 import type { AuditEntry, AuditInput, ParsedTrail } from './audit.js';
-import { chainEntry, verifyTrail } from './audit.js';
+import { chainEntry, verifyTrailBytes } from './audit.js';
 
 /** The audit trail beside a manifest. */
 export const AUDIT_FILE = 'rollout.audit.jsonl';
@@ -25,9 +25,10 @@ export const MAX_TRAIL_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads a trail; a missing file is an empty trail. One that cannot be read (a FIFO, a device,
- * larger than MAX_TRAIL_BYTES, no permission) is an InputError (exit 2).
+ * larger than MAX_TRAIL_BYTES, no permission) is an InputError (exit 2). `bytes` is the file as
+ * read (empty when there is none).
  */
-export async function readTrail(path: string): Promise<{ text: string; trail: ParsedTrail; exists: boolean }> {
+export async function readTrail(path: string): Promise<{ bytes: Buffer; trail: ParsedTrail; exists: boolean }> {
   let bytes: Buffer | undefined;
   try {
     bytes = await readBoundedIfExists(path, { maxBytes: MAX_TRAIL_BYTES });
@@ -35,9 +36,13 @@ export async function readTrail(path: string): Promise<{ text: string; trail: Pa
     if (!(error instanceof FileReadError)) throw error;
     throw new InputError(`cannot read the audit trail ${path}: ${error.reason}`, 'the trail must be a regular file beside the manifest');
   }
-  if (bytes === undefined) return { text: '', trail: { entries: [], problems: [], lines: [] }, exists: false };
-  const text = bytes.toString('utf8');
-  return { text, trail: verifyTrail(text), exists: true };
+  if (bytes === undefined) return { bytes: Buffer.alloc(0), trail: { entries: [], problems: [], lines: [] }, exists: false };
+  return { bytes, trail: verifyTrailBytes(bytes), exists: true };
+}
+
+/** Whether the trail's bytes end in a line without its newline (an interrupted append). */
+function endsCutOff(bytes: Buffer): boolean {
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a;
 }
 
 /**
@@ -48,10 +53,10 @@ export async function readTrail(path: string): Promise<{ text: string; trail: Pa
  * one given, the redactor still removes every token shape (`ghp_…`, `AKIA…`).
  */
 export async function appendEntry(path: string, input: AuditInput, redactor: Redactor = createRedactor()): Promise<AuditEntry> {
-  const { trail, text } = await readTrail(path);
+  const { trail, bytes } = await readTrail(path);
   const { manifestSha256, ...rest } = input;
   const entry = chainEntry({ ...redactor.deep(rest), manifestSha256 }, trail.entries.at(-1));
-  const prefix = text !== '' && !text.endsWith('\n') ? '\n' : '';
+  const prefix = endsCutOff(bytes) ? '\n' : '';
   await appendDurable(path, `${prefix}${JSON.stringify(entry)}\n`);
   return entry;
 }
@@ -64,15 +69,16 @@ export async function appendEntry(path: string, input: AuditInput, redactor: Red
  * it did.
  */
 export async function repairTrailTail(path: string): Promise<'none' | 'completed' | 'removed'> {
-  const { text, exists } = await readTrail(path);
-  if (!exists || text === '' || text.endsWith('\n')) return 'none';
-  const head = text.slice(0, text.lastIndexOf('\n') + 1);
-  const lastLine = head === '' ? 1 : head.split('\n').length;
-  const whole = verifyTrail(`${text}\n`);
+  const { bytes, exists } = await readTrail(path);
+  if (!exists || !endsCutOff(bytes)) return 'none';
+  const headBytes = bytes.lastIndexOf(0x0a) + 1;
+  let lastLine = 1;
+  for (let at = bytes.indexOf(0x0a); at !== -1 && at < headBytes; at = bytes.indexOf(0x0a, at + 1)) lastLine++;
+  const whole = verifyTrailBytes(Buffer.concat([bytes, Buffer.from('\n')]));
   if (!whole.problems.some((problem) => problem.line === lastLine)) {
     await appendDurable(path, '\n');
   } else {
-    await truncateDurable(path, Buffer.byteLength(head, 'utf8'));
+    await truncateDurable(path, headBytes);
   }
   return whole.problems.some((problem) => problem.line === lastLine) ? 'removed' : 'completed';
 }

@@ -139,14 +139,44 @@ function chainBreak(here: PlacedEntry, previous: PlacedEntry | undefined, byHash
  * Pure.
  */
 export function verifyTrail(text: string): ParsedTrail {
+  if (text === '') return { entries: [], problems: [], lines: [] };
+  const lines = text.split('\n');
+  const cutOff = lines.at(-1) !== '';
+  if (!cutOff) lines.pop();
+  return verifyLines(lines, cutOff);
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * `verifyTrail` over the trail's bytes, each line decoded by itself: the same result as decoding
+ * the whole and splitting it (a newline byte is never part of a UTF-8 sequence), without ever
+ * holding the whole trail as one string. A string that large is allocated apart from the rest,
+ * page by fresh page, which made decoding 500 trails cost 20 times as much as decoding them in
+ * lines. Pure.
+ */
+export function verifyTrailBytes(bytes: Uint8Array): ParsedTrail {
+  if (bytes.length === 0) return { entries: [], problems: [], lines: [] };
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const lines: string[] = [];
+  let start = 0;
+  for (;;) {
+    const end = buffer.indexOf(NEWLINE, start);
+    if (end === -1) break;
+    lines.push(buffer.toString('utf8', start, end));
+    start = end + 1;
+  }
+  const cutOff = start < buffer.length;
+  if (cutOff) lines.push(buffer.toString('utf8', start));
+  return verifyLines(lines, cutOff);
+}
+
+/** Checks a trail's lines (without their newlines); `cutOff`: the last one had no newline. */
+function verifyLines(lines: readonly string[], cutOff: boolean): ParsedTrail {
   const problems: AuditProblem[] = [];
   const placed: PlacedEntry[] = [];
   /** Lines after an unreadable line: their prev cannot be checked against it. */
   const afterUnreadable = new Set<number>();
-  if (text === '') return { entries: [], problems, lines: [] };
-  const lines = text.split('\n');
-  const cutOff = lines.at(-1) !== '';
-  if (!cutOff) lines.pop();
   lines.forEach((line, index) => {
     const number = index + 1;
     if (cutOff && index === lines.length - 1) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditInput } from '../../src/state/audit.js';
-import { chainEntry, entryHash, verifyTrail } from '../../src/state/audit.js';
+import { chainEntry, entryHash, verifyTrail, verifyTrailBytes } from '../../src/state/audit.js';
 import { repairTrailTail } from '../../src/state/audit-file.js';
 import { FUZZ_RUNS } from '../helpers/run-counts.js';
 
@@ -189,6 +189,48 @@ describe('verifyTrail: property', () => {
       ),
       { numRuns: FUZZ_RUNS },
     );
+  });
+});
+
+describe('verifyTrailBytes (the file read line by line) agrees with verifyTrail (the file decoded whole)', () => {
+  const { lines } = buildTrail(6);
+  const text = joined(lines);
+
+  it('on a trail with lines edited, cut, doubled, emptied, made CRLF or invalid UTF-8, byte by byte', () => {
+    const bytes = Buffer.from(text, 'utf8');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.nat({ max: bytes.length }),
+            fc.constantFrom(0x0a, 0x0d, 0xc3, 0xe2, 0x82, 0xff, 0x22, 0x7b, 0x20, 0x00),
+            fc.constantFrom('insert', 'replace', 'cut'),
+          ),
+          { maxLength: 6 },
+        ),
+        (edits) => {
+          let edited = Buffer.from(bytes);
+          for (const [at, byte, how] of edits) {
+            const i = Math.min(at, edited.length);
+            edited =
+              how === 'cut'
+                ? edited.subarray(0, i)
+                : how === 'insert'
+                  ? Buffer.concat([edited.subarray(0, i), Buffer.from([byte]), edited.subarray(i)])
+                  : Buffer.concat([edited.subarray(0, i), Buffer.from([byte]), edited.subarray(i + 1)]);
+          }
+          expect(verifyTrailBytes(edited)).toEqual(verifyTrail(edited.toString('utf8')));
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('on the clean trail, an empty one, and one with no final newline', () => {
+    expect(verifyTrailBytes(Buffer.from(text))).toEqual(verifyTrail(text));
+    expect(verifyTrailBytes(Buffer.alloc(0))).toEqual(verifyTrail(''));
+    expect(verifyTrailBytes(Buffer.from(text.slice(0, -1)))).toEqual(verifyTrail(text.slice(0, -1)));
+    expect(verifyTrail(text).problems).toEqual([]);
   });
 });
 
