@@ -101,8 +101,9 @@ export class Terminal {
   /** Waits for a prompt, then types an answer and Enter. */
   async answer(prompt: string | RegExp, text: string): Promise<void> {
     await this.waitFor(prompt);
-    if (text !== '') await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', '--', text]);
-    await this.press('Enter');
+    // One tmux client for both (`;` separates its commands): each start is a fork of the test's worker.
+    const typed = text === '' ? [] : ['send-keys', '-t', '0', '-l', '--', text, ';'];
+    await run('tmux', ['-L', this.socket, ...typed, 'send-keys', '-t', '0', 'Enter']);
   }
 
   /** Waits for a prompt, then presses keys (tmux key names: Enter, Down, Space, C-c, or digits). */
@@ -140,8 +141,9 @@ export class Terminal {
     await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', '--', text]);
   }
 
+  /** Presses keys in order, with one tmux client (send-keys takes several). */
   async press(...keys: string[]): Promise<void> {
-    for (const key of keys) await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', key]);
+    if (keys.length > 0) await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', ...keys]);
   }
 
   /** Waits for the command to end and returns its exit code. */
