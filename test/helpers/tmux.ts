@@ -1,10 +1,8 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { BIN } from './cli.js';
 
@@ -24,80 +22,10 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A word of a tmux command line, as tmux's parser reads it: single quotes, with `'"'"'` for a quote. */
-function tmuxQuote(text: string): string {
-  if (/[\n\r]/.test(text)) throw new Error('a tmux command line cannot carry a line break: press Enter instead');
-  return `'${text.replace(/'/g, `'"'"'`)}'`;
-}
-
-/**
- * One tmux client in control mode (`tmux -C`): commands go to its standard input, one a line,
- * and each answer comes back between `%begin … 1` and `%end … 1` (`%error` when it failed), in
- * the order they were sent. Through it, reading the screen or pressing a key costs a line on a
- * pipe instead of a new tmux process forked from the test's worker (the terminal tests made
- * about 700 of them). Its own output notifications are turned off (`no-output`).
- */
-class Control {
-  private readonly pending: { resolve: (text: string) => void; reject: (error: Error) => void; command: string }[] = [];
-  private block: { mine: boolean; lines: string[] } | undefined;
-  readonly ready: Promise<void>;
-  private closed = false;
-
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    let attached: () => void = () => undefined;
-    this.ready = new Promise<void>((resolve) => (attached = resolve));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const begin = /^%begin \d+ \d+ (\d+)$/.exec(line);
-      if (this.block === undefined && begin) {
-        this.block = { mine: begin[1] === '1', lines: [] };
-        return;
-      }
-      const end = /^%(end|error) \d+ \d+ \d+$/.exec(line);
-      if (this.block !== undefined && end) {
-        const { mine, lines } = this.block;
-        this.block = undefined;
-        if (!mine) return attached();
-        const waiting = this.pending.shift();
-        if (end[1] === 'end') waiting?.resolve(lines.join('\n'));
-        else waiting?.reject(new Error(`tmux refused ${waiting.command}: ${lines.join(' ')}`));
-        return;
-      }
-      if (this.block !== undefined) this.block.lines.push(line);
-      else if (line.startsWith('%session-changed')) attached();
-    });
-    child.on('close', () => {
-      this.closed = true;
-      for (const waiting of this.pending.splice(0))
-        waiting.reject(new Error(`the tmux control client ended before ${waiting.command} was answered`));
-    });
-  }
-
-  static async attach(socket: string): Promise<Control> {
-    const control = new Control(spawn('tmux', ['-L', socket, '-C', 'attach-session', '-t', '0'], { stdio: ['pipe', 'pipe', 'pipe'] }));
-    await control.ready;
-    await control.command('refresh-client -f no-output');
-    return control;
-  }
-
-  /** Runs one tmux command line and returns what it printed. */
-  command(line: string): Promise<string> {
-    if (this.closed) return Promise.reject(new Error(`the tmux control client has ended: ${line}`));
-    return new Promise<string>((resolve, reject) => {
-      this.pending.push({ resolve, reject, command: line });
-      this.child.stdin.write(`${line}\n`);
-    });
-  }
-
-  close(): void {
-    this.child.stdin.end();
-  }
-}
-
 /**
  * The built binary in a real terminal: a tmux session on a socket of its own. The test reads
- * the screen (capture-pane) and types (send-keys) through one control-mode client; `waitFor`
- * polls the screen for text with a bounded wait, never a fixed sleep. When the command ends, the
- * pane prints `[exit N]`.
+ * the screen (capture-pane) and types (send-keys); `waitFor` polls the screen for text with a
+ * bounded wait, never a fixed sleep. When the command ends, the pane prints `[exit N]`.
  */
 export class Terminal {
   /** How many times each text has been waited for: the next wait is for one more occurrence. */
@@ -106,7 +34,6 @@ export class Terminal {
   private constructor(
     private readonly socket: string,
     readonly cwd: string,
-    private readonly control: Control,
   ) {}
 
   /** Starts `agent-rollout <args>` in a new tmux session. */
@@ -137,13 +64,13 @@ export class Terminal {
       options.cwd,
       command,
     ]);
-    return new Terminal(socket, options.cwd, await Control.attach(socket));
+    return new Terminal(socket, options.cwd);
   }
 
   /** Everything the terminal has shown: the scrollback and the screen, wrapped lines joined. */
   async screen(): Promise<string> {
-    const text = await this.control.command('capture-pane -p -J -S - -t 0');
-    return `${text}\n`.replace(/\n+$/, '\n');
+    const { stdout } = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', '0']);
+    return stdout.replace(/\n+$/, '\n');
   }
 
   /**
@@ -174,8 +101,9 @@ export class Terminal {
   /** Waits for a prompt, then types an answer and Enter. */
   async answer(prompt: string | RegExp, text: string): Promise<void> {
     await this.waitFor(prompt);
-    if (text !== '') await this.type(text);
-    await this.press('Enter');
+    // One tmux client for both (`;` separates its commands): each start is a fork of the test's worker.
+    const typed = text === '' ? [] : ['send-keys', '-t', '0', '-l', '--', text, ';'];
+    await run('tmux', ['-L', this.socket, ...typed, 'send-keys', '-t', '0', 'Enter']);
   }
 
   /** Waits for a prompt, then presses keys (tmux key names: Enter, Down, Space, C-c, or digits). */
@@ -210,12 +138,12 @@ export class Terminal {
   }
 
   async type(text: string): Promise<void> {
-    await this.control.command(`send-keys -t 0 -l -- ${tmuxQuote(text)}`);
+    await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', '--', text]);
   }
 
-  /** Presses keys in order (tmux key names). */
+  /** Presses keys in order, with one tmux client (send-keys takes several). */
   async press(...keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.control.command(`send-keys -t 0 ${keys.map(tmuxQuote).join(' ')}`);
+    if (keys.length > 0) await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', ...keys]);
   }
 
   /** Waits for the command to end and returns its exit code. */
@@ -226,7 +154,6 @@ export class Terminal {
 
   /** Ends the session and its server, and removes the server's socket file. */
   async close(): Promise<void> {
-    this.control.close();
     await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
     const folder = join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
     await rm(join(folder, this.socket), { force: true });
