@@ -125,6 +125,10 @@ describe('signal coverage (AR131)', () => {
       '--no-sources',
       '--window',
       '7d',
+      // One clock for both runs: the report prints the window's start, and two runs a second
+      // apart would differ there and nowhere else.
+      '--at',
+      new Date().toISOString(),
       '--set',
       'security_events=0',
       '--set',
