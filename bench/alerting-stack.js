@@ -37,7 +37,7 @@ export function freePort() {
 /** An exporter whose gauges the caller sets; `/metrics` in the Prometheus text format. */
 export async function startExporter() {
   const values = new Map();
-  const server = createHttpServer((request, response) => {
+  const server = createHttpServer((_request, response) => {
     const lines = [];
     for (const [key, value] of values) lines.push(`${key} ${value}`);
     const text = `${lines.join('\n')}\n`;

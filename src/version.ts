@@ -1,4 +1,4 @@
-// eslint-disable-next-line no-restricted-imports -- reads agent-rollout's own build output (package.json, dist/), never input
+// biome-ignore lint/style/noRestrictedImports: reads agent-rollout's own build output (package.json, dist/), never input
 import { readFileSync } from 'node:fs';
 
 /**

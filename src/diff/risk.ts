@@ -685,7 +685,7 @@ const stateStage: Rule = (c, ctx) => {
   return low('state-stage', 'rolled back');
 };
 
-const stateMode: Rule = (c, ctx) => {
+const stateMode: Rule = (_c, ctx) => {
   const before = globalMode(ctx.base);
   const after = globalMode(ctx.head);
   if (before === 'enforce' && after !== 'enforce')

@@ -210,14 +210,14 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
   const walkMap = (cursor: Cursor, noun: string, base: Obj, head: Obj): void => {
     for (const [name, value] of Object.entries(head)) {
       if (value === undefined) continue;
-      const before = Object.prototype.hasOwnProperty.call(base, name) ? base[name] : undefined;
+      const before = Object.hasOwn(base, name) ? base[name] : undefined;
       if (before !== undefined && sameJson(before, value)) continue;
       const child = item(cursor, noun, name, '*', name, name, before, value);
       if (before === undefined) emit(child, 'item', 'added', undefined, value, 'head');
       else visit(child, before, value);
     }
     for (const [name, value] of Object.entries(base)) {
-      if (value === undefined || (Object.prototype.hasOwnProperty.call(head, name) && head[name] !== undefined)) continue;
+      if (value === undefined || (Object.hasOwn(head, name) && head[name] !== undefined)) continue;
       emit(item(cursor, noun, name, '*', name, undefined, value, undefined), 'item', 'removed', value, undefined, 'base');
     }
   };
@@ -245,7 +245,7 @@ export function walkManifests(base: unknown, head: unknown): RawChange[] {
         visit(property(cursor, name, base[name], value), base[name], value);
       }
       for (const [name, value] of Object.entries(base)) {
-        if (!Object.prototype.hasOwnProperty.call(head, name)) visit(property(cursor, name, value, undefined), value, undefined);
+        if (!Object.hasOwn(head, name)) visit(property(cursor, name, value, undefined), value, undefined);
       }
       return;
     }

@@ -44,9 +44,8 @@ function isObject(value: unknown): value is JsonObject {
 export function keepKeyOrder(previous: unknown, next: unknown): unknown {
   if (!isObject(previous) || !isObject(next)) return next;
   const result: JsonObject = {};
-  for (const key of Object.keys(previous))
-    if (Object.prototype.hasOwnProperty.call(next, key)) result[key] = keepKeyOrder(previous[key], next[key]);
-  for (const key of Object.keys(next)) if (!Object.prototype.hasOwnProperty.call(result, key)) result[key] = next[key];
+  for (const key of Object.keys(previous)) if (Object.hasOwn(next, key)) result[key] = keepKeyOrder(previous[key], next[key]);
+  for (const key of Object.keys(next)) if (!Object.hasOwn(result, key)) result[key] = next[key];
   return result;
 }
 

@@ -17,5 +17,5 @@ export function sameJson(a: unknown, b: unknown): boolean {
   const y = b as Members;
   const keys = Object.keys(x).filter((key) => x[key] !== undefined);
   if (keys.length !== Object.keys(y).filter((key) => y[key] !== undefined).length) return false;
-  return keys.every((key) => Object.prototype.hasOwnProperty.call(y, key) && sameJson(x[key], y[key]));
+  return keys.every((key) => Object.hasOwn(y, key) && sameJson(x[key], y[key]));
 }

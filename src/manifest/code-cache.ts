@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-// eslint-disable-next-line no-restricted-imports -- reads agent-rollout's own build output (package.json, dist/), never input
+// biome-ignore lint/style/noRestrictedImports: reads agent-rollout's own build output (package.json, dist/), never input
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -57,7 +57,7 @@ export function requireWithCodeCache(file: string): { exports: unknown; cache: C
   } catch {
     // no cache for this Node: compile as usual
   }
-  const fresh = cache !== undefined && cache.subarray(0, HASH_BYTES).equals(sourceHash(source));
+  const fresh = cache?.subarray(0, HASH_BYTES).equals(sourceHash(source)) === true;
   const { exports, script } = runCommonJs(file, source, fresh ? cache?.subarray(HASH_BYTES) : undefined);
   return { exports, cache: cache === undefined ? 'none' : !fresh ? 'stale' : script.cachedDataRejected ? 'rejected' : 'used' };
 }

@@ -5,7 +5,7 @@ export function resolveDottedPath(document: unknown, path: string): unknown {
   let node: unknown = document;
   for (const segment of path.split('.')) {
     if (node === null || typeof node !== 'object') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(node, segment)) return undefined;
+    if (!Object.hasOwn(node, segment)) return undefined;
     node = (node as Record<string, unknown>)[segment];
   }
   return node;

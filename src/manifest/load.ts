@@ -79,7 +79,7 @@ function invalidUtf8Position(bytes: Uint8Array): { line: number; column: number 
 
 function checkVersion(value: JsonValue, locations: Locations): Diagnostic | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  if (!Object.prototype.hasOwnProperty.call(value, 'version')) {
+  if (!Object.hasOwn(value, 'version')) {
     return problem(
       'AR003',
       'the manifest has no "version"',

@@ -52,7 +52,7 @@ export function secretForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const bytes = Buffer.from(secret, 'utf8');
   forms.add(encodeURIComponent(secret));
-  forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+  forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (percent) => percent.toLowerCase()));
   forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
   for (const core of base64Cores(bytes)) {
     forms.add(core);

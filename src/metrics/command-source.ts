@@ -45,7 +45,7 @@ function parseOutput(stdout: string, wantSeries: boolean): { value: number } | {
       }
       return { points: points.sort((a, b) => a[0] - b[0]) };
     }
-    if (!Object.prototype.hasOwnProperty.call(record, 'value')) return { problem: 'printed JSON without "value"' };
+    if (!Object.hasOwn(record, 'value')) return { problem: 'printed JSON without "value"' };
     if (record['value'] === null) return { empty: true };
     if (typeof record['value'] !== 'number') return { problem: `printed {"value": ...} where ${notANumber(record['value'])}` };
     return { value: record['value'] };

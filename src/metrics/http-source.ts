@@ -25,7 +25,7 @@ export function resolvePointer(document: unknown, pointer: string): { found: tru
     if (Array.isArray(node)) {
       if (!/^(?:0|[1-9]\d*)$/.test(token) || Number(token) >= node.length) return { found: false };
       node = node[Number(token)];
-    } else if (node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, token)) {
+    } else if (node !== null && typeof node === 'object' && Object.hasOwn(node, token)) {
       node = (node as Record<string, unknown>)[token];
     } else {
       return { found: false };

@@ -95,7 +95,7 @@ export async function ask(
     const page = htmlPage(answer);
     if (page) throw new SourceFailure(`answered with ${page}, not the JSON of the Prometheus API; ${HTML_HINT}`);
   }
-  if (!body || body.status !== 'success' || body.data === undefined || typeof body.data !== 'object') {
+  if (body?.status !== 'success' || body.data === undefined || typeof body.data !== 'object') {
     throw new SourceFailure(`the answer is not a Prometheus API response: ${answerExcerpt(answer) || '(empty)'}`);
   }
   return body.data;

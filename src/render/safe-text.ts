@@ -132,10 +132,8 @@ export function guardTerminal(text: string, allow: TerminalAllowance): string {
   });
 }
 
-const JSON_UNSAFE = new RegExp(
-  `[\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb]|\\udb40[\\udc00-\\udc7f]`,
-  'g',
-);
+const JSON_UNSAFE =
+  /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
 
 /**
  * JSON text with every character that JSON.stringify leaves raw but a terminal would act on

@@ -1,6 +1,6 @@
 import type { Markdown } from './markdown.js';
 import { mdOf } from './markdown.js';
-// eslint-disable-next-line no-control-regex -- matching the ESC that starts a colour code is the point
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ESC that starts a colour code is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Characters that take no column: combining marks and format characters. */

@@ -97,10 +97,10 @@ export function processIo(): Io {
         } catch {
           // a signal this platform cannot send (SIGHUP on Windows): exit instead
         }
-        // eslint-disable-next-line no-restricted-syntax -- the one home of an immediate exit (see exitNow)
+        // biome-ignore lint/nursery/noProcessExit: the one home of an immediate exit (see exitNow)
         process.exit(128 + SIGNAL_NUMBERS[how.signal]);
       }
-      // eslint-disable-next-line no-restricted-syntax -- the one home of an immediate exit (see exitNow)
+      // biome-ignore lint/nursery/noProcessExit: the one home of an immediate exit (see exitNow)
       process.exit(how.code);
     },
   };

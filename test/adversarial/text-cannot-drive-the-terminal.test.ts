@@ -23,9 +23,9 @@ import { EXAMPLES, copyExample, parseJsonOutput, runCli, runInProcess, tempDir }
  */
 
 /** What must never reach a stream raw (tab and line feed are fine; the tool's own SGR is checked apart). */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\u{e0041}/u;
-// eslint-disable-next-line no-control-regex -- the tool's own colour codes
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the tool's own colour codes
 const OWN_SGR = /\u001b\[(?:0|1|2|22|3[0-9]|39|9[0-7])m/g;
 
 const ESC = '\u001b';

@@ -257,7 +257,7 @@ describe('drill judging', () => {
 
   it('an HTTP probe against a loopback server: 200 while the token works, then 403 once it is revoked', async () => {
     let requests = 0;
-    const server = createServer((request, response) => {
+    const server = createServer((_request, response) => {
       requests++;
       if (requests === 1) response.writeHead(200).end('token accepted');
       else response.writeHead(403).end('{"error": "token revoked"}');
@@ -424,9 +424,9 @@ describe('drill commands', () => {
   it('a script path that climbs out of the manifest folder, or a symlink pointing out, is refused', async () => {
     const dir = await fixture({ window: '1m', steps: [run('escape', ['../outside.sh'])] });
     await writeFile(join(root, 'outside.sh'), '#!/bin/sh\ntouch escaped\n', { mode: 0o755 });
-    const escape = await runInProcess(['drill'], { cwd: dir });
-    expect(escape.code).toBe(2);
-    expect(escape.stderr).toContain('rollback.steps "escape" runs "../outside.sh" is outside the manifest\'s folder');
+    const escaped = await runInProcess(['drill'], { cwd: dir });
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr).toContain('rollback.steps "escape" runs "../outside.sh" is outside the manifest\'s folder');
     const linked = await fixture({ window: '1m', steps: [run('linked', ['./scripts/linked.sh'])] });
     await symlink(join(root, 'outside.sh'), join(linked, 'scripts', 'linked.sh'));
     const viaLink = await runInProcess(['drill'], { cwd: linked });

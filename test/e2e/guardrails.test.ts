@@ -284,12 +284,12 @@ describe('guardrails test failures', () => {
 
   it('a cases file outside the manifest folder, a symlink out, or a malformed line is refused with exit 2', async () => {
     await writeFile(join(root, 'outside.jsonl'), line({ id: 'x', input: 'hi', expect: 'allow', category: 'c' }));
-    const escape = await fixture(
+    const climbing = await fixture(
       'escape',
       { cases: '../outside.jsonl', run: ['./scripts/agent.sh'] },
       { 'scripts/agent.sh': '#!/bin/sh\necho \'{"decision":"allow"}\'\n' },
     );
-    const a = await runInProcess(['guardrails', 'test'], { cwd: escape });
+    const a = await runInProcess(['guardrails', 'test'], { cwd: climbing });
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('error: guardrails.boundaries.tests.cases "../outside.jsonl" is outside the manifest\'s folder');
 

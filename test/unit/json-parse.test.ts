@@ -146,7 +146,7 @@ describe('parseJson: values', () => {
     const result = ok('{"__proto__": {"polluted": true}, "a": 1}');
     const value = result.value as Record<string, JsonValue>;
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
-    expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).toBe(true);
+    expect(Object.hasOwn(value, '__proto__')).toBe(true);
     expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ polluted: true });
     expect(Object.keys(value)).toEqual(['__proto__', 'a']);
     expect((value as { polluted?: unknown }).polluted).toBeUndefined();

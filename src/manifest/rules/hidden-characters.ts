@@ -18,9 +18,9 @@ const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 /** Invisible format characters: they take no room but are there. */
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/u;
 /** Control characters; tab and line feed only where prose may hold them (see `PROSE_LINES`). */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/u;
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const LINE_CONTROL = /[\u0009\u000a]/u;
 
 /**
@@ -56,7 +56,7 @@ const OPERATIVE = new Set([
 const PROSE_LINES = new Set(['description', 'instruction', 'reason', 'notes']);
 
 /** Any character of the three kinds above, tab and line feed included: the fast path for clean text. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const ANY = /[\u0000-\u001f\u007f-\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb\udb40]/;
 
 function kindOf(text: string, lines: boolean): { what: string; char: string } | undefined {

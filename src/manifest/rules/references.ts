@@ -29,7 +29,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
   });
   for (const [name, signal] of Object.entries(signals)) {
     if (!signal) continue;
-    if (!Object.prototype.hasOwnProperty.call(sources, signal.source)) {
+    if (!Object.hasOwn(sources, signal.source)) {
       unresolved(
         pointer('metrics', 'signals', name, 'source'),
         `signal "${name}" reads from source "${signal.source}", which metrics.sources does not declare`,
@@ -38,7 +38,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
     }
   }
   const sampleSignal = manifest.metrics?.sampleSignal;
-  if (sampleSignal !== undefined && !Object.prototype.hasOwnProperty.call(signals, sampleSignal)) {
+  if (sampleSignal !== undefined && !Object.hasOwn(signals, sampleSignal)) {
     unresolved(
       pointer('metrics', 'sampleSignal'),
       `metrics.sampleSignal names "${sampleSignal}", which is not a signal`,
@@ -46,7 +46,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
     );
   }
   (manifest.metrics?.alerts ?? []).forEach((alert, i) => {
-    if (!Object.prototype.hasOwnProperty.call(signals, alert.signal)) {
+    if (!Object.hasOwn(signals, alert.signal)) {
       unresolved(
         pointer('metrics', 'alerts', i, 'signal'),
         `an alert watches signal "${alert.signal}", which is not declared`,
@@ -65,7 +65,7 @@ export function checkReferences(manifest: Manifest): Finding[] {
       }
     });
     (stage.exitCriteria ?? []).forEach((criterion, k) => {
-      if (criterion.signal !== undefined && !Object.prototype.hasOwnProperty.call(signals, criterion.signal)) {
+      if (criterion.signal !== undefined && !Object.hasOwn(signals, criterion.signal)) {
         unresolved(
           pointer('stages', s, 'exitCriteria', k, 'signal'),
           `criterion "${criterion.id}" of stage "${stage.id}" reads signal "${criterion.signal}", which is not declared`,
