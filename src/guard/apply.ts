@@ -59,7 +59,7 @@ async function applyOnce(request: ApplyRequest, lockTimeoutMs: number): Promise<
   if (transition.outcome === 'refused') throw new CliError(transition.message);
   const details = { ...transition.details, ...request.details, actorSource: request.actor.source };
   const entry = await commitStateChange(
-    request.path,
+    opened.file,
     opened.loaded,
     {
       at,

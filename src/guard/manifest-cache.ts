@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readBounded } from '../files/bounded-read.js';
 import { MAX_MANIFEST_BYTES } from '../manifest/load.js';
 import type { Io } from '../ui/io.js';
@@ -23,10 +24,12 @@ export class ManifestCache {
     this.byPath.set(opened.path, opened);
   }
 
+  /** `path` as the user gave it, relative to the Io's folder (not this process's). */
   async open(path: string): Promise<OpenManifest> {
-    if (!existsSync(pendingPathFor(path))) {
+    const file = resolve(this.io.cwd, path);
+    if (!existsSync(pendingPathFor(file))) {
       const cached = this.byPath.get(path);
-      if (cached && sha256(await readBounded(path, { maxBytes: MAX_MANIFEST_BYTES })) === cached.loaded.sha256) return cached;
+      if (cached && sha256(await readBounded(file, { maxBytes: MAX_MANIFEST_BYTES })) === cached.loaded.sha256) return cached;
     }
     const opened = await openManifest(path, this.io);
     this.byPath.set(path, opened);

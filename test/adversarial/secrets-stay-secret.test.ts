@@ -148,7 +148,7 @@ describe('secrets stay secret everywhere', () => {
         ['gate', '--at', AT, '--no-sources', '--set', 'security_events=0', '--record', ...args],
         ['pause', '--reason', 'looking into INC-1', ...args],
       ]) {
-        const result = await runCli(command, { cwd: folder, env: { ...env, AGENT_ROLLOUT_CONFIG_DIR: configDir } });
+        const result = await runInProcess(command, { cwd: folder, env: { ...env, AGENT_ROLLOUT_CONFIG_DIR: configDir } });
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(new RegExp(`^error: ${names} holds what looks like a GitHub personal access token`));
         expect(result.stderr.trim().split('\n')).toHaveLength(2); // the error and its hint

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { guardManifest } from '../helpers/guard.js';
 
 /**
@@ -30,7 +30,9 @@ describe('guard check', () => {
 
   const setValues = (values: Record<string, number | string>) =>
     writeFile(join(dir, 'support-triage', 'values.json'), JSON.stringify(values));
-  const check = (...args: string[]) => runCli(['guard', 'check', 'support-triage/rollout.json', '--format', 'json', ...args], { cwd: dir });
+  // In-process; the --flagd-out run below is the one through the built binary.
+  const check = (...args: string[]) =>
+    runInProcess(['guard', 'check', 'support-triage/rollout.json', '--format', 'json', ...args], { cwd: dir });
   const state = async () => (JSON.parse(await readFile(path, 'utf8')) as { state: Record<string, any> }).state;
   const trail = async () =>
     (await readFile(join(dir, 'support-triage', 'rollout.audit.jsonl'), 'utf8').catch(() => ''))
@@ -73,13 +75,13 @@ describe('guard check', () => {
   it('pauses on a breaching pause alert (exit 1), as the guard, and finds it in place the next time', async () => {
     await setValues({ blocked: 0.3, leaks: 0 });
     const dry = await check('--dry-run');
-    expect(dry.code).toBe(1);
+    expect(dry.code, dry.stderr + dry.stdout).toBe(1);
     expect(parseJsonOutput<Report>(dry.stdout).decisions).toEqual([expect.objectContaining({ action: 'pause', decision: 'applied' })]);
     expect(await trail()).toEqual([]);
     expect((await state())['paused']).toBeUndefined();
 
     const result = await check();
-    expect(result.code).toBe(1);
+    expect(result.code, result.stderr + result.stdout).toBe(1);
     const [entry] = await trail();
     expect(entry?.action).toBe('pause');
     expect(entry?.actor).toBe('guard:SupportTriageBlocked');
@@ -89,11 +91,11 @@ describe('guard check', () => {
     expect(again.code).toBe(1);
     expect(parseJsonOutput<Report>(again.stdout).decisions[0]?.decision).toBe('in-place');
     expect(await trail()).toHaveLength(1);
-    expect((await runCli(['audit', 'verify', '-m', 'support-triage/rollout.json'], { cwd: dir })).code).toBe(0);
+    expect((await runInProcess(['audit', 'verify', '-m', 'support-triage/rollout.json'], { cwd: dir })).code).toBe(0);
   });
 
   it('switches the agent off on its own disable alert and writes the flags', async () => {
-    await runCli(['export', 'flagd', 'support-triage/rollout.json', '--out', 'flags.json'], { cwd: dir });
+    await runInProcess(['export', 'flagd', 'support-triage/rollout.json', '--out', 'flags.json'], { cwd: dir });
     await setValues({ blocked: 0.01, leaks: 2 });
     const result = await runCli(['guard', 'check', 'support-triage/rollout.json', '--flagd-out', 'flags.json'], { cwd: dir });
     expect(result.code).toBe(1);

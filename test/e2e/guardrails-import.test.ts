@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 
 /** Real promptfoo 0.123.1 output (see its README.md). */
 const PROMPTFOO = join(ROOT, 'test/fixtures/guardrails-import/promptfoo/results.json');
@@ -31,7 +31,9 @@ describe('guardrails import --from promptfoo', () => {
   it('--dry-run previews and writes nothing; the import appends new inputs once, with ids from the plugin and the input', async () => {
     const { folder, cases } = await project();
     const before = await readFile(cases, 'utf8');
-    const dry = await runCli(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO, '--dry-run', '--format', 'json'], { cwd: folder });
+    const dry = await runInProcess(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO, '--dry-run', '--format', 'json'], {
+      cwd: folder,
+    });
     expect(dry.code, dry.stderr).toBe(0);
     const plan = parseJsonOutput<any>(dry.stdout);
     expect(plan.dryRun).toBe(true);
@@ -48,6 +50,7 @@ describe('guardrails import --from promptfoo', () => {
     expect(plan.skipped).toEqual([{ line: expect.any(Number), reason: 'no pluginId: not a red-team result' }]);
     expect(await readFile(cases, 'utf8')).toBe(before);
 
+    // The one import through the built binary; the rest run in-process.
     const run = await runCli(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO], { cwd: folder });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Added 6 cases from promptfoo .* to guardrails\/cases\.jsonl \(1 already there, 1 skipped\)/);
@@ -62,16 +65,16 @@ describe('guardrails import --from promptfoo', () => {
       category: 'harmful:privacy',
     });
     // Every input is there already: a second import adds nothing.
-    const again = await runCli(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO, '--format', 'json'], { cwd: folder });
+    const again = await runInProcess(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO, '--format', 'json'], { cwd: folder });
     expect(parseJsonOutput<any>(again.stdout)).toMatchObject({ added: [], duplicates: expect.arrayContaining([expect.anything()]) });
     expect(await readFile(cases, 'utf8')).toBe(after);
     // The cases still validate and run.
-    expect((await runCli(['validate'], { cwd: folder })).code).toBe(0);
+    expect((await runInProcess(['validate'], { cwd: folder })).code).toBe(0);
   });
 
   it('--category renames, --expect overrides', async () => {
     const { folder } = await project();
-    const result = await runCli(
+    const result = await runInProcess(
       [
         'guardrails',
         'import',
@@ -99,15 +102,15 @@ describe('guardrails import --from promptfoo', () => {
     const text = await readFile(PROMPTFOO, 'utf8');
     const cut = join(folder, 'cut.json');
     await writeFile(cut, text.slice(0, Math.floor(text.length / 2)));
-    const truncated = await runCli(['guardrails', 'import', '--from', 'promptfoo', 'cut.json'], { cwd: folder });
+    const truncated = await runInProcess(['guardrails', 'import', '--from', 'promptfoo', 'cut.json'], { cwd: folder });
     expect(truncated.code).toBe(2);
     expect(truncated.stderr).toMatch(/^error: cut\.json:\d+: not a promptfoo results file: .*; nothing was imported\n/);
     const other = join(folder, 'other.json');
     await writeFile(other, '{\n  "evalId": "x",\n  "rows": []\n}\n');
-    const unknown = await runCli(['guardrails', 'import', '--from', 'promptfoo', 'other.json'], { cwd: folder });
+    const unknown = await runInProcess(['guardrails', 'import', '--from', 'promptfoo', 'other.json'], { cwd: folder });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('error: other.json:1: not a promptfoo results file: there is no "results": {"results": [...]}');
-    const garakAsPromptfoo = await runCli(['guardrails', 'import', '--from', 'promptfoo', GARAK], { cwd: folder });
+    const garakAsPromptfoo = await runInProcess(['guardrails', 'import', '--from', 'promptfoo', GARAK], { cwd: folder });
     expect(garakAsPromptfoo.code).toBe(2);
     expect(await readFile(cases, 'utf8')).toBe(before);
   });
@@ -115,12 +118,13 @@ describe('guardrails import --from promptfoo', () => {
   it('an imported case whose id an existing case of another input holds is refused, nothing written', async () => {
     const { folder, cases } = await project();
     const plan = parseJsonOutput<any>(
-      (await runCli(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO, '--dry-run', '--format', 'json'], { cwd: folder })).stdout,
+      (await runInProcess(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO, '--dry-run', '--format', 'json'], { cwd: folder }))
+        .stdout,
     );
     const taken = `${JSON.stringify({ id: plan.added[2].id, input: 'an older case', expect: 'refuse', category: 'out-of-bounds' })}\n`;
     await writeFile(cases, taken, { flag: 'a' });
     const before = await readFile(cases, 'utf8');
-    const result = await runCli(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO], { cwd: folder });
+    const result = await runInProcess(['guardrails', 'import', '--from', 'promptfoo', PROMPTFOO], { cwd: folder });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       new RegExp(
@@ -135,7 +139,7 @@ describe('guardrails import --from garak', () => {
   it('reads evaluated attempts (status 2) of both prompt shapes; injections and DAN block, other probes refuse', async () => {
     const { folder, cases } = await project();
     const before = await readFile(cases, 'utf8');
-    const result = await runCli(['guardrails', 'import', '--from', 'garak', GARAK, '--format', 'json'], { cwd: folder });
+    const result = await runInProcess(['guardrails', 'import', '--from', 'garak', GARAK, '--format', 'json'], { cwd: folder });
     expect(result.code, result.stderr).toBe(0);
     const report = parseJsonOutput<any>(result.stdout);
     expect(report.added.map((c: any) => [c.category, c.expect, c.line])).toEqual([
@@ -155,26 +159,26 @@ describe('guardrails import --from garak', () => {
     const text = await readFile(GARAK, 'utf8');
     const rows = text.split('\n');
     await writeFile(join(folder, 'cut.jsonl'), `${rows.slice(0, 5).join('\n')}\n${(rows[5] as string).slice(0, 80)}`);
-    const cut = await runCli(['guardrails', 'import', '--from', 'garak', 'cut.jsonl'], { cwd: folder });
+    const cut = await runInProcess(['guardrails', 'import', '--from', 'garak', 'cut.jsonl'], { cwd: folder });
     expect(cut.code).toBe(2);
     expect(cut.stderr).toMatch(/^error: cut\.jsonl:6: not a garak report line: .*\(the file may be cut off\); nothing was imported\n/);
     await writeFile(join(folder, 'other.jsonl'), `${rows[0]}\n{"id": "x", "input": "not garak"}\n`);
-    const other = await runCli(['guardrails', 'import', '--from', 'garak', 'other.jsonl'], { cwd: folder });
+    const other = await runInProcess(['guardrails', 'import', '--from', 'garak', 'other.jsonl'], { cwd: folder });
     expect(other.code).toBe(2);
     expect(other.stderr).toContain('error: other.jsonl:2: not a garak report line: no "entry_type"');
-    const promptfooAsGarak = await runCli(['guardrails', 'import', '--from', 'garak', PROMPTFOO], { cwd: folder });
+    const promptfooAsGarak = await runInProcess(['guardrails', 'import', '--from', 'garak', PROMPTFOO], { cwd: folder });
     expect(promptfooAsGarak.code).toBe(2);
     expect(promptfooAsGarak.stderr).toMatch(/results\.json:1: not a garak report line/);
     expect(await readFile(cases, 'utf8')).toBe(before);
   });
 
   it('--help explains both formats and ends with examples; an unknown --from is a usage error', async () => {
-    const help = await runCli(['guardrails', 'import', '--help']);
+    const help = await runInProcess(['guardrails', 'import', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('`promptfoo eval -o results.json`');
     expect(help.stdout).toContain('garak.<uuid>.report.jsonl');
     expect(help.stdout).toMatch(/\nExamples:\n {2}agent-rollout guardrails import --from promptfoo/);
-    const bad = await runCli(['guardrails', 'import', '--from', 'pyrit', PROMPTFOO]);
+    const bad = await runInProcess(['guardrails', 'import', '--from', 'pyrit', PROMPTFOO]);
     expect(bad.code).toBe(2);
   });
 });
