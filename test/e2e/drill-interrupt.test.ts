@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { alive, readPid } from '../helpers/processes.js';
+import { alive, gone, readPid } from '../helpers/processes.js';
 import { EXAMPLES, tempDir } from '../helpers/cli.js';
 import { killStarted, startCli } from '../helpers/start.js';
 
@@ -90,8 +90,8 @@ describe('Ctrl-C during a drill', () => {
     child.kill('SIGINT');
     const result = await exited;
     expect(result.code).toBe(130);
-    expect(alive(stepChild as number)).toBe(false);
-    expect(alive(grandchild as number)).toBe(false);
+    expect(await gone(stepChild as number)).toBe(true);
+    expect(await gone(grandchild as number)).toBe(true);
     // The restore ran; the step after the interrupted one did not.
     expect((await readFile(join(dir, 'marks.txt'), 'utf8')).trim().split('\n')).toEqual(['off', 'restored']);
     const { lines } = await journal(dir);
@@ -131,7 +131,7 @@ describe('Ctrl-C during a drill', () => {
     child.kill('SIGINT');
     const result = await exited;
     expect(result.code).toBe(130);
-    for (const pid of [...(await pids(dir, 'revoke')), ...(await pids(dir, 'restore'))]) expect(alive(pid)).toBe(false);
+    for (const pid of [...(await pids(dir, 'revoke')), ...(await pids(dir, 'restore'))]) expect(await gone(pid)).toBe(true);
     expect(existsSync(join(dir, 'marks.txt'))).toBe(false);
     const { lines } = await journal(dir);
     expect(lines.at(-1)).toMatchObject({ event: 'aborted' });

@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/pro
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, readPid, writePid } from '../helpers/processes.js';
+import { alive, gone, readPid, writePid } from '../helpers/processes.js';
 import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 /** The drill's report as --format json prints it (and drills/<id>.report.json holds it). */
@@ -216,8 +216,8 @@ describe('drill judging', () => {
     expect(report?.reasons[0]).toMatch(/^step "hang" timed out: timed out after 1s/);
     const child = readPid(join(dir, 'hang.child.pid'));
     const grandchild = readPid(join(dir, 'hang.grandchild.pid'));
-    expect(alive(child)).toBe(false);
-    expect(alive(grandchild)).toBe(false);
+    expect(await gone(child)).toBe(true);
+    expect(await gone(grandchild)).toBe(true);
     expect(report?.restore.status).toBe('passed');
   });
 
@@ -453,7 +453,7 @@ describe('drill commands', () => {
     expect(report?.steps[0]?.output).toContain(
       'flag off\n[agent-rollout: the command exited, but processes it started kept its output open; those in its process group were killed, and the wait for the rest ended]',
     );
-    expect(alive(readPid(join(dir, 'left.pid')))).toBe(false);
+    expect(await gone(readPid(join(dir, 'left.pid')))).toBe(true);
   });
 
   it('a missing script fails its step with "command not found"', async () => {

@@ -5,7 +5,7 @@ import { appendFile, chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, readPid, writePid } from '../helpers/processes.js';
+import { alive, gone, readPid, writePid } from '../helpers/processes.js';
 import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 interface CaseResult {
@@ -224,7 +224,7 @@ describe('guardrails test failures', () => {
     expect(report.results[2]?.reason).toBe('no answer within 1s: the agent was killed with its children');
     for (const which of ['child', 'grandchild']) {
       const pid = readPid(join(dir, `hang.${which}.pid`));
-      expect(alive(pid), which).toBe(false);
+      expect(await gone(pid), which).toBe(true);
     }
     expect(report.categories[0]).toMatchObject({
       category: 'robustness',

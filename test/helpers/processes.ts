@@ -34,6 +34,22 @@ export function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether a process that was sent SIGKILL (or whose group was) is gone within `timeoutMs`.
+ * `kill` returns once the signal is queued; the process dies when the kernel next runs it,
+ * which on a loaded machine can be after the killer itself has exited. So a test that saw the
+ * killer end waits for this, bounded, instead of looking once. Still running after the wait
+ * (5 s by default) is a process that survived the kill.
+ */
+export async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
 /** Kills (SIGKILL) a process a test left on purpose, if the file names one; for an afterAll. */
 export function killWrittenDown(path: string): void {
   let pid: number;

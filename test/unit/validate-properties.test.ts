@@ -121,12 +121,17 @@ describe('validate on any input: exit 0, 1 or 2, and a finding at a line and col
           fc.integer({ min: 0, max: 255 }),
           fc.constantFrom('replace', 'insert', 'cut'),
           async (at, byte, how) => {
-            const mutated =
-              how === 'cut'
-                ? bytes.slice(0, at)
-                : how === 'insert'
-                  ? new Uint8Array([...bytes.slice(0, at), byte, ...bytes.slice(at)])
-                  : bytes.map((b, i) => (i === at ? byte : b));
+            let mutated: Uint8Array;
+            if (how === 'cut') mutated = bytes.slice(0, at);
+            else if (how === 'insert') {
+              mutated = new Uint8Array(bytes.length + 1);
+              mutated.set(bytes.subarray(0, at));
+              mutated[at] = byte;
+              mutated.set(bytes.subarray(at), at + 1);
+            } else {
+              mutated = bytes.slice();
+              mutated[at] = byte;
+            }
             expectDiagnosed(await validateAsUser(mutated), mutated);
           },
         ),
