@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/pro
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, gone, readPid, writePid } from '../helpers/processes.js';
+import { gone, readPid, writePid } from '../helpers/processes.js';
 import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 /** The drill's report as --format json prints it (and drills/<id>.report.json holds it). */
