@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkHiddenCharacters } from '../../src/manifest/rules/hidden-characters.js';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 
 /**
  * Promise: a bidirectional, invisible or control character in a manifest is a finding (AR123):
@@ -38,7 +38,7 @@ describe('AR123 through the built binary', () => {
 
   async function validate(): Promise<{ code: number | null; findings: Finding[] }> {
     await writeFile(join(folder, 'rollout.json'), JSON.stringify(manifest, null, 2));
-    const result = await runCli(['validate', '--format', 'json', 'rollout.json'], { cwd: folder });
+    const result = await runInProcess(['validate', '--format', 'json', 'rollout.json'], { cwd: folder });
     const report = parseJsonOutput<{ files: { diagnostics: Finding[] }[] }>(result.stdout);
     return { code: result.code, findings: (report.files[0]?.diagnostics ?? []).filter((d) => d.rule === 'AR123') };
   }
@@ -71,7 +71,8 @@ describe('AR123 through the built binary', () => {
     await writeFile(join(folder, 'base.json'), JSON.stringify(manifest, null, 2));
     manifest.agent.description = `${manifest.agent.description}\u202e`;
     await writeFile(join(folder, 'rollout.json'), JSON.stringify(manifest, null, 2));
-    const result = await runCli(['diff', 'base.json', 'rollout.json', '--format', 'json', '--fail-on', 'high'], { cwd: folder });
+    const result = await runInProcess(['diff', 'base.json', 'rollout.json', '--format', 'json', '--fail-on', 'high'], { cwd: folder });
+    // The text report through the built binary: what a terminal would be sent.
     expect(result.code).toBe(1);
     const report = parseJsonOutput<{ changes: { path: string; risk: string; rule: string }[] }>(result.stdout);
     expect(report.changes).toContainEqual(expect.objectContaining({ path: '/agent/description', risk: 'high', rule: 'hidden-character' }));

@@ -140,7 +140,7 @@ describe('every value and time is checked, never crashes', () => {
     const folder = await project((manifest) =>
       manifest.stages[0].exitCriteria.push({ id: 'stable', signal: 'error_rate', max: 0.02, for: '99999999999999999d' }),
     );
-    const validate = await runCli(['validate'], { cwd: folder });
+    const validate = await runInProcess(['validate'], { cwd: folder });
     expect(validate.code).toBe(1);
     expect(validate.stdout).toContain('which is longer than 100 years');
     const gate = await runCli(['gate', '--no-sources', ...VALUES, '--at', AT], { cwd: folder });

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runCli, tempDir } from '../helpers/cli.js';
+import { copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { CANARY_SECURITY_EVENT, CANARY_SPIKE, WEEK_END, WEEK_START, agentWeekOpenMetrics, startPrometheus } from '../helpers/prometheus.js';
 import type { PrometheusServer } from '../helpers/prometheus.js';
 import { recordRefusalTestsPassed } from '../helpers/refusal-tests.js';
@@ -54,8 +54,13 @@ async function project(name: string, edit: (manifest: any) => void = () => undef
   return folder;
 }
 
-function gate(folder: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; json: () => GateJson }> {
-  return runCli(['gate', ...AT, ...args], { cwd: folder }).then((result) => ({
+/** The gate in-process against the real Prometheus; the first test runs it through the built binary. */
+function gate(
+  folder: string,
+  args: string[] = [],
+  runner: typeof runCli = runInProcess,
+): Promise<{ code: number | null; stdout: string; stderr: string; json: () => GateJson }> {
+  return runner(['gate', ...AT, ...args], { cwd: folder }).then((result) => ({
     ...result,
     json: () => parseJsonOutput<GateJson>(result.stdout),
   }));
@@ -70,7 +75,7 @@ const byId = <T extends { id: string }>(list: T[], id: string): T => {
 describe('gate against a real Prometheus (a backfilled week of agent metrics)', () => {
   it('go: every criterion passes on the clean agent, with the resolved queries recorded', async () => {
     const folder = await project('go');
-    const result = await gate(folder, ['--format', 'json']);
+    const result = await gate(folder, ['--format', 'json'], runCli);
     expect(result.stderr).toBe('');
     const report = result.json();
     expect(report.verdict).toBe('go');
@@ -110,7 +115,7 @@ describe('gate against a real Prometheus (a backfilled week of agent metrics)', 
     expect(criterion.observed as number).toBeGreaterThan(0);
     expect(criterion.reason).toMatch(/^[\d.]+ is above the maximum 0$/);
     // The day-5 event is outside a window that ends before it: the same query then passes.
-    const before = await runCli(['gate', '--at', iso(CANARY_SECURITY_EVENT - 3_600_000), '--window', '3d', '--format', 'json'], {
+    const before = await runInProcess(['gate', '--at', iso(CANARY_SECURITY_EVENT - 3_600_000), '--window', '3d', '--format', 'json'], {
       cwd: folder,
     });
     expect(byId(parseJsonOutput<GateJson>(before.stdout).criteria, 'zero-security-events').status).toBe('pass');
@@ -132,7 +137,7 @@ describe('gate against a real Prometheus (a backfilled week of agent metrics)', 
 
   it('inconclusive: a stage three days old says when it can first pass', async () => {
     const folder = await project('young');
-    const result = await runCli(['gate', '--at', iso(WEEK_START + 3 * 86_400_000), '--format', 'json'], { cwd: folder });
+    const result = await runInProcess(['gate', '--at', iso(WEEK_START + 3 * 86_400_000), '--format', 'json'], { cwd: folder });
     const report = parseJsonOutput<GateJson>(result.stdout);
     expect(report.verdict).toBe('inconclusive');
     expect(result.code).toBe(3);
