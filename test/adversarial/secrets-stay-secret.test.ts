@@ -64,10 +64,8 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-const SCRIPT = `
-const [what] = process.argv.slice(2);
-if (what === 'echo') { console.error(process.env.ECHO_LINE); process.exit(1); }
-console.log('0');
+const SCRIPT = `if [ "$1" = echo ]; then printf '%s\\n' "$ECHO_LINE" >&2; exit 1; fi
+echo 0
 `;
 
 let count = 0;
@@ -77,7 +75,7 @@ async function project(edit: (manifest: any) => void = () => undefined): Promise
   const manifest = JSON.parse(await readFile(path, 'utf8'));
   manifest.metrics.sources = {
     api: { type: 'http', url: server.url, headers: { 'X-Api-Key': 'env:METRICS_API_KEY' }, timeout: '5s' },
-    cmd: { type: 'command', run: ['node', 'scripts/metric.mjs'], timeout: '10s' },
+    cmd: { type: 'command', run: ['sh', 'scripts/metric.sh'], timeout: '10s' },
   };
   for (const signal of Object.values(manifest.metrics.signals) as any[]) {
     delete signal.query;
@@ -89,7 +87,7 @@ async function project(edit: (manifest: any) => void = () => undefined): Promise
   manifest.state.since = SINCE;
   edit(manifest);
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await writeFile(join(folder, 'scripts', 'metric.mjs'), SCRIPT);
+  await writeFile(join(folder, 'scripts', 'metric.sh'), SCRIPT);
   await recordRefusalTestsPassed(path);
   return { folder, path };
 }

@@ -26,19 +26,17 @@ const SINCE = '2026-10-01T00:00:00Z';
 const AT = '2026-10-08T00:00:00Z';
 
 /**
- * The command source: `node scripts/metric.mjs <what> [window]`. It records the window it was
- * given, prints a number or {"value": n}, or fails.
+ * The command source: `sh scripts/metric.sh <what> [window]`. It records the window it was
+ * given ("-" when none), prints a number or {"value": n}, or fails. A shell script: it starts
+ * in milliseconds, where Node takes a tenth of a second of CPU each time.
  */
-const METRIC_SCRIPT = `
-import { appendFileSync } from 'node:fs';
-const [what, window] = process.argv.slice(2);
-appendFileSync('command-calls.log', what + ' ' + window + ' ' + process.env.AGENT_ROLLOUT_WINDOW + ' ' + process.env.AGENT_ROLLOUT_WINDOW_END + '\\n');
-switch (what) {
-  case 'zero': console.log('0'); break;
-  case 'json': console.log(JSON.stringify({ value: 0 })); break;
-  case 'words': console.log('zero'); break;
-  case 'fail': console.error('cannot reach the SIEM at siem.internal:443'); process.exit(3); break;
-}
+const METRIC_SCRIPT = `printf '%s %s %s %s\\n' "$1" "\${2:--}" "$AGENT_ROLLOUT_WINDOW" "$AGENT_ROLLOUT_WINDOW_END" >> command-calls.log
+case "$1" in
+  zero) echo 0 ;;
+  json) echo '{"value": 0}' ;;
+  words) echo zero ;;
+  fail) echo 'cannot reach the SIEM at siem.internal:443' >&2; exit 3 ;;
+esac
 `;
 
 /**
@@ -93,9 +91,9 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
   const path = join(folder, 'rollout.json');
   const manifest = JSON.parse(await readFile(path, 'utf8'));
   manifest.metrics.sources = {
-    // No test waits these out: they leave a loaded machine time to start node and send 11 MB.
+    // No test waits these out: they leave a loaded machine time to send 11 MB.
     api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '10s' },
-    cmd: { type: 'command', run: ['node', 'scripts/metric.mjs'], timeout: '10s' },
+    cmd: { type: 'command', run: ['sh', 'scripts/metric.sh'], timeout: '10s' },
     // The sources the timeout tests wait out.
     'api-hasty': { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' }, timeout: '1s' },
     'cmd-hasty': { type: 'command', run: ['sh', 'scripts/hang.sh'], timeout: '1s' },
@@ -116,7 +114,7 @@ async function project(signals: { cost?: string; security?: string } = {}): Prom
   manifest.metrics.signals.output_policy_violations = { source: 'cmd', args: ['json'] };
   manifest.state.since = SINCE;
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
-  await writeFile(join(folder, 'scripts', 'metric.mjs'), METRIC_SCRIPT);
+  await writeFile(join(folder, 'scripts', 'metric.sh'), METRIC_SCRIPT);
   await writeFile(join(folder, 'scripts', 'hang.sh'), HANG_SCRIPT);
   await recordRefusalTestsPassed(path);
   return folder;
@@ -149,13 +147,13 @@ describe('gate with http and command sources', () => {
     expect(stdout).not.toContain('metrics-reader-7f3a9c');
     expect(report.inputs.metrics.find((m) => m.signal === 'invocations')?.origin.url).toBe(`${server.url}/invocations?window=7d`);
     expect(report.inputs.metrics.find((m) => m.signal === 'security_events')?.origin.argv).toEqual([
-      'node',
-      'scripts/metric.mjs',
+      'sh',
+      'scripts/metric.sh',
       'zero',
       '7d',
     ]);
     const calls = (await readFile(join(folder, 'command-calls.log'), 'utf8')).trim().split('\n').sort();
-    expect(calls).toEqual(['json undefined 7d 2026-10-08T00:00:00.000Z', 'zero 7d 7d 2026-10-08T00:00:00.000Z']);
+    expect(calls).toEqual(['json - 7d 2026-10-08T00:00:00.000Z', 'zero 7d 7d 2026-10-08T00:00:00.000Z']);
   });
 
   it('error: HTTP 500 names the criterion that depended on it', async () => {
@@ -225,10 +223,10 @@ describe('gate with http and command sources', () => {
     const failing = await gate(await project({ security: 'fail' }));
     expect(failing.code).toBe(2);
     expect(check(failing.report, 'zero-security-events').reason).toBe(
-      'cmd (command node): exited with code 3: cannot reach the SIEM at siem.internal:443',
+      'cmd (command sh): exited with code 3: cannot reach the SIEM at siem.internal:443',
     );
     const words = await gate(await project({ security: 'words' }));
     expect(words.code).toBe(2);
-    expect(check(words.report, 'zero-security-events').reason).toBe('cmd (command node): printed "zero", which is not a number');
+    expect(check(words.report, 'zero-security-events').reason).toBe('cmd (command sh): printed "zero", which is not a number');
   });
 });

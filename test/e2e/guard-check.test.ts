@@ -10,11 +10,10 @@ import { guardManifest } from '../helpers/guard.js';
  * it finds in values.json), so each case sets exactly what the signals show.
  */
 
-const VALUE_SCRIPT = `const fs = require('node:fs');
-const values = JSON.parse(fs.readFileSync(__dirname + '/values.json', 'utf8'));
-const v = values[process.argv[2]];
-if (v === 'fail') { console.error('backend down'); process.exit(3); }
-console.log(JSON.stringify({ value: v }));
+// A shell script: it starts in milliseconds, where Node takes a tenth of a second of CPU each time.
+const VALUE_SCRIPT = `v=$(sed -n "s/.*\\"$1\\":\\([^,}]*\\).*/\\1/p" "$(dirname "$0")/values.json")
+if [ "$v" = '"fail"' ]; then echo 'backend down' >&2; exit 3; fi
+printf '{"value": %s}\\n' "$v"
 `;
 
 interface Report {
@@ -44,8 +43,8 @@ describe('guard check', () => {
     ({ dir, cleanup } = await tempDir());
     path = await guardManifest(dir);
     const manifest = JSON.parse(await readFile(path, 'utf8'));
-    await writeFile(join(dir, 'support-triage', 'value.cjs'), VALUE_SCRIPT);
-    manifest.metrics.sources.probe = { type: 'command', run: ['node', 'value.cjs'], timeout: '10s' };
+    await writeFile(join(dir, 'support-triage', 'value.sh'), VALUE_SCRIPT);
+    manifest.metrics.sources.probe = { type: 'command', run: ['sh', 'value.sh'], timeout: '10s' };
     manifest.metrics.signals.blocked_ratio = { source: 'probe', args: ['blocked'] };
     manifest.metrics.signals.leaks = { source: 'probe', args: ['leaks'] };
     manifest.metrics.alerts = [
