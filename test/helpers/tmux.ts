@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { BIN } from './cli.js';
+
+const run = promisify(execFile);
 
 export interface TerminalOptions {
   cwd: string;
@@ -21,65 +23,6 @@ function shellQuote(text: string): string {
 }
 
 /**
- * Runs tmux commands for one terminal through a shell of its own. Each tmux command is still a
- * tmux process of its own (as a person's would be), but the shell starts it, not the test's
- * worker: a start forks the process that asks for it, at a cost that grows with that process's
- * memory, and the worker holds hundreds of MB where the shell holds a few. The terminal tests
- * run about 700 tmux commands. Commands go one at a time, each answered by its output and exit
- * status after a NUL.
- */
-class TmuxShell {
-  private readonly shell: ChildProcessWithoutNullStreams;
-  private queue: Promise<unknown> = Promise.resolve();
-  private buffer = '';
-  private waiting: ((reply: string) => void) | undefined;
-
-  constructor() {
-    // One command per NUL-terminated record; after it, its output then NUL, status, NUL.
-    const loop = `while IFS= read -r -d '' command; do eval "$command" 2>&1; printf '\\0%s\\0' "$?"; done`;
-    this.shell = spawn('bash', ['--norc', '--noprofile', '-c', loop], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.shell.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      this.buffer += chunk;
-      const end = /\0(\d+)\0/.exec(this.buffer);
-      if (end && this.waiting) {
-        const reply = this.buffer.slice(0, end.index + end[0].length);
-        this.buffer = this.buffer.slice(end.index + end[0].length);
-        const resolve = this.waiting;
-        this.waiting = undefined;
-        resolve(reply);
-      }
-    });
-    this.shell.on('error', () => undefined);
-  }
-
-  /** Runs `tmux <args>` and returns what it printed; throws with its output when it fails. */
-  run(args: readonly string[]): Promise<string> {
-    const next = this.queue.then(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          if (this.shell.exitCode !== null || this.shell.signalCode !== null) {
-            reject(new Error('the shell that runs tmux has ended'));
-            return;
-          }
-          this.waiting = (reply) => {
-            const match = /\0(\d+)\0$/.exec(reply) as RegExpExecArray;
-            const output = reply.slice(0, match.index);
-            if (match[1] === '0') resolve(output);
-            else reject(new Error(`tmux ${args.join(' ')} failed (exit ${match[1]}): ${output}`));
-          };
-          this.shell.stdin.write(`tmux ${args.map(shellQuote).join(' ')}\0`);
-        }),
-    );
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  end(): void {
-    this.shell.stdin.end();
-  }
-}
-
-/**
  * The built binary in a real terminal: a tmux session on a socket of its own. The test reads
  * the screen (capture-pane) and types (send-keys); `waitFor` polls the screen for text with a
  * bounded wait, never a fixed sleep. When the command ends, the pane prints `[exit N]`.
@@ -91,7 +34,6 @@ export class Terminal {
   private constructor(
     private readonly socket: string,
     readonly cwd: string,
-    private readonly tmux: TmuxShell,
   ) {}
 
   /** Starts `agent-rollout <args>` in a new tmux session. */
@@ -107,8 +49,7 @@ export class Terminal {
     const assignments = Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`);
     const redirect = options.stdoutFile === undefined ? '' : ` > ${shellQuote(options.stdoutFile)}`;
     const command = `env -i ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}${redirect}; echo "[exit $?]"; sleep 3600`;
-    const tmux = new TmuxShell();
-    await tmux.run([
+    await run('tmux', [
       '-L',
       socket,
       '-f',
@@ -123,12 +64,12 @@ export class Terminal {
       options.cwd,
       command,
     ]);
-    return new Terminal(socket, options.cwd, tmux);
+    return new Terminal(socket, options.cwd);
   }
 
   /** Everything the terminal has shown: the scrollback and the screen, wrapped lines joined. */
   async screen(): Promise<string> {
-    const stdout = await this.tmux.run(['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', '0']);
+    const { stdout } = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', '0']);
     return stdout.replace(/\n+$/, '\n');
   }
 
@@ -160,9 +101,9 @@ export class Terminal {
   /** Waits for a prompt, then types an answer and Enter. */
   async answer(prompt: string | RegExp, text: string): Promise<void> {
     await this.waitFor(prompt);
-    // One tmux client for both (`;` separates its commands).
+    // One tmux client for both (`;` separates its commands): each start is a fork of the test's worker.
     const typed = text === '' ? [] : ['send-keys', '-t', '0', '-l', '--', text, ';'];
-    await this.tmux.run(['-L', this.socket, ...typed, 'send-keys', '-t', '0', 'Enter']);
+    await run('tmux', ['-L', this.socket, ...typed, 'send-keys', '-t', '0', 'Enter']);
   }
 
   /** Waits for a prompt, then presses keys (tmux key names: Enter, Down, Space, C-c, or digits). */
@@ -197,12 +138,12 @@ export class Terminal {
   }
 
   async type(text: string): Promise<void> {
-    await this.tmux.run(['-L', this.socket, 'send-keys', '-t', '0', '-l', '--', text]);
+    await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', '-l', '--', text]);
   }
 
   /** Presses keys in order, with one tmux client (send-keys takes several). */
   async press(...keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.tmux.run(['-L', this.socket, 'send-keys', '-t', '0', ...keys]);
+    if (keys.length > 0) await run('tmux', ['-L', this.socket, 'send-keys', '-t', '0', ...keys]);
   }
 
   /** Waits for the command to end and returns its exit code. */
@@ -213,8 +154,7 @@ export class Terminal {
 
   /** Ends the session and its server, and removes the server's socket file. */
   async close(): Promise<void> {
-    await this.tmux.run(['-L', this.socket, 'kill-server']).catch(() => undefined);
-    this.tmux.end();
+    await run('tmux', ['-L', this.socket, 'kill-server']).catch(() => undefined);
     const folder = join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
     await rm(join(folder, this.socket), { force: true });
   }
