@@ -1,25 +1,28 @@
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer } from 'vitest/node';
 import type { TestSpecification } from 'vitest/node';
 
+/** Each file's duration in a full run, committed (npm run test:durations writes it). */
+const committed = JSON.parse(readFileSync(new URL('./test/durations.json', import.meta.url), 'utf8')) as Record<string, number>;
+
 /**
- * The order files start in. With the durations of an earlier run (node_modules/.vite), vitest's
- * own order is best: longest first. Without them (a fresh clone, CI) it starts larger files first,
- * and a small file that waits on processes and servers (npm pack and install, a real Prometheus)
- * then starts late and runs on alone after the rest are done: about 10 s of one busy core at the
- * end of a run. So without durations, the files that run processes (test/e2e, test/adversarial)
- * go first, each group still larger first, and the unit tests, which keep a core busy in the
- * worker, fill in behind them.
+ * The order files start in: longest first, so that the run does not end with one slow file started
+ * late and running on alone while the other workers have nothing left. With the durations of an
+ * earlier run (node_modules/.vite) that is vitest's own order. Without them (a fresh clone, CI)
+ * vitest would start larger files first, and a small slow one (npm pack and install; a property
+ * test) ran last; so the durations come from test/durations.json instead, and a file not listed
+ * there (a new one) goes first, as vitest does with files it does not know.
  */
-class ProcessesFirst extends BaseSequencer {
+class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
+    const key = (file: TestSpecification): string => relative(this.ctx.config.root, file.moduleId);
     const timed = (file: TestSpecification): boolean =>
-      this.ctx.cache.getFileTestResults(`${file.project.name}:${relative(this.ctx.config.root, file.moduleId)}`) !== undefined;
-    if (sorted.every(timed)) return sorted;
-    const unit = (file: TestSpecification): boolean => file.moduleId.includes('/test/unit/');
-    return [...sorted.filter((file) => !unit(file)), ...sorted.filter(unit)];
+      this.ctx.cache.getFileTestResults(`${file.project.name}:${key(file)}`) !== undefined;
+    if (files.every(timed)) return super.sort(files);
+    const duration = (file: TestSpecification): number => committed[key(file)] ?? Number.POSITIVE_INFINITY;
+    return [...files].sort((a, b) => duration(b) - duration(a) || (key(a) < key(b) ? -1 : 1));
   }
 }
 
@@ -42,7 +45,7 @@ export default defineConfig({
     // test mocks modules or changes process-wide state (the one that sets an environment
     // variable restores it), and each file's own state lives in its own module.
     isolate: false,
-    sequence: { sequencer: ProcessesFirst },
+    sequence: { sequencer: LongestFirst },
     // The in-process end-to-end tests import the build (dist/cli.js, test/helpers/cli.ts): Node
     // loads it as it is, as the binary does, instead of Vite transforming every module again.
     server: { deps: { external: [/\/dist\//] } },
