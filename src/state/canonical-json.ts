@@ -31,3 +31,48 @@ export function canonicalJson(value: unknown, omit?: string): string {
   }
   return `${out}}`;
 }
+
+/** Past this depth `inSortedOrder` says no: it bounds the walk over a deep value. */
+const SORTED_DEPTH = 32;
+
+/**
+ * Whether `JSON.stringify(value)` is already `canonicalJson(value)`: plain JSON data (null,
+ * booleans, numbers, strings, arrays, plain objects) whose objects list their keys in sorted
+ * order, with no `undefined` anywhere. Anything else (a Date, a function, an instance) says no.
+ */
+export function inSortedOrder(value: unknown, depth = 0): boolean {
+  if (value === null) return true;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return true;
+  if (type !== 'object' || depth > SORTED_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!inSortedOrder(value[i], depth + 1)) return false;
+    return true;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) >= (keys[i] as string)) return false;
+  for (const key of keys) if (!inSortedOrder(record[key], depth + 1)) return false;
+  return true;
+}
+
+/**
+ * A deep copy of plain JSON data with every object's keys in sorted order: the same content, and
+ * `JSON.stringify` of it is its canonical form (unless a key is an integer such as "10", which
+ * objects list first). Other values are kept as they are.
+ */
+export function sortedCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => sortedCopy(item)) as T;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    // A parsed "__proto__" member is data: define it, never assign it (that would set the prototype).
+    Object.defineProperty(out, key, { value: sortedCopy(record[key]), enumerable: true, writable: true, configurable: true });
+  }
+  return out as T;
+}

@@ -29,6 +29,21 @@ function buildTrail(count: number): { entries: AuditEntry[]; lines: string[]; te
   return { entries, lines, text: `${lines.join('\n')}\n` };
 }
 
+/**
+ * A trail as versions before sorted entries wrote it: the members in the order seq, at, actor…
+ * hash, the objects inside as given. Still valid: it verifies by building the canonical form.
+ */
+function buildInsertionOrderTrail(count: number): string[] {
+  const lines: string[] = [];
+  let last: AuditEntry | undefined;
+  for (let i = 0; i < count; i++) {
+    const unhashed = { seq: (last?.seq ?? 0) + 1, ...input(i + 1), prev: last?.hash ?? null };
+    last = { ...unhashed, hash: entryHash(unhashed) };
+    lines.push(JSON.stringify(last));
+  }
+  return lines;
+}
+
 const joined = (lines: readonly string[]): string => `${lines.join('\n')}\n`;
 const problemLines = (text: string): number[] => verifyTrail(text).problems.map((p) => p.line);
 const messages = (text: string): string[] => verifyTrail(text).problems.map((p) => `${p.line}: ${p.message}`);
@@ -128,6 +143,51 @@ describe('verifyTrail: every way to break the chain is found, on its line', () =
     spaced[0] = JSON.stringify(JSON.parse(lines[0] as string), null, 1).replace(/\n/g, '');
     expect(messages(joined(spaced))).toEqual(['1: entry seq 1 is not as agent-rollout wrote it (reformatted or re-encoded)']);
     expect(messages(lines.map((l) => `${l}\r\n`).join(''))[0]).toMatch(/^1: the line ends with a carriage return \(CRLF\)/);
+  });
+});
+
+describe('verifyTrail: entries written sorted, and lines written before that', () => {
+  it('writes each entry as its canonical JSON: keys sorted at every level, the hash among them', () => {
+    const { lines } = buildTrail(3);
+    expect(lines[0]).toMatch(
+      /^\{"action":"pause","actor":"bob@example.com","after":\{"enabled":false,"paused":\{"at":"x","reason":"r1"\},"stage":"internal-pilot"\},"at":/,
+    );
+    expect(lines[0]).toMatch(/,"details":\{"flags":\[true,false\],"n":1,"nested":\{"v":1.5\}\},"hash":"[0-9a-f]{64}","manifestSha256":/);
+  });
+
+  it('a trail written in the earlier member order verifies, alone and followed by sorted entries', () => {
+    const old = buildInsertionOrderTrail(4);
+    expect(old[0]).toMatch(/^\{"seq":1,"at":/);
+    expect(verifyTrail(joined(old)).problems).toEqual([]);
+    const entries = old.map((line) => JSON.parse(line) as AuditEntry);
+    const next = chainEntry(input(5), entries.at(-1));
+    const mixed = [...old, JSON.stringify(next)];
+    expect(verifyTrail(joined(mixed)).problems).toEqual([]);
+    expect(verifyTrail(joined(mixed)).entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('an edit to a line in the earlier order fails its hash there too', () => {
+    const old = buildInsertionOrderTrail(3);
+    old[1] = (old[1] as string).replace('"actor":"alice@example.com"', '"actor":"mallory@example.com"');
+    expect(messages(joined(old))).toEqual(['2: entry seq 2 was edited: its hash does not match its content']);
+  });
+
+  it('a nested "hash" member with the entry\'s own hash, placed before the real one, is an edit', () => {
+    const { lines } = buildTrail(2);
+    const first = JSON.parse(lines[0] as string) as AuditEntry;
+    // The hash is looked for as text; the first match is now the nested one, which is not what was hashed.
+    const forged = (lines[0] as string).replace('"details":{', `"details":{"hash":"${first.hash}",`);
+    expect(forged.indexOf(`"hash":"${first.hash}",`)).toBeLessThan(forged.lastIndexOf(`"hash":"${first.hash}",`));
+    expect(messages(joined([forged, lines[1] as string]))).toEqual(['1: entry seq 1 was edited: its hash does not match its content']);
+  });
+
+  it('members in another order, at the top or inside: the same content, so the line verifies (by building the canonical form)', () => {
+    const { lines } = buildTrail(2);
+    const { seq, ...rest } = JSON.parse(lines[0] as string) as AuditEntry;
+    const moved = JSON.stringify({ seq, ...rest });
+    const nested = (lines[1] as string).replace('"flags":[true,false],"n":2', '"n":2,"flags":[true,false]');
+    expect(nested).not.toBe(lines[1]);
+    expect(messages(joined([moved, nested]))).toEqual([]);
   });
 });
 
