@@ -120,7 +120,7 @@ beforeAll(async () => {
           return sendJson(response, 200, { data: [{ userId: 'alice@example.com', count_count: '140' }] });
         }
         case '/violations':
-          return sendJson(response, 200, { value: 0, text: 'zero' });
+          return sendJson(response, 200, { value: 0, text: 'zero', ok: true });
       }
       return sendJson(response, 404, { error: 'not found' });
     })();
@@ -291,22 +291,90 @@ describe('http sources for real APIs (the recipes of docs/signals.md)', () => {
     );
   });
 
-  it('a pointer that finds nothing, or a string where a number should be, is an error naming the signal', async () => {
-    const nothing = { ...(recipeSignals().cost_per_invocation_usd as object), pointer: '/series/1/pointlist' };
-    const missing = await gate(await project({ cost_per_invocation_usd: nothing }));
-    expect(missing.code).toBe(2);
-    expect(check(missing.report, 'cost-within-estimate').reason).toMatch(
-      /^datadog \(http at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query\?.*\): the answer has nothing at \/series\/1\/pointlist \(signal cost_per_invocation_usd's pointer\)$/,
-    );
-    const strictly = { ...(recipeSignals().invocations as object), stringNumbers: false };
-    const text = await gate(await project({ invocations: strictly }));
-    expect(text.code).toBe(2);
-    expect(check(text.report, 'min-samples').reason).toMatch(/: \/data\/0\/count_count: the string "140" is not a number$/);
-    const times = { ...(recipeSignals().security_events as object), valuesPointer: '/data/attributes/series/0/group_tags' };
-    const words = await gate(await project({ security_events: times }));
-    expect(words.code).toBe(2);
-    expect(check(words.report, 'zero-security-events').reason).toMatch(
-      /: signal security_events: \/data\/attributes\/times has 3 times but \/data\/attributes\/series\/0\/group_tags has 1 values$/,
-    );
+  it('a pointer that finds nothing, or a string, object or boolean where a number should be, is an error naming the signal', async () => {
+    const recipes = recipeSignals();
+    const at = (pointer: string, signal: 'cost_per_invocation_usd' | 'invocations') => ({ ...(recipes[signal] as object), pointer });
+    // Each signal a criterion of the first stage reads, broken its own way; a second project for the rest.
+    const first = await project({
+      cost_per_invocation_usd: at('/series/1/pointlist', 'cost_per_invocation_usd'),
+      invocations: { ...(recipes.invocations as object), stringNumbers: false },
+      security_events: { ...(recipes.security_events as object), valuesPointer: '/data/attributes/series/0/group_tags' },
+      output_policy_violations: { source: 'plain', path: '/violations', pointer: '/ok' },
+    });
+    const second = await project({
+      cost_per_invocation_usd: at('/series/0', 'cost_per_invocation_usd'),
+      security_events: { ...(recipes.security_events as object), valuesPointer: '/data/attributes' },
+    });
+    const datadog = (path: string) => `datadog \\(http at http://127\\.0\\.0\\.1:\\d+${path}\\): `;
+    const expected = [
+      {
+        folder: first,
+        criterion: 'cost-within-estimate',
+        signal: 'cost_per_invocation_usd',
+        reason: new RegExp(
+          `^${datadog('/api/v1/query\\?.*')}the answer has nothing at /series/1/pointlist \\(signal cost_per_invocation_usd's pointer\\)$`,
+        ),
+      },
+      {
+        folder: first,
+        criterion: 'min-samples',
+        signal: 'invocations',
+        reason:
+          /^langfuse \(http at http:\/\/127\.0\.0\.1:\d+\/api\/public\/metrics\?.*\): \/data\/0\/count_count: the string "140" is not a number \(signal invocations's pointer\)$/,
+      },
+      {
+        folder: first,
+        criterion: 'zero-security-events',
+        signal: 'security_events',
+        reason: new RegExp(
+          `^${datadog('/api/v2/query/timeseries')}/data/attributes/times has 3 times but /data/attributes/series/0/group_tags has 1 value \\(signal security_events's timesPointer and valuesPointer\\)$`,
+        ),
+      },
+      {
+        folder: first,
+        criterion: 'no-output-violations',
+        signal: 'output_policy_violations',
+        reason:
+          /^plain \(http at http:\/\/127\.0\.0\.1:\d+\/violations\): \/ok: true is not a number \(signal output_policy_violations's pointer\)$/,
+      },
+      {
+        folder: second,
+        criterion: 'cost-within-estimate',
+        signal: 'cost_per_invocation_usd',
+        reason: new RegExp(
+          `^${datadog('/api/v1/query\\?.*')}/series/0: an object is not a number \\(signal cost_per_invocation_usd's pointer\\)$`,
+        ),
+      },
+      {
+        folder: second,
+        criterion: 'zero-security-events',
+        signal: 'security_events',
+        reason: new RegExp(
+          `^${datadog('/api/v2/query/timeseries')}/data/attributes: an object is not a list of values \\(signal security_events's valuesPointer\\)$`,
+        ),
+      },
+    ];
+    for (const folder of [first, second]) {
+      // The gate: never a go, the criterion that read the signal an error with the reason.
+      const gated = await gate(folder);
+      expect(gated.code).toBe(2);
+      expect(gated.report.verdict).toBe('error');
+      for (const e of expected.filter((x) => x.folder === folder)) {
+        expect(check(gated.report, e.criterion)).toMatchObject({ status: 'error', reason: expect.stringMatching(e.reason) });
+      }
+      // signals check: exit 2, each failed signal named with the same reason, in JSON and in text.
+      const text = await runInProcess(['signals', 'check', '--at', AT], { cwd: folder, env: ENV });
+      expect(text.code).toBe(2);
+      const json = await runInProcess(['signals', 'check', '--at', AT, '--format', 'json'], { cwd: folder, env: ENV });
+      expect(json.code).toBe(2);
+      const report = parseJsonOutput<{ failed: string[]; probes: { signal: string; status: string; reason?: string }[] }>(json.stdout);
+      const failures = expected.filter((x) => x.folder === folder);
+      expect([...report.failed].sort()).toEqual(failures.map((e) => e.signal).sort());
+      for (const e of failures) {
+        const probe = report.probes.find((p) => p.signal === e.signal);
+        expect(probe?.reason).toMatch(e.reason);
+        expect(text.stdout).toContain(`  ! ${e.signal}: ${probe?.reason}\n`);
+      }
+    }
   });
 });
