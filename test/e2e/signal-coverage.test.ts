@@ -109,14 +109,28 @@ describe('signal coverage (AR131)', () => {
     expect(result.stdout).toMatch(/\nsignals +✖ 0% +0 of 7 categories measured and attributed\n/);
     expect(result.stdout).toContain('  ! signals: no signal measures policy-blocks\n');
     expect(result.stdout).toMatch(/✖ the inventory is incomplete: 7 gaps in 1 section\n$/);
-    const json = parseJsonOutput<{ complete: boolean; signals: { complete: boolean; incomplete: string[] } }>(
-      (await runInProcess(['inventory', '--check', '--format', 'json'], { cwd: unattributed, env })).stdout,
-    );
-    expect(json.complete).toBe(true);
-    expect(json.signals).toMatchObject({ complete: false, incomplete: ['refusals'] });
+    // JSON says what the exit code says: top-level `complete` is the verdict; the five sections' own is `sectionsComplete`.
+    type Json = { complete: boolean; sectionsComplete: boolean; signals: { complete: boolean; incomplete: string[] } };
+    const failing = await runInProcess(['inventory', '--check', '--format', 'json'], { cwd: unattributed, env });
+    expect(failing.code).toBe(1);
+    expect(parseJsonOutput<Json>(failing.stdout)).toMatchObject({
+      complete: false,
+      sectionsComplete: true,
+      signals: { complete: false, incomplete: ['refusals'] },
+    });
+    const markdown = await runInProcess(['inventory', '--check', '--format', 'markdown'], { cwd: unattributed, env });
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain('❌ The inventory is incomplete: 1 gap.\n');
     const passing = await runInProcess(['inventory', '--check'], { cwd: full, env });
     expect(passing.code).toBe(0);
     expect(passing.stdout).toMatch(/\nsignals +✔ 100% +7 of 7 categories measured and attributed\n/);
+    const passingJson = await runInProcess(['inventory', '--check', '--format', 'json'], { cwd: full, env });
+    expect(passingJson.code).toBe(0);
+    expect(parseJsonOutput<Json>(passingJson.stdout)).toMatchObject({
+      complete: true,
+      sectionsComplete: true,
+      signals: { complete: true },
+    });
   });
 
   it('the gate does not refuse on it: the same verdict with and without coverage', async () => {
