@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
+import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -63,13 +64,23 @@ describe('signal coverage (AR131)', () => {
     expect(result.stdout.match(/AR131/g)).toHaveLength(1);
   });
 
-  it('every example declares full coverage', async () => {
-    for (const example of ['support-triage', 'finance-ledger']) {
+  it('every example declares full coverage and a complete inventory', async () => {
+    // Every folder of examples/ that holds a manifest, read from the folder: a new example is covered without a change here.
+    const examples = (await readdir(EXAMPLES, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && existsSync(join(EXAMPLES, entry.name, 'rollout.json')))
+      .map((entry) => entry.name)
+      .sort();
+    expect(examples).toEqual(expect.arrayContaining(['finance-ledger', 'otel-genai', 'support-triage']));
+    for (const example of examples) {
       const folder = await copyExample(example, join(dir, `example-${example}`));
       const result = await runInProcess(['plan', '--format', 'json'], { cwd: folder, env });
       const plan = parseJsonOutput<{ signalCoverage: { complete: boolean; incomplete: string[] } }>(result.stdout);
       expect({ example, ...plan.signalCoverage }).toMatchObject({ example, complete: true, incomplete: [] });
       expect(result.stdout).not.toContain('AR131');
+      // inventory --check passes: no placeholder of init's, no gap, the coverage counted.
+      const inventory = await runInProcess(['inventory', '--check'], { cwd: folder, env });
+      expect({ example, code: inventory.code, gaps: inventory.stdout.match(/^ {2}! .+$/gm) ?? [] }).toEqual({ example, code: 0, gaps: [] });
+      expect(inventory.stdout).toMatch(/✔ the inventory is complete\n$/);
     }
   });
 
