@@ -127,6 +127,48 @@ function lastValue(points: Point[], origin: Origin, where: string): Observation 
   return { status: 'value', value: last[1], origin, dated: true };
 }
 
+/** A JSON answer from the source: GET, or POST with a body; an HTTP error, or an answer that is not JSON, is a SourceFailure. */
+async function jsonDocument(
+  target: HttpTarget,
+  url: URL,
+  postBody: string | undefined,
+): Promise<{ document: unknown; redirectedTo?: string }> {
+  const answer = await httpRequest(url, {
+    headers: target.headers,
+    timeoutMs: target.timeoutMs,
+    ...(postBody !== undefined ? { method: 'POST' as const, body: postBody } : {}),
+    ...(target.redactor ? { redactor: target.redactor } : {}),
+  });
+  if (answer.status >= 400) {
+    const excerpt = answerExcerpt(answer);
+    throw new SourceFailure(`HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ''}`);
+  }
+  try {
+    return { document: JSON.parse(answer.text), ...(answer.redirectedTo ? { redirectedTo: answer.redirectedTo } : {}) };
+  } catch {
+    const page = htmlPage(answer);
+    if (page) throw new SourceFailure(`answered with ${page}, not JSON; ${HTML_HINT}`);
+    throw new SourceFailure(`the answer is not JSON: ${answerExcerpt(answer) || '(empty)'}`);
+  }
+}
+
+/**
+ * The answer to a signal's `attributionPath` (GET, through the same client and headers as its
+ * own request), for `signals check` to look for the attribution label in: the document, or why
+ * there is none, worded like a failed signal.
+ */
+export async function httpAttributionDocument(target: HttpTarget, path: string): Promise<{ document: unknown } | { reason: string }> {
+  let shown = displayUrl(`${target.url}${path}`);
+  try {
+    const url = signalUrl(target.url, path);
+    shown = displayUrl(url);
+    return { document: (await jsonDocument(target, url, undefined)).document };
+  } catch (error) {
+    if (!(error instanceof SourceFailure) && !(error instanceof TypeError)) throw error;
+    return { reason: `${target.name} (http at ${shown}): ${error.message}` };
+  }
+}
+
 /** An http signal's observation, and the answer it was read from (for `signals check`: is the attribution there). */
 export interface HttpSignalResult {
   observation: Observation;
@@ -153,24 +195,9 @@ export async function httpSignalWithDocument(target: HttpTarget, request: HttpSi
   try {
     url = signalUrl(target.url, path);
     origin.url = displayUrl(url);
-    const answer = await httpRequest(url, {
-      headers: target.headers,
-      timeoutMs: target.timeoutMs,
-      ...(request.method === 'POST' ? { method: 'POST' as const, body: request.body ?? '{}' } : {}),
-      ...(target.redactor ? { redactor: target.redactor } : {}),
-    });
+    const answer = await jsonDocument(target, url, request.method === 'POST' ? (request.body ?? '{}') : undefined);
     if (answer.redirectedTo) origin.answeredBy = answer.redirectedTo;
-    if (answer.status >= 400) {
-      const excerpt = answerExcerpt(answer);
-      throw new SourceFailure(`HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ''}`);
-    }
-    try {
-      document = JSON.parse(answer.text);
-    } catch {
-      const page = htmlPage(answer);
-      if (page) throw new SourceFailure(`answered with ${page}, not JSON; ${HTML_HINT}`);
-      throw new SourceFailure(`the answer is not JSON: ${answerExcerpt(answer) || '(empty)'}`);
-    }
+    document = answer.document;
     const stringNumbers = request.stringNumbers === true;
     if (request.pointer === undefined) {
       if (request.timesPointer === undefined || request.valuesPointer === undefined)
