@@ -5,7 +5,8 @@ import type { InitAnswers } from '../init/answers.js';
 import { DEFAULT_ANSWERS } from '../init/answers.js';
 import { schemaReference } from '../init/schema-ref.js';
 import { packageSchema } from '../manifest/package-schema.js';
-import { buildManifest } from '../init/template.js';
+import type { LeftOut } from '../init/template.js';
+import { buildInit } from '../init/template.js';
 import type { SignalPreset } from '../init/otel-genai.js';
 import { OTEL_GENAI_UNDEFINED, OTEL_SEMCONV_VERSION } from '../init/otel-genai.js';
 import { parseManifest } from '../manifest/load.js';
@@ -29,6 +30,18 @@ export interface InitCommandOptions {
   actor?: string;
   /** `--signals otel-genai`: the OpenTelemetry GenAI preset. */
   signals?: SignalPreset;
+}
+
+/** The criteria (per stage) and alerts the preset left out, each with the signal it would read. */
+function leftOutText(leftOut: { alerts: LeftOut[]; criteria: LeftOut[] }, label: string): string {
+  const named = (items: LeftOut[]) => items.map((item) => `${item.id} (${item.signal})`).join(', ');
+  const stages = [...new Set(leftOut.criteria.map((c) => c.stage))];
+  const lines = [
+    `  ${label} of the stage criteria and alerts: they read signals the conventions ${OTEL_SEMCONV_VERSION} do not define; add signals of your own and put them back (docs/signals.md):`,
+    ...stages.map((stage) => `    ${stage}: ${named(leftOut.criteria.filter((c) => c.stage === stage))}`),
+    ...(leftOut.alerts.length > 0 ? [`    alerts: ${named(leftOut.alerts)}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 function refuseOverwrite(shown: string): CliError {
@@ -68,7 +81,7 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
   }
   const schema = schemaReference(dirname(path), await packageSchema(), existsSync);
   const preset = options.signals ?? 'default';
-  const document = buildManifest(answers, schema, preset);
+  const { manifest: document, leftOut } = buildInit(answers, schema, preset);
   const text = serializeJson(document, { indent: '  ', eol: '\n', finalNewline: true, bom: false });
   const validation = validateLoaded(parseManifest(options.manifest, new TextEncoder().encode(text)), await loadSchemaValidator());
   const errors = validation.diagnostics.filter((d) => d.severity === 'error');
@@ -115,6 +128,7 @@ export async function initCommand(options: InitCommandOptions, io: Io): Promise<
       `  Signals over the OpenTelemetry GenAI semantic conventions ${OTEL_SEMCONV_VERSION} (metrics.semanticConventions), priced by metrics.tokenPrices.\n` +
         `  ${style.yellow('Left out')}: ${OTEL_GENAI_UNDEFINED.join(', ')}: the conventions ${OTEL_SEMCONV_VERSION} define no metric for them; add signals of your own (docs/signals.md).\n`,
     );
+  if (leftOut.criteria.length + leftOut.alerts.length > 0) io.out(leftOutText(leftOut, style.yellow('Left out')));
   if (warnings > 0)
     io.out(`  ${style.yellow(`validate reports ${plural(warnings, 'warning')}`)}: agent-rollout validate ${options.manifest}\n`);
   io.out(

@@ -1,6 +1,6 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { changedSections } from '../inventory/changes.js';
-import { checkInventory, checkPasses } from '../inventory/check.js';
+import { checkInventory } from '../inventory/check.js';
 import type { ManifestDocument } from '../inventory/edit.js';
 import { parseManifest } from '../manifest/load.js';
 import { loadSchemaValidator } from '../manifest/schema-validator.js';
@@ -50,7 +50,7 @@ export async function inventoryCommand(options: InventoryCommandOptions, io: Io)
       json: () => renderInventoryJson(check),
     };
     io.out(renderers[format]());
-    return checkPasses(check) ? ExitCode.ok : ExitCode.findings;
+    return check.complete ? ExitCode.ok : ExitCode.findings;
   }
   if (options.format !== undefined)
     throw new UsageError('--format goes with --check; the walkthrough talks to a person', 'agent-rollout inventory --check --format json');

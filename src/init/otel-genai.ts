@@ -100,6 +100,24 @@ export function otelGenaiSignals(agent: string): Record<string, Signal> {
   };
 }
 
+/**
+ * The preset's alert, on one of its own signals: the template's alerts read counters the
+ * conventions do not define (security events, the guardrail trigger rate) and are left out.
+ */
+export function otelGenaiAlerts(agent: string): NonNullable<NonNullable<Manifest['metrics']>['alerts']> {
+  return [
+    {
+      id: `${agent}-error-rate`,
+      signal: 'error_rate',
+      max: 0.05,
+      for: '15m',
+      action: 'pause',
+      severity: 'warning',
+      description: 'More than 5% of GenAI operations end with an error.type for 15 minutes: pause expansion and look at the errors.',
+    },
+  ];
+}
+
 /** The preset's additions to the metrics section: the pinned version and the token prices per model. */
 export function otelGenaiMetricsSection(model: string): Pick<NonNullable<Manifest['metrics']>, 'semanticConventions' | 'tokenPrices'> {
   return {

@@ -4,7 +4,7 @@ import type { Manifest, Stage } from '../manifest/types.js';
 import type { InitAnswers } from './answers.js';
 import type { Measure } from '../manifest/signal-coverage.js';
 import type { SignalPreset } from './otel-genai.js';
-import { otelGenaiMetricsSection, otelGenaiSignals } from './otel-genai.js';
+import { otelGenaiAlerts, otelGenaiMetricsSection, otelGenaiSignals } from './otel-genai.js';
 
 /** Stage ids, as in the guide's table. */
 export const STAGE_IDS = ['internal-pilot', 'limited-beta', 'general-availability'] as const;
@@ -108,16 +108,34 @@ function metricsSection(id: string, model: string, preset: SignalPreset): NonNul
     ],
   };
   if (preset === 'default') return section;
-  const { guardrail_trigger_rate, refusal_rate, policy_block_rate, cost_per_session_usd, ...others } = section.signals ?? {};
-  void [guardrail_trigger_rate, refusal_rate, policy_block_rate, cost_per_session_usd];
+  // Only the preset's signals: the default's counters are names the conventions do not define.
+  // The alerts and criteria that read one of them are left out (buildInit), and init names them.
   return {
     sources: section.sources,
     ...otelGenaiMetricsSection(model),
     sampleSignal: 'invocations',
-    signals: { ...others, ...otelGenaiSignals(id) },
-    // The guardrail trigger rate is not a metric of the conventions: its alert goes with it.
-    alerts: (section.alerts ?? []).filter((alert) => alert.signal !== 'guardrail_trigger_rate'),
+    signals: otelGenaiSignals(id),
+    alerts: [...section.alerts, ...otelGenaiAlerts(id)],
   };
+}
+
+/** An alert or exit criterion of the template that a preset leaves out, and the signal it would read. */
+export interface LeftOut {
+  /** The stage of an exit criterion; absent for an alert. */
+  stage?: string;
+  id: string;
+  signal: string;
+}
+
+/** What init writes: the manifest, and the alerts and criteria left out because the preset defines no signal they read. */
+export interface InitTemplate {
+  manifest: Record<string, unknown> & Manifest;
+  leftOut: { alerts: LeftOut[]; criteria: LeftOut[] };
+}
+
+/** The rollout.json init writes (buildInit), without what it left out. Pure. */
+export function buildManifest(answers: InitAnswers, schema: string, preset: SignalPreset = 'default'): Record<string, unknown> & Manifest {
+  return buildInit(answers, schema, preset).manifest;
 }
 
 /**
@@ -125,9 +143,11 @@ function metricsSection(id: string, model: string, preset: SignalPreset): NonNul
  * user, the signals the criteria read, the guide's three stages (internal pilot in observe mode
  * on staging data; a limited beta of a few percent in enforce mode; general availability with a
  * tested rollback), a manual rollback to fill in, and the agent switched off until it is
- * enabled. Key order is the order a reader meets the manifest. Pure.
+ * enabled. Key order is the order a reader meets the manifest. With a preset whose signals do
+ * not include one an alert or criterion reads, that alert or criterion is left out and listed
+ * in `leftOut`, for init to name. Pure.
  */
-export function buildManifest(answers: InitAnswers, schema: string, preset: SignalPreset = 'default'): Record<string, unknown> & Manifest {
+export function buildInit(answers: InitAnswers, schema: string, preset: SignalPreset = 'default'): InitTemplate {
   const { agent, credential, tool, cost, stages } = answers;
   const id = agent.id;
   const sensitiveRead = answers.dataClasses.filter((d) => isSensitive(d) && d.access !== 'write').map((d) => d.id);
@@ -290,5 +310,18 @@ export function buildManifest(answers: InitAnswers, schema: string, preset: Sign
     },
     state: { enabled: false, stage: STAGE_IDS[0], governanceMode: 'observe' as const },
   };
-  return manifest as Record<string, unknown> & Manifest;
+  const defined = new Set(Object.keys(manifest.metrics.signals ?? {}));
+  const leftOut: InitTemplate['leftOut'] = { alerts: [], criteria: [] };
+  manifest.metrics.alerts = (manifest.metrics.alerts ?? []).filter((alert) => {
+    if (defined.has(alert.signal)) return true;
+    leftOut.alerts.push({ id: alert.id ?? alert.signal, signal: alert.signal });
+    return false;
+  });
+  for (const stage of manifest.stages)
+    stage.exitCriteria = stage.exitCriteria?.filter((criterion) => {
+      if (!('signal' in criterion) || criterion.signal === undefined || defined.has(criterion.signal)) return true;
+      leftOut.criteria.push({ stage: stage.id, id: criterion.id, signal: criterion.signal });
+      return false;
+    });
+  return { manifest: manifest as Record<string, unknown> & Manifest, leftOut };
 }

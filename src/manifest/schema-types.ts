@@ -512,6 +512,10 @@ export interface Signal {
         [k: string]: unknown | undefined;
       };
   /**
+   * For an http source: a path, requested with GET by signals check only (never by the gate), whose answer is grouped by the attribution label, e.g. the same query with Datadog's by {trigger} or a Langfuse dimension on userId. The signal's own path asks for one aggregate number, which grouping would split; this is where the attribution shows. Placeholders as in path.
+   */
+  attributionPath?: string;
+  /**
    * For an http source whose answer writes numbers as strings (Langfuse's metrics API: "count_count": "10"): a string holding a decimal number is read as that number. Off by default: a string is not a number.
    */
   stringNumbers?: boolean;

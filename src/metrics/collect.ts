@@ -124,6 +124,16 @@ function httpRequestOfUnchecked(
   };
 }
 
+/** A signal's `attributionPath` with its placeholders URL-encoded (signals check asks it for the attribution). */
+export function attributionPathOf(name: string, path: string, window: { startMs: number; endMs: number }): string {
+  try {
+    return fillPlaceholders(path, placeholderValues(window), encodeURIComponent, `the attributionPath of signal ${name}`);
+  } catch (error) {
+    if (error instanceof TemplateError) throw new SourceFailure(error.message);
+    throw error;
+  }
+}
+
 export function httpRequestOf(
   name: string,
   definition: Signal,

@@ -1,9 +1,9 @@
 import type { Manifest, Signal } from '../manifest/types.js';
 import { windowText } from '../time/duration.js';
 import type { EvidenceContext } from './collect.js';
-import { fromSource, httpRequestOf, replaceWindow, sourceTimeout } from './collect.js';
+import { attributionPathOf, fromSource, httpRequestOf, replaceWindow, sourceTimeout } from './collect.js';
 import { SourceFailure, displayUrl, resolveHeaders } from './http-get.js';
-import { httpSignalWithDocument } from './http-source.js';
+import { httpAttributionDocument, httpSignalWithDocument } from './http-source.js';
 import type { PromSeries } from './prometheus.js';
 import { ask, endpoint, parsePrometheusValue } from './prometheus.js';
 import type { Observation, Origin, SignalProbe } from './types.js';
@@ -221,8 +221,31 @@ async function probeOnce(name: string, context: EvidenceContext): Promise<Signal
       const { observation, document } = await httpSignalWithDocument(target, request);
       const checked = checkObservation(name, observation, manifest.metrics?.sampleSignal);
       const label = definition.attribution;
-      const attribution: SignalProbe['attribution'] | undefined =
-        label === undefined ? undefined : { label, present: document === undefined ? null : documentHasLabel(document, label) };
+      let attribution: SignalProbe['attribution'] | undefined;
+      if (label !== undefined && definition.attributionPath !== undefined && observation.status !== 'error') {
+        // The signal's own answer is one aggregate number; the attribution shows where the same question is grouped by it.
+        let path: string;
+        try {
+          path = attributionPathOf(name, definition.attributionPath, context.window);
+        } catch (error) {
+          if (!(error instanceof SourceFailure)) throw error;
+          return { ...base, status: 'error', series: 0, queryMs: elapsed(), reason: `${definition.source} (http): ${error.message}` };
+        }
+        const grouped = await httpAttributionDocument(target, path);
+        if ('reason' in grouped)
+          return {
+            ...base,
+            status: 'error',
+            series: 0,
+            queryMs: elapsed(),
+            reason: `${grouped.reason} (signal ${name}'s attributionPath)`,
+          };
+        attribution = documentHasLabel(grouped.document, label)
+          ? { label, present: true }
+          : { label, present: false, detail: 'not in the answer to its attributionPath' };
+      } else if (label !== undefined) {
+        attribution = { label, present: document === undefined ? null : documentHasLabel(document, label) };
+      }
       return { ...fromObservation({ ...base, ...(attribution ? { attribution } : {}) }, checked), queryMs: elapsed() };
     }
     case 'command': {

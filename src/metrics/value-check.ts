@@ -17,13 +17,18 @@ export function parseNumberText(text: string): { value: number } | { problem: st
   return { problem: `"${shorten(trimmed)}" is not a number` };
 }
 
+/** A JSON value in a few words, for a message about what it should have been: `the string "x"`, `a list`, `an object`, `true`. */
+export function jsonValueText(value: unknown): string {
+  if (typeof value === 'string') return `the string "${shorten(value)}"`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
 /** Describes a JSON value that should have been a number. */
 export function notANumber(value: unknown): string {
-  if (typeof value === 'string') return `the string "${shorten(value)}" is not a number`;
-  if (value === null) return 'null is not a number';
-  if (Array.isArray(value)) return 'a list is not a number';
-  if (typeof value === 'object') return 'an object is not a number';
-  return `${String(value)} is not a number`;
+  return `${jsonValueText(value)} is not a number`;
 }
 
 function shorten(text: string): string {

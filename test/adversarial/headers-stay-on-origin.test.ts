@@ -5,6 +5,9 @@
  * another origin (here: another port on 127.0.0.1) gets a refusal naming both URLs, and the other
  * origin sees no request at all. A redirect within the origin is followed, and the recorded
  * inputs name the URL that answered. An agent endpoint that never stops sending is cut at 10 MB.
+ * The same holds for a signal that POSTs a JSON body (the Datadog v2 shape) through `signals
+ * check`: refused across origins with the body and headers kept home, cut at 10 MB, and a secret
+ * in its headers or its body that the source echoes back never reaches the output.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -64,6 +67,31 @@ beforeAll(async () => {
       return response.end();
     }
     if (url.pathname === '/cost') return sendJson(response, 200, { value: 0.081 });
+    if (url.pathname === '/post-away' && request.method === 'POST') {
+      // 307 and 308 keep the method and the body: what a naive client would carry to the other origin.
+      response.writeHead(Number(url.searchParams.get('status') ?? 307), { location: `${elsewhere.url}/collect` });
+      return response.end();
+    }
+    if (url.pathname === '/post-flood' && request.method === 'POST') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      for (let i = 0; i < 11; i++) response.write(chunk);
+      return response.end('{}');
+    }
+    if (url.pathname === '/post-echo' && request.method === 'POST') {
+      // A source that rejects the query and quotes back what it was sent: the query of the body, or the headers.
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        if (url.searchParams.get('what') === 'headers') {
+          const { 'x-api-key': k, 'dd-api-key': d, authorization: a } = request.headers;
+          return sendJson(response, 400, { k, d, a });
+        }
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        return sendJson(response, 400, { error: `bad query: ${body.data.attributes.queries[0].query}` });
+      });
+      return;
+    }
     if (url.pathname === '/agent') {
       response.writeHead(308, { location: `${elsewhere.url}/agent` });
       return response.end();
@@ -180,5 +208,98 @@ describe('headers never follow a redirect to another origin', () => {
       expect(JSON.stringify(report.results[0])).toContain(expected);
     }
     expect(elsewhere.requests).toEqual([]);
+  });
+});
+
+/** A token of a named shape, written into a POST body template (as a pasted query might carry one). */
+const BODY_TOKEN = 'xoxb-2048613578-4096127531-Zq8Rm3Tk6Wp1Yc5Nd7Hb2Lx';
+
+interface Probe {
+  signal: string;
+  status: string;
+  reason?: string;
+}
+
+/** support-triage with every signal on the origin's /cost but `security_events`, a POST of a JSON body to `path`. */
+async function postProject(path: string): Promise<string> {
+  const { folder } = await project((manifest) => {
+    for (const name of Object.keys(manifest.metrics.signals))
+      manifest.metrics.signals[name] = {
+        ...manifest.metrics.signals[name],
+        source: 'api',
+        path: '/cost',
+        pointer: '/value',
+        query: undefined,
+      };
+    manifest.metrics.signals.security_events = {
+      source: 'api',
+      method: 'POST',
+      path,
+      body: {
+        data: {
+          type: 'timeseries_request',
+          attributes: {
+            from: '$startMs',
+            to: '$endMs',
+            queries: [{ data_source: 'metrics', name: 'a', query: `sum:agent.security_events{agent:support-triage,hook:${BODY_TOKEN}}` }],
+          },
+        },
+      },
+      timesPointer: '/data/attributes/times',
+      valuesPointer: '/data/attributes/values/0',
+    };
+  });
+  return folder;
+}
+
+async function signalsCheck(folder: string, format: 'json' | 'text') {
+  const result = await runInProcess(['signals', 'check', '--at', AT, '--window', '7d', '--format', format], { cwd: folder, env: ENV });
+  const probe =
+    format === 'json' ? parseJsonOutput<{ probes: Probe[] }>(result.stdout).probes.find((p) => p.signal === 'security_events') : undefined;
+  return { ...result, probe };
+}
+
+describe('a POST signal with a JSON body, through signals check', () => {
+  it('redirected to another origin (307, 308: method and body kept) it is refused; the other origin sees no body and no header', async () => {
+    for (const status of [307, 308]) {
+      const folder = await postProject(`/post-away?status=${status}`);
+      const before = origin.requests.length;
+      const { code, probe, stdout } = await signalsCheck(folder, 'json');
+      expect(code).toBe(2);
+      expect(probe).toMatchObject({ status: 'error' });
+      expect(probe?.reason).toContain(`${origin.url}/post-away redirected to ${elsewhere.url}/collect, another origin: refused`);
+      // The origin was asked, with the body and the headers; the other origin never was.
+      expect(origin.requests.slice(before).some((r) => r.method === 'POST' && r.headers['dd-api-key'] === ENV.DD_KEY)).toBe(true);
+      for (const secret of Object.values(ENV)) expect(stdout).not.toContain(secret);
+    }
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it('an answer over 10 MB is cut and fails the signal with the cap, exit 2', async () => {
+    const { code, probe } = await signalsCheck(await postProject('/post-flood'), 'json');
+    expect(code).toBe(2);
+    expect(probe).toMatchObject({ status: 'error', reason: `api (http at ${origin.url}/post-flood): the answer is larger than 10 MB` });
+  });
+
+  it('a source that echoes the body or the headers back: no header secret and no token of the body reaches the output', async () => {
+    for (const what of ['body', 'headers']) {
+      const folder = await postProject(`/post-echo?what=${what}`);
+      const json = await signalsCheck(folder, 'json');
+      const text = await signalsCheck(folder, 'text');
+      expect(json.code).toBe(2);
+      expect(text.code).toBe(2);
+      // The source did receive them: the echo is what must be redacted.
+      const sent = origin.requests.filter((r) => r.url === `/post-echo?what=${what}`);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.every((r) => r.headers['x-api-key'] === ENV.API_KEY)).toBe(true);
+      expect(json.probe?.reason).toMatch(
+        what === 'body'
+          ? /^api \(http at .+\/post-echo\?what=body\): HTTP 400: \{"error":"bad query: sum:agent\.security_events\{agent:support-triage,hook:\[REDACTED\]\}"\}$/
+          : /^api \(http at .+\/post-echo\?what=headers\): HTTP 400: \{"k":"\[REDACTED\]","d":"\[REDACTED\]","a":"(Bearer )?\[REDACTED\]"\}$/,
+      );
+      for (const output of [json.stdout, json.stderr, text.stdout, text.stderr])
+        for (const secret of [...Object.values(ENV), ENV.AUTH.replace('Bearer ', ''), BODY_TOKEN]) expect(output).not.toContain(secret);
+      expect(text.stdout).toContain(`  ! security_events: api (http at ${origin.url}/post-echo?what=${what}): HTTP 400: `);
+    }
   });
 });

@@ -195,7 +195,7 @@ describe('gate with http and command sources', () => {
     const text = await gate(await project({ cost: '/cost-text' }));
     expect(text.code).toBe(2);
     expect(check(text.report, 'cost-within-estimate').reason).toBe(
-      `api (http at ${server.url}/cost-text): /cost/usd: the string "0.081" is not a number`,
+      `api (http at ${server.url}/cost-text): /cost/usd: the string "0.081" is not a number (signal cost_per_invocation_usd's pointer)`,
     );
     const empty = await gate(await project({ cost: '/cost-null' }));
     expect(empty.code).toBe(3);

@@ -124,7 +124,33 @@ describe('the OpenTelemetry GenAI preset on a real Prometheus', () => {
     expect(init.stdout).toContain(
       `  Left out: guardrail-triggers, refusals, policy-blocks, cost-per-session: the conventions ${OTEL_SEMCONV_VERSION} define no metric for them; add signals of your own (docs/signals.md).\n`,
     );
+    // No counter the conventions do not define: the criteria and alerts that would read one are left out, and named.
+    expect(init.stdout).toContain(
+      `  Left out of the stage criteria and alerts: they read signals the conventions ${OTEL_SEMCONV_VERSION} do not define; add signals of your own and put them back (docs/signals.md):\n` +
+        '    internal-pilot: zero-security-events (security_events), no-output-violations (output_policy_violations)\n' +
+        '    limited-beta: no-data-class-escapes (data_class_escapes), support-volume-manageable (support_tickets_per_day)\n' +
+        '    alerts: my-agent-security-event (security_events), my-agent-guardrail-trigger-rate (guardrail_trigger_rate)\n',
+    );
     const manifest = JSON.parse(await readFile(join(target, 'rollout.json'), 'utf8'));
+    const queries = Object.values<{ query: string }>(manifest.metrics.signals).map((signal) => signal.query);
+    const metricNames = queries.flatMap((query) => query.match(/\b[a-z_]+(?=\{)/g) ?? []);
+    expect(new Set(metricNames)).toEqual(
+      new Set(['gen_ai_client_operation_duration_seconds_count', 'gen_ai_client_operation_duration_seconds_bucket']),
+    );
+    expect(queries.some((query) => query.startsWith('$tokenCost{'))).toBe(true);
+    expect(
+      manifest.stages.map((stage: { id: string; exitCriteria: { id: string; signal?: string }[] }) => [
+        stage.id,
+        stage.exitCriteria.map((c) => `${c.id}${c.signal ? ` (${c.signal})` : ''}`),
+      ]),
+    ).toEqual([
+      ['internal-pilot', ['cost-within-estimate (cost_per_invocation_usd)']],
+      ['limited-beta', ['error-rate-below-threshold (error_rate)']],
+      ['general-availability', ['error-rate-stable (error_rate)', 'rollback-tested']],
+    ]);
+    expect(manifest.metrics.alerts.map((a: { id: string; signal: string }) => `${a.id} (${a.signal})`)).toEqual([
+      'my-agent-error-rate (error_rate)',
+    ]);
     expect(manifest.metrics.semanticConventions).toEqual({ openTelemetry: OTEL_SEMCONV_VERSION });
     expect(manifest.metrics.tokenPrices).toEqual({ 'provider/model-name': { input: 3, output: 15 } });
     expect(manifest.metrics.signals.tool_latency_p95_seconds.query).toBe(

@@ -294,6 +294,38 @@ const CASES: RuleCase[] = [
   },
   {
     rule: 'AR132',
+    fail: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = { source: 'api', path: '/q', attributionPath: '/q?by=trigger&from=$begin', pointer: '/value' };
+      m.metrics.signals.api_cost.attribution = 'trigger';
+    },
+    pointer: '/metrics/signals/api_cost/attributionPath',
+    pass: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = { source: 'api', path: '/q', attributionPath: '/q?by=trigger&from=$start', pointer: '/value' };
+      m.metrics.signals.api_cost.attribution = 'trigger';
+    },
+  },
+  {
+    rule: 'AR132',
+    fail: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = { source: 'api', path: '/q', attributionPath: '/q?by=trigger', pointer: '/value' };
+    },
+    pointer: '/metrics/signals/api_cost/attributionPath',
+    pass: (m) => {
+      m.metrics.sources.api = { type: 'http', url: 'https://metrics.example.com' };
+      m.metrics.signals.api_cost = {
+        source: 'api',
+        attribution: 'trigger',
+        path: '/q',
+        attributionPath: '/q?by=trigger',
+        pointer: '/value',
+      };
+    },
+  },
+  {
+    rule: 'AR132',
     fail: (m) => (m.metrics.signals.cost_per_invocation_usd.query = '$tokenCost / sum(increase(agent_invocations_total[$window]))'),
     pointer: '/metrics/signals/cost_per_invocation_usd/query',
     pass: (m) => {

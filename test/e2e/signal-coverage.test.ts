@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
+import { EXAMPLES, copyExample, parseJsonOutput, runInProcess, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -63,13 +64,23 @@ describe('signal coverage (AR131)', () => {
     expect(result.stdout.match(/AR131/g)).toHaveLength(1);
   });
 
-  it('every example declares full coverage', async () => {
-    for (const example of ['support-triage', 'finance-ledger']) {
+  it('every example declares full coverage and a complete inventory', async () => {
+    // Every folder of examples/ that holds a manifest, read from the folder: a new example is covered without a change here.
+    const examples = (await readdir(EXAMPLES, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && existsSync(join(EXAMPLES, entry.name, 'rollout.json')))
+      .map((entry) => entry.name)
+      .sort();
+    expect(examples).toEqual(expect.arrayContaining(['finance-ledger', 'otel-genai', 'support-triage']));
+    for (const example of examples) {
       const folder = await copyExample(example, join(dir, `example-${example}`));
       const result = await runInProcess(['plan', '--format', 'json'], { cwd: folder, env });
       const plan = parseJsonOutput<{ signalCoverage: { complete: boolean; incomplete: string[] } }>(result.stdout);
       expect({ example, ...plan.signalCoverage }).toMatchObject({ example, complete: true, incomplete: [] });
       expect(result.stdout).not.toContain('AR131');
+      // inventory --check passes: no placeholder of init's, no gap, the coverage counted.
+      const inventory = await runInProcess(['inventory', '--check'], { cwd: folder, env });
+      expect({ example, code: inventory.code, gaps: inventory.stdout.match(/^ {2}! .+$/gm) ?? [] }).toEqual({ example, code: 0, gaps: [] });
+      expect(inventory.stdout).toMatch(/✔ the inventory is complete\n$/);
     }
   });
 
@@ -109,14 +120,28 @@ describe('signal coverage (AR131)', () => {
     expect(result.stdout).toMatch(/\nsignals +✖ 0% +0 of 7 categories measured and attributed\n/);
     expect(result.stdout).toContain('  ! signals: no signal measures policy-blocks\n');
     expect(result.stdout).toMatch(/✖ the inventory is incomplete: 7 gaps in 1 section\n$/);
-    const json = parseJsonOutput<{ complete: boolean; signals: { complete: boolean; incomplete: string[] } }>(
-      (await runInProcess(['inventory', '--check', '--format', 'json'], { cwd: unattributed, env })).stdout,
-    );
-    expect(json.complete).toBe(true);
-    expect(json.signals).toMatchObject({ complete: false, incomplete: ['refusals'] });
+    // JSON says what the exit code says: top-level `complete` is the verdict; the five sections' own is `sectionsComplete`.
+    type Json = { complete: boolean; sectionsComplete: boolean; signals: { complete: boolean; incomplete: string[] } };
+    const failing = await runInProcess(['inventory', '--check', '--format', 'json'], { cwd: unattributed, env });
+    expect(failing.code).toBe(1);
+    expect(parseJsonOutput<Json>(failing.stdout)).toMatchObject({
+      complete: false,
+      sectionsComplete: true,
+      signals: { complete: false, incomplete: ['refusals'] },
+    });
+    const markdown = await runInProcess(['inventory', '--check', '--format', 'markdown'], { cwd: unattributed, env });
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain('❌ The inventory is incomplete: 1 gap.\n');
     const passing = await runInProcess(['inventory', '--check'], { cwd: full, env });
     expect(passing.code).toBe(0);
     expect(passing.stdout).toMatch(/\nsignals +✔ 100% +7 of 7 categories measured and attributed\n/);
+    const passingJson = await runInProcess(['inventory', '--check', '--format', 'json'], { cwd: full, env });
+    expect(passingJson.code).toBe(0);
+    expect(parseJsonOutput<Json>(passingJson.stdout)).toMatchObject({
+      complete: true,
+      sectionsComplete: true,
+      signals: { complete: true },
+    });
   });
 
   it('the gate does not refuse on it: the same verdict with and without coverage', async () => {

@@ -62,16 +62,37 @@ afterAll(async () => {
   await cleanup?.();
 });
 
+/**
+ * The command source: `sh scripts/metric.sh <what> <window>`. It records its arguments and the
+ * window it was given in the environment, then prints a number, prints {"value": null} (no data)
+ * or fails with a message on stderr. A shell script: it starts in milliseconds.
+ */
+const METRIC_SCRIPT = `printf '%s %s %s\\n' "$1" "$2" "$AGENT_ROLLOUT_WINDOW" >> command-calls.log
+case "$1" in
+  value) echo 0.012 ;;
+  none) echo '{"value": null}' ;;
+  fail) echo 'cannot reach the warehouse at dwh.internal:5432' >&2; exit 4 ;;
+esac
+`;
+
 let count = 0;
-/** support-triage on http sources: every signal answers 0 unless `paths` says otherwise. */
-async function project(paths: Record<string, string> = {}): Promise<string> {
+/**
+ * support-triage on http sources: every signal answers 0 unless `paths` says otherwise; a signal
+ * named in `commands` runs the command source with those arguments instead.
+ */
+async function project(paths: Record<string, string> = {}, commands: Record<string, string[]> = {}): Promise<string> {
   const folder = await copyExample('support-triage', join(dir, `p${++count}`));
   const path = join(folder, 'rollout.json');
   const manifest = JSON.parse(await readFile(path, 'utf8'));
-  manifest.metrics.sources = { api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' } } };
+  manifest.metrics.sources = {
+    api: { type: 'http', url: server.url, headers: { Authorization: 'env:METRICS_TOKEN' } },
+    cmd: { type: 'command', run: ['sh', 'scripts/metric.sh'], timeout: '10s' },
+  };
+  await writeFile(join(folder, 'scripts', 'metric.sh'), METRIC_SCRIPT);
   for (const [name, signal] of Object.entries(manifest.metrics.signals) as [string, Record<string, unknown>][]) {
     delete signal.query;
-    Object.assign(signal, { source: 'api', path: paths[name] ?? '/zero', pointer: '/value' });
+    const args = commands[name];
+    Object.assign(signal, args ? { source: 'cmd', args } : { source: 'api', path: paths[name] ?? '/zero', pointer: '/value' });
   }
   manifest.metrics.signals.invocations = {
     ...manifest.metrics.signals.invocations,
@@ -148,6 +169,53 @@ describe('signals check', () => {
     const noToken = await runInProcess(['signals', 'check'], { cwd: folder, env: { ...env, METRICS_TOKEN: '' } });
     expect(noToken.code).toBe(2);
     expect(noToken.stdout).toContain('api (http): header Authorization needs the environment variable METRICS_TOKEN, which is not set');
+  });
+
+  it('a command source: its value (exit 0), {"value": null} as no data (exit 1), a failing command (exit 2)', async () => {
+    // error_rate is read by the next gate (marked *); tool_calls by none.
+    const folder = await project({}, { error_rate: ['value', '$window'], tool_calls: ['value', '$window'] });
+    const data = await check(folder, ['--window', '2d']);
+    expect(data.stderr).toBe('');
+    expect(data.code).toBe(0);
+    expect(data.stdout).toMatch(
+      /\n\* error_rate +cmd \(command\) +✔ yes +0\.012 +1 +\? trigger \(a command prints a number, not labels\) +\d+ms\n/,
+    );
+    expect(data.stdout).toMatch(
+      /\n {2}tool_calls +cmd \(command\) +✔ yes +0\.012 +1 +\? trigger \(a command prints a number, not labels\) +\d+ms\n/,
+    );
+    expect(data.stdout).toMatch(/✔ every signal the next gate needs returned data \(8 signals\)\n$/);
+    // It was run from the manifest's folder with $window replaced in its arguments and given in its environment.
+    const calls = (await readFile(join(folder, 'command-calls.log'), 'utf8')).trim().split('\n');
+    expect(calls).toEqual(['value 2d 2d', 'value 2d 2d']);
+    const { report } = await json(folder);
+    expect(report.probes.find((p) => p.signal === 'error_rate')).toMatchObject({
+      source: 'cmd',
+      type: 'command',
+      status: 'data',
+      value: 0.012,
+      series: 1,
+      attribution: { label: 'trigger', present: null },
+    });
+
+    const none = await check(await project({}, { error_rate: ['none'] }));
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/\n\* error_rate +cmd \(command\) +✖ no +- +0 +/);
+    expect(none.stdout).toContain('  ! error_rate: no data: the command printed {"value": null}\n');
+    expect(none.stdout).toMatch(/✖ no data for error_rate, which the next gate needs: it would be inconclusive\n$/);
+
+    const failing = await project({}, { tool_calls: ['fail'] });
+    const failed = await json(failing);
+    expect(failed.code).toBe(2);
+    expect(failed.report).toMatchObject({ outcome: 'failed', failed: ['tool_calls'], missing: [] });
+    expect(failed.report.probes.find((p) => p.signal === 'tool_calls')).toMatchObject({
+      status: 'error',
+      reason: 'cmd (command sh): exited with code 4: cannot reach the warehouse at dwh.internal:5432',
+    });
+    const failedText = await check(failing);
+    expect(failedText.code).toBe(2);
+    expect(failedText.stdout).toContain(
+      '  ! tool_calls: cmd (command sh): exited with code 4: cannot reach the warehouse at dwh.internal:5432\n',
+    );
   });
 
   it('--record appends the check to the trail; plan and status show the last one', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventoryReport } from '../../src/inventory/completeness.js';
@@ -12,8 +12,9 @@ function example(name: string): Manifest {
 
 describe('inventory gaps', () => {
   it('the bundled examples have none', () => {
-    expect(findInventoryGaps(example('support-triage'))).toEqual([]);
-    expect(findInventoryGaps(example('finance-ledger'))).toEqual([]);
+    const examples = readdirSync(EXAMPLES).filter((name) => existsSync(join(EXAMPLES, name, 'rollout.json')));
+    expect(examples).toEqual(expect.arrayContaining(['finance-ledger', 'otel-genai', 'support-triage']));
+    for (const name of examples) expect({ name, gaps: findInventoryGaps(example(name)) }).toEqual({ name, gaps: [] });
   });
 
   it('a credential nobody can revoke on its own, or whose revocability, owner, scopes or revocation is unknown', () => {

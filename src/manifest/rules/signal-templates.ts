@@ -18,8 +18,8 @@ function templateProblem(fill: () => unknown): string | undefined {
 }
 
 /**
- * AR132: what a signal asks of its source can be asked. An http signal's path and body hold only
- * placeholders that exist; its body is JSON once they are replaced, and goes with "method": "POST";
+ * AR132: what a signal asks of its source can be asked. An http signal's path, attributionPath and
+ * body hold only placeholders that exist; an attributionPath names the attribution it shows; its body is JSON once they are replaced, and goes with "method": "POST";
  * it says where the number is (pointer, or timesPointer with valuesPointer). A query that uses
  * $tokenCost has prices to use. The gate would fail on each of these (exit 2): validate says so first.
  */
@@ -42,6 +42,19 @@ export function checkSignalTemplates(manifest: Manifest): Finding[] {
         fillPlaceholders(signal.path as string, SAMPLE, encodeURIComponent, `the path of signal ${name}`),
       );
       if (problem) findings.push({ rule: 'AR132', pointer: at('path'), message: problem });
+    }
+    if (signal.attributionPath !== undefined) {
+      const problem = templateProblem(() =>
+        fillPlaceholders(signal.attributionPath as string, SAMPLE, encodeURIComponent, `the attributionPath of signal ${name}`),
+      );
+      if (problem) findings.push({ rule: 'AR132', pointer: at('attributionPath'), message: problem });
+      if (signal.attribution === undefined)
+        findings.push({
+          rule: 'AR132',
+          pointer: at('attributionPath'),
+          message: `signal ${name} has an "attributionPath" but no "attribution": signals check would not know which label to look for`,
+          hint: 'add "attribution": "<the label or field the grouped answer carries>", or remove attributionPath',
+        });
     }
     if (signal.body !== undefined) {
       if (signal.method !== 'POST')

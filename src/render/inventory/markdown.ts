@@ -14,7 +14,7 @@ export function renderInventoryMarkdown(check: InventoryCheck): string {
   const out: string[] = [md`## Inventory of ${mdCode(check.agent.id)}`.markdown, ''];
   const missing = check.signals.measures.filter((m) => m.required && m.status !== 'covered');
   const gaps = check.gaps.length + missing.length;
-  out.push(gaps === 0 ? '✅ The inventory is complete.' : `❌ The inventory is incomplete: ${plural(gaps, 'gap')}.`, '');
+  out.push(check.complete ? '✅ The inventory is complete.' : `❌ The inventory is incomplete: ${plural(gaps, 'gap')}.`, '');
   const signals = coverageRow(check.signals);
   out.push(
     renderMarkdownTable(

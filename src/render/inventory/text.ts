@@ -76,7 +76,7 @@ export function renderInventoryText(check: InventoryCheck, style: Style): string
   out.push(...renderBlastRadiusText(check.blastRadius, style), '');
   const incomplete = check.sections.filter((s) => !s.complete).length + (missing.length > 0 ? 1 : 0);
   out.push(
-    check.complete && check.signals.complete
+    check.complete
       ? style.green('✔ the inventory is complete')
       : style.red(
           `✖ the inventory is incomplete: ${plural(check.gaps.length + missing.length, 'gap')} in ${plural(incomplete, 'section')}`,
