@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANSWERS } from '../../src/init/answers.js';
+import { buildManifest } from '../../src/init/template.js';
+import { blastRadius } from '../../src/inventory/blast-radius.js';
+import { parseManifest } from '../../src/manifest/load.js';
 import { readSchema } from '../../src/manifest/schema-compile.js';
+import { loadSchemaValidator } from '../../src/manifest/schema-validator.js';
+import type { Manifest } from '../../src/manifest/types.js';
+import { validateLoaded } from '../../src/manifest/validate.js';
 import { ROOT } from '../helpers/cli.js';
 
 const DOC = readFileSync(join(ROOT, 'docs', 'manifest.md'), 'utf8');
@@ -92,5 +99,53 @@ describe('docs/manifest.md says what the schema requires', () => {
   it('the rollback.verify[] row of the extensions table says a probe needs an id and an expect', () => {
     const row = DOC.split('\n').find((line) => line.startsWith('| `rollback.verify[]` | `id` (required'));
     expect(row).toContain('`expect` (required');
+  });
+});
+
+/** Adds a fragment to a manifest: objects by key, lists of entries by `id`; any other value replaces. */
+function addTo(base: unknown, fragment: unknown): unknown {
+  if (Array.isArray(base) && Array.isArray(fragment) && fragment.every((f) => f && typeof f === 'object' && 'id' in f)) {
+    const merged = base.map((b) => {
+      const match = fragment.find((f) => (f as Node)['id'] === (b as Node)['id']);
+      return match ? addTo(b, match) : b;
+    });
+    for (const f of fragment) if (!base.some((b) => (b as Node)['id'] === (f as Node)['id'])) merged.push(f);
+    return merged;
+  }
+  if (base && fragment && typeof base === 'object' && typeof fragment === 'object' && !Array.isArray(base) && !Array.isArray(fragment)) {
+    const merged: Node = { ...(base as Node) };
+    for (const [key, value] of Object.entries(fragment as Node)) merged[key] = key in merged ? addTo(merged[key], value) : value;
+    return merged;
+  }
+  return fragment;
+}
+
+describe('docs/manifest.md: read in the pilot, write in a later stage', () => {
+  const fence = /```json\n([\s\S]*?)```/.exec(section('Read in the pilot, write in a later stage'))?.[1];
+  const example = JSON.parse(fence ?? 'null') as Node;
+  const manifest = addTo(buildManifest(DEFAULT_ANSWERS, 'https://agent-rollout.dev/schemas/rollout.v1.schema.json'), example) as Manifest;
+
+  async function findings(document: unknown) {
+    const loaded = parseManifest('rollout.json', new TextEncoder().encode(JSON.stringify(document, null, 2)));
+    return validateLoaded(loaded, await loadSchemaValidator()).diagnostics.map((d) => `${d.severity} ${d.rule} ${d.message}`);
+  }
+
+  it("added to init's manifest, the example validates with no finding at all (no AR107); the pilot cannot use the write tool", async () => {
+    expect(fence).toBeDefined();
+    const found = await findings(manifest);
+    expect(found).toEqual([]);
+    const [pilot, beta] = blastRadius(manifest);
+    expect(pilot?.tools.map((t) => t.tool)).toContain('tickets-read');
+    expect(pilot?.toolsWithoutCredential.map((t) => t.tool)).toContain('tickets-write');
+    expect(beta?.tools.map((t) => t.tool)).toEqual(expect.arrayContaining(['tickets-read', 'tickets-write']));
+    expect(pilot?.write.map((c) => c.dataClass)).toEqual([]);
+    expect(beta?.write.map((c) => c.dataClass)).toEqual(['tickets']);
+  });
+
+  it('the same example with the write credential held in the pilot is AR107, as the doc says', async () => {
+    const stages = manifest.stages.map((s, i) => (i === 0 ? { ...s, credentials: [...(s.credentials ?? []), 'tickets-rw'] } : s));
+    expect((await findings({ ...manifest, stages })).filter((f) => f.includes('AR107'))).toEqual([
+      'warning AR107 the first stage, "internal-pilot", holds credential "tickets-rw" with write access',
+    ]);
   });
 });
