@@ -7,6 +7,7 @@ import { BIN, copyExample, runCli, runInProcess, tempDir } from '../helpers/cli.
 let work: { dir: string; cleanup: () => Promise<void> };
 let script: string;
 let example: string;
+const STAGES = ['internal-pilot', 'limited-beta', 'general-availability'];
 
 beforeAll(async () => {
   work = await tempDir();
@@ -59,6 +60,16 @@ describe('agent-rollout completion', () => {
     expect(complete(['rollback', '--to', 'lim'], example)).toEqual(['limited-beta']);
     writeFileSync(join(work.dir, 'rollout.json'), '{ not json');
     expect(complete(['rollback', '--to', ''], work.dir)).toEqual([]);
+  });
+
+  it('bash offers stage ids for the stage argument of gate (first argument only), status --stage and rollback --to', () => {
+    expect(complete(['gate', ''], example)).toEqual(expect.arrayContaining([...STAGES, '--format']));
+    expect(complete(['gate', 'lim'], example)).toEqual(['limited-beta']);
+    expect(complete(['gate', '--format', 'json', '-m', 'rollout.json', 'gen'], example)).toEqual(['general-availability']);
+    expect(complete(['gate', 'limited-beta', ''], example)).not.toContain('internal-pilot');
+    expect(complete(['gate', 'limited-beta', '--for'], example)).toEqual(['--format']);
+    expect(complete(['status', '--stage', ''], example)).toEqual(STAGES);
+    expect(complete(['config', 'get', 'actor', ''], example)).not.toContain('format');
   });
 
   it('zsh and fish scripts cover the same commands and choices', async () => {
