@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plural } from '../../src/text/plural.js';
 import { ageText, durationMs, durationText, formatSpan, parseDuration, windowText } from '../../src/time/duration.js';
-import { formatTime, isoSeconds, withoutFraction } from '../../src/time/timestamp.js';
+import { formatTime, isoSeconds } from '../../src/time/timestamp.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -60,16 +60,18 @@ describe('durations written out', () => {
 describe('points in time written out', () => {
   const at = Date.UTC(2026, 10, 16, 9, 0, 7, 123);
 
-  it('isoSeconds cuts the milliseconds; withoutFraction drops a recorded fraction and leaves other text', () => {
+  it('isoSeconds cuts the milliseconds', () => {
     expect(isoSeconds(at)).toBe('2026-11-16T09:00:07Z');
     expect(isoSeconds(new Date(at))).toBe('2026-11-16T09:00:07Z');
-    expect(withoutFraction('2026-11-16T09:00:07.5Z')).toBe('2026-11-16T09:00:07Z');
-    expect(withoutFraction('2026-11-16T10:00:07.5+01:00')).toBe('2026-11-16T10:00:07.5+01:00');
   });
 
-  it('formatTime shows seconds only when they are not zero', () => {
+  it('formatTime: one style, always to the second, from milliseconds or a recorded time in any offset', () => {
     expect(formatTime(at)).toBe('2026-11-16 09:00:07 UTC');
-    expect(formatTime(Date.UTC(2026, 10, 16, 9, 0))).toBe('2026-11-16 09:00 UTC');
+    expect(formatTime(Date.UTC(2026, 10, 16, 9, 0))).toBe('2026-11-16 09:00:00 UTC');
+    expect(formatTime('2026-11-16T09:00:07.5Z')).toBe('2026-11-16 09:00:07 UTC');
+    expect(formatTime('2026-11-16T10:00:00+01:00')).toBe('2026-11-16 09:00:00 UTC');
+    // A hand-edited value that is not a time is shown as written.
+    expect(formatTime('last tuesday')).toBe('last tuesday');
   });
 
   it('plural picks the form for the count', () => {
