@@ -9,8 +9,8 @@ export const defineCompletion: CommandDefinition = (program, run) => {
     .command('completion')
     .summary('print a shell completion script (bash, zsh, fish)')
     .description(
-      'Print a script that completes commands, options, format choices and, for `rollback --to`, the stage ids of ' +
-        './rollout.json. Install it once (see the examples); it asks agent-rollout for stage ids only when you complete ' +
+      'Print a script that completes commands, options, format choices and, for `gate [stage]`, `rollback --to` and ' +
+        '`status --stage`, the stage ids of ./rollout.json. Install it once (see the examples); it asks agent-rollout for stage ids only when you complete ' +
         'a stage.',
     )
     .addArgument(new Argument('[shell]', 'the shell').choices(SHELLS))

@@ -16,6 +16,8 @@ export interface CompletionCommandOptions {
 const FILE_OPTIONS = new Set(['--manifest', '--out', '--metrics', '--token-file', '--flagd-out', '--cases', '--from-file']);
 /** Options whose value is a stage id of the manifest. */
 const STAGE_OPTIONS = new Set(['--to', '--stage']);
+/** Names of a first argument that is a stage id of the manifest (`gate [stage]`). */
+const STAGE_ARGUMENTS = new Set(['stage']);
 
 function option(from: Option): CompletionOption {
   const names = [from.short, from.long].filter((name): name is string => name !== undefined);
@@ -31,7 +33,8 @@ function option(from: Option): CompletionOption {
 }
 
 function command(from: Command): CompletionCommand {
-  const choices = from.registeredArguments[0]?.argChoices;
+  const first = from.registeredArguments[0];
+  const choices = first?.argChoices;
   return {
     name: from.name(),
     description: from.summary() || from.description().split('\n')[0] || '',
@@ -41,6 +44,7 @@ function command(from: Command): CompletionCommand {
     ],
     subcommands: from.commands.filter((c) => c.name() !== 'help').map(command),
     ...(choices ? { argumentChoices: [...choices] } : {}),
+    ...(first && !choices && STAGE_ARGUMENTS.has(first.name()) ? { argumentKind: 'stage' as const } : {}),
   };
 }
 
@@ -56,7 +60,7 @@ export function completionTree(program: Command): CompletionTree {
   };
 }
 
-/** The stage ids of a manifest, for `--to`; nothing (and no error) when it cannot be read cheaply. */
+/** The stage ids of a manifest, for `--to`, `--stage` and `gate [stage]`; nothing (and no error) when it cannot be read cheaply. */
 async function stageIds(path: string): Promise<string[]> {
   try {
     const document = JSON.parse(await readBoundedText(path, { maxBytes: 4 * 1024 * 1024 })) as { stages?: { id?: unknown }[] };
@@ -70,7 +74,7 @@ async function stageIds(path: string): Promise<string[]> {
 
 /**
  * `agent-rollout completion bash|zsh|fish`: prints the completion script for the shell. With
- * `--stages` (what the scripts call for `rollback --to`), prints the stage ids of the manifest.
+ * `--stages` (what the scripts call to complete a stage id), prints the stage ids of the manifest.
  */
 export async function completionCommand(
   shell: string | undefined,

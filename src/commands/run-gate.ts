@@ -31,6 +31,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { GateFormat } from './formats.js';
 import type { OpenManifest } from './open-manifest.js';
 import { openManifest } from './open-manifest.js';
+import { formatTime } from '../time/timestamp.js';
 
 /**
  * Evaluating a stage's gate from the command line: gathering the evidence (flags, pasted
@@ -182,7 +183,7 @@ export async function runGate(
     const { text, label } = await readMetricsInput(options.metrics, io.cwd, io.stdin);
     const metrics = parsePastedMetrics(text, label);
     if (metrics.window && metrics.window.end > now + FUTURE_SLACK_MS)
-      throw new InputError(`the window in ${label} ends in the future (${new Date(metrics.window.end).toISOString()})`);
+      throw new InputError(`the window in ${label} ends in the future (${formatTime(metrics.window.end)})`);
     pasted = { metrics, label: options.metrics === '-' ? '-' : options.metrics };
     for (const warning of metrics.warnings) io.err(redactor.text(`warning: ${warning}\n`));
     for (const warning of unknownSignalWarnings(

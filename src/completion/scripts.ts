@@ -34,18 +34,23 @@ function valueCase(key: string, option: CompletionOption): string | undefined {
   if (!option.takesValue) return undefined;
   const pattern = option.names.map((name) => quote(`${key}:${name}`)).join('|');
   if (option.choices) return `      ${pattern}) COMPREPLY=($(compgen -W ${quote(option.choices.join(' '))} -- "$cur")); return ;;`;
-  if (option.valueKind === 'stage')
-    return `      ${pattern}) COMPREPLY=($(compgen -W "$(command ${'${COMP_WORDS[0]}'} completion --stages 2>/dev/null)" -- "$cur")); return ;;`;
+  if (option.valueKind === 'stage') return `      ${pattern}) COMPREPLY=($(compgen -W "${stagesCommand()}" -- "$cur")); return ;;`;
   if (option.valueKind === 'file')
     return `      ${pattern}) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;`;
   return `      ${pattern}) return ;;`;
 }
 
+/** The shell words that print the stage ids of ./rollout.json, by asking the program itself. */
+function stagesCommand(): string {
+  return `$(command ${'${COMP_WORDS[0]}'} completion --stages 2>/dev/null)`;
+}
+
 /**
  * A bash script: `source <(agent-rollout completion bash)`. It finds the command path among the
- * words typed so far (skipping options and the values they take), then offers the subcommands
- * and options of that command, the choices of an option's value, stage ids for `--to`, and files
- * for paths.
+ * words typed so far (skipping options and the values they take, and counting the arguments
+ * given after the command), then offers the subcommands and options of that command, the
+ * choices or stage ids of its first argument while none is given, the choices of an option's
+ * value, stage ids for `--to` and `--stage`, and files for paths.
  */
 export function bashScript(tree: CompletionTree): string {
   const fn = functionName(tree.program);
@@ -53,17 +58,22 @@ export function bashScript(tree: CompletionTree): string {
   const valueOptions = new Set<string>();
   for (const option of [...tree.options, ...all.flatMap(({ command }) => command.options)])
     if (option.takesValue) for (const name of option.names) valueOptions.add(name);
-  const words = (
-    key: string,
-    command: { options: readonly CompletionOption[]; subcommands?: readonly CompletionCommand[] },
-    extra: string[] = [],
-  ) =>
-    `    ${quote(key)}) words=${quote([...(command.subcommands ?? []).map((c) => c.name), ...extra, ...optionWords(command.options).split(' ')].filter(Boolean).join(' '))} ;;`;
+  const words = ({ path, command }: { path: string[]; command: CompletionCommand }) => {
+    const fixed = [...command.subcommands.map((c) => c.name), ...optionWords(command.options).split(' ')].filter(Boolean).join(' ');
+    const first =
+      command.argumentChoices !== undefined
+        ? ` ((args == 0)) && words="${command.argumentChoices.join(' ')} $words";`
+        : command.argumentKind === 'stage'
+          ? ` ((args == 0)) && [[ "$cur" != -* ]] && words="${stagesCommand()} $words";`
+          : '';
+    return `    ${quote(path.join(' '))}) words=${quote(fixed)};${first} ;;`;
+  };
   const lines = [
     `# ${tree.program} completion for bash. Install: ${tree.program} completion bash > ~/.local/share/bash-completion/completions/${tree.program}`,
     `${fn}() {`,
-    '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" key="" i word skip=0',
+    '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" key="" next i word skip=0 args=0',
     `  local value_options=${quote([...valueOptions].join(' '))}`,
+    `  local commands=${quote(`|${all.map(({ path }) => path.join(' ')).join('|')}|`)}`,
     '  for ((i = 1; i < COMP_CWORD; i++)); do',
     '    word="${COMP_WORDS[i]}"',
     '    if ((skip)); then skip=0; continue; fi',
@@ -71,7 +81,8 @@ export function bashScript(tree: CompletionTree): string {
     '      [[ "$word" != *=* && " $value_options " == *" $word "* ]] && skip=1',
     '      continue',
     '    fi',
-    '    key="${key:+$key }$word"',
+    '    next="${key:+$key }$word"',
+    '    if [[ "$commands" == *"|$next|"* ]]; then key="$next"; args=0; else args=$((args + 1)); fi',
     '  done',
     '  if [[ "$prev" == -* ]]; then',
     '    case "$key:$prev" in',
@@ -83,7 +94,7 @@ export function bashScript(tree: CompletionTree): string {
     '  local words',
     '  case "$key" in',
     `    '') words=${quote([...tree.commands.map((c) => c.name), 'help', ...optionWords(tree.options).split(' ')].join(' '))} ;;`,
-    ...all.map(({ path, command }) => words(path.join(' '), command, command.argumentChoices ?? [])),
+    ...all.map(words),
     '    *) words="" ;;',
     '  esac',
     '  COMPREPLY=($(compgen -W "$words" -- "$cur"))',
@@ -130,10 +141,13 @@ export function fishScript(tree: CompletionTree): string {
       );
     if (command.argumentChoices)
       lines.push(`complete -c ${p} -n ${fishQuote(inCommand)} -a ${fishQuote(command.argumentChoices.join(' '))}`);
+    if (command.argumentKind === 'stage')
+      lines.push(`complete -c ${p} -n ${fishQuote(inCommand)} -a '(${p} completion --stages 2>/dev/null)'`);
     for (const option of command.options) lines.push(optionLine(inCommand, option));
     for (const sub of command.subcommands) {
       const inSub = `${inCommand}; and __fish_seen_subcommand_from ${sub.name}`;
       if (sub.argumentChoices) lines.push(`complete -c ${p} -n ${fishQuote(inSub)} -a ${fishQuote(sub.argumentChoices.join(' '))}`);
+      if (sub.argumentKind === 'stage') lines.push(`complete -c ${p} -n ${fishQuote(inSub)} -a '(${p} completion --stages 2>/dev/null)'`);
       for (const option of sub.options) lines.push(optionLine(inSub, option));
     }
   }

@@ -22,6 +22,8 @@ export interface CompletionCommand {
   subcommands: CompletionCommand[];
   /** Closed choices of the first argument (e.g. `config get <key>`). */
   argumentChoices?: string[];
+  /** The first argument is a stage id of ./rollout.json (`gate [stage]`). */
+  argumentKind?: 'stage';
 }
 
 export interface CompletionTree {

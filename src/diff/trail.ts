@@ -4,6 +4,7 @@ import { sameJson } from '../json/same-json.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Change, Note } from './model.js';
+import { formatTime } from '../time/timestamp.js';
 
 /** The audit trail beside HEAD's manifest, as read (the command reads it; the core judges it). */
 export interface TrailFacts {
@@ -38,10 +39,10 @@ export function checkStateAudit(headState: unknown, trail: TrailFacts | undefine
   if (!sameJson(last.after, headState)) {
     return {
       audited: false,
-      reason: `the last state change in ${trail.path} (seq ${last.seq}, ${last.action}, ${last.at}) recorded a different state`,
+      reason: `the last state change in ${trail.path} (seq ${last.seq}, ${last.action}, ${formatTime(last.at)}) recorded a different state`,
     };
   }
-  return { audited: true, reason: `recorded by ${trail.path} seq ${last.seq} (${last.action} by ${last.actor}, ${last.at})` };
+  return { audited: true, reason: `recorded by ${trail.path} seq ${last.seq} (${last.action} by ${last.actor}, ${formatTime(last.at)})` };
 }
 
 function rollbackHash(document: unknown): string | undefined {
@@ -73,15 +74,15 @@ export function drillCoverageNote(base: unknown, head: unknown, trail: TrailFact
   if (drill !== undefined && drilled === after) {
     return {
       level: 'info',
-      text: `The rollback section changed; the passing drill of ${drill.at} (audit seq ${drill.seq}) already covers the new section.`,
+      text: `The rollback section changed; the passing drill of ${formatTime(drill.at)} (audit seq ${drill.seq}) already covers the new section.`,
     };
   }
   const last =
     drill === undefined
       ? 'no passing drill is recorded'
       : drilled === before
-        ? `the last passing drill (${drill.at}, audit seq ${drill.seq}) covered the old section only`
-        : `the last passing drill (${drill.at}, audit seq ${drill.seq}) covered neither section`;
+        ? `the last passing drill (${formatTime(drill.at)}, audit seq ${drill.seq}) covered the old section only`
+        : `the last passing drill (${formatTime(drill.at)}, audit seq ${drill.seq}) covered neither section`;
   return {
     level: 'warning',
     text: `The rollback section changed (rollbackSha256 ${(before ?? 'none').slice(0, 12)} → ${after.slice(0, 12)}): the last drill no longer covers it; ${last}. Run \`agent-rollout drill\` before a gate with a drill criterion.`,
@@ -100,7 +101,7 @@ export function trailHistoryChange(base: TrailFacts | undefined, head: TrailFact
   const lost = base.entries.findIndex((entry, i) => kept[i]?.hash !== entry.hash);
   if (lost < 0) return undefined;
   const last = base.entries.at(-1) as AuditEntry;
-  const from = `${base.entries.length} entries (last seq ${last.seq}, ${last.action} at ${last.at})`;
+  const from = `${base.entries.length} entries (last seq ${last.seq}, ${last.action} at ${formatTime(last.at)})`;
   const to = head?.exists ? `${kept.length} entries, differing from seq ${(base.entries[lost] as AuditEntry).seq}` : 'no trail';
   return {
     section: 'state',

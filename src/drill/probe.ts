@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { readBodyBounded } from '../files/bounded-read.js';
-import { formatDuration } from '../time/duration.js';
+import { durationText } from '../time/duration.js';
 import type { CommandOutcome, ProcessGroups } from '../process/child-process.js';
 import { describeFailure, runCommand } from '../process/child-process.js';
 import { describeMismatch, textMatches } from './plan.js';
@@ -26,7 +26,7 @@ export function judgeObservation(probe: PlannedProbe, seen: ProbeObservation, se
     const base = { durationMs: outcome.durationMs, output };
     const failure =
       outcome.interrupted || outcome.timedOut || outcome.startError || outcome.signal
-        ? describeFailure(outcome, formatDuration(probe.timeoutMs))
+        ? describeFailure(outcome, durationText(probe.timeoutMs))
         : undefined;
     if (failure)
       return {
@@ -123,7 +123,7 @@ export async function httpRequest(
     const interrupted = signal.aborted;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const message = timeout.aborted
-      ? `no response within ${formatDuration(timeoutMs)}`
+      ? `no response within ${durationText(timeoutMs)}`
       : cause?.code
         ? `request failed: ${cause.code}${cause.message ? ` (${cause.message})` : ''}`
         : `request failed: ${(error as Error).message}`;

@@ -1,4 +1,4 @@
-import { formatDuration } from '../time/duration.js';
+import { durationText } from '../time/duration.js';
 import type { ProcessGroups } from '../process/child-process.js';
 import { describeFailure, runCommand } from '../process/child-process.js';
 import { judgeDrill } from './judge.js';
@@ -120,7 +120,7 @@ async function runStep(step: PlannedStep, context: DrillContext, signal: AbortSi
         ? `\n[agent-rollout: … ${outcome.elidedBytes} bytes elided …: the command printed ${outcome.outputBytes} bytes; the start and the end were kept]`
         : '');
     const output = recordOutput(note ? outcome.output.trimEnd() + note : outcome.output, secrets);
-    const failure = describeFailure(outcome, formatDuration(step.timeoutMs));
+    const failure = describeFailure(outcome, durationText(step.timeoutMs));
     const status = outcome.interrupted ? 'interrupted' : outcome.timedOut ? 'timed-out' : failure ? 'failed' : 'passed';
     const detail = status === 'failed' && !outcome.startError ? lastLine(output) : undefined;
     result = {

@@ -1,5 +1,6 @@
 import { durationMs } from '../time/duration.js';
-import { judgeEvidence, runTime } from '../guardrails/evidence.js';
+import { judgeEvidence } from '../guardrails/evidence.js';
+import { formatTime } from '../time/timestamp.js';
 import type { GuardrailRun } from '../guardrails/evidence.js';
 import type { CheckResult, GateInput } from './types.js';
 
@@ -70,7 +71,7 @@ export function guardrailEvidenceCheck(input: GateInput, within?: string): Evide
       };
     case 'current': {
       const run = evidence.run as GuardrailRun;
-      const when = runTime(run.at);
+      const when = formatTime(run.at);
       if (!run.passed) {
         return {
           outcome: 'fail',

@@ -1,5 +1,5 @@
 import { breachExpression } from '../export/prometheus-rules.js';
-import { parseDuration } from '../time/duration.js';
+import { durationText, parseDuration } from '../time/duration.js';
 import type { Alert, Manifest } from '../manifest/types.js';
 import { collectEvidence } from '../metrics/collect.js';
 import { resolveHeaders, SourceFailure } from '../metrics/http-get.js';
@@ -62,7 +62,7 @@ function judge(
       if (points.length === 0) return { status: 'no-data', detail: 'the series is empty' };
       const all = points.every(([, v]) => breaches(v, alert));
       const covered = expectedPoints === undefined || points.length >= expectedPoints;
-      const held = forMs === undefined ? '' : ` for ${Math.round(forMs / 1000)}s`;
+      const held = forMs === undefined ? '' : ` for ${durationText(forMs)}`;
       if (all && covered)
         return {
           status: 'breach',

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { formatDuration } from '../time/duration.js';
+import { durationText } from '../time/duration.js';
 import type { ProcessGroups } from '../process/child-process.js';
 import { runCommand } from '../process/child-process.js';
 import type { Decision } from './cases.js';
@@ -73,7 +73,7 @@ export async function askAgent(
     const durationMs = outcome.durationMs;
     if (outcome.interrupted) return { error: 'interrupted (Ctrl-C)', durationMs };
     if (outcome.timedOut)
-      return { error: `no answer within ${formatDuration(options.timeoutMs)}: the agent was killed with its children`, durationMs };
+      return { error: `no answer within ${durationText(options.timeoutMs)}: the agent was killed with its children`, durationMs };
     if (outcome.startError) return { error: `the agent could not start: ${outcome.startError}`, durationMs };
     if (outcome.overflowed)
       return { error: `the agent printed more than ${(2 * MAX_ANSWER_BYTES) / 1024 / 1024} MB; it was stopped`, durationMs };

@@ -41,12 +41,6 @@ function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** `2026-12-01 09:00 UTC`, or the text as recorded when it is not a time. */
-export function runTime(at: string): string {
-  const ms = Date.parse(at);
-  return Number.isNaN(ms) ? at : formatTime(ms);
-}
-
 function runOf(entry: AuditEntry): GuardrailRun {
   const details = record(entry.details);
   const run: GuardrailRun = { seq: entry.seq, at: entry.at, actor: entry.actor, passed: details['passed'] === true };
@@ -114,7 +108,7 @@ export function judgeEvidence(
         state: 'current',
         run,
         changed: [],
-        reason: `the run of ${runTime(entry.at)} ${run.passed ? 'passed' : 'failed'} against the current agent, guardrails and cases`,
+        reason: `the run of ${formatTime(entry.at)} ${run.passed ? 'passed' : 'failed'} against the current agent, guardrails and cases`,
       };
     }
   }
@@ -123,8 +117,8 @@ export function judgeEvidence(
   const changed = changedSince(newest, identity);
   const reason =
     details['agentSha256'] === undefined && details['guardrailsSha256'] === undefined
-      ? `the run of ${runTime(newest.at)} recorded no agentSha256 or guardrailsSha256 (an earlier agent-rollout), so it cannot show what it tested`
-      : `${listText(changed)} changed since the run of ${runTime(newest.at)}`;
+      ? `the run of ${formatTime(newest.at)} recorded no agentSha256 or guardrailsSha256 (an earlier agent-rollout), so it cannot show what it tested`
+      : `${listText(changed)} changed since the run of ${formatTime(newest.at)}`;
   return { state: 'outdated', run: runOf(newest), changed, reason };
 }
 

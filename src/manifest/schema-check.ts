@@ -230,7 +230,9 @@ function translate(error: SchemaError): Translated | undefined {
       const doc = typeof parent?.['description'] === 'string' ? (parent['description'] as string) : undefined;
       const subject = error.propertyName === undefined ? where(pointer) : `the name "${error.propertyName}" in ${where(pointer)}`;
       const shown =
-        rule === 'AR104' ? 'is not a secret reference' : `is ${describeValue(error.data, lastSegment(pointer))}, which is not valid here`;
+        rule === 'AR104'
+          ? 'is not a secret reference'
+          : `is ${describeValue(error.data, lastSegment(pointer))}, which is not ${parent?.['format'] === 'duration' ? 'a duration' : 'valid here'}`;
       const translated: Translated = {
         pointer: error.propertyName === undefined ? pointer : childPointer(pointer, error.propertyName),
         onKey: error.propertyName !== undefined,
@@ -240,7 +242,11 @@ function translate(error: SchemaError): Translated | undefined {
       if (rule) translated.rule = rule;
       return translated;
     }
-    case 'format':
+    case 'format': {
+      // A value its pattern already refuses (a malformed duration) has that finding; the format
+      // adds one only for what the pattern lets through (a well-formed duration over 100 years).
+      const pattern = parent?.['pattern'];
+      if (typeof pattern === 'string' && typeof error.data === 'string' && !new RegExp(pattern, 'u').test(error.data)) return undefined;
       return {
         pointer,
         hint: takes(parent),
@@ -249,6 +255,7 @@ function translate(error: SchemaError): Translated | undefined {
             ? `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is longer than 100 years`
             : `${where(pointer)} is ${describeValue(error.data, lastSegment(pointer))}, which is not a valid ${String(params['format'])}`,
       };
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':

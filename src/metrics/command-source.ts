@@ -2,7 +2,7 @@ import { runCommand } from '../process/child-process.js';
 import { MAX_INPUT_BYTES } from './read-input.js';
 import type { Observation, Origin, Point } from './types.js';
 import { notANumber, parseNumberText } from './value-check.js';
-import { windowText } from '../time/duration.js';
+import { durationText } from '../time/duration.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { secondsToMs } from '../time/timestamp-parse.js';
 
@@ -90,7 +90,7 @@ export async function commandSignal(
     maxOutputBytes: MAX_INPUT_BYTES,
     overflow: 'fail',
   });
-  if (result.timedOut) return fail(`did not finish within ${windowText(target.timeoutMs)}; it was stopped`);
+  if (result.timedOut) return fail(`did not finish within ${durationText(target.timeoutMs)}; it was stopped`);
   if (result.startErrorCode === 'ENOENT') return fail(`cannot run ${file}: no such file (paths are relative to the manifest's folder)`);
   if (result.startErrorCode === 'EACCES') return fail(`cannot run ${file}: not executable`);
   if (result.startError) return fail(`cannot run ${file}: ${result.startError}`);

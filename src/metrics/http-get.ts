@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS, windowText } from '../time/duration.js';
+import { durationText, MAX_TIMER_MS } from '../time/duration.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { createRedactor } from '../manifest/redactor.js';
 import { MAX_INPUT_BYTES } from './read-input.js';
@@ -46,14 +46,15 @@ const CUT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLO
 
 function describeNetworkError(error: unknown, url: URL, timeoutMs: number): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${windowText(timeoutMs)} (timed out)`;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${durationText(timeoutMs)} (timed out)`;
   const code = err.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused (is it running, and is the URL right?)';
   if (code === 'ENOTFOUND') return `the host ${url.hostname} could not be resolved (DNS: no such host; is the URL right?)`;
   if (code === 'EAI_AGAIN')
     return `the host ${url.hostname} could not be resolved (DNS: the lookup failed for now, EAI_AGAIN; is the network up?)`;
   if (code !== undefined && CUT_CODES.has(code)) return 'the connection was closed before the answer was complete';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no answer within ${windowText(timeoutMs)} (timed out)`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return `no answer within ${durationText(timeoutMs)} (timed out)`;
   return (err.cause?.message ?? err.message ?? String(error)).split('\n')[0] ?? 'request failed';
 }
 
@@ -199,7 +200,7 @@ export async function httpRequest(url: URL, request: HttpRequest): Promise<HttpA
   } catch (error) {
     if (error instanceof SourceFailure) throw error;
     if (request.signal?.aborted) throw new SourceFailure('interrupted (Ctrl-C)');
-    if (controller.signal.aborted) throw new SourceFailure(`no answer within ${windowText(request.timeoutMs)} (timed out)`);
+    if (controller.signal.aborted) throw new SourceFailure(`no answer within ${durationText(request.timeoutMs)} (timed out)`);
     const cut = reading ? describeCut(error, size, announced) : undefined;
     throw new SourceFailure(redactor.text(cut ?? describeNetworkError(error, current, request.timeoutMs)));
   } finally {

@@ -4,6 +4,7 @@ import { windowText } from '../time/duration.js';
 import type { Redactor } from '../manifest/redactor.js';
 import { notANumber } from './value-check.js';
 import { secondsToMs } from '../time/timestamp-parse.js';
+import { formatTime } from '../time/timestamp.js';
 
 /** A Prometheus server and how to reach it. */
 export interface PrometheusTarget {
@@ -192,7 +193,7 @@ export async function prometheusInstant(target: PrometheusTarget, query: string,
       return {
         status: 'no-data',
         origin,
-        reason: `no current data: the answer is stamped ${iso(stamped)}, not the time asked for (${iso(timeMs)})`,
+        reason: `no current data: the answer is stamped ${formatTime(stamped)}, not the time asked for (${formatTime(timeMs)})`,
         hint: `check that ${target.name} is a Prometheus server and not something answering in its place`,
       };
     return { status: 'value', value, origin, dated: true };

@@ -1,5 +1,6 @@
 import type { Observation } from './types.js';
 import { isCountSignal } from './types.js';
+import { formatTime } from '../time/timestamp.js';
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
@@ -58,14 +59,14 @@ export function checkObservation(signal: string, observation: Observation, sampl
       return {
         status: 'error',
         origin: observation.origin,
-        reason: `${signal} has ${String(bad[1])} at ${new Date(bad[0]).toISOString()}, not a finite number`,
+        reason: `${signal} has ${String(bad[1])} at ${formatTime(bad[0])}, not a finite number`,
       };
     const negative = counts ? observation.points.find(([, v]) => v < 0) : undefined;
     if (negative)
       return {
         status: 'error',
         origin: observation.origin,
-        reason: `${signal} counts events, so ${negative[1]} (negative) at ${new Date(negative[0]).toISOString()} cannot be right`,
+        reason: `${signal} counts events, so ${negative[1]} (negative) at ${formatTime(negative[0])} cannot be right`,
       };
   }
   return observation;

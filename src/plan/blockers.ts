@@ -1,7 +1,7 @@
 import { reachesEveryone } from '../manifest/access.js';
 import { plural } from '../text/plural.js';
 import { durationMs, formatSpan } from '../time/duration.js';
-import { withoutFraction } from '../time/timestamp.js';
+import { formatTime } from '../time/timestamp.js';
 import type { Manifest } from '../manifest/types.js';
 import type { AuditEntry } from '../state/audit.js';
 import { rollbackSha256 } from '../state/rollback-hash.js';
@@ -59,7 +59,7 @@ export function findBlockers(input: BlockerInput): Blocker[] {
     const { reason, at, by } = manifest.state.paused;
     blockers.push({
       kind: 'paused',
-      message: `the rollout is paused since ${withoutFraction(at)}${by ? ` by ${by}` : ''}: ${reason}`,
+      message: `the rollout is paused since ${formatTime(at)}${by ? ` by ${by}` : ''}: ${reason}`,
       hint: `${run('resume')}, once the cause is dealt with`,
     });
   }
@@ -88,8 +88,8 @@ export function findBlockers(input: BlockerInput): Blocker[] {
       const until = new Date(Date.parse(state.since) + needed).toISOString();
       blockers.push({
         kind: 'stage-too-young',
-        message: `"${stage.id}" has run ${formatSpan(ran)} of its minimum ${stage.minDuration} (since ${withoutFraction(state.since)})`,
-        hint: `wait until ${withoutFraction(until)}`,
+        message: `"${stage.id}" has run ${formatSpan(ran)} of its minimum ${stage.minDuration} (since ${formatTime(state.since)})`,
+        hint: `wait until ${formatTime(until)}`,
       });
     }
   }
@@ -113,7 +113,7 @@ export function findBlockers(input: BlockerInput): Blocker[] {
         const failing = ids.filter((id) => evaluated.has(id) && !['pass', 'observe'].includes(evaluated.get(id) as string));
         blockers.push({
           kind: 'gate-not-go',
-          message: `the last recorded gate for "${stage.id}" (${withoutFraction(gate.at)}) was ${gate.verdict}${failing.length > 0 ? `: ${failing.map((id) => `${id} ${evaluated.get(id)}`).join(', ')}` : ''}`,
+          message: `the last recorded gate for "${stage.id}" (${formatTime(gate.at)}) was ${gate.verdict}${failing.length > 0 ? `: ${failing.map((id) => `${id} ${evaluated.get(id)}`).join(', ')}` : ''}`,
           hint: gateCommand,
           criteria: failing,
         });
@@ -144,13 +144,13 @@ export function findBlockers(input: BlockerInput): Blocker[] {
       } else if (drills.last && !drills.last.passed) {
         blockers.push({
           kind: 'drill-failed',
-          message: `the last drill of the current rollback section failed (${withoutFraction(drills.last.at)})`,
+          message: `the last drill of the current rollback section failed (${formatTime(drills.last.at)})`,
           hint: `fix the rollback, then ${run('drill')}`,
         });
       } else {
         blockers.push({
           kind: 'drill-outdated',
-          message: `the rollback section changed since the last drill (${withoutFraction(drills.newest.at)}): no drill covers it as it is now`,
+          message: `the rollback section changed since the last drill (${formatTime(drills.newest.at)}): no drill covers it as it is now`,
           hint: run('drill'),
         });
       }
@@ -161,7 +161,7 @@ export function findBlockers(input: BlockerInput): Blocker[] {
         if (age > durationMs(criterion.drill.passedWithin)) {
           blockers.push({
             kind: 'drill-too-old',
-            message: `the last passing drill (${withoutFraction(drills.lastPassing.at)}) is older than the ${criterion.drill.passedWithin} that criterion "${criterion.id}" allows`,
+            message: `the last passing drill (${formatTime(drills.lastPassing.at)}) is older than the ${criterion.drill.passedWithin} that criterion "${criterion.id}" allows`,
             hint: run('drill'),
           });
         }

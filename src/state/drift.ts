@@ -9,6 +9,7 @@ import type { AuditEntry } from './audit.js';
 import { lastStateEntry } from './audit.js';
 import type { FieldChange } from './field-changes.js';
 import { fieldChanges } from './field-changes.js';
+import { formatTime } from '../time/timestamp.js';
 
 /**
  * Whether the manifest's `state` is the state the audit trail last recorded. Every state
@@ -48,7 +49,7 @@ export function describeDrift(drift: Extract<StateDriftCheck, { status: 'drift' 
   const listed = changes.slice(0, 3).map(describeFieldChange).join('; ');
   const more = changes.length > 3 ? `; and ${changes.length - 3} more` : '';
   return (
-    `state differs from what the audit trail last recorded (seq ${entry.seq}, ${entry.action} by ${entry.actor} at ${entry.at}): ` +
+    `state differs from what the audit trail last recorded (seq ${entry.seq}, ${entry.action} by ${entry.actor} at ${formatTime(entry.at)}): ` +
     `${listed}${more} (trail → manifest)`
   );
 }

@@ -36,7 +36,7 @@ export interface FleetAgent extends RolloutStatus {
   attention: { level: AttentionLevel; reasons: string[] };
 }
 
-/** A manifest that could not be read: a row saying why. */
+/** A manifest not shown (it could not be read, is not a valid manifest, or is newer than this tool): a row saying why. */
 export interface FleetError {
   manifest: string;
   error: string;

@@ -7,6 +7,7 @@ import { interruptPoint } from './interrupt-hook.js';
 import { FileWriteError, isWriteRefusal, writeOwnFile } from '../files/atomic-write.js';
 import { readBoundedText } from '../files/bounded-read.js';
 import type { Io, StopSignal } from '../ui/io.js';
+import { formatTime } from '../time/timestamp.js';
 
 interface LockOwner {
   pid: number;
@@ -165,7 +166,7 @@ async function acquire(path: string, label: string, deadline: number, stopping: 
     }
     if (Date.now() >= deadline) {
       throw new CliError(
-        `another agent-rollout command is changing ${label}${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.at})` : ''}`,
+        `another agent-rollout command is changing ${label}${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${formatTime(owner.at)})` : ''}`,
         ExitCode.failure,
         `try again when it has finished; if no such command runs, remove ${label}.lock`,
       );

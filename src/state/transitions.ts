@@ -1,7 +1,7 @@
 import type { Verdict } from '../gate/types.js';
 import { currentStage, reachesEveryone } from '../manifest/access.js';
 import type { GovernanceMode, Manifest, OrgState, Stage, State } from '../manifest/types.js';
-import { formatTime, withoutFraction } from '../time/timestamp.js';
+import { formatTime } from '../time/timestamp.js';
 
 /**
  * The state changes of the state commands, as pure functions from a manifest to the state it
@@ -61,7 +61,7 @@ export function pause(manifest: Manifest, context: TransitionContext & { reason:
     return {
       outcome: 'unchanged',
       action: 'pause',
-      summary: `the rollout is already paused (since ${withoutFraction(state.paused.at)}${by}: ${quote(state.paused.reason)})`,
+      summary: `the rollout is already paused (since ${formatTime(state.paused.at)}${by}: ${quote(state.paused.reason)})`,
     };
   }
   const after: State = { ...state, paused: { reason: context.reason, at: context.at, by: context.actor } };
@@ -72,7 +72,7 @@ export function resume(manifest: Manifest): Transition {
   const { state } = manifest;
   if (!state.paused) return { outcome: 'unchanged', action: 'resume', summary: 'the rollout is not paused' };
   const { paused, ...after } = state;
-  return changed('resume', state, after, `resumed the rollout (paused since ${withoutFraction(paused.at)}: ${quote(paused.reason)})`);
+  return changed('resume', state, after, `resumed the rollout (paused since ${formatTime(paused.at)}: ${quote(paused.reason)})`);
 }
 
 export function enable(manifest: Manifest): Transition {

@@ -64,11 +64,16 @@ function unitsText(ms: number, smallest: (typeof WRITTEN_UNITS)[number]): string
 }
 
 /**
- * A duration as a manifest writes it, exact to the millisecond: `1d1h1m1s`, `7d`, `500ms`,
- * `0s`. For timeouts and measured durations; parseDuration reads it back.
+ * A duration a manifest or a flag sets (a timeout, the wait between attempts), as a person reads
+ * it: `500ms`, `3.2s`, `30s`, `1m30s`, `10m`, `2h`; to a tenth of a second below a minute, to the
+ * second above. Messages, plans and reports use it; a manifest's own text stays as written.
  */
-export function formatDuration(ms: number): string {
-  return unitsText(Math.max(0, Math.round(ms)), 'ms');
+export function durationText(ms: number): string {
+  const rounded = Math.max(0, Math.round(ms));
+  if (rounded < 1000) return `${rounded}ms`;
+  const tenths = Math.round(rounded / 100);
+  if (tenths < 600) return `${tenths / 10}s`;
+  return unitsText(Math.round(rounded / 1000) * 1000, 's');
 }
 
 /**

@@ -88,7 +88,7 @@ describe('a for criterion needs evidence over the whole period', () => {
     expect(report?.verdict).toBe('inconclusive');
     expect(stable(report).status).toBe('inconclusive');
     expect(stable(report).reason).toBe(
-      'no samples between 2026-10-01 00:00 UTC and 2026-10-15 00:00 UTC, a gap of 14d where a step is 14h, so the series does not show every interval',
+      'no samples between 2026-10-01 00:00:00 UTC and 2026-10-15 00:00:00 UTC, a gap of 14d where a step is 14h, so the series does not show every interval',
     );
   });
 
@@ -127,7 +127,7 @@ describe('a for criterion needs evidence over the whole period', () => {
     const gap = await gatePasted(folder, gappy, { step: '1h' });
     expect(gap.code).toBe(3);
     expect(stable(gap.report).reason).toBe(
-      'no samples between 2026-10-06 00:00 UTC and 2026-10-06 08:00 UTC, a gap of 8h where a step is 1h, so the series does not show every interval',
+      'no samples between 2026-10-06 00:00:00 UTC and 2026-10-06 08:00:00 UTC, a gap of 8h where a step is 1h, so the series does not show every interval',
     );
 
     const coarse = await gatePasted(
@@ -161,12 +161,12 @@ describe('a for criterion needs evidence over the whole period', () => {
     expect(result.code).toBe(3);
     expect(stable(report).status).toBe('inconclusive');
     expect(stable(report).reason).toMatch(
-      /^no samples of error_rate in the last 14d of the window \(400 samples stamped outside it, e\.g\. at 1970-01-01 00:00 UTC, are not current data\)$/,
+      /^no samples of error_rate in the last 14d of the window \(400 samples stamped outside it, e\.g\. at 1970-01-01 00:00:00 UTC, are not current data\)$/,
     );
     const instant = report.criteria.find((c) => c.id === 'zero-security-events') as Check;
     expect(instant.status).toBe('inconclusive');
     expect(instant.reason).toBe(
-      'no current data: the answer is stamped 1970-01-01T00:00:00.000Z, not the time asked for (2026-10-15T00:00:00.000Z)',
+      'no current data: the answer is stamped 1970-01-01 00:00:00 UTC, not the time asked for (2026-10-15 00:00:00 UTC)',
     );
   });
 });

@@ -217,7 +217,7 @@ describe('advance', () => {
     const pausedRun = await advance(paused.folder, ['--metrics', '-', '--force', '--reason', 'x'], metrics());
     expect(pausedRun.code).toBe(2);
     expect(pausedRun.stderr).toBe(
-      'error: the rollout is paused since 2026-10-05 12:00 UTC by bob@example.com (guardrail spike): advance refuses\n  hint: resolve the cause of the pause, then `agent-rollout resume`\n',
+      'error: the rollout is paused since 2026-10-05 12:00:00 UTC by bob@example.com (guardrail spike): advance refuses\n  hint: resolve the cause of the pause, then `agent-rollout resume`\n',
     );
     const disabled = await project((m) => (m.state.enabled = false));
     const disabledRun = await advance(disabled.folder, ['--metrics', '-'], metrics());

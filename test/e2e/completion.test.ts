@@ -6,7 +6,10 @@ import { BIN, copyExample, runCli, runInProcess, tempDir } from '../helpers/cli.
 
 let work: { dir: string; cleanup: () => Promise<void> };
 let script: string;
+let zshScript: string;
+let fishScript: string;
 let example: string;
+const STAGES = ['internal-pilot', 'limited-beta', 'general-availability'];
 
 beforeAll(async () => {
   work = await tempDir();
@@ -19,7 +22,58 @@ beforeAll(async () => {
   mkdirSync(join(work.dir, 'bin'));
   symlinkSync(BIN, join(work.dir, 'bin', 'agent-rollout'));
   example = await copyExample('support-triage', work.dir);
+  // zsh and fish: the same program, run in-process for the text; the shells below run it.
+  zshScript = join(work.dir, '_agent-rollout');
+  writeFileSync(zshScript, (await runInProcess(['completion', 'zsh'])).stdout);
+  fishScript = join(work.dir, 'agent-rollout.fish');
+  writeFileSync(fishScript, (await runInProcess(['completion', 'fish'])).stdout);
 });
+
+/** A shell run as the completion would be: the binary on PATH, a home of its own, in `cwd`. */
+function shell(program: string, args: string[], cwd = work.dir) {
+  return spawnSync(program, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: `${join(work.dir, 'bin')}:${process.env['PATH'] ?? ''}`, HOME: work.dir, XDG_CONFIG_HOME: join(work.dir, '.config') },
+  });
+}
+
+/**
+ * What real zsh offers, through the bash function as zsh's bashcompinit runs it (sh emulation,
+ * arrays from 0). Its compgen hands zsh every word, and zsh keeps those that start with the word
+ * being completed: so does this.
+ */
+function zshComplete(words: string[], cwd = work.dir): string[] {
+  const result = shell(
+    'zsh',
+    [
+      '-f',
+      '-c',
+      '. "$1"; shift; [[ $_comps[agent-rollout] == *_agent_rollout* ]] || { print -u2 "not registered: $_comps[agent-rollout]"; exit 1 }; ' +
+        'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); emulate sh -c _agent_rollout; print -rl -- "${COMPREPLY[@]}"',
+      'complete',
+      zshScript,
+      'agent-rollout',
+      ...words,
+    ],
+    cwd,
+  );
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  const typed = words.at(-1) ?? '';
+  return result.stdout.split('\n').filter((word) => word !== '' && word.startsWith(typed));
+}
+
+/** What real fish offers for a command line (`complete -C`), without the descriptions. */
+function fishComplete(line: string, cwd = work.dir): string[] {
+  const result = shell('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', fishScript, line], cwd);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0] as string);
+}
 
 afterAll(async () => {
   await work?.cleanup();
@@ -59,6 +113,44 @@ describe('agent-rollout completion', () => {
     expect(complete(['rollback', '--to', 'lim'], example)).toEqual(['limited-beta']);
     writeFileSync(join(work.dir, 'rollout.json'), '{ not json');
     expect(complete(['rollback', '--to', ''], work.dir)).toEqual([]);
+  });
+
+  it('bash offers stage ids for the stage argument of gate (first argument only), status --stage and rollback --to', () => {
+    expect(complete(['gate', ''], example)).toEqual(expect.arrayContaining([...STAGES, '--format']));
+    expect(complete(['gate', 'lim'], example)).toEqual(['limited-beta']);
+    expect(complete(['gate', '--format', 'json', '-m', 'rollout.json', 'gen'], example)).toEqual(['general-availability']);
+    expect(complete(['gate', 'limited-beta', ''], example)).not.toContain('internal-pilot');
+    expect(complete(['gate', 'limited-beta', '--for'], example)).toEqual(['--format']);
+    expect(complete(['status', '--stage', ''], example)).toEqual(STAGES);
+    expect(complete(['config', 'get', 'actor', ''], example)).not.toContain('format');
+  });
+
+  it('the zsh and fish scripts parse (zsh -n, fish -n)', () => {
+    for (const [program, args] of [
+      ['zsh', ['-n', zshScript]],
+      ['fish', ['--no-config', '-n', fishScript]],
+    ] as const) {
+      const result = shell(program, [...args]);
+      expect(result.stderr, program).toBe('');
+      expect(result.status, program).toBe(0);
+    }
+  });
+
+  it('zsh, with the script sourced, completes commands, choices and stage ids', () => {
+    expect(zshComplete(['ga'])).toEqual(['gate']);
+    expect(zshComplete(['gate', '--format', ''])).toEqual(['text', 'json', 'markdown']);
+    expect(zshComplete(['gate', ''], example)).toEqual(expect.arrayContaining(STAGES));
+    expect(zshComplete(['rollback', '--to', 'lim'], example)).toEqual(['limited-beta']);
+  });
+
+  it('fish, with the script sourced, completes commands, choices and stage ids', () => {
+    expect(fishComplete('agent-rollout ga')).toEqual(['gate']);
+    expect(fishComplete('agent-rollout gate --format ')).toEqual(['json', 'markdown', 'text']);
+    expect(fishComplete('agent-rollout gate ', example)).toEqual([...STAGES].sort());
+    expect(fishComplete('agent-rollout status --stage ', example)).toEqual([...STAGES].sort());
+    expect(fishComplete('agent-rollout rollback --to lim', example)).toEqual(['limited-beta']);
+    // No manifest to read: no stage ids, and no error.
+    expect(fishComplete('agent-rollout gate ', join(work.dir, 'bin'))).toEqual([]);
   });
 
   it('zsh and fish scripts cover the same commands and choices', async () => {

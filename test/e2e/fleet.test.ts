@@ -21,16 +21,25 @@ afterAll(async () => cleanup());
 const SUPPORT = 'agents/support-triage/rollout.json';
 const FINANCE = 'agents/finance-ledger/rollout.json';
 const BROKEN = 'agents/broken/rollout.json';
+const NEWER = 'agents/newer/rollout.json';
 
 let copies = 0;
-/** A repository laid out as agents/<id>/rollout.json: the two bundled examples, and with `broken` a manifest that does not parse. */
-async function fleet(options: { broken?: boolean } = {}): Promise<string> {
+/**
+ * A repository laid out as agents/<id>/rollout.json: the two bundled examples, with `broken` a
+ * manifest that does not parse, with `newer` one of version 2.
+ */
+async function fleet(options: { broken?: boolean; newer?: boolean } = {}): Promise<string> {
   const root = join(dir, `fleet-${++copies}`);
   await copyExample('support-triage', join(root, 'agents'));
   await copyExample('finance-ledger', join(root, 'agents'));
   if (options.broken) {
     await mkdir(join(root, 'agents/broken'), { recursive: true });
     await writeFile(join(root, BROKEN), '{ "agent": ');
+  }
+  if (options.newer) {
+    await mkdir(join(root, 'agents/newer'), { recursive: true });
+    const doc = JSON.parse(await readFile(join(root, SUPPORT), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(root, NEWER), JSON.stringify({ ...doc, version: 2 }, null, 2));
   }
   return root;
 }
@@ -198,7 +207,7 @@ describe('fleet status', () => {
     await run(folder, ['pause', '-m', FINANCE, '--reason', 'INC-1']);
     const text = await run(folder, ['status', 'agents/*/rollout.json']);
     expect(text.code).toBe(2);
-    expect(text.stdout).toMatch(/^2 agents, 2 to watch, 1 manifest unreadable\n/);
+    expect(text.stdout).toMatch(/^2 agents, 2 to watch, 1 manifest not shown\n/);
     const lines = text.stdout.split('\n');
     expect(lines[1]).toMatch(
       /^\s+agent\s+owner\s+stage\s+on\s+mode\s+paused\s+last gate\s+drill\s+guardrails\s+may advance\s+trail\s+blockers\s+manifest$/,
@@ -208,7 +217,7 @@ describe('fleet status', () => {
     );
     expect(lines[4]).toMatch(/^!\s+support-triage\s+support-platform\s+internal-pilot 1\/3/);
     expect(text.stdout).toContain('finance-ledger: paused, never drilled');
-    expect(text.stdout).toContain(`could not be read:\n  ${BROKEN}: cannot read the manifest`);
+    expect(text.stdout).toContain(`not shown:\n  ${BROKEN}: cannot read the manifest`);
 
     const json = parseJsonOutput<Record<string, any>>((await run(folder, ['status', 'agents/*/rollout.json', '--format', 'json'])).stdout);
     expect(Object.keys(json)).toEqual(['formatVersion', 'agents']);
@@ -259,6 +268,46 @@ describe('fleet status', () => {
     const none = await run(folder, ['status', 'agents/*/rollout.json', '--owner', 'nobody']);
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('0 agents\n');
+  });
+
+  it('a manifest newer than this tool and one that cannot be read are both "not shown", each with its own reason: text, markdown, html, --org', async () => {
+    const folder = await fleet({ broken: true, newer: true });
+    const broken = `${BROKEN}: cannot read the manifest: ${BROKEN}:1:12: unexpected end of file`;
+    const newer = `${NEWER}: ${NEWER}:3:14: version 2 is newer than this agent-rollout supports (1): upgrade agent-rollout`;
+    const text = await run(folder, ['status', 'agents/*/rollout.json']);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/^2 agents, 2 to watch, 2 manifests not shown\n/);
+    // The last lines: the heading, then each manifest with its own reason.
+    const lines = text.stdout.trimEnd().split('\n').slice(-3);
+    expect(lines[0]).toBe('not shown:');
+    expect(lines[1]?.startsWith(`  ${broken}`), lines[1]).toBe(true);
+    expect(lines[2]?.startsWith(`  ${newer}`), lines[2]).toBe(true);
+    expect(text.stdout).not.toContain('could not be read');
+
+    const markdown = await run(folder, ['status', 'agents/*/rollout.json', '--format', 'markdown']);
+    expect(markdown.stdout).toMatch(/^\*\*2 agents, 2 to watch, 2 manifests not shown\*\*\n/);
+    expect(markdown.stdout).toContain(`\n**Not shown:**\n\n- \`${BROKEN}\`: cannot read the manifest: `);
+    expect(markdown.stdout).toContain(`\n- \`${NEWER}\`: ${NEWER}:3:14: version 2 is newer than this agent-rollout supports (1): upgrade`);
+    expect(markdown.stdout).not.toMatch(/could not/i);
+
+    const page = (await run(folder, ['status', 'agents/*/rollout.json', '--format', 'html'])).stdout;
+    const cards = [
+      ...page.matchAll(/<section class="card not-shown">\s*<h2>(.*?)<\/h2>\s*<p class="meta">(.*?)<\/p>\s*<p class="bad">(.*?)</g),
+    ];
+    expect(cards.map(([, heading, manifest, why]) => [heading, manifest, why?.split(': upgrade')[0]])).toEqual([
+      ['not shown', BROKEN, expect.stringMatching(new RegExp(`^cannot read the manifest: ${BROKEN}:1:12: unexpected end of file`))],
+      ['not shown', NEWER, `${NEWER}:3:14: version 2 is newer than this agent-rollout supports (1)`],
+    ]);
+    expect(page).not.toContain('could not be read');
+
+    for (const format of ['text', 'markdown']) {
+      const org = await run(folder, ['status', 'agents/*/rollout.json', '--org', 'acme', '--format', format]);
+      expect(org.stdout, format).toMatch(
+        format === 'text' ? /\nnot shown:\n {2}agents\/broken/ : /\n\*\*Not shown:\*\*\n\n- `agents\/broken/,
+      );
+      expect(org.stdout, format).toContain('version 2 is newer than this agent-rollout supports (1): upgrade agent-rollout');
+      expect(org.stdout, format).not.toMatch(/could not/i);
+    }
   });
 
   it('markdown: a table with the same facts; outside text cannot make markup', async () => {
@@ -411,6 +460,6 @@ describe('examples/github/agent-rollout-board.yml', () => {
     expect(await readFile(join(folder, 'output.txt'), 'utf8')).toBe('status=2\n');
     const page = await readFile(join(folder, 'board/index.html'), 'utf8');
     expect(page).toContain('Invoice reconciliation and ledger agent');
-    expect(page).toContain('could not be read');
+    expect(page).toContain('<h2>not shown</h2>');
   });
 });

@@ -237,7 +237,7 @@ describe('gate with pasted metrics on standard input', () => {
     const text = await gate(folder, ['--metrics', '-'], pilotJson({ security_events: 1 }));
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
-      /^Gate for stage internal-pilot of support-triage, window 2026-10-01 00:00 UTC to 2026-10-08 00:00 UTC \(7d, the pasted metrics\)\n/,
+      /^Gate for stage internal-pilot of support-triage, window 2026-10-01 00:00:00 UTC to 2026-10-08 00:00:00 UTC \(7d, the pasted metrics\)\n/,
     );
     expect(text.stdout).toMatch(/^criterion +observed +expected +status +reason$/m);
     expect(text.stdout).toMatch(/^zero-security-events +1 events +≤ 0 events +fail +1 is above the maximum 0$/m);
@@ -252,6 +252,30 @@ describe('gate with pasted metrics on standard input', () => {
     expect(markdown.stdout).toContain(
       '| criterion | observed | expected | status | reason |\n| --- | --- | --- | --- | --- |\n| `zero-security-events` | 1 events | ≤ 0 events | ❌ fail | 1 is above the maximum 0 |',
     );
+  });
+
+  it('times in one style, to the second: the gate window, the lines under it and status alike; JSON keeps RFC 3339', async () => {
+    // A stage entered at 00:00:07 and a gate at 00:00:00: once shown as `00:00:07 UTC` beside `00:00 UTC`.
+    const { folder } = await project((manifest) => {
+      manifest.state.since = '2026-10-01T00:00:07Z';
+    });
+    const set = ['--set', 'security_events=0', '--set', 'cost_per_invocation_usd=0.08', '--set', 'output_policy_violations=0'];
+    const args = ['--no-sources', ...set, '--set', 'invocations=140', '--at', '2026-10-05T00:00:00Z'];
+    const text = await gate(folder, [...args, '--record', '--actor', 'alice@example.com']);
+    expect(text.stdout).toMatch(
+      /^Gate for stage internal-pilot of support-triage, window 2026-10-01 00:00:07 UTC to 2026-10-05 00:00:00 UTC \(3d23h59m, since the stage was entered\)\n/,
+    );
+    await runInProcess(['pause', '--reason', 'INC-9', '--actor', 'bob@example.com'], { cwd: folder });
+    const status = await runInProcess(['status'], { cwd: folder });
+    expect(status.stdout).toContain(' since 2026-10-01 00:00:07 UTC (');
+    expect(status.stdout).toMatch(/^ {2}paused {6}yes, since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(just now\) by bob@example\.com/m);
+    expect(status.stdout).toMatch(/^ {2}last gate {3}.*\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, seq 2 by alice@example\.com\)$/m);
+    // Every time either shows is in the one style.
+    const times = [text.stdout, status.stdout].flatMap((out) => out.match(/\d{4}-\d\d-\d\d[T ]\d\d:\d\d[^ ,)]*(?: UTC)?/g) ?? []);
+    expect(times.length).toBeGreaterThanOrEqual(5);
+    expect(times.filter((t) => !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/.test(t))).toEqual([]);
+    const json = (await gate(folder, [...args, '--format', 'json'])).json();
+    expect(json.inputs.window).toMatchObject({ start: '2026-10-01T00:00:07.000Z', end: '2026-10-05T00:00:00.000Z' });
   });
 
   it('--record appends a gate entry to the audit trail; the trail still verifies', async () => {
@@ -302,7 +326,7 @@ describe('gate with pasted metrics on standard input', () => {
     const changed = await gate(folder, ['--metrics', '-', '--format', 'json'], pilotJson());
     expect(changed.code).toBe(3);
     expect(check(changed.json().prerequisites, 'refusal-tests').reason).toBe(
-      'no guardrail test run of the current agent, guardrails and cases: the cases file changed since the run of 2026-10-01 01:00 UTC',
+      'no guardrail test run of the current agent, guardrails and cases: the cases file changed since the run of 2026-10-01 01:00:00 UTC',
     );
   });
 
@@ -313,7 +337,7 @@ describe('gate with pasted metrics on standard input', () => {
     const pausedRun = await gate(paused.folder, ['--metrics', '-', '--format', 'json'], pilotJson());
     expect(pausedRun.code).toBe(1);
     expect(check(pausedRun.json().prerequisites, 'not-paused').reason).toBe(
-      'the rollout is paused since 2026-10-06 12:00 UTC by bob@example.com: guardrail trigger rate above 5%',
+      'the rollout is paused since 2026-10-06 12:00:00 UTC by bob@example.com: guardrail trigger rate above 5%',
     );
     const disabled = await project((m) => (m.state.enabled = false));
     const disabledRun = await gate(disabled.folder, ['--metrics', '-', '--format', 'json'], pilotJson());
@@ -427,7 +451,7 @@ describe('drill.passedWithin reads the drill records of the audit trail', () => 
     expect(check(report.criteria, 'rollback-tested')).toMatchObject({
       status: 'inconclusive',
       reason:
-        'no passing drill of the current rollback section within 30d; the last drill, on 2026-10-10 09:00 UTC, was of an earlier rollback section',
+        'no passing drill of the current rollback section within 30d; the last drill, on 2026-10-10 09:00:00 UTC, was of an earlier rollback section',
     });
     expect(report.next).toContain('rollback-tested: run `agent-rollout drill` and let it pass');
 

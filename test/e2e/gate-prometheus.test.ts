@@ -143,7 +143,7 @@ describe('gate against a real Prometheus (a backfilled week of agent metrics)', 
     expect(result.code).toBe(3);
     const prerequisite = byId(report.prerequisites, 'min-duration');
     expect(prerequisite.status).toBe('inconclusive');
-    expect(prerequisite.reason).toBe('the stage has run 3d of its 7d; it can pass from 2026-11-09 00:00 UTC');
+    expect(prerequisite.reason).toBe('the stage has run 3d of its 7d; it can pass from 2026-11-09 00:00:00 UTC');
     expect(prerequisite.nextPassAt).toBe(iso(WEEK_END));
     expect(report.criteria.every((c) => c.status === 'pass')).toBe(true);
   });

@@ -264,7 +264,12 @@ describe('guardrails test failures', () => {
         line({ id: 'err', input: 'trigger a 500', expect: 'allow', category: 'benign' });
       const dir = await fixture(
         'http-agent',
-        { cases: 'cases.jsonl', http: { url: `http://127.0.0.1:${port}/decide`, headers: { Authorization: 'env:AGENT_TEST_AUTH' } } },
+        {
+          cases: 'cases.jsonl',
+          http: { url: `http://127.0.0.1:${port}/decide`, headers: { Authorization: 'env:AGENT_TEST_AUTH' } },
+          timeout: '2500ms',
+          concurrency: 2,
+        },
         { 'cases.jsonl': cases },
       );
       const result = await runInProcess(['guardrails', 'test', '--format', 'json'], {
@@ -281,6 +286,14 @@ describe('guardrails test failures', () => {
       expect(report.failures[0]?.reason).toBe('the agent answered HTTP 500: model overloaded');
       expect(seen).toContainEqual({ method: 'POST', input: 'Where is my order?', auth: 'Bearer test-auth-value-123' });
       expect(result.stdout).not.toContain('test-auth-value-123');
+      // The timeout as a person reads it: 2.5s, not the manifest's 2s500ms.
+      const env = { AGENT_TEST_AUTH: 'Bearer test-auth-value-123' };
+      const text = await runInProcess(['guardrails', 'test'], { cwd: dir, env });
+      expect(text.stdout).toContain(`asked POST http://127.0.0.1:${port}/decide (2 at a time, 2.5s each)\n`);
+      const markdown = await runInProcess(['guardrails', 'test', '--format', 'markdown'], { cwd: dir, env });
+      // Markdown escapes the dot: `2\.5s` renders as 2.5s.
+      expect(markdown.stdout).toContain(', 2 at a time, 2\\.5s each; run by ');
+      for (const out of [text.stdout, markdown.stdout]) expect(out).not.toMatch(/\d+s\d+ms/);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -116,7 +116,7 @@ describe('signals check', () => {
     const result = await check(folder);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Signals of support-triage over \S+ \(2026-11-20 00:00 UTC to .+, since the stage was entered\)\n/);
+    expect(result.stdout).toMatch(/^Signals of support-triage over \S+ \(2026-11-20 00:00:00 UTC to .+, since the stage was entered\)\n/);
     expect(result.stdout).toContain('  needed by the gates of internal-pilot and limited-beta (marked *)\n');
     // The attribution label is in the answer for invocations (a "trigger" key), not for the others.
     expect(result.stdout).toMatch(/\n\* invocations +api \(http\) +✔ yes +140 +1 +✔ trigger +\d+ms\n/);
@@ -244,9 +244,13 @@ describe('signals check', () => {
     });
     expect(JSON.stringify(trail)).not.toContain('signals-reader-51c0e8');
     const plan = await runInProcess(['plan'], { cwd: folder, env });
-    expect(plan.stdout).toMatch(/\n {2}signals check +no data for error_rate at \S+ by alice@example\.com \(seq \d+\)\n/);
+    expect(plan.stdout).toMatch(
+      /\n {2}signals check +no data for error_rate at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by alice@example\.com \(seq \d+\)\n/,
+    );
     const status = await runInProcess(['status'], { cwd: folder, env });
-    expect(status.stdout).toMatch(/\n {2}signals +no data for error_rate at \S+ by alice@example\.com \(seq \d+\)\n/);
+    expect(status.stdout).toMatch(
+      /\n {2}signals +no data for error_rate at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by alice@example\.com \(seq \d+\)\n/,
+    );
     const audit = await runInProcess(['audit'], { cwd: folder, env });
     expect(audit.stdout).toContain('signals check internal-pilot: no data for error_rate');
     const verify = await runInProcess(['audit', 'verify'], { cwd: folder, env });

@@ -57,7 +57,7 @@ describe('status', () => {
     expect(lines[0]).toBe('support-triage (Support triage agent) rollout.json');
     expect(lines[1]).toBe('  enabled     yes');
     expect(lines[2]).toMatch(
-      /^ {2}stage {7}internal-pilot \(stage 1 of 3, audience orgs support-pilot \+ 2 users\) since 2026-11-16T09:00:00Z \(\d+d ago\)$/,
+      /^ {2}stage {7}internal-pilot \(stage 1 of 3, audience orgs support-pilot \+ 2 users\) since 2026-11-16 09:00:00 UTC \(\d+d ago\)$/,
     );
     expect(lines.slice(3)).toEqual([
       '  mode        observe',
@@ -106,12 +106,16 @@ describe('status', () => {
     const result = await runInProcess(['status'], { cwd: folder, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('  stage       limited-beta (stage 2 of 3, audience 5%) since ');
-    expect(result.stdout).toMatch(/since \S+Z \(4d ago, from audit seq 2\)\n/);
+    expect(result.stdout).toMatch(/since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(4d ago, from audit seq 2\)\n/);
     expect(result.stdout).toContain('  mode        enforce; per org: beta-co observe\n');
-    expect(result.stdout).toMatch(/ {2}paused {6}yes, since \S+Z \(3h ago\) by bob@example\.com: "INC-7 latency"\n/);
-    expect(result.stdout).toMatch(/ {2}last gate {3}no-go for limited-beta, 2d ago \(\S+Z, seq 3 by ci@example\.com\)\n/);
     expect(result.stdout).toMatch(
-      / {2}last drill {2}passed 5d ago \(\S+Z, seq 1 by ci@example\.com\); covers the current rollback section\n/,
+      / {2}paused {6}yes, since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(3h ago\) by bob@example\.com: "INC-7 latency"\n/,
+    );
+    expect(result.stdout).toMatch(
+      / {2}last gate {3}no-go for limited-beta, 2d ago \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, seq 3 by ci@example\.com\)\n/,
+    );
+    expect(result.stdout).toMatch(
+      / {2}last drill {2}passed 5d ago \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, seq 1 by ci@example\.com\); covers the current rollback section\n/,
     );
     expect(result.stdout).toContain('  orgs        support-pilot enabled; beta-co disabled, observe\n');
     expect(result.stdout).toContain('  audit       4 entries; state matches the trail\n');

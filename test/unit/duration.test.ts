@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plural } from '../../src/text/plural.js';
-import { ageText, durationMs, formatDuration, formatSpan, parseDuration, windowText } from '../../src/time/duration.js';
-import { formatTime, isoSeconds, withoutFraction } from '../../src/time/timestamp.js';
+import { ageText, durationMs, durationText, formatSpan, parseDuration, windowText } from '../../src/time/duration.js';
+import { formatTime, isoSeconds } from '../../src/time/timestamp.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -19,13 +19,13 @@ describe('durations read from the manifest', () => {
 });
 
 describe('durations written out', () => {
-  it('formatDuration: exact, days first and no weeks, so it reads back as the same duration', () => {
-    expect(formatDuration(DAY + HOUR + MINUTE + SECOND)).toBe('1d1h1m1s');
-    expect(formatDuration(14 * DAY)).toBe('14d');
-    expect(formatDuration(2_500)).toBe('2s500ms');
-    expect(formatDuration(0)).toBe('0s');
-    expect(formatDuration(-5)).toBe('0s');
-    for (const ms of [1, 999, 61_001, 7 * DAY, 400 * DAY + 3]) expect(parseDuration(formatDuration(ms))).toBe(ms);
+  it('durationText: a set duration for people, 3.2s rather than 3s200ms', () => {
+    expect(
+      [0, 340, 999, 1_000, 2_500, 3_200, 3_249, 30 * SECOND, 59_940, 59_960, 90 * SECOND, 10 * MINUTE, 2 * HOUR, DAY + 1_500].map(
+        durationText,
+      ),
+    ).toEqual(['0ms', '340ms', '999ms', '1s', '2.5s', '3.2s', '3.2s', '30s', '59.9s', '1m', '1m30s', '10m', '2h', '1d2s']);
+    expect(durationText(-5)).toBe('0ms');
   });
 
   it('windowText: whole seconds and at least one, as a query range needs', () => {
@@ -60,16 +60,18 @@ describe('durations written out', () => {
 describe('points in time written out', () => {
   const at = Date.UTC(2026, 10, 16, 9, 0, 7, 123);
 
-  it('isoSeconds cuts the milliseconds; withoutFraction drops a recorded fraction and leaves other text', () => {
+  it('isoSeconds cuts the milliseconds', () => {
     expect(isoSeconds(at)).toBe('2026-11-16T09:00:07Z');
     expect(isoSeconds(new Date(at))).toBe('2026-11-16T09:00:07Z');
-    expect(withoutFraction('2026-11-16T09:00:07.5Z')).toBe('2026-11-16T09:00:07Z');
-    expect(withoutFraction('2026-11-16T10:00:07.5+01:00')).toBe('2026-11-16T10:00:07.5+01:00');
   });
 
-  it('formatTime shows seconds only when they are not zero', () => {
+  it('formatTime: one style, always to the second, from milliseconds or a recorded time in any offset', () => {
     expect(formatTime(at)).toBe('2026-11-16 09:00:07 UTC');
-    expect(formatTime(Date.UTC(2026, 10, 16, 9, 0))).toBe('2026-11-16 09:00 UTC');
+    expect(formatTime(Date.UTC(2026, 10, 16, 9, 0))).toBe('2026-11-16 09:00:00 UTC');
+    expect(formatTime('2026-11-16T09:00:07.5Z')).toBe('2026-11-16 09:00:07 UTC');
+    expect(formatTime('2026-11-16T10:00:00+01:00')).toBe('2026-11-16 09:00:00 UTC');
+    // A hand-edited value that is not a time is shown as written.
+    expect(formatTime('last tuesday')).toBe('last tuesday');
   });
 
   it('plural picks the form for the count', () => {

@@ -180,7 +180,7 @@ describe('for: every sample over the period', () => {
     const report = run(series(hourly(SINCE, END, (t) => (t === spike ? 0.2 : 0.01))));
     expect(criterion(report, 'stable')).toMatchObject({ status: 'fail', observed: 0.2 });
     expect(criterion(report, 'stable')?.reason).toBe(
-      '0.2 is above the maximum 0.02 at 2026-10-03 10:00 UTC (1 of 168 samples out of bounds)',
+      '0.2 is above the maximum 0.02 at 2026-10-03 10:00:00 UTC (1 of 168 samples out of bounds)',
     );
   });
 
@@ -198,7 +198,7 @@ describe('for: every sample over the period', () => {
     const gappy = hourly(SINCE, END, () => 0.01).filter(([t]) => t < SINCE + 2 * DAY || t > SINCE + 2 * DAY + 6 * 3_600_000);
     const gap = run(series(gappy, 3_600_000));
     expect(criterion(gap, 'stable')?.reason).toBe(
-      'no samples between 2026-10-02 23:00 UTC and 2026-10-03 07:00 UTC, a gap of 8h where a step is 1h, so the series does not show every interval',
+      'no samples between 2026-10-02 23:00:00 UTC and 2026-10-03 07:00:00 UTC, a gap of 8h where a step is 1h, so the series does not show every interval',
     );
     // Without a step of its own, a series is judged at for / 24 (7h here): the 8h gap is within 1.5 steps.
     expect(criterion(run(series(gappy)), 'stable')?.status).toBe('pass');
@@ -232,7 +232,7 @@ describe('for: every sample over the period', () => {
     });
     expect(criterion(report, 'stable')).toMatchObject({ status: 'inconclusive', nextPassAt: SINCE + 7 * DAY });
     expect(criterion(report, 'stable')?.reason).toBe(
-      'the window is 3d, shorter than the 7d every sample must hold for; could pass from 2026-10-08 00:00 UTC',
+      'the window is 3d, shorter than the 7d every sample must hold for; could pass from 2026-10-08 00:00:00 UTC',
     );
   });
 });
@@ -241,9 +241,9 @@ describe('prerequisites', () => {
   it('minDuration: a stage too young is inconclusive with the time it could pass', () => {
     const report = evaluateGate(input({ window: { startMs: SINCE, endMs: SINCE + 2 * DAY, basis: 'stage-entry' } }));
     expect(prerequisite(report, 'min-duration')).toMatchObject({ status: 'inconclusive', nextPassAt: END });
-    expect(prerequisite(report, 'min-duration')?.reason).toBe('the stage has run 2d of its 7d; it can pass from 2026-10-08 00:00 UTC');
+    expect(prerequisite(report, 'min-duration')?.reason).toBe('the stage has run 2d of its 7d; it can pass from 2026-10-08 00:00:00 UTC');
     expect(report.notBefore).toBe(END);
-    expect(report.next).toContain('The gate could pass from 2026-10-08 00:00 UTC at the earliest.');
+    expect(report.next).toContain('The gate could pass from 2026-10-08 00:00:00 UTC at the earliest.');
   });
 
   it('minDuration: a window that starts before the stage was entered does not count', () => {
@@ -295,7 +295,7 @@ describe('prerequisites', () => {
     const report = evaluateGate(input({ values: { invocations: 50 } }));
     expect(prerequisite(report, 'min-samples')).toMatchObject({ status: 'inconclusive', observed: 50, nextPassAt: END + 7 * DAY });
     expect(prerequisite(report, 'min-samples')?.reason).toBe(
-      '50 of 100 invocations, too few to judge; at this rate enough by about 2026-10-15 00:00 UTC',
+      '50 of 100 invocations, too few to judge; at this rate enough by about 2026-10-15 00:00:00 UTC',
     );
   });
 
@@ -304,7 +304,7 @@ describe('prerequisites', () => {
       input({ manifest: manifest((m) => (m.state.paused = { reason: 'guardrail spike', at: '2026-10-05T12:00:00Z', by: 'bob' })) }),
     );
     expect(paused.verdict).toBe('no-go');
-    expect(prerequisite(paused, 'not-paused')?.reason).toBe('the rollout is paused since 2026-10-05 12:00 UTC by bob: guardrail spike');
+    expect(prerequisite(paused, 'not-paused')?.reason).toBe('the rollout is paused since 2026-10-05 12:00:00 UTC by bob: guardrail spike');
     const disabled = evaluateGate(input({ manifest: manifest((m) => (m.state.enabled = false)) }));
     expect(disabled.verdict).toBe('no-go');
     expect(prerequisite(disabled, 'enabled')?.status).toBe('fail');
@@ -403,7 +403,7 @@ describe('audit-trail evidence', () => {
       }),
     );
     expect(prerequisite(otherCases, 'refusal-tests')?.reason).toBe(
-      'no guardrail test run of the current agent, guardrails and cases: the cases file changed since the run of 2026-10-02 00:00 UTC',
+      'no guardrail test run of the current agent, guardrails and cases: the cases file changed since the run of 2026-10-02 00:00:00 UTC',
     );
     const legacy = evaluateGate(
       input({
@@ -442,7 +442,7 @@ describe('audit-trail evidence', () => {
     expect(prerequisite(failedLater, 'refusal-tests')).toMatchObject({
       status: 'fail',
       reason:
-        'the last guardrail test run of the current agent, guardrails and cases, on 2026-10-03 00:00 UTC, failed: categories benign below their bar; 1 of 1 attempts failed',
+        'the last guardrail test run of the current agent, guardrails and cases, on 2026-10-03 00:00:00 UTC, failed: categories benign below their bar; 1 of 1 attempts failed',
     });
     const unreadable = evaluateGate(
       input({
@@ -493,7 +493,8 @@ describe('audit-trail evidence', () => {
     expect(swappedGate).toMatchObject({
       status: 'inconclusive',
       observedText: 'outdated',
-      reason: 'no guardrail test run of the current agent, guardrails and cases: agent.model changed since the run of 2026-10-06 00:00 UTC',
+      reason:
+        'no guardrail test run of the current agent, guardrails and cases: agent.model changed since the run of 2026-10-06 00:00:00 UTC',
     });
     expect(gate([run('2026-09-20T00:00:00Z')])?.reason).toContain('longer ago than 7d');
     expect(gate([run('2026-10-06T00:00:00Z'), run('2026-10-07T00:00:00Z', { passed: false, failed: 1 })])?.status).toBe('fail');
@@ -537,7 +538,7 @@ describe('audit-trail evidence', () => {
       criterion(evaluateGate(input({ ...base, trail: { entries, problems: [] } })), 'rollback-tested');
     expect(gate([])).toMatchObject({ status: 'inconclusive', reason: 'no passing drill of the current rollback section within 30d' });
     expect(gate([drill('2026-10-10T00:00:00Z', older)])?.reason).toBe(
-      'no passing drill of the current rollback section within 30d; the last drill, on 2026-10-10 00:00 UTC, was of an earlier rollback section',
+      'no passing drill of the current rollback section within 30d; the last drill, on 2026-10-10 00:00:00 UTC, was of an earlier rollback section',
     );
     expect(gate([drill('2026-10-10T00:00:00Z', current, false)])?.status).toBe('inconclusive');
     expect(gate([drill('2026-08-01T00:00:00Z', current)])?.reason).toContain('is older than 30d');

@@ -88,14 +88,14 @@ describe('canonical hashes of the evidence', () => {
     const newPrompt = evidenceIdentity(withPrompt, { cases, prompt: new TextEncoder().encode('You are a billing agent.\n') });
     expect(judgeEvidence([entry('2026-12-01T09:00:00Z', details)], newPrompt)).toMatchObject({
       state: 'outdated',
-      reason: 'the system prompt (agent.promptFile) changed since the run of 2026-12-01 09:00 UTC',
+      reason: 'the system prompt (agent.promptFile) changed since the run of 2026-12-01 09:00:00 UTC',
     });
     const both = evidenceIdentity(
       { ...withPrompt, agent: { ...withPrompt.agent, model: 'provider/model-2', version: '2' } },
       { cases: new Uint8Array([1]), prompt },
     );
     expect(judgeEvidence([entry('2026-12-01T09:00:00Z', details)], both).reason).toBe(
-      'agent.model, agent.version and the cases file changed since the run of 2026-12-01 09:00 UTC',
+      'agent.model, agent.version and the cases file changed since the run of 2026-12-01 09:00:00 UTC',
     );
     expect(judgeEvidence([], identity)).toMatchObject({ state: 'none', reason: 'no guardrail test run is recorded' });
     const missing = evidenceIdentity(withPrompt, { cases, prompt: { problem: 'cannot read agent.promptFile prompt.md: no such file' } });

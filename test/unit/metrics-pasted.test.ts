@@ -124,7 +124,7 @@ describe('values', () => {
       ),
     ).toMatchObject({
       status: 'error',
-      reason: 'x has Infinity at 1970-01-01T00:00:01.000Z, not a finite number',
+      reason: 'x has Infinity at 1970-01-01 00:00:01 UTC, not a finite number',
     });
   });
 

@@ -299,8 +299,8 @@ describe('what blocks the next step', () => {
       'criteria-not-evaluated',
       'drill-never-run',
     ]);
-    expect(result.blockedBy[3]?.message).toBe('the rollout is paused since 2026-12-19T08:00:00Z by alice@example.com: cost spike');
-    expect(result.blockedBy[5]?.message).toBe('"internal-pilot" has run 2d of its minimum 7d (since 2026-12-18T12:00:00Z)');
+    expect(result.blockedBy[3]?.message).toBe('the rollout is paused since 2026-12-19 08:00:00 UTC by alice@example.com: cost spike');
+    expect(result.blockedBy[5]?.message).toBe('"internal-pilot" has run 2d of its minimum 7d (since 2026-12-18 12:00:00 UTC)');
     expect(result.findings).toMatchObject({ errors: 1, warnings: 0 });
   });
 
@@ -315,7 +315,7 @@ describe('what blocks the next step', () => {
     });
     const result = plan(manifest, { trail: entries });
     expect(result.state).toMatchObject({ since: '2026-12-19T00:00:00Z', sinceSource: 'audit' });
-    expect(result.blockedBy.find((b) => b.kind === 'stage-too-young')?.hint).toBe('wait until 2027-01-18T00:00:00Z');
+    expect(result.blockedBy.find((b) => b.kind === 'stage-too-young')?.hint).toBe('wait until 2027-01-18 00:00:00 UTC');
   });
 
   it('at the last stage there is no next step', () => {

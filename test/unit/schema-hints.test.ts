@@ -69,11 +69,25 @@ describe('schema findings say what to write', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('a duration says what a duration is, with an example; a number in quotes says to drop them', () => {
-    const duration = findings(withValue(example, ['rollback', 'window'], () => 'ten minutes')).find(
-      (d) => d.pointer === '/rollback/window',
-    );
-    expect(duration?.hint).toMatch(/^it takes a Prometheus-style duration: .*e\.g\. 30s/);
+  it('a malformed duration is one finding that says what a duration takes; only a well-formed one is "longer than 100 years"', () => {
+    const durationHint =
+      'it takes a Prometheus-style duration: a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 10m, 12h, 7d, 2w, or a sum such as 1h30m; at most 100 years';
+    const at = (value: string) =>
+      findings(withValue(example, ['rollback', 'window'], () => value))
+        .filter((d) => d.pointer === '/rollback/window')
+        .map((d) => ({ rule: d.rule, message: d.message, hint: d.hint }));
+    for (const value of ['ten minutes', '15 seconds', 'abc', '30 s', '-5s', '1.5h', '']) {
+      expect(at(value), value).toEqual([
+        { rule: 'AR100', message: `rollback.window is ${JSON.stringify(value)}, which is not a duration`, hint: durationHint },
+      ]);
+    }
+    expect(at('200y')).toEqual([
+      { rule: 'AR100', message: 'rollback.window is "200y", which is longer than 100 years', hint: durationHint },
+    ]);
+    expect(at('99y')).toEqual([]);
+  });
+
+  it('a number in quotes says to drop them', () => {
     const number = findings(withValue(example, ['inventory', 'costEnvelope', 'usdPerInvocation'], () => '0.05')).find(
       (d) => d.pointer === '/inventory/costEnvelope/usdPerInvocation',
     );

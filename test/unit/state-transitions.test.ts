@@ -62,7 +62,7 @@ describe('pause and resume', () => {
     const t = pause(withState({ paused: { reason: 'INC-0', at: '2026-11-30T00:00:00Z', by: 'bob' } }), { ...context, reason: 'INC-1' });
     expect(t).toMatchObject({
       outcome: 'unchanged',
-      summary: expect.stringContaining('already paused (since 2026-11-30T00:00:00Z by bob: "INC-0")'),
+      summary: expect.stringContaining('already paused (since 2026-11-30 00:00:00 UTC by bob: "INC-0")'),
     });
   });
 
@@ -158,7 +158,7 @@ describe('advance', () => {
       [
         withState({ paused: { reason: 'INC-7', at: '2026-11-30T08:15:00Z', by: 'bob' } }),
         'paused',
-        /^the rollout is paused since 2026-11-30 08:15 UTC by bob \(INC-7\): advance refuses$/,
+        /^the rollout is paused since 2026-11-30 08:15:00 UTC by bob \(INC-7\): advance refuses$/,
         /agent-rollout resume/,
       ],
       [

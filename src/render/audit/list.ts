@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../state/audit.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { describeEntry } from './describe.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 
 /** `agent-rollout audit`: the data behind the table and the JSON. */
 export interface AuditListing {
@@ -31,12 +31,12 @@ export function renderAuditText(listing: AuditListing, style: Style): string {
   if (listing.entries.length === 0) return `no entry of ${listing.trail} matches (${listing.total} in all)\n`;
   const rows = listing.entries.map((entry) => [
     String(entry.seq),
-    withoutFraction(entry.at),
+    formatTime(entry.at),
     entry.actor,
     entry.action,
     describeEntry(entry),
     entry.reason === null ? style.dim('-') : oneLine(entry.reason),
   ]);
   const shown = listing.entries.length === listing.total ? `${listing.total}` : `${listing.entries.length} of ${listing.total}`;
-  return `${renderTable(['SEQ', 'AT (UTC)', 'ACTOR', 'ACTION', 'WHAT', 'REASON'], rows)}${style.dim(`${shown} entries, newest first (${listing.trail})`)}\n`;
+  return `${renderTable(['SEQ', 'AT', 'ACTOR', 'ACTION', 'WHAT', 'REASON'], rows)}${style.dim(`${shown} entries, newest first (${listing.trail})`)}\n`;
 }

@@ -2,7 +2,7 @@ import { safeData } from '../safe-text.js';
 import type { TrailVerification } from '../../state/audit-verify.js';
 import { describeFieldChange } from '../../state/drift.js';
 import type { Style } from '../style.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 
 /** `agent-rollout audit verify`'s data: the verification and where it looked. */
 export interface VerifyReport extends TrailVerification {
@@ -43,7 +43,7 @@ export function renderVerifyText(report: VerifyReport, style: Style): string {
   const state = report.state;
   if (state.status === 'drift') {
     out.push(
-      `${style.bold(`${report.manifest}:`)} ${style.red('error')} state differs from what the audit trail last recorded (seq ${state.seq}, ${state.action} by ${state.actor} at ${withoutFraction(state.at)}): ${list(state.changes)} (trail → manifest)`,
+      `${style.bold(`${report.manifest}:`)} ${style.red('error')} state differs from what the audit trail last recorded (seq ${state.seq}, ${state.action} by ${state.actor} at ${formatTime(state.at)}): ${list(state.changes)} (trail → manifest)`,
     );
     out.push(`  ${style.cyan('hint:')} ${DRIFT_HINT}`);
   }

@@ -1,5 +1,5 @@
 import { formatElapsed } from '../../time/duration.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 import { safeData } from '../safe-text.js';
 import type { DrillReport, StepRecord } from '../../drill/types.js';
 import { md, mdCode, mdFence, mdHtml, mdProse, mdText } from '../markdown.js';
@@ -26,8 +26,8 @@ export function renderDrillMarkdown(report: DrillReport): string {
       ['drill', mdCode(report.drillId)],
       ['manifest', md`${mdCode(report.manifest)} (sha256 ${mdCode(report.manifestSha256)})`],
       ['rollback section', md`sha256 ${mdCode(report.rollbackSha256)}`],
-      ['started', withoutFraction(report.startedAt)],
-      ['finished', withoutFraction(report.finishedAt)],
+      ['started', formatTime(report.startedAt)],
+      ['finished', formatTime(report.finishedAt)],
       ['run by', `${report.actor.name} (${report.actor.source})`],
       ['tool', `${report.tool.name} ${report.tool.version}`],
       [

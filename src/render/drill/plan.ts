@@ -1,4 +1,4 @@
-import { formatDuration } from '../../time/duration.js';
+import { durationText } from '../../time/duration.js';
 import { plural } from '../../text/plural.js';
 import { safeData } from '../safe-text.js';
 import { probeTarget } from '../../drill/plan.js';
@@ -30,14 +30,12 @@ function what(step: PlannedStep, full: boolean): string {
 
 function timeout(step: PlannedStep): string {
   if (step.kind === 'manual') return step.phase === 'rollback' ? 'counts against the window' : '-';
-  return step.timeoutSource === 'manifest'
-    ? formatDuration(step.timeoutMs)
-    : `${formatDuration(step.timeoutMs)} (the window; no timeout set)`;
+  return step.timeoutSource === 'manifest' ? durationText(step.timeoutMs) : `${durationText(step.timeoutMs)} (the window; no timeout set)`;
 }
 
 function attempts(probe: PlannedProbe): string {
-  const each = `${formatDuration(probe.timeoutMs)} each`;
-  return probe.retries === 0 ? `1 attempt, ${each}` : `${probe.retries + 1} attempts ${formatDuration(probe.intervalMs)} apart, ${each}`;
+  const each = `${durationText(probe.timeoutMs)} each`;
+  return probe.retries === 0 ? `1 attempt, ${each}` : `${probe.retries + 1} attempts ${durationText(probe.intervalMs)} apart, ${each}`;
 }
 
 function stepRows(steps: readonly PlannedStep[], full = false): string[][] {

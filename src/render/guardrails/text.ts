@@ -1,4 +1,4 @@
-import { formatDuration } from '../../time/duration.js';
+import { durationText } from '../../time/duration.js';
 import { safeData } from '../safe-text.js';
 import type { CategorySummary, GuardrailReport } from '../../guardrails/report.js';
 import { percent } from '../../guardrails/report.js';
@@ -84,7 +84,7 @@ export function renderGuardrailText(report: GuardrailReport, style: Style): stri
   report = safeData(report);
   let out =
     `${style.bold(`Guardrail tests of ${report.agent}`)}: ${report.cases.count} cases, ${report.total} attempts from ${report.cases.file}, asked ${report.target} ` +
-    `(${report.concurrency} at a time, ${formatDuration(report.timeoutMs)} each)\n\n`;
+    `(${report.concurrency} at a time, ${durationText(report.timeoutMs)} each)\n\n`;
   out += renderTable(
     CATEGORY_HEADINGS,
     report.categories.map((c) => {

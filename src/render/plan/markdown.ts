@@ -3,7 +3,7 @@ import { safeData } from '../safe-text.js';
 import { renderBlastRadiusMarkdown } from '../inventory/blast-radius.js';
 import { mdCode, mdFence, mdProse, mdText } from '../markdown.js';
 import { renderMarkdownTable, tableLines } from '../table.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 import { lastSignalsCheckText } from '../signals/last-check.js';
 import {
   ALERT_ACTION_TEXT,
@@ -82,7 +82,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push(`**Where it stands:** ${mdProse(stateText(plan.state)).markdown}`, '');
   const orgs = orgsText(plan.state);
   if (orgs) out.push(`**Orgs:** ${mdProse(orgs).markdown}`, '');
-  if (plan.state.paused) out.push(`**Paused** since ${text(withoutFraction(plan.state.paused.at))}: ${text(plan.state.paused.reason)}`, '');
+  if (plan.state.paused) out.push(`**Paused** since ${text(formatTime(plan.state.paused.at))}: ${text(plan.state.paused.reason)}`, '');
   out.push(`**Last gate:** ${mdProse(lastGateText(plan.state)).markdown}`, '');
   if (plan.state.lastSignalsCheck)
     out.push(`**Last signals check:** ${mdProse(lastSignalsCheckText(plan.state.lastSignalsCheck)).markdown}`, '');

@@ -1,10 +1,9 @@
 import type { GuardrailEvidence } from '../../guardrails/evidence.js';
-import { runTime } from '../../guardrails/evidence.js';
 import { formatNumber } from '../../plan/criterion-text.js';
 import type { Blocker, GuardrailsPlan, Plan, PlanAlert, PlanCredential, RollbackPlan, StagePlan, StatePlan } from '../../plan/types.js';
 import type { SignalCoverage } from '../../manifest/signal-coverage.js';
 import { plural } from '../../text/plural.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 
 /** Pieces of the plan in words, shared by the text and markdown renderers so the two always agree. */
 
@@ -69,7 +68,7 @@ export function positionText(stage: StagePlan, state: StatePlan): string {
     case 'passed':
       return 'passed';
     case 'current':
-      return state.since ? `current, since ${withoutFraction(state.since)}` : 'current';
+      return state.since ? `current, since ${formatTime(state.since)}` : 'current';
     case 'next':
       return 'next';
     case 'later':
@@ -81,7 +80,7 @@ export function positionText(stage: StagePlan, state: StatePlan): string {
 export function evidenceText(evidence: GuardrailEvidence): string {
   if (evidence.state === 'current' && evidence.run) {
     const run = evidence.run;
-    return `current: ${run.passed ? 'passed' : 'failed'} ${runTime(run.at)} (audit seq ${run.seq} by ${run.actor})`;
+    return `current: ${run.passed ? 'passed' : 'failed'} ${formatTime(run.at)} (audit seq ${run.seq} by ${run.actor})`;
   }
   const hint = evidence.state === 'unknown' ? '' : '; run `agent-rollout guardrails test`';
   return `${evidence.state}: ${evidence.reason}${hint}`;
@@ -117,9 +116,9 @@ export function rollbackStepText(step: RollbackPlan['steps'][number]): string {
 export function drillText(rollback: RollbackPlan): string {
   const { lastDrill, lastPassingDrill } = rollback;
   if (!lastDrill) return 'no drill of this rollback section';
-  if (lastDrill.passed) return `passed ${withoutFraction(lastDrill.at)} by ${lastDrill.actor}`;
-  const failed = `last drill failed ${withoutFraction(lastDrill.at)}${lastDrill.interrupted ? ' (interrupted)' : ''}`;
-  return lastPassingDrill ? `${failed}; last passed ${withoutFraction(lastPassingDrill.at)}` : failed;
+  if (lastDrill.passed) return `passed ${formatTime(lastDrill.at)} by ${lastDrill.actor}`;
+  const failed = `last drill failed ${formatTime(lastDrill.at)}${lastDrill.interrupted ? ' (interrupted)' : ''}`;
+  return lastPassingDrill ? `${failed}; last passed ${formatTime(lastPassingDrill.at)}` : failed;
 }
 
 export function stateText(state: StatePlan): string {
@@ -127,7 +126,7 @@ export function stateText(state: StatePlan): string {
     state.enabled ? 'enabled' : 'DISABLED',
     `stage ${state.stage} (${state.position > 0 ? `${state.position} of ${state.stageCount}` : 'not a declared stage'})`,
   ];
-  if (state.since) parts.push(`since ${withoutFraction(state.since)}${state.sinceSource === 'audit' ? ' (from the audit trail)' : ''}`);
+  if (state.since) parts.push(`since ${formatTime(state.since)}${state.sinceSource === 'audit' ? ' (from the audit trail)' : ''}`);
   if (state.governanceMode) parts.push(`governance ${state.governanceMode}`);
   return parts.join(' · ');
 }
@@ -145,7 +144,7 @@ export function orgsText(state: StatePlan): string | undefined {
 export function lastGateText(state: StatePlan): string {
   const gate = state.lastGate;
   if (!gate) return `none recorded for ${state.stage}`;
-  return `${gate.verdict} at ${withoutFraction(gate.at)} by ${gate.actor}${gate.action === 'advance' ? ' (with an advance)' : ''}`;
+  return `${gate.verdict} at ${formatTime(gate.at)} by ${gate.actor}${gate.action === 'advance' ? ' (with an advance)' : ''}`;
 }
 
 export function blockedHeading(plan: Plan): string {

@@ -25,7 +25,7 @@ import {
   was,
   stateText,
 } from './parts.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 import { lastSignalsCheckText } from '../signals/last-check.js';
 
 /** The width of a stage's label column, the same in every stage. */
@@ -150,7 +150,7 @@ export function renderPlanText(plan: Plan, style: Style): string {
     const { paused } = plan.state;
     standing.push([
       style.red('paused'),
-      style.red(`since ${withoutFraction(paused.at)}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}`),
+      style.red(`since ${formatTime(paused.at)}${paused.by ? ` by ${paused.by}` : ''}: ${paused.reason}`),
     ]);
   }
   standing.push(['last gate', lastGateText(plan.state)]);

@@ -1,5 +1,5 @@
 import type { SignalsCheckRecord } from '../../plan/history.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 
 /** The last recorded signals check in one line, for plan and status: `ok at 2026-... by alice (seq 7)`. */
 export function lastSignalsCheckText(check: SignalsCheckRecord | undefined): string {
@@ -12,5 +12,5 @@ export function lastSignalsCheckText(check: SignalsCheckRecord | undefined): str
         : check.outcome === 'ok'
           ? 'every needed signal returned data'
           : check.outcome;
-  return `${what} at ${withoutFraction(check.at)} by ${check.actor} (seq ${check.seq})`;
+  return `${what} at ${formatTime(check.at)} by ${check.actor} (seq ${check.seq})`;
 }

@@ -25,7 +25,7 @@ h1 { margin: 0 0 4px; font-size: 22px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 16px; }
 .card { background: #fff; border-radius: 8px; border-left: 8px solid var(--ok); padding: 14px 16px; box-shadow: 0 1px 3px rgba(0,0,0,.12); overflow-wrap: anywhere; }
 .card.act { border-left-color: var(--act); background: #fff5f5; } .card.watch { border-left-color: var(--watch); background: #fffaf0; }
-.card.unreadable { border-left-color: var(--act); background: #fff0f0; }
+.card.not-shown { border-left-color: var(--act); background: #fff0f0; }
 .card h2 { margin: 0; font-size: 17px; } .card h2 code { font-size: 13px; color: var(--muted); font-weight: normal; margin-left: 6px; }
 .meta { margin: 2px 0 8px; color: var(--muted); font-size: 12px; }
 .desc { margin: 0 0 10px; }
@@ -93,8 +93,8 @@ function agentCard(row: FleetAgent, now: number): Html {
 }
 
 function errorCard(row: FleetError): Html {
-  return html`<section class="card unreadable">
-    <h2>could not be read</h2>
+  return html`<section class="card not-shown">
+    <h2>not shown</h2>
     <p class="meta">${row.manifest}</p>
     <p class="bad">${row.error}</p>
   </section>`;

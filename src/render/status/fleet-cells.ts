@@ -2,6 +2,7 @@ import type { OrgAccess } from '../../export/org-view.js';
 import type { FleetAgent } from '../../state/fleet.js';
 import { plural } from '../../text/plural.js';
 import { ageText, formatSpan } from '../../time/duration.js';
+import { formatTime } from '../../time/timestamp.js';
 
 /**
  * The cells of a fleet row in words, the same for the text table, the markdown table and the
@@ -69,7 +70,7 @@ export function advanceCell(row: FleetAgent, now: number): string {
   if (earliest === null) return 'no minimum';
   if ('unknown' in earliest) return 'unknown';
   if (earliest.reached) return 'min duration met';
-  return `${earliest.at} (in ${formatSpan(Date.parse(earliest.at) - now)})`;
+  return `${formatTime(earliest.at)} (in ${formatSpan(Date.parse(earliest.at) - now)})`;
 }
 
 export function trailCell(row: FleetAgent): string {

@@ -23,7 +23,7 @@ export function renderFleetMarkdown(rows: readonly FleetRow[], now: number): str
   }
   const errors = rows.flatMap((row) => (isFleetError(row) ? [row] : []));
   if (errors.length > 0) {
-    out.push('\n**Could not be read:**\n');
+    out.push('\n**Not shown:**\n');
     for (const row of errors) out.push(md`- ${mdCode(row.manifest)}: ${row.error}`.markdown);
     out.push('');
   }
@@ -45,6 +45,10 @@ export function renderOrgMarkdown(org: string, rows: readonly OrgRow[]): string 
       ),
     );
   }
-  for (const row of rows) if ('error' in row) out.push(md`- could not read ${mdCode(row.manifest)}: ${row.error}`.markdown);
+  const errors = rows.flatMap((row) => ('error' in row ? [row] : []));
+  if (errors.length > 0) {
+    out.push('\n**Not shown:**\n');
+    for (const row of errors) out.push(md`- ${mdCode(row.manifest)}: ${row.error}`.markdown);
+  }
   return `${out.join('\n')}\n`;
 }

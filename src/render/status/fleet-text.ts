@@ -6,7 +6,10 @@ import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { FLEET_HEADERS, fleetCells, whyCell } from './fleet-cells.js';
 
-/** The fleet's one-line count: how many agents, how many need action, how many to watch, how many unreadable. */
+/**
+ * The fleet's one-line count: how many agents, how many need action, how many to watch, and how
+ * many manifests are not shown (unreadable, invalid, or of a version newer than this tool).
+ */
 export function fleetCounts(rows: readonly FleetRow[]): string {
   const agents = rows.flatMap((row) => (isFleetError(row) ? [] : [row]));
   const parts = [
@@ -17,14 +20,15 @@ export function fleetCounts(rows: readonly FleetRow[]): string {
       return n > 0 ? [`${n} ${word}`] : [];
     }),
   ];
-  const unreadable = rows.length - agents.length;
-  if (unreadable > 0) parts.push(`${plural(unreadable, 'manifest')} unreadable`);
+  const notShown = rows.length - agents.length;
+  if (notShown > 0) parts.push(`${plural(notShown, 'manifest')} not shown`);
   return parts.join(', ');
 }
 
 /**
  * `status` over several manifests for a person: one row per agent, attention first (`!!` act,
- * `!` watch), then what each row needing attention needs, and every manifest that could not be read.
+ * `!` watch), then what each row needing attention needs, and every manifest not shown, each with
+ * its reason (it could not be read, is not a valid manifest, or is newer than this tool).
  */
 export function renderFleetText(rows: readonly FleetRow[], style: Style, now: number): string {
   rows = safeData(rows);
@@ -39,7 +43,7 @@ export function renderFleetText(rows: readonly FleetRow[], style: Style, now: nu
   );
   if (attention.length > 0) out.push('', 'needs attention:', ...attention);
   const errors = rows.flatMap((row) => (isFleetError(row) ? [`  ${style.red(row.manifest)}: ${row.error}`] : []));
-  if (errors.length > 0) out.push('', 'could not be read:', ...errors);
+  if (errors.length > 0) out.push('', 'not shown:', ...errors);
   return `${out.join('\n')}\n`;
 }
 
@@ -56,6 +60,6 @@ export function renderOrgText(org: string, rows: readonly OrgRow[], style: Style
   const out = [style.bold(title)];
   if (table.length > 0) out.push(renderTable(['agent', 'on', 'why', 'mode', 'manifest'], table).trimEnd());
   const errors = rows.flatMap((row) => ('error' in row ? [`  ${style.red(row.manifest)}: ${row.error}`] : []));
-  if (errors.length > 0) out.push('', 'could not be read:', ...errors);
+  if (errors.length > 0) out.push('', 'not shown:', ...errors);
   return `${out.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@ import type { RolloutStatus } from '../../state/status.js';
 import { evidenceText } from '../plan/parts.js';
 import type { Style } from '../style.js';
 import { ageText } from '../../time/duration.js';
-import { withoutFraction } from '../../time/timestamp.js';
+import { formatTime } from '../../time/timestamp.js';
 import { lastSignalsCheckText } from '../signals/last-check.js';
 
 function audienceText(audience: Audience | undefined): string | undefined {
@@ -23,7 +23,7 @@ function stageLine(status: RolloutStatus): string {
   const where = stage.position !== undefined ? `stage ${stage.position} of ${stage.of}` : 'not one of the manifest stages';
   const audience = audienceText(stage.audience);
   const since = stage.since
-    ? ` since ${withoutFraction(stage.since.at)} (${ageText(stage.since.ageMs)}${stage.since.source === 'audit' ? `, from audit seq ${stage.since.seq}` : ''})`
+    ? ` since ${formatTime(stage.since.at)} (${ageText(stage.since.ageMs)}${stage.since.source === 'audit' ? `, from audit seq ${stage.since.seq}` : ''})`
     : ', since an unknown time (no state.since, no advance in the trail)';
   return `${stage.id} (${where}${audience ? `, audience ${audience}` : ''})${since}`;
 }
@@ -32,7 +32,7 @@ function gateLine(gate: RolloutStatus['lastGate'], stage: string): string {
   if (!gate) return `none recorded for ${stage}`;
   const what = `${gate.verdict ?? 'no verdict'}${gate.stage ? ` for ${gate.stage}` : ''}`;
   const via = gate.via === 'advance' ? `; advanced${gate.advancedTo ? ` to ${gate.advancedTo}` : ''}` : '';
-  return `${what}, ${ageText(gate.ageMs)} (${withoutFraction(gate.at)}, seq ${gate.seq} by ${gate.actor}${via})`;
+  return `${what}, ${ageText(gate.ageMs)} (${formatTime(gate.at)}, seq ${gate.seq} by ${gate.actor}${via})`;
 }
 
 function drillLine(drill: RolloutStatus['lastDrill'], style: Style): string {
@@ -41,7 +41,7 @@ function drillLine(drill: RolloutStatus['lastDrill'], style: Style): string {
   const covers = drill.coversCurrentRollback
     ? 'covers the current rollback section'
     : style.yellow('the rollback section changed since: drill again');
-  return `${result} ${ageText(drill.ageMs)} (${withoutFraction(drill.at)}, seq ${drill.seq} by ${drill.actor}); ${covers}`;
+  return `${result} ${ageText(drill.ageMs)} (${formatTime(drill.at)}, seq ${drill.seq} by ${drill.actor}); ${covers}`;
 }
 
 function evidenceLine(evidence: GuardrailEvidence, style: Style): string {
@@ -73,7 +73,7 @@ export function renderStatusText(status: RolloutStatus, manifestPath: string, st
   const orgModes = status.orgs.filter((o) => o.governanceMode).map((o) => `${o.org} ${o.governanceMode}`);
   const paused = status.paused
     ? style.yellow(
-        `yes, since ${withoutFraction(status.paused.at)} (${ageText(status.paused.ageMs)})${status.paused.by ? ` by ${status.paused.by}` : ''}: ${JSON.stringify(status.paused.reason)}`,
+        `yes, since ${formatTime(status.paused.at)} (${ageText(status.paused.ageMs)})${status.paused.by ? ` by ${status.paused.by}` : ''}: ${JSON.stringify(status.paused.reason)}`,
       )
     : 'no';
   const orgs =
