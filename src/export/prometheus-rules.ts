@@ -69,8 +69,14 @@ export function templateLiteral(text: string): string {
   return text.replace(/\{\{/g, '{{ "{{" }}');
 }
 
-/** The value as the alert fires, in an annotation. */
+/** The value as the alert fires, in the summary. */
 const VALUE_TEMPLATE = '{{ $value | printf "%.4g" }}';
+
+/**
+ * The `value` annotation of every rule: the value as the alert fires, unrounded, which the guard
+ * records in its audit entry's trigger.
+ */
+const VALUE_ANNOTATION = '{{ $value }}';
 
 /** A number as PromQL and people read it: 0.005, 3, 1e-7. */
 function numberText(value: number): string {
@@ -165,6 +171,7 @@ function alertRule(alert: Alert, index: number, manifest: Manifest, query: strin
           `Fires while ${alert.signal} is ${boundsText(bounds)}${held}: alert ${id} of agent ${agent} (metrics.alerts in its rollout.json).`,
       ),
       what_to_do: templateLiteral(alertAdvice(alert, manifest, reason, m)),
+      value: VALUE_ANNOTATION,
     },
   };
 }
@@ -224,6 +231,7 @@ function criterionRule(
       what_to_do: templateLiteral(
         `Find the cause before the next gate. To hold the rollout meanwhile: agent-rollout pause${m} --reason "${reason}".`,
       ),
+      value: VALUE_ANNOTATION,
     },
   };
 }
