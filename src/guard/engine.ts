@@ -259,7 +259,7 @@ export class GuardEngine {
           .map((h) => `${h.decision.action} by ${h.decision.alertname}`);
         const agent = handled.find((h) => h.decision.manifest === manifest)?.decision.agent ?? '';
         const message = `agent-rollout guard: ${names.join(', ')} (${agent})\n\nAlerts: ${[...new Set(handled.filter((h) => h.decision.manifest === manifest).map((h) => h.decision.alertname))].join(', ')}\n`;
-        const result = await this.git(() => commitGuardChange(manifest, message));
+        const result = await this.git(() => commitGuardChange(manifest, message, { cwd: this.options.io.cwd, env: this.options.env }));
         commits.push(result.ok ? { manifest, ok: true } : { manifest, ok: false, problem: this.safe(result.problem) });
         if (!result.ok) warnings.push(`--commit: ${manifest}: ${this.safe(result.problem)}; the state change stands`);
       }
