@@ -398,6 +398,28 @@ describe('guard serve: what needs no process of its own (in-process)', () => {
       expect(await guard.stop()).toBe(0);
     }
   });
+
+  it('refuses a --flagd-out outside the current folder, naming --flagd-out, with a hint that fits the guard', async () => {
+    for (const [command, ...rest] of [
+      ['serve', '--listen', '127.0.0.1:0'],
+      ['check', '--dry-run'],
+    ]) {
+      const result = await runInProcess(['guard', command ?? '', 'support-triage/rollout.json', '--flagd-out', '/tmp/x', ...rest], {
+        cwd: dir,
+        env: { AGENT_ROLLOUT_GUARD_TOKEN: TOKEN },
+      });
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toBe(
+        `error: --flagd-out /tmp/x is outside the current folder (${dir}); refused\n` +
+          '  hint: give a path inside the folder the guard runs in (e.g. flags/agents.flagd.json) and point flagd or the OpenFeature provider at that file, or start the guard from a folder that holds both the manifests and the flags\n',
+      );
+      expect(result.stderr).not.toContain('redirect standard output');
+    }
+    // export flagd keeps its own --out wording and hint.
+    const exported = await runInProcess(['export', 'flagd', 'support-triage/rollout.json', '--out', '/tmp/x'], { cwd: dir });
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toMatch(/^error: --out \/tmp\/x is outside the current folder .*\n {2}hint: .*redirect standard output/);
+  });
 });
 
 describe('guard serve --commit', () => {
