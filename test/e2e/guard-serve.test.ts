@@ -200,6 +200,15 @@ describe('guard serve', () => {
     expect(entries.map((e) => e.action)).toEqual(['pause', 'disable']);
     expect(entries[1]?.actor).toBe('alertmanager:SupportTriageSecurityEvent');
     expect((await runCli(['audit', 'verify', '-m', 'support-triage/rollout.json'], { cwd: dir })).code).toBe(0);
+    // The log line of the delivery splits the guard's time: decisions and writes, then the flag export.
+    const handled = guard
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .filter((event) => event['event'] === 'handled')
+      .at(-1);
+    expect(handled).toMatchObject({ status: 200, alerts: 1, decideMs: expect.any(Number), flagsMs: expect.any(Number) });
     // A resolved disable alert does not switch it back on.
     await deliver(guard.url, payload([{ ...DISABLE, status: 'resolved' }]));
     expect((await state(path))['enabled']).toBe(false);
@@ -354,6 +363,8 @@ describe('guard serve: what needs no process of its own (in-process)', () => {
       expect(entries.map((e) => e.action)).toEqual(['pause', 'disable']);
       // The label is kept in the trigger, as received: it is informational.
       expect(entries[0]?.details['trigger'].labels.stage).toBe('general-availability');
+      // The log says where each delivery's time went (no --flagd-out: no flag export).
+      expect(guard.io.stdout()).toMatch(/ answered 200 to a delivery of 1 alert in [\d.]+ ms \(decisions and writes [\d.]+ ms\)\n/);
     } finally {
       expect(await guard.stop()).toBe(0);
     }
