@@ -18,5 +18,5 @@ export function startPrometheus(options: {
   dir: string;
   rulesFile: string;
   exporterTarget: string;
-  alertmanagerTarget: string;
+  alertmanagerTarget?: string;
 }): Promise<Daemon>;

@@ -153,7 +153,10 @@ export async function startAlertmanager({ dir, webhookUrl, tokenFile, groupWait 
   );
 }
 
-/** Prometheus scraping `exporterTarget` and evaluating `rulesFile` every second, alerting `alertmanagerTarget`. */
+/**
+ * Prometheus scraping `exporterTarget` and evaluating `rulesFile` every second, alerting
+ * `alertmanagerTarget` (none: the rules are evaluated, and nobody is told).
+ */
 export async function startPrometheus({ dir, rulesFile, exporterTarget, alertmanagerTarget }) {
   const folder = join(dir, 'prometheus');
   await mkdir(folder, { recursive: true });
@@ -166,10 +169,9 @@ export async function startPrometheus({ dir, rulesFile, exporterTarget, alertman
       '  evaluation_interval: 1s',
       'rule_files:',
       `  - ${rulesFile}`,
-      'alerting:',
-      '  alertmanagers:',
-      '    - static_configs:',
-      `        - targets: ['${alertmanagerTarget}']`,
+      ...(alertmanagerTarget
+        ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ['${alertmanagerTarget}']`]
+        : []),
       'scrape_configs:',
       '  - job_name: agents',
       '    static_configs:',

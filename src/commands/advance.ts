@@ -9,6 +9,7 @@ import { commitStateChange } from '../state/transaction.js';
 import type { AdvanceRefused } from '../state/transitions.js';
 import { advance, advanceTarget, withArticle } from '../state/transitions.js';
 import { notifySinks } from './notify-event.js';
+import type { Delivery } from '../notify/deliver.js';
 import type { Io } from '../ui/io.js';
 import { isoSeconds } from '../time/timestamp.js';
 import type { GateFormat } from './formats.js';
@@ -24,9 +25,15 @@ export interface AdvanceCommandOptions extends GateMetricOptions {
   actor?: string;
 }
 
-function output(run: GateRun, outcome: AdvanceOutcome, options: AdvanceCommandOptions, io: Io): void {
+function output(
+  run: GateRun,
+  outcome: AdvanceOutcome,
+  options: AdvanceCommandOptions,
+  io: Io,
+  notifications: readonly Delivery[] = [],
+): void {
   const renderers: Record<GateFormat, () => string> = {
-    json: () => renderAdvanceJson(run.report, run.inputs, outcome),
+    json: () => renderAdvanceJson(run.report, run.inputs, outcome, notifications),
     markdown: () => renderGateRun(run, 'markdown', io) + renderAdvanceMarkdown(outcome),
     text: () => renderGateRun(run, 'text', io) + renderAdvanceText(outcome, createStyle(io.color)),
   };
@@ -110,8 +117,9 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
     : `${moved} by ${actor.name} (audit entry ${entry.seq}). Governance mode is now ${transition.governanceMode}.`;
   // The gate's "Next:" said to advance (or not to); that is done now, so it says what comes after.
   const shown = { ...run, report: { ...run.report, next: afterAdvance(transition.to) } };
-  output(shown, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io);
-  await notifySinks(
+  // The sinks are told first (the change is committed; a failed delivery never undoes it), so the
+  // JSON output can say how each delivery went.
+  const notifications = await notifySinks(
     opened.manifest,
     {
       events: ['advance'],
@@ -124,6 +132,7 @@ export async function advanceCommand(options: AdvanceCommandOptions, io: Io): Pr
     },
     io,
   );
+  output(shown, { ...base, advanced: true, forced, auditSeq: entry.seq, message }, options, io, notifications);
   if (forced) io.err(`warning: advanced past ${withArticle(verdict)} gate; the audit trail records it as forced, with your reason.\n`);
   return ExitCode.ok;
 }

@@ -287,27 +287,28 @@ export async function drillCommand(options: DrillCommandOptions, io: Io): Promis
   }
   bookkeeping ??= journal.failure?.message;
 
+  // A failed drill is told to the sinks before the output, which says how each delivery went.
+  const notifications = report.passed
+    ? []
+    : await notifySinks(
+        manifest,
+        {
+          events: ['drill'],
+          agent: manifest.agent.id,
+          manifest: manifestPath,
+          at: report.finishedAt,
+          actor: actor.name,
+          summary: `the rollback drill failed${report.interrupted ? ' (interrupted)' : ''}: report ${files.report}`,
+          reason: reason ?? null,
+        },
+        io,
+      );
   const renderers: Record<DrillFormat, () => string> = {
     text: () => renderDrillText(report, createStyle(io.color)),
-    json: () => renderDrillJson(report),
+    json: () => renderDrillJson(report, notifications),
     markdown: () => renderDrillMarkdown(report),
   };
   io.out(renderers[options.format]());
-  if (!report.passed) {
-    await notifySinks(
-      manifest,
-      {
-        events: ['drill'],
-        agent: manifest.agent.id,
-        manifest: manifestPath,
-        at: report.finishedAt,
-        actor: actor.name,
-        summary: `the rollback drill failed${report.interrupted ? ' (interrupted)' : ''}: report ${files.report}`,
-        reason: reason ?? null,
-      },
-      io,
-    );
-  }
   if (bookkeeping !== undefined) {
     // The drill ran (and its restore, unless --no-restore); its record is what failed.
     const restored =

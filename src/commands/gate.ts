@@ -4,6 +4,8 @@ import { resolveActor } from '../state/actor.js';
 import { checkedReason } from '../state/reason.js';
 import { recordResult } from '../state/transaction.js';
 import { notifySinks } from './notify-event.js';
+import type { Delivery } from '../notify/deliver.js';
+import type { AuditEntry } from '../state/audit.js';
 import type { Io } from '../ui/io.js';
 import type { GateFormat } from './formats.js';
 import type { GateMetricOptions, GateRun } from './run-gate.js';
@@ -43,23 +45,31 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
     ? await resolveActor({ ...(options.actor ? { flag: options.actor } : {}), env: io.env, cwd: io.cwd })
     : undefined;
   const run = await runGate(stageArg, options, io);
-  io.out(renderGateRun(run, options.format, io));
+  let notifications: Delivery[] = [];
   if (actor) {
-    const entry = await recordResult(
-      run.opened.file,
-      {
-        at: new Date(run.now).toISOString(),
-        actor: actor.name,
-        action: 'gate',
-        reason: reason ?? null,
-        details: gateDetails(run),
-      },
-      lockOptions(options.manifest, io),
-      run.redactor,
-    );
+    let entry: AuditEntry;
+    try {
+      entry = await recordResult(
+        run.opened.file,
+        {
+          at: new Date(run.now).toISOString(),
+          actor: actor.name,
+          action: 'gate',
+          reason: reason ?? null,
+          details: gateDetails(run),
+        },
+        lockOptions(options.manifest, io),
+        run.redactor,
+      );
+    } catch (error) {
+      // The verdict stands even when it could not be recorded: show it, then the error.
+      io.out(renderGateRun(run, options.format, io));
+      throw error;
+    }
     io.err(`Recorded the ${run.report.verdict} verdict as audit entry ${entry.seq} (by ${actor.name}).\n`);
+    // The sinks are told after the entry is written and before the output, which says how each delivery went.
     if (run.report.verdict === 'no-go' || run.report.verdict === 'inconclusive') {
-      await notifySinks(
+      notifications = await notifySinks(
         run.opened.manifest,
         {
           events: ['gate'],
@@ -74,5 +84,6 @@ export async function gateCommand(stageArg: string | undefined, options: GateCom
       );
     }
   }
+  io.out(renderGateRun(run, options.format, io, notifications));
   return verdictExitCode(run.report.verdict);
 }

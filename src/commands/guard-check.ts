@@ -26,12 +26,15 @@ export interface GuardCheckOptions {
   format: 'text' | 'json';
 }
 
-/** A breaching alert (or a failed source, with --on-error pause) as the guard's engine takes alerts. */
-function asAlert(agent: string, stage: string, name: string, action: string, summary: string, at: string): ReceivedAlert {
+/**
+ * A breaching alert (or a failed source, with --on-error pause) as the guard's engine takes alerts,
+ * with the value seen as the `value` annotation the exported rules carry.
+ */
+function asAlert(agent: string, stage: string, name: string, action: string, summary: string, at: string, value?: number): ReceivedAlert {
   return {
     status: 'firing',
     labels: { alertname: name, agent, action, stage },
-    annotations: { summary },
+    annotations: { summary, ...(value !== undefined ? { value: String(value) } : {}) },
     startsAt: at,
     endsAt: '',
     generatorURL: '',
@@ -87,6 +90,7 @@ export async function guardCheckCommand(files: readonly string[], options: Guard
           evaluation.alert.action,
           `${evaluation.name}: ${evaluation.alert.signal} is ${evaluation.detail}`,
           at,
+          evaluation.value,
         ),
       );
     } else if (evaluation.status === 'error' && options.onError === 'pause') {

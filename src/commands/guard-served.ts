@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import type { OutputOption } from '../export/output.js';
 import { resolveOutputPath } from '../export/output.js';
 import type { ServedAgent } from '../guard/decide.js';
 import type { GuardOptions } from '../guard/engine.js';
@@ -34,11 +35,21 @@ export async function openServed(
   return served;
 }
 
+/**
+ * `--flagd-out`: the guard writes the file itself, after each change, so standard output is no way
+ * around the folder rule; the flags must live in the folder the guard runs in.
+ */
+const FLAGD_OUT: OutputOption = {
+  flag: '--flagd-out',
+  elsewhereHint:
+    'give a path inside the folder the guard runs in (e.g. flags/agents.flagd.json) and point flagd or the OpenFeature provider at that file, or start the guard from a folder that holds both the manifests and the flags',
+};
+
 /** --flagd-out checked as `export flagd --out` checks it (inside the current folder, no link), with the keys. */
 export async function flagsTarget(options: { flagdOut?: string | undefined; contextKey: string; userKey: string }, io: Io) {
   checkFlagKeys(options);
   if (options.flagdOut === undefined) return undefined;
-  const path = await resolveOutputPath(options.flagdOut, io.cwd);
+  const path = await resolveOutputPath(options.flagdOut, io.cwd, FLAGD_OUT);
   return { path, shown: options.flagdOut, contextKey: options.contextKey, userKey: options.userKey };
 }
 

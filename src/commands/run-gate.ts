@@ -18,6 +18,7 @@ import { parsePastedMetrics, parseSetFlags } from '../metrics/pasted.js';
 import { readMetricsInput } from '../metrics/read-input.js';
 import { isCountSignal } from '../metrics/types.js';
 import { renderGateJson } from '../render/gate/json.js';
+import type { Delivery } from '../notify/deliver.js';
 import { renderGateMarkdown } from '../render/gate/markdown.js';
 import type { SignalRequest } from '../metrics/types.js';
 import { MIN_STEPS_PER_PERIOD } from '../gate/criteria.js';
@@ -275,11 +276,11 @@ export async function runGate(
 }
 
 /** Renders a gate run in one of the gate's formats. */
-export function renderGateRun(run: GateRun, format: GateFormat, io: Io): string {
+export function renderGateRun(run: GateRun, format: GateFormat, io: Io, notifications?: readonly Delivery[]): string {
   const agent = run.opened.manifest.agent.id;
   switch (format) {
     case 'json':
-      return renderGateJson(run.report, run.inputs);
+      return renderGateJson(run.report, run.inputs, notifications);
     case 'markdown':
       return renderGateMarkdown(run.report, run.inputs, { agent });
     case 'text':

@@ -15,16 +15,28 @@ function within(folder: string, path: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-const ELSEWHERE_HINT = 'give a path inside the current folder, or redirect standard output: agent-rollout export ... > PATH';
+/** The option an output path came from, for its messages, and what to do instead of writing outside the folder. */
+export interface OutputOption {
+  flag: string;
+  elsewhereHint: string;
+}
+
+/** `export ... --out`: its output can go to standard output instead. */
+export const EXPORT_OUT: OutputOption = {
+  flag: '--out',
+  elsewhereHint: 'give a path inside the current folder, or redirect standard output: agent-rollout export ... > PATH',
+};
 
 /**
- * Resolves `--out` against `cwd` and refuses a path that leaves it, by `..`, an absolute path,
- * or a symbolic link (in a parent folder, or the file itself). Returns the absolute path.
+ * Resolves an output path (`--out`, or the option named in `option`) against `cwd` and refuses a
+ * path that leaves it, by `..`, an absolute path, or a symbolic link (in a parent folder, or the
+ * file itself). Returns the absolute path.
  */
-export async function resolveOutputPath(out: string, cwd: string): Promise<string> {
-  if (out.trim() === '') throw new UsageError('--out needs a file name');
+export async function resolveOutputPath(out: string, cwd: string, option: OutputOption = EXPORT_OUT): Promise<string> {
+  const { flag, elsewhereHint } = option;
+  if (out.trim() === '') throw new UsageError(`${flag} needs a file name`);
   const target = resolve(cwd, out);
-  if (!within(cwd, target)) throw new UsageError(`--out ${out} is outside the current folder (${cwd}); refused`, ELSEWHERE_HINT);
+  if (!within(cwd, target)) throw new UsageError(`${flag} ${out} is outside the current folder (${cwd}); refused`, elsewhereHint);
   const [realCwd, realParent] = await Promise.all([
     realpath(cwd),
     realpath(dirname(target)).catch((error: NodeJS.ErrnoException) => {
@@ -35,14 +47,18 @@ export async function resolveOutputPath(out: string, cwd: string): Promise<strin
     }),
   ]);
   if (realParent !== realCwd && !within(realCwd, realParent)) {
-    throw new UsageError(`--out ${out} goes through a symbolic link to ${realParent}, outside the current folder; refused`, ELSEWHERE_HINT);
+    throw new UsageError(
+      `${flag} ${out} goes through a symbolic link to ${realParent}, outside the current folder; refused`,
+      elsewhereHint,
+    );
   }
   const existing = await lstat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (existing?.isSymbolicLink()) throw new UsageError(`--out ${out} is a symbolic link; refused`, 'remove the link, or give another path');
-  if (existing?.isDirectory()) throw new UsageError(`--out ${out} is a folder`, 'give a file name');
+  if (existing?.isSymbolicLink())
+    throw new UsageError(`${flag} ${out} is a symbolic link; refused`, 'remove the link, or give another path');
+  if (existing?.isDirectory()) throw new UsageError(`${flag} ${out} is a folder`, 'give a file name');
   return target;
 }
 

@@ -69,8 +69,14 @@ export function templateLiteral(text: string): string {
   return text.replace(/\{\{/g, '{{ "{{" }}');
 }
 
-/** The value as the alert fires, in an annotation. */
+/** The value as the alert fires, in the summary. */
 const VALUE_TEMPLATE = '{{ $value | printf "%.4g" }}';
+
+/**
+ * The `value` annotation of every rule: the value as the alert fires, unrounded, which the guard
+ * records in its audit entry's trigger.
+ */
+const VALUE_ANNOTATION = '{{ $value }}';
 
 /** A number as PromQL and people read it: 0.005, 3, 1e-7. */
 function numberText(value: number): string {
@@ -165,6 +171,7 @@ function alertRule(alert: Alert, index: number, manifest: Manifest, query: strin
           `Fires while ${alert.signal} is ${boundsText(bounds)}${held}: alert ${id} of agent ${agent} (metrics.alerts in its rollout.json).`,
       ),
       what_to_do: templateLiteral(alertAdvice(alert, manifest, reason, m)),
+      value: VALUE_ANNOTATION,
     },
   };
 }
@@ -224,6 +231,7 @@ function criterionRule(
       what_to_do: templateLiteral(
         `Find the cause before the next gate. To hold the rollout meanwhile: agent-rollout pause${m} --reason "${reason}".`,
       ),
+      value: VALUE_ANNOTATION,
     },
   };
 }
@@ -241,6 +249,25 @@ function hasBound(item: Bounds): boolean {
   return item.max !== undefined || item.min !== undefined;
 }
 
+/**
+ * The rule written for the `index`-th `metrics.alerts` entry of `manifest` (its name before a
+ * duplicate gets a number), or why none is: the one place an alert's expression is built, which
+ * `guard check` evaluates too. `path` is the manifest as the user gave it, for the annotations.
+ */
+export function alertRuleFor(
+  manifest: Manifest,
+  index: number,
+  options: RulesOptions,
+  path = DEFAULT_MANIFEST_PATH,
+): PrometheusRule | { skip: string } {
+  const alert = manifest.metrics?.alerts?.[index];
+  if (!alert) return { skip: `metrics.alerts has no entry #${index + 1}` };
+  if (!hasBound(alert)) return { skip: 'it has neither max nor min' };
+  const found = lookupSignal(manifest, alert.signal, options.rateWindow);
+  if ('skip' in found) return found;
+  return alertRule(alert, index, manifest, found.query, options, manifestFlag(path));
+}
+
 /** The rule group of one agent, and the thresholds that could not become rules. */
 export function agentRuleGroup(source: RulesSource, options: RulesOptions): { group: RuleGroup; skipped: SkippedThreshold[] } {
   const { manifest } = source;
@@ -249,11 +276,9 @@ export function agentRuleGroup(source: RulesSource, options: RulesOptions): { gr
   const rules: PrometheusRule[] = [];
   const skipped: SkippedThreshold[] = [];
   (manifest.metrics?.alerts ?? []).forEach((alert, index) => {
-    const from = `alert ${alert.id ?? `#${index + 1}`}`;
-    if (!hasBound(alert)) return void skipped.push({ agent, from, signal: alert.signal, reason: 'it has neither max nor min' });
-    const found = lookupSignal(manifest, alert.signal, options.rateWindow);
-    if ('skip' in found) return void skipped.push({ agent, from, signal: alert.signal, reason: found.skip });
-    rules.push(alertRule(alert, index, manifest, found.query, options, m));
+    const rule = alertRuleFor(manifest, index, options, source.path);
+    if ('skip' in rule) skipped.push({ agent, from: `alert ${alert.id ?? `#${index + 1}`}`, signal: alert.signal, reason: rule.skip });
+    else rules.push(rule);
   });
   const stage = currentStage(manifest);
   for (const criterion of stage?.exitCriteria ?? []) {

@@ -72,6 +72,15 @@ export interface BatchResult {
   warnings: string[];
   /** Runs the notifications; `guard serve` lets them run after answering. */
   notify: () => Promise<Delivery[]>;
+  /**
+   * Where the batch's time went, in ms: the decisions with their locked, audited writes; the flag
+   * export (when there was a change to export); the git commits (--commit).
+   */
+  timings: { decideMs: number; flagsMs?: number; commitMs?: number };
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 10) / 10;
 }
 
 const MAX_REASON = 500;
@@ -239,7 +248,9 @@ export class GuardEngine {
 
   /** Decides and applies a batch of alerts (one webhook delivery, or one check). */
   async process(alerts: readonly ReceivedAlert[]): Promise<BatchResult> {
+    const started = performance.now();
     const handled = await Promise.all(alerts.map((alert) => this.handle(alert)));
+    const timings: BatchResult['timings'] = { decideMs: elapsed(started) };
     const decisions = handled.map((h) => h.decision);
     const warnings: string[] = [];
     const changed = [
@@ -248,21 +259,27 @@ export class GuardEngine {
       ),
     ];
     let flags: BatchResult['flags'];
-    if (changed.length > 0 && this.options.flags && !this.options.dryRun) flags = await this.exportFlags();
+    if (changed.length > 0 && this.options.flags && !this.options.dryRun) {
+      const exportStarted = performance.now();
+      flags = await this.exportFlags();
+      timings.flagsMs = elapsed(exportStarted);
+    }
     if (flags && !flags.ok)
       warnings.push(`the flag export to ${this.options.flags?.shown} failed: ${flags.problem}; the state change stands`);
     const commits: BatchResult['commits'] = [];
-    if (this.options.commit && !this.options.dryRun) {
+    if (this.options.commit && !this.options.dryRun && changed.length > 0) {
+      const commitStarted = performance.now();
       for (const manifest of changed) {
         const names = handled
           .filter((h) => h.decision.manifest === manifest && h.decision.decision === 'applied')
           .map((h) => `${h.decision.action} by ${h.decision.alertname}`);
         const agent = handled.find((h) => h.decision.manifest === manifest)?.decision.agent ?? '';
         const message = `agent-rollout guard: ${names.join(', ')} (${agent})\n\nAlerts: ${[...new Set(handled.filter((h) => h.decision.manifest === manifest).map((h) => h.decision.alertname))].join(', ')}\n`;
-        const result = await this.git(() => commitGuardChange(manifest, message));
+        const result = await this.git(() => commitGuardChange(manifest, message, { cwd: this.options.io.cwd, env: this.options.env }));
         commits.push(result.ok ? { manifest, ok: true } : { manifest, ok: false, problem: this.safe(result.problem) });
         if (!result.ok) warnings.push(`--commit: ${manifest}: ${this.safe(result.problem)}; the state change stands`);
       }
+      timings.commitMs = elapsed(commitStarted);
     }
     const notify = async (): Promise<Delivery[]> => {
       const deliveries: Delivery[] = [];
@@ -290,7 +307,7 @@ export class GuardEngine {
       }
       return deliveries;
     };
-    return { decisions, ...(flags ? { flags } : {}), commits, warnings, notify };
+    return { decisions, ...(flags ? { flags } : {}), commits, warnings, notify, timings };
   }
 
   private event(decision: Decision, path: string): RolloutEvent {

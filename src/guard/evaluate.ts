@@ -1,19 +1,22 @@
-import { breachExpression } from '../export/prometheus-rules.js';
+import { alertRuleFor } from '../export/prometheus-rules.js';
 import { durationText, parseDuration } from '../time/duration.js';
 import type { Alert, Manifest } from '../manifest/types.js';
 import { collectEvidence } from '../metrics/collect.js';
 import { resolveHeaders, SourceFailure } from '../metrics/http-get.js';
-import { prometheusInstant, prometheusRange } from '../metrics/prometheus.js';
+import type { LabelledSeries, PrometheusTarget } from '../metrics/prometheus.js';
+import { prometheusSeries } from '../metrics/prometheus.js';
 import type { Observation, Point } from '../metrics/types.js';
 import { requestKey } from '../metrics/types.js';
 
 /**
- * `guard check`'s evaluation of a manifest's `metrics.alerts` now: a prometheus signal with the
- * expression `export prometheus-rules` writes (its PromQL with $window replaced by the rate
- * window), compared with the alert's bounds; with a `for`, every point of a range query over
- * that long must breach (Prometheus's pending → firing). http and command signals are read
- * through their sources, as the gate reads them. No data is not a breach (Prometheus does not
- * fire on an empty result either); a failed source is an error, never a pass.
+ * `guard check`'s evaluation of a manifest's `metrics.alerts` now. A prometheus signal: the very
+ * expression `export prometheus-rules` writes for the alert (alertRuleFor: its PromQL with $window
+ * replaced by the rate window, compared with the bounds in PromQL), asked of Prometheus; any series
+ * in the answer breaches, as the rule would fire for it. With a `for`, a range query over the last
+ * `for`: a series breaches only when it is in the answer at every step, as Prometheus moves an alert
+ * from pending to firing. http and command signals are read through their sources, as the gate
+ * reads them, and compared here. No data is not a breach (Prometheus does not fire on an empty
+ * result either); a failed source is an error, never a pass.
  */
 
 export type AlertStatus = 'breach' | 'ok' | 'no-data' | 'error';
@@ -95,22 +98,16 @@ export async function evaluateAlert(
   const forMs = alert.for ? parseDuration(alert.for) : undefined;
   const timeoutMs = (source.timeout ? parseDuration(source.timeout) : undefined) ?? (source.type === 'command' ? 30_000 : 10_000);
   if (source.type === 'prometheus') {
-    if (!signal.query) return { ...base, status: 'error', detail: `signal ${alert.signal} has no PromQL query` };
-    const query = signal.query.replaceAll('$window', context.rateWindow);
-    const expr = breachExpression(query, { max: alert.max, min: alert.min });
-    let target;
+    const rule = alertRuleFor(manifest, index, { rateWindow: context.rateWindow });
+    if ('skip' in rule) return { ...base, status: 'error', detail: `signal ${alert.signal}: ${rule.skip}` };
+    let target: PrometheusTarget;
     try {
       target = { name: signal.source, url: source.url ?? '', headers: resolveHeaders(source.headers, context.env), timeoutMs };
     } catch (error) {
       if (!(error instanceof SourceFailure)) throw error;
-      return { ...base, status: 'error', expr, detail: `${signal.source} (prometheus): ${error.message}` };
+      return { ...base, status: 'error', expr: rule.expr, detail: `${signal.source} (prometheus): ${error.message}` };
     }
-    if (forMs === undefined || forMs <= 0)
-      return { ...base, expr, ...judge(await prometheusInstant(target, query, context.nowMs), alert, undefined, undefined) };
-    const stepMs = Math.max(1000, Math.min(60_000, Math.floor(forMs / 10)));
-    const expected = Math.floor(forMs / stepMs);
-    const observation = await prometheusRange(target, query, { startMs: context.nowMs - forMs, endMs: context.nowMs, stepMs });
-    return { ...base, expr, ...judge(observation, alert, forMs, expected) };
+    return { ...base, expr: rule.expr, ...(await judgeExpression(target, rule.expr, alert, forMs, context.nowMs)) };
   }
   const request =
     forMs !== undefined && forMs > 0
@@ -129,4 +126,72 @@ export async function evaluateAlert(
   const observation = observations.get(requestKey(request));
   if (!observation) return { ...base, status: 'error', detail: 'no observation' };
   return { ...base, ...judge(observation, alert, forMs, undefined) };
+}
+
+/** A range query's step for an alert's `for`: whole seconds, 1 s to 1 m, and at most about 1,000 steps. */
+export function forStepMs(forMs: number): number {
+  return Math.max(1000, Math.min(60_000, Math.floor(forMs / 10 / 1000) * 1000), Math.ceil(forMs / 1000 / 1000) * 1000);
+}
+
+/** A series as PromQL writes it, `{agent="a"}`, or nothing for a series without labels. */
+function seriesText(series: LabelledSeries): string {
+  const labels = Object.entries(series.labels)
+    .filter(([name]) => name !== '__name__')
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  const text = labels.length === 0 ? '' : `{${labels.join(',')}}`;
+  return text.length > 100 ? `${text.slice(0, 98)}…}` : text;
+}
+
+/** The breaching series, as a detail: `0.3`, `0.3 at {org="b"}`, `0.3 at {org="b"}, 0.4 at {org="c"}, and 2 more`. */
+function breachingText(series: readonly LabelledSeries[]): string {
+  const shown = series.slice(0, 3).map((s) => {
+    const value = s.points.at(-1)?.[1];
+    const where = seriesText(s);
+    return `${value}${where === '' ? '' : ` at ${where}`}`;
+  });
+  return `${shown.join(', ')}${series.length > 3 ? `, and ${series.length - 3} more` : ''}`;
+}
+
+/** Asks Prometheus for the alert's expression now (with a `for`, over the last `for`) and judges the answer. */
+async function judgeExpression(
+  target: PrometheusTarget,
+  expr: string,
+  alert: Alert,
+  forMs: number | undefined,
+  nowMs: number,
+): Promise<Omit<AlertEvaluation, 'name' | 'index' | 'alert'>> {
+  const bounds = boundsText(alert);
+  if (forMs === undefined || forMs <= 0) {
+    const answer = await prometheusSeries(target, expr, { timeMs: nowMs });
+    if (answer.status === 'error') return { status: 'error', detail: answer.reason };
+    const [first] = answer.series;
+    if (!first) return { status: 'ok', detail: `no series breaches (${bounds})` };
+    const value = first.points.at(-1)?.[1];
+    return { status: 'breach', ...(value !== undefined ? { value } : {}), detail: `${breachingText(answer.series)} (${bounds})` };
+  }
+  const stepMs = forStepMs(forMs);
+  const steps = Math.floor(forMs / stepMs) + 1;
+  const answer = await prometheusSeries(target, expr, { startMs: nowMs - (steps - 1) * stepMs, endMs: nowMs, stepMs });
+  if (answer.status === 'error') return { status: 'error', detail: answer.reason };
+  const held = `for ${durationText(forMs)}`;
+  // A range query gives a series at most one point per step: all of them is every step.
+  const firing = answer.series.filter((s) => s.points.length >= steps);
+  const [first] = firing;
+  if (first) {
+    const value = first.points.at(-1)?.[1];
+    return {
+      status: 'breach',
+      ...(value !== undefined ? { value } : {}),
+      detail: `${breachingText(firing)}, breaching at every step ${held} (${bounds})`,
+    };
+  }
+  const most = Math.max(0, ...answer.series.map((s) => s.points.length));
+  if (most === 0) return { status: 'ok', detail: `no series breaches (${bounds})` };
+  const pending = answer.series.find((s) => s.points.length === most);
+  const value = pending?.points.at(-1)?.[1];
+  return {
+    status: 'ok',
+    ...(value !== undefined ? { value } : {}),
+    detail: `breaching, but not yet ${held} (${most} of ${steps} steps; pending, as Prometheus would hold it) (${bounds})`,
+  };
 }

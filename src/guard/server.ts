@@ -27,8 +27,11 @@ export type LogEvent =
   | { kind: 'flags'; result: NonNullable<BatchResult['flags']> }
   | { kind: 'warning'; message: string }
   | { kind: 'delivery'; delivery: Delivery }
-  /** A webhook delivery answered: when it arrived, how long the guard took (decisions, writes, flag export), its status. */
-  | { kind: 'handled'; receivedAt: string; ms: number; status: number; alerts: number };
+  /**
+   * A webhook delivery answered: when it arrived, how long the guard took in all (`ms`, from the
+   * request to the answer) and in its parts (BatchResult's timings), its status.
+   */
+  | { kind: 'handled'; receivedAt: string; ms: number; timings: BatchResult['timings']; status: number; alerts: number };
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
@@ -132,6 +135,7 @@ export function createGuardServer(options: GuardServerOptions): { server: Server
       kind: 'handled',
       receivedAt: receivedAt.toISOString(),
       ms: Math.round((performance.now() - started) * 10) / 10,
+      timings: result.timings,
       status,
       alerts: payload.alerts.length,
     });

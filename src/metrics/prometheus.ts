@@ -135,7 +135,7 @@ function tooMany(what: 'query' | 'range query', count: number, series: PromSerie
   );
 }
 
-function failure(target: PrometheusTarget, origin: Origin, error: unknown): Observation {
+function failure(target: PrometheusTarget, origin: Origin, error: unknown): Extract<Observation, { status: 'error' }> {
   if (!(error instanceof SourceFailure)) throw error;
   return { status: 'error', origin, reason: `${target.name} (prometheus at ${displayUrl(target.url)}): ${error.message}` };
 }
@@ -242,6 +242,64 @@ export async function prometheusRange(
       return [sampleTime(sample[0]), parsePrometheusValue(sample[1])] as const;
     });
     return { status: 'series', points, origin, dated: true, stepMs };
+  } catch (error) {
+    return failure(target, origin, error);
+  }
+}
+
+/** One series of an answer: its labels and its points (one for an instant query). */
+export interface LabelledSeries {
+  labels: Record<string, string>;
+  points: Point[];
+}
+
+/** Every series an expression returned, or why it could not be read. */
+export type SeriesAnswer =
+  | { status: 'series'; series: LabelledSeries[]; origin: Origin }
+  | { status: 'error'; origin: Origin; reason: string };
+
+function seriesPoints(series: PromSeries, key: 'value' | 'values'): Point[] {
+  const samples: unknown = key === 'value' ? [series.value] : series.values;
+  if (!Array.isArray(samples)) throw new SourceFailure('a series has no list of [time, value] samples');
+  return samples.map((sample: unknown) => {
+    if (!Array.isArray(sample) || sample.length !== 2) throw new SourceFailure('a sample of a series is not a [time, value] pair');
+    return [sampleTime(sample[0]), parsePrometheusValue(sample[1])] as const;
+  });
+}
+
+/**
+ * Every series of an expression, as an alerting rule sees them (any series may fire, so none is an
+ * error): an instant query at `timeMs`, or a range query with a point at `startMs` and every
+ * `stepMs` up to `endMs`. An empty result is an empty list.
+ */
+export async function prometheusSeries(
+  target: PrometheusTarget,
+  query: string,
+  when: { timeMs: number } | { startMs: number; endMs: number; stepMs: number },
+): Promise<SeriesAnswer> {
+  const instant = 'timeMs' in when;
+  const { url, origin } = instant
+    ? request(target, 'api/v1/query', query, { time: String(when.timeMs / 1000) }, { time: iso(when.timeMs) })
+    : request(
+        target,
+        'api/v1/query_range',
+        query,
+        { start: String(when.startMs / 1000), end: String(when.endMs / 1000), step: String(when.stepMs / 1000) },
+        { range: { start: iso(when.startMs), end: iso(when.endMs), step: windowText(when.stepMs) } },
+      );
+  try {
+    const data = await ask(target, url, origin);
+    const expected = instant ? 'vector' : 'matrix';
+    if (data.resultType !== expected)
+      throw new SourceFailure(
+        `the ${instant ? 'query' : 'range query'} returned a ${String(data.resultType)}, where a ${expected} was expected`,
+      );
+    const result = (Array.isArray(data.result) ? data.result : []) as PromSeries[];
+    const series = result.map((item) => ({
+      labels: Object.fromEntries(Object.entries(item?.metric ?? {}).map(([k, v]) => [k, String(v)])),
+      points: seriesPoints(item, instant ? 'value' : 'values'),
+    }));
+    return { status: 'series', series, origin };
   } catch (error) {
     return failure(target, origin, error);
   }

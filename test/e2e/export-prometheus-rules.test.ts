@@ -95,7 +95,10 @@ describe('agent-rollout export prometheus-rules', () => {
     const rate = byName('SupportTriageGuardrailTriggerRate');
     const security = byName('SupportTriageSecurityEvent');
     const criterion = byName('SupportTriageSecurityEventsAboveInternalPilotMax');
-    const firing = (rule: Rule, summary: string) => [{ exp_labels: rule.labels, exp_annotations: { ...rule.annotations, summary } }];
+    // The value annotation is the unrounded value as the alert fires (the summary rounds it).
+    const firing = (rule: Rule, summary: string, value: string) => [
+      { exp_labels: rule.labels, exp_annotations: { ...rule.annotations, summary, value } },
+    ];
     const quiet = '0+0x40';
     const tests = {
       rule_files: ['rules.yml'],
@@ -117,13 +120,14 @@ describe('agent-rollout export prometheus-rules', () => {
               exp_alerts: firing(
                 rate,
                 'support-triage: guardrail_trigger_rate is 0.1 over the last 5m, above 0.05 (the alert threshold) for 15m',
+                '0.1',
               ),
             },
             { eval_time: '8m', alertname: security.alert, exp_alerts: [] },
             {
               eval_time: '12m',
               alertname: security.alert,
-              exp_alerts: firing(security, 'support-triage: security_events is 1 over the last 5m, above 0 (the alert threshold)'),
+              exp_alerts: firing(security, 'support-triage: security_events is 1 over the last 5m, above 0 (the alert threshold)', '1'),
             },
             {
               eval_time: '12m',
@@ -131,6 +135,7 @@ describe('agent-rollout export prometheus-rules', () => {
               exp_alerts: firing(
                 criterion,
                 'support-triage: security_events is 1 over the last 5m, above 0, the limit of exit criterion zero-security-events of stage internal-pilot',
+                '1',
               ),
             },
             // Five minutes after the event the window no longer holds it.
@@ -160,7 +165,7 @@ describe('agent-rollout export prometheus-rules', () => {
 
     // The test can fail: expecting the rate alert below its threshold is caught.
     const wrong = structuredClone(tests);
-    (wrong.tests[1]?.alert_rule_test[0] as { exp_alerts: unknown }).exp_alerts = firing(rate, 'anything');
+    (wrong.tests[1]?.alert_rule_test[0] as { exp_alerts: unknown }).exp_alerts = firing(rate, 'anything', '0.1');
     await writeFile(join(cwd, 'wrong.test.yml'), stringify(wrong));
     expect(promtool(['test', 'rules', 'wrong.test.yml'], cwd).code).not.toBe(0);
   });

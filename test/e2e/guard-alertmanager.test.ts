@@ -91,10 +91,11 @@ describe('Prometheus → Alertmanager → guard serve → manifest, trail and fl
     const result = await runCli(['guard', 'check', 'support-triage/rollout.json', '--rate-window', '5s', '--format', 'json'], { cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const report = parseJsonOutput<{ alerts: { alert: string; status: string; value: number }[] }>(result.stdout);
-    expect(report.alerts.map((a) => [a.alert, a.status, a.value])).toEqual([
-      ['SupportTriageGuardrailTriggerRate', 'ok', 0.01],
-      ['SupportTriageSecurityEvent', 'ok', 0],
+    const report = parseJsonOutput<{ alerts: { alert: string; status: string; expr: string }[] }>(result.stdout);
+    // The expressions rules.yml holds for these alerts (their queries have no $window).
+    expect(report.alerts.map((a) => [a.alert, a.status, a.expr])).toEqual([
+      ['SupportTriageGuardrailTriggerRate', 'ok', `(max(${RATIO})) > 0.05`],
+      ['SupportTriageSecurityEvent', 'ok', `(sum(${EVENTS})) > 0`],
     ]);
   });
 
@@ -110,6 +111,8 @@ describe('Prometheus → Alertmanager → guard serve → manifest, trail and fl
     const entry = JSON.parse(trail.at(-1) as string);
     expect(entry.details.actorSource).toBe('alertmanager');
     expect(entry.details.trigger.generatorURL).toContain(`:${prometheus?.port}/graph?g0.expr=`);
+    // The exported rule's value annotation: the value as the alert fired.
+    expect(entry.details.trigger.value).toBe('0.2');
     // A pause is not in the flags: the agent keeps running for the orgs it reaches.
     expect(enabled(await readFile(join(dir, 'flags.json'), 'utf8'))).toBe(true);
   });
@@ -130,5 +133,9 @@ describe('Prometheus → Alertmanager → guard serve → manifest, trail and fl
     expect((await manifestState(path))['enabled']).toBe(false);
     expect((await runCli(['audit', 'verify', '-m', 'support-triage/rollout.json'], { cwd: dir })).code).toBe(0);
     expect(guard?.stdout()).toMatch(/applied disable agent=support-triage alert=SupportTriageSecurityEvent/);
+    const entry = JSON.parse(
+      (await readFile(join(dir, 'support-triage', 'rollout.audit.jsonl'), 'utf8')).trim().split('\n').at(-1) as string,
+    );
+    expect(entry).toMatchObject({ action: 'disable', details: { trigger: { alertname: 'SupportTriageSecurityEvent', value: '1' } } });
   });
 });

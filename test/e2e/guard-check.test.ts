@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
 import { guardManifest } from '../helpers/guard.js';
+import { sendJson, startHttpServer } from '../helpers/http-server.js';
 
 /**
  * `guard check` over a manifest whose alerts read a command source (a script printing the value
@@ -118,5 +120,108 @@ describe('guard check', () => {
     expect(paused.code).toBe(2);
     expect((await state())['paused']?.reason).toMatch(/^SupportTriageBlocked: the source failed, paused \(--on-error pause\)/);
     expect((await trail()).map((e) => e.actor)).toEqual(['guard:SupportTriageBlocked']);
+  });
+
+  it('exits 1 when a breaching alert only notifies (page, notify): nothing is written', async () => {
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    manifest.metrics.alerts = [
+      { id: 'blocked', signal: 'blocked_ratio', max: 0.05, action: 'page' },
+      { id: 'leak', signal: 'leaks', max: 0, action: 'notify' },
+    ];
+    await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+    const before = await readFile(path, 'utf8');
+    await setValues({ blocked: 0.3, leaks: 0 });
+    const paged = await check();
+    expect(paged.code).toBe(1);
+    expect(parseJsonOutput<Report>(paged.stdout).decisions).toEqual([
+      expect.objectContaining({ alertname: 'SupportTriageBlocked', action: 'page', decision: 'notified' }),
+    ]);
+    await setValues({ blocked: 0.01, leaks: 3 });
+    const notified = await check();
+    expect(notified.code).toBe(1);
+    expect(parseJsonOutput<Report>(notified.stdout).decisions).toEqual([
+      expect.objectContaining({ alertname: 'SupportTriageLeak', action: 'notify', decision: 'notified' }),
+    ]);
+    expect(await readFile(path, 'utf8')).toBe(before);
+    expect(await trail()).toEqual([]);
+  });
+
+  it('reads an http signal through its source, as the gate does, with the header from the environment', async () => {
+    let latency: unknown = 900;
+    const server = await startHttpServer((request, response) => {
+      if (request.headers.authorization !== 'Bearer metrics-token-for-guard') return sendJson(response, 401, { error: 'no' });
+      sendJson(response, 200, { data: { p95: latency } });
+    });
+    try {
+      const manifest = JSON.parse(await readFile(path, 'utf8'));
+      manifest.metrics.sources.api = {
+        type: 'http',
+        url: server.url,
+        headers: { Authorization: 'env:GUARD_METRICS_TOKEN' },
+        timeout: '10s',
+      };
+      manifest.metrics.signals.latency_p95_ms = { source: 'api', path: '/latency?from=$startEpoch&to=$endEpoch', pointer: '/data/p95' };
+      manifest.metrics.alerts = [{ id: 'slow', signal: 'latency_p95_ms', max: 2000, action: 'pause' }];
+      await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+      const env = { GUARD_METRICS_TOKEN: 'Bearer metrics-token-for-guard' };
+      const run = () =>
+        runInProcess(['guard', 'check', 'support-triage/rollout.json', '--format', 'json', '--rate-window', '10m'], { cwd: dir, env });
+
+      const quiet = await run();
+      expect(quiet.code, quiet.stdout).toBe(0);
+      expect(parseJsonOutput<Report>(quiet.stdout).alerts).toEqual([
+        expect.objectContaining({ alert: 'SupportTriageSlow', status: 'ok', value: 900, detail: '900 (max 2000)' }),
+      ]);
+      const [request] = server.requests;
+      const query = new URL(request?.url ?? '', server.url).searchParams;
+      // The window the source is asked about is the rate window, ending now.
+      expect(Number(query.get('to')) - Number(query.get('from'))).toBe(600);
+
+      latency = 2500;
+      const slow = await run();
+      expect(slow.code).toBe(1);
+      const [entry] = await trail();
+      expect(entry).toMatchObject({
+        action: 'pause',
+        actor: 'guard:SupportTriageSlow',
+        reason: 'SupportTriageSlow: latency_p95_ms is 2500 (max 2000)',
+      });
+      expect(entry?.details['trigger']).toMatchObject({ alertname: 'SupportTriageSlow', value: '2500' });
+
+      // Without the header's variable the source fails: exit 2, reported, nothing more written.
+      const unset = await runInProcess(['guard', 'check', 'support-triage/rollout.json', '--format', 'json'], { cwd: dir });
+      expect(unset.code).toBe(2);
+      expect(parseJsonOutput<Report>(unset.stdout).alerts[0]).toMatchObject({
+        status: 'error',
+        detail: expect.stringContaining('GUARD_METRICS_TOKEN'),
+      });
+      expect(await trail()).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--commit commits the manifest and its trail with a message naming the alert, and nothing else', async () => {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    await setValues({ blocked: 0.3, leaks: 0 });
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'ci@example.com');
+    git('config', 'user.name', 'CI');
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    await writeFile(join(dir, 'unrelated.txt'), 'left alone\n');
+    const result = await check('--commit');
+    expect(result.code).toBe(1);
+    expect(parseJsonOutput<{ commits: unknown[] }>(result.stdout).commits).toEqual([{ manifest: 'support-triage/rollout.json', ok: true }]);
+    expect(git('log', '--format=%s', '-n', '1').trim()).toBe('agent-rollout guard: pause by SupportTriageBlocked (support-triage)');
+    expect(git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      'support-triage/rollout.audit.jsonl',
+      'support-triage/rollout.json',
+    ]);
+    expect(git('status', '--porcelain').trim()).toBe('?? unrelated.txt');
+    // Found in place the next time: nothing to commit, no new commit.
+    const again = await check('--commit');
+    expect(again.code).toBe(1);
+    expect(git('rev-list', '--count', 'HEAD').trim()).toBe('2');
   });
 });

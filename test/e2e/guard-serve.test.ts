@@ -5,14 +5,15 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
+import { parseJsonOutput, runCli, runInProcess, startInProcess, tempDir } from '../helpers/cli.js';
 import type { RunningGuard } from '../helpers/guard.js';
-import { TOKEN, deliver, guardManifest, payload, startGuard, waitFor } from '../helpers/guard.js';
+import { TOKEN, deliver, guardManifest, payload, startGuard, startGuardInProcess, waitFor } from '../helpers/guard.js';
 import type { LoopbackServer } from '../helpers/http-server.js';
 import { startHttpServer } from '../helpers/http-server.js';
 
 const PAUSE = { alertname: 'SupportTriageGuardrailTriggerRate', agent: 'support-triage', action: 'pause' };
 const DISABLE = { alertname: 'SupportTriageSecurityEvent', agent: 'support-triage', action: 'disable' };
+const PAUSE_ACTOR = 'alertmanager:SupportTriageGuardrailTriggerRate';
 const SLACK_SECRET_PATH = '/services/T000/B000/sEcReTsEcReTsEcReT';
 const SINK_TOKEN = 'sink-bearer-value-7f3a9c';
 
@@ -199,6 +200,15 @@ describe('guard serve', () => {
     expect(entries.map((e) => e.action)).toEqual(['pause', 'disable']);
     expect(entries[1]?.actor).toBe('alertmanager:SupportTriageSecurityEvent');
     expect((await runCli(['audit', 'verify', '-m', 'support-triage/rollout.json'], { cwd: dir })).code).toBe(0);
+    // The log line of the delivery splits the guard's time: decisions and writes, then the flag export.
+    const handled = guard
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .filter((event) => event['event'] === 'handled')
+      .at(-1);
+    expect(handled).toMatchObject({ status: 200, alerts: 1, decideMs: expect.any(Number), flagsMs: expect.any(Number) });
     // A resolved disable alert does not switch it back on.
     await deliver(guard.url, payload([{ ...DISABLE, status: 'resolved' }]));
     expect((await state(path))['enabled']).toBe(false);
@@ -275,6 +285,154 @@ describe('guard serve under contention and SIGTERM', () => {
   });
 });
 
+describe('guard serve when the manifest changes on disk during the change', () => {
+  it('answers 503 once its retries run out, writes nothing, and applies the next delivery', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const path = await guardManifest(dir);
+      // The write stops after the guard has read the manifest, before it takes the lock (only the first time).
+      const guard = await startGuard(['support-triage/rollout.json'], {
+        cwd: dir,
+        env: { AGENT_ROLLOUT_TEST_INTERRUPT: 'pause@before-lock' },
+      });
+      try {
+        const answer = deliver(guard.url, payload([PAUSE]));
+        await waitFor('the write to pause before the lock', () => /paused at before-lock/.test(guard.stderr()));
+        const heldAt = Date.now();
+        // Someone edits the manifest meanwhile (a merged pull request, an editor).
+        const edited = JSON.parse(await readFile(path, 'utf8'));
+        edited.agent.name = 'Support triage (renamed)';
+        await writeFile(path, `${JSON.stringify(edited, null, 2)}\n`);
+        const editedText = await readFile(path, 'utf8');
+        // The guard retries a lost race for 3 s from the delivery; held here past that, its one try
+        // after SIGURG is its last. Nothing it says marks the deadline, so this waits it out.
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, heldAt + 3100 - Date.now())));
+        guard.child.kill('SIGURG');
+        const result = await answer;
+        expect(result.status).toBe(503);
+        const [decision] = result.body['decisions'] as { decision: string; why: string; transient?: boolean }[];
+        expect(decision).toMatchObject({ decision: 'failed', transient: true });
+        expect(decision?.why).toBe('not applied: support-triage/rollout.json changed on disk since it was read; nothing was written');
+        expect(await readFile(path, 'utf8')).toBe(editedText);
+        expect(await trail(dir)).toEqual([]);
+
+        // Alertmanager delivers again after a 5xx: this time the change is made, on the edited manifest.
+        const again = await deliver(guard.url, payload([PAUSE]));
+        expect(again.status).toBe(200);
+        expect((again.body['decisions'] as { decision: string }[])[0]?.decision).toBe('applied');
+        const after = JSON.parse(await readFile(path, 'utf8'));
+        expect(after.agent.name).toBe('Support triage (renamed)');
+        expect(after.state.paused.by).toBe(PAUSE_ACTOR);
+        expect((await trail(dir)).map((e) => e.action)).toEqual(['pause']);
+      } finally {
+        expect((await guard.stop()).code).toBe(0);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('guard serve: what needs no process of its own (in-process)', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let path: string;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    path = await guardManifest(dir);
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  it('ignores the stage label: an alert naming another stage still pauses, and a disable still switches off', async () => {
+    const guard = await startGuardInProcess(['support-triage/rollout.json', '--listen', '127.0.0.1:0'], { cwd: dir });
+    try {
+      const paused = await deliver(guard.url, payload([{ ...PAUSE, stage: 'general-availability' }]));
+      expect(paused.status).toBe(200);
+      expect((paused.body['decisions'] as { decision: string }[])[0]?.decision).toBe('applied');
+      const disabled = await deliver(guard.url, payload([{ ...DISABLE, stage: 'limited-beta' }]));
+      expect((disabled.body['decisions'] as { decision: string }[])[0]?.decision).toBe('applied');
+      const after = await state(path);
+      expect(after['stage']).toBe('internal-pilot');
+      expect(after['paused']).toMatchObject({ by: PAUSE_ACTOR });
+      expect(after['enabled']).toBe(false);
+      const entries = await trail(dir);
+      expect(entries.map((e) => e.action)).toEqual(['pause', 'disable']);
+      // The label is kept in the trigger, as received: it is informational.
+      expect(entries[0]?.details['trigger'].labels.stage).toBe('general-availability');
+      // The log says where each delivery's time went (no --flagd-out: no flag export).
+      expect(guard.io.stdout()).toMatch(/ answered 200 to a delivery of 1 alert in [\d.]+ ms \(decisions and writes [\d.]+ ms\)\n/);
+    } finally {
+      expect(await guard.stop()).toBe(0);
+    }
+  });
+
+  it('binds 127.0.0.1 by default (127.0.0.1:9095), and for a --listen without a host', async () => {
+    const portOnly = await startGuardInProcess(['support-triage/rollout.json', '--listen', ':0'], { cwd: dir });
+    try {
+      expect(portOnly.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(portOnly.io.stderr()).not.toContain('warning');
+    } finally {
+      expect(await portOnly.stop()).toBe(0);
+    }
+    // Without --listen: 127.0.0.1:9095. Another program on this shared machine may hold the port;
+    // then the refusal names the same address.
+    const { io, done } = startInProcess(['guard', 'serve', 'support-triage/rollout.json'], {
+      cwd: dir,
+      env: { AGENT_ROLLOUT_GUARD_TOKEN: TOKEN },
+    });
+    const outcome = await waitFor('the default guard to listen or be refused', async () => {
+      if (/on http:\/\//.test(io.stderr())) return 'listening';
+      const code = await Promise.race([done, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
+      return code === undefined ? undefined : `exit ${code}`;
+    });
+    if (outcome === 'listening') {
+      expect(io.stderr()).toMatch(/ on http:\/\/127\.0\.0\.1:9095 \(POST \/alertmanager/);
+      io.deliver('SIGTERM');
+      expect(await done).toBe(0);
+    } else {
+      expect(outcome).toBe('exit 2');
+      expect(io.stderr()).toMatch(/^error: cannot listen on 127\.0\.0\.1:9095: EADDRINUSE/);
+    }
+  });
+
+  it('warns when it listens on an address that is not loopback: only the token protects it then', async () => {
+    const guard = await startGuardInProcess(['support-triage/rollout.json', '--listen', '0.0.0.0:0'], { cwd: dir });
+    try {
+      expect(guard.io.stderr()).toMatch(
+        /^warning: listening on 0\.0\.0\.0, not loopback: only the bearer token protects the guard\nguard: serving 1 agent \(support-triage\) on http:\/\/0\.0\.0\.0:\d+ /,
+      );
+    } finally {
+      expect(await guard.stop()).toBe(0);
+    }
+  });
+
+  it('refuses a --flagd-out outside the current folder, naming --flagd-out, with a hint that fits the guard', async () => {
+    for (const [command, ...rest] of [
+      ['serve', '--listen', '127.0.0.1:0'],
+      ['check', '--dry-run'],
+    ]) {
+      const result = await runInProcess(['guard', command ?? '', 'support-triage/rollout.json', '--flagd-out', '/tmp/x', ...rest], {
+        cwd: dir,
+        env: { AGENT_ROLLOUT_GUARD_TOKEN: TOKEN },
+      });
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toBe(
+        `error: --flagd-out /tmp/x is outside the current folder (${dir}); refused\n` +
+          '  hint: give a path inside the folder the guard runs in (e.g. flags/agents.flagd.json) and point flagd or the OpenFeature provider at that file, or start the guard from a folder that holds both the manifests and the flags\n',
+      );
+      expect(result.stderr).not.toContain('redirect standard output');
+    }
+    // export flagd keeps its own --out wording and hint.
+    const exported = await runInProcess(['export', 'flagd', 'support-triage/rollout.json', '--out', '/tmp/x'], { cwd: dir });
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toMatch(/^error: --out \/tmp\/x is outside the current folder .*\n {2}hint: .*redirect standard output/);
+  });
+});
+
 describe('guard serve --commit', () => {
   it('commits the manifest and the trail with a message naming the alert', async () => {
     const { dir, cleanup } = await tempDir();
@@ -299,8 +457,26 @@ describe('guard serve --commit', () => {
         'support-triage/rollout.json',
       ]);
       expect((await git(['status', '--porcelain'])).trim()).toBe('');
-      const diff = await runCli(['diff', '--git', 'HEAD~1', '-m', 'support-triage/rollout.json', '--format', 'json'], { cwd: dir });
-      expect(parseJsonOutput(diff.stdout)).toBeTruthy();
+      // diff --git shows the commit as the pause it is: one low-risk state change, by the alert.
+      const diff = await runInProcess(['diff', '--git', 'HEAD~1', '-m', 'support-triage/rollout.json', '--format', 'json'], {
+        cwd: dir,
+      });
+      expect(diff.code, diff.stderr).toBe(0);
+      const shown = parseJsonOutput<{ summary: Record<string, number>; changes: Record<string, unknown>[] }>(diff.stdout);
+      expect(shown.summary).toEqual({ changes: 1, high: 0, medium: 0, low: 1 });
+      expect(shown.changes).toEqual([
+        expect.objectContaining({
+          path: '/state/paused',
+          kind: 'added',
+          before: null,
+          after: { reason: 'SupportTriageGuardrailTriggerRate fired', at: expect.any(String), by: PAUSE_ACTOR },
+          risk: 'low',
+          rule: 'pause',
+          reason: 'the rollout was paused: advancing is blocked',
+        }),
+      ]);
+      const text = await runInProcess(['diff', '--git', 'HEAD~1', '-m', 'support-triage/rollout.json'], { cwd: dir });
+      expect(text.stdout).toMatch(/low {5}state: paused unset → \{"reason":"SupportTriageGuardrailTriggerRate fired"/);
     } finally {
       await cleanup();
     }

@@ -204,6 +204,22 @@ describe('what blocks the next step, from the manifest and its audit trail', () 
     ]);
   });
 
+  it('a disable alert: the plan says it switches the agent off (guard), in text, markdown and JSON', async () => {
+    const folder = await copyExample('support-triage', join(dir, 'disable-alert'));
+    await edit(folder, (m) => (m.metrics.alerts[1].action = 'disable'));
+    const text = await plan(folder);
+    expect(text.code, text.stdout).toBe(0);
+    expect(text.stdout).toMatch(
+      /Alerts\n +SupportTriageGuardrailTriggerRate +guardrail_trigger_rate above 0\.05 for 15m: pauses the rollout \(guard\)\n +SupportTriageSecurityEvent +security_events above 0: switches the agent off \(guard\)\n/,
+    );
+    const markdown = await plan(folder, '--format', 'markdown');
+    expect(markdown.stdout).toContain('| `SupportTriageSecurityEvent` | `security_events` | above 0 | switches the agent off (guard) |');
+    const json = parseJsonOutput<{ alerts: { name: string; action: string; changesState: boolean }[] }>(
+      (await plan(folder, '--format', 'json')).stdout,
+    );
+    expect(json.alerts.find((a) => a.name === 'SupportTriageSecurityEvent')).toMatchObject({ action: 'disable', changesState: true });
+  });
+
   it('paused, disabled and observe mode before a stage that reaches everyone', async () => {
     await edit(finance, (m) => {
       m.state.enabled = false;

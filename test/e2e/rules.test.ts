@@ -79,6 +79,24 @@ const CASES: RuleCase[] = [
   { rule: 'AR102', fail: (m) => (m.stages[0].exitCriteria[2].id = m.stages[0].exitCriteria[0].id), pointer: '/stages/0/exitCriteria/2/id' },
   { rule: 'AR102', fail: (m) => (m.rollback.verify[1].id = m.rollback.verify[0].id), pointer: '/rollback/verify/1/id' },
   {
+    rule: 'AR102',
+    fail: (m) =>
+      (m.notify = {
+        sinks: [
+          { id: 'rollout-channel', url: 'env:ROLLOUT_SLACK_URL', format: 'slack', events: ['pause'] },
+          { id: 'rollout-channel', url: 'env:INCIDENTS_URL', format: 'json', events: ['disable'] },
+        ],
+      }),
+    pointer: '/notify/sinks/1/id',
+    pass: (m) =>
+      (m.notify = {
+        sinks: [
+          { id: 'rollout-channel', url: 'env:ROLLOUT_SLACK_URL', format: 'slack', events: ['pause'] },
+          { id: 'incidents', url: 'env:INCIDENTS_URL', format: 'json', events: ['disable'] },
+        ],
+      }),
+  },
+  {
     rule: 'AR103',
     fail: (m) => (m.inventory.tools[0].endpoint = `https://mcp.internal.example/zendesk?key=${AWS_KEY_ID}`),
     pointer: '/inventory/tools/0/endpoint',

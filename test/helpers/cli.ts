@@ -124,17 +124,31 @@ let program: Promise<typeof Cli> | undefined;
  * crashes and kills, permissions (docs/architecture.md, "Tests").
  */
 export async function runInProcess(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const { io, done } = startInProcess(args, options);
+  const code = await done;
+  return { code, signal: null, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+/**
+ * Starts the program inside this process without waiting for it, for a command that runs until
+ * it is stopped (`guard serve`): `io` shows its output as it comes and `io.deliver('SIGTERM')`
+ * stops it; `done` is its exit code, and fails when the run left a signal handler installed.
+ */
+export function startInProcess(args: readonly string[], options: CliOptions = {}): { io: CapturingIo; done: Promise<number> } {
   program ??= import(pathToFileURL(join(ROOT, 'dist', 'cli.js')).href) as Promise<typeof Cli>;
   const io = capturingIo({
     cwd: options.cwd ?? ROOT,
     env: strippedEnv(options.env),
     ...(options.input !== undefined ? { input: options.input } : {}),
   });
-  const code = await (await program).runProgram(args, io);
-  // A handler left installed would outlive the command in the binary too: a bug, not a test's.
-  const left = io.signalHandlers();
-  if (left.length > 0) throw new Error(`${args.join(' ')} left ${left.length} signal handler(s) installed`);
-  return { code, signal: null, stdout: io.stdout(), stderr: io.stderr() };
+  const done = (async () => {
+    const code = await (await (program as Promise<typeof Cli>)).runProgram(args, io);
+    // A handler left installed would outlive the command in the binary too: a bug, not a test's.
+    const left = io.signalHandlers();
+    if (left.length > 0) throw new Error(`${args.join(' ')} left ${left.length} signal handler(s) installed`);
+    return code;
+  })();
+  return { io, done };
 }
 
 /** A fresh temporary folder; `cleanup` removes it. */

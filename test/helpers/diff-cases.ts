@@ -29,6 +29,14 @@ const stage = (head: any, id: string) => head.stages.find((s: any) => s.id === i
 const criterion = (head: any, stageId: string, id: string) => stage(head, stageId).exitCriteria.find((c: any) => c.id === id);
 const alert = (head: any, id: string) => head.metrics.alerts.find((a: any) => a.id === id);
 
+/** A notify section with two sinks, for the notification cases. */
+const NOTIFY = {
+  sinks: [
+    { id: 'rollout-channel', url: 'env:SUPPORT_ROLLOUT_SLACK_URL', format: 'slack', events: ['pause', 'disable', 'advance'] },
+    { id: 'incidents', url: 'https://incidents.example.com/api/events', format: 'json', events: ['disable', 'drill'] },
+  ],
+};
+
 export const CASES: Case[] = [
   // inventory: credentials
   {
@@ -517,6 +525,45 @@ export const CASES: Case[] = [
     subject: 'alert support-triage-guardrail-trigger-rate',
     risk: 'medium',
     rule: 'alert-action',
+  },
+  {
+    name: 'a new alert that switches the agent off',
+    edit: (h) => h.metrics.alerts.push({ id: 'cost-runaway', signal: 'cost_per_invocation_usd', max: 0.5, action: 'disable' }),
+    subject: 'alert cost-runaway',
+    risk: 'medium',
+    rule: 'alert-added',
+  },
+  {
+    name: 'an alert now switches the agent off',
+    edit: (h) => (alert(h, 'support-triage-guardrail-trigger-rate').action = 'disable'),
+    subject: 'alert support-triage-guardrail-trigger-rate',
+    text: 'action pause → disable',
+    risk: 'medium',
+    rule: 'alert-action',
+  },
+  // notifications
+  {
+    name: 'notifications added',
+    edit: (h) => (h.notify = structuredClone(NOTIFY)),
+    subject: 'notifications',
+    risk: 'low',
+    rule: 'notify',
+  },
+  {
+    name: 'the notifications removed',
+    edit: (h) => delete h.notify,
+    start: { ...structuredClone(SUPPORT), notify: structuredClone(NOTIFY) },
+    subject: 'notifications',
+    risk: 'medium',
+    rule: 'notify',
+  },
+  {
+    name: 'a notification sink removed',
+    edit: (h) => h.notify.sinks.pop(),
+    start: { ...structuredClone(SUPPORT), notify: structuredClone(NOTIFY) },
+    subject: 'notification sink incidents',
+    risk: 'medium',
+    rule: 'notify',
   },
   // stages
   {

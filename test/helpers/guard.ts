@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BIN, EXAMPLES } from './cli.js';
+import { BIN, EXAMPLES, startInProcess } from './cli.js';
+import type { CapturingIo } from './cli.js';
 
 export const TOKEN = 'test-guard-token-0123456789abcdef';
 
@@ -78,6 +79,44 @@ export async function startGuard(
   };
 }
 
+export interface InProcessGuard {
+  url: string;
+  io: CapturingIo;
+  /** SIGTERM (delivered to the run's handlers), then its exit code. */
+  stop(): Promise<number>;
+}
+
+/**
+ * Starts `guard serve` inside this process (the program with a capturing Io), for what needs no
+ * process of its own: `args` after `guard serve` (give a `--listen`); resolves once it listens.
+ */
+export async function startGuardInProcess(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): Promise<InProcessGuard> {
+  const { io, done } = startInProcess(['guard', 'serve', ...args], {
+    cwd: options.cwd,
+    env: { AGENT_ROLLOUT_GUARD_TOKEN: TOKEN, ...options.env },
+  });
+  let ended: unknown;
+  done.then(
+    (code) => (ended = `exit ${code}`),
+    (error) => (ended = error),
+  );
+  const address = await waitFor('the guard to listen', () => {
+    if (ended !== undefined) throw new Error(`guard serve ended (${String(ended)}):\n${io.stderr()}`);
+    return /on http:\/\/([^ ]+:\d+) /.exec(io.stderr())?.[1];
+  });
+  return {
+    url: `http://${address}`,
+    io,
+    stop: async () => {
+      io.deliver('SIGTERM');
+      return done;
+    },
+  };
+}
+
 export interface TestAlert {
   alertname: string;
   agent: string;
@@ -85,6 +124,8 @@ export interface TestAlert {
   status?: 'firing' | 'resolved';
   summary?: string;
   fingerprint?: string;
+  /** The `stage` label (default internal-pilot). */
+  stage?: string;
 }
 
 /** An Alertmanager webhook payload (version 4). */
@@ -101,7 +142,7 @@ export function payload(alerts: readonly TestAlert[]): string {
     externalURL: 'http://alertmanager.example:9093',
     alerts: alerts.map((a) => ({
       status: a.status ?? 'firing',
-      labels: { alertname: a.alertname, agent: a.agent, action: a.action, stage: 'internal-pilot', severity: 'critical' },
+      labels: { alertname: a.alertname, agent: a.agent, action: a.action, stage: a.stage ?? 'internal-pilot', severity: 'critical' },
       annotations: { summary: a.summary ?? `${a.alertname} fired` },
       startsAt: '2026-12-01T10:00:00Z',
       endsAt: '0001-01-01T00:00:00Z',

@@ -134,7 +134,7 @@ const manifest = fc.record({
           signal: fc.stringMatching(/^[a-z_]{1,8}$/),
           max: fc.double({ min: 0, max: 1, noNaN: true }),
           for: duration,
-          action: fc.constantFrom('pause', 'page', 'notify'),
+          action: fc.constantFrom('disable', 'pause', 'page', 'notify'),
         },
         { requiredKeys: ['signal', 'action'] },
       ),

@@ -74,6 +74,7 @@ describe('export prometheus-rules: the rules', () => {
         description: 'More than 5% of invocations trip a guardrail: pause expansion and look at the blocked inputs.',
         what_to_do:
           'Pause the rollout now: agent-rollout pause --reason "SupportTriageGuardrailTriggerRate: guardrail_trigger_rate above 0.05". Find the cause before you resume it.',
+        value: '{{ $value }}',
       },
     });
     const page = rules.find((r) => r.alert === 'SupportTriageSecurityEvent');

@@ -4,6 +4,8 @@ import type { GateReport, Verdict } from '../../gate/types.js';
 import { toJson } from '../format.js';
 import { mdProse } from '../markdown.js';
 import type { Style } from '../style.js';
+import type { Delivery } from '../../notify/deliver.js';
+import { notificationsField } from '../notifications.js';
 import { gateReportObject } from './json.js';
 
 /** What `advance` did after its gate. */
@@ -30,9 +32,14 @@ export function renderAdvanceText(outcome: AdvanceOutcome, style: Style): string
   return `\n${head} ${outcome.message}\n`;
 }
 
-/** `advance --format json`: the gate report plus what advance did. */
-export function renderAdvanceJson(report: GateReport, inputs: RecordedInputs, outcome: AdvanceOutcome): string {
-  return toJson({ ...gateReportObject(report, inputs), advance: outcome });
+/** `advance --format json`: the gate report plus what advance did, and the notification sinks told of it. */
+export function renderAdvanceJson(
+  report: GateReport,
+  inputs: RecordedInputs,
+  outcome: AdvanceOutcome,
+  notifications?: readonly Delivery[],
+): string {
+  return toJson({ ...gateReportObject(report, inputs), advance: outcome, ...notificationsField(notifications) });
 }
 
 /** The closing lines of `advance --format markdown`. */

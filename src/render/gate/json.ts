@@ -3,6 +3,8 @@ import type { CheckResult, GateReport } from '../../gate/types.js';
 import { verdictExitCode } from '../../gate/evaluate.js';
 import { windowText } from '../../time/duration.js';
 import { toJson } from '../format.js';
+import type { Delivery } from '../../notify/deliver.js';
+import { notificationsField } from '../notifications.js';
 
 function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
@@ -51,7 +53,7 @@ export function gateReportObject(report: GateReport, inputs: RecordedInputs): Re
   };
 }
 
-/** `gate --format json`. */
-export function renderGateJson(report: GateReport, inputs: RecordedInputs): string {
-  return toJson(gateReportObject(report, inputs));
+/** `gate --format json`; with `--record`, the notification sinks told of a no-go or inconclusive verdict. */
+export function renderGateJson(report: GateReport, inputs: RecordedInputs, notifications?: readonly Delivery[]): string {
+  return toJson({ ...gateReportObject(report, inputs), ...notificationsField(notifications) });
 }

@@ -22,7 +22,7 @@ export function renderLogLine(event: LogEvent, at: string, format: LogFormat): s
       case 'delivery':
         return `${JSON.stringify({ at, level: 'warn', event: 'notification', ...event.delivery })}\n`;
       case 'handled':
-        return `${JSON.stringify({ at, level: 'info', event: 'handled', receivedAt: event.receivedAt, ms: event.ms, status: event.status, alerts: event.alerts })}\n`;
+        return `${JSON.stringify({ at, level: 'info', event: 'handled', receivedAt: event.receivedAt, ms: event.ms, ...event.timings, status: event.status, alerts: event.alerts })}\n`;
     }
   }
   switch (event.kind) {
@@ -40,8 +40,17 @@ export function renderLogLine(event: LogEvent, at: string, format: LogFormat): s
     case 'warning':
       return `${at} warning: ${event.message}\n`;
     case 'handled':
-      return `${at} answered ${event.status} to a delivery of ${plural(event.alerts, 'alert')} in ${event.ms} ms\n`;
+      return `${at} answered ${event.status} to a delivery of ${plural(event.alerts, 'alert')} in ${event.ms} ms (${timingsText(event.timings)})\n`;
     case 'delivery':
       return `${at} warning: notification to sink ${event.delivery.sink} (${event.delivery.target}) failed: ${event.delivery.problem ?? 'unknown'}\n`;
   }
+}
+
+/** `decisions and writes 12 ms, flag export 4 ms, git commit 30 ms`: the parts there were. */
+function timingsText(timings: Extract<LogEvent, { kind: 'handled' }>['timings']): string {
+  return [
+    `decisions and writes ${timings.decideMs} ms`,
+    ...(timings.flagsMs !== undefined ? [`flag export ${timings.flagsMs} ms`] : []),
+    ...(timings.commitMs !== undefined ? [`git commit ${timings.commitMs} ms`] : []),
+  ].join(', ');
 }
