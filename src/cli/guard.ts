@@ -47,6 +47,11 @@ export const defineGuard: CommandDefinition = (program, run) => {
     .option('--context-key <key>', 'as export flagd: the evaluation-context key that holds the organization id', 'orgId')
     .option('--user-key <key>', 'as export flagd: the evaluation-context key matched against the stage audience users', 'userId')
     .option('--commit', 'commit the manifest and its audit trail in their git repository after a change (no push)')
+    .option(
+      '--retry-for <duration>',
+      'how long a change that finds the manifest locked or changed on disk keeps trying before the answer is 503 (at most 1m)',
+      '3s',
+    )
     .addOption(new Option('--log-format <format>', 'log lines as text or JSON lines').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',

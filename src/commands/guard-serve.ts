@@ -10,6 +10,7 @@ import type { Io, StopSignal } from '../ui/io.js';
 import { flagsTarget, guardEngine, openServed } from './guard-served.js';
 import { openManifest } from './open-manifest.js';
 import { plural } from '../text/plural.js';
+import { parseDuration } from '../time/duration.js';
 
 export interface GuardServeOptions {
   manifest?: string[];
@@ -20,6 +21,7 @@ export interface GuardServeOptions {
   userKey: string;
   commit?: boolean;
   logFormat: LogFormat;
+  retryFor: string;
 }
 
 /** Shorter than this, a token can be guessed. */
@@ -61,6 +63,17 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
+/** --retry-for: how long a change that met a held lock or a changed manifest keeps trying before the answer is 503. */
+function parseRetryFor(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > 60_000)
+    throw new UsageError(
+      `--retry-for ${text} is not a duration of at most 1m`,
+      "e.g. --retry-for 3s (keep it under Alertmanager's webhook timeout); 0s answers 503 at the first lost race",
+    );
+  return ms;
+}
+
 function utcNow(): string {
   return new Date().toISOString();
 }
@@ -81,9 +94,15 @@ function stopSignal(io: Io): { stopped: Promise<StopSignal>; dispose: () => void
 export async function guardServeCommand(files: readonly string[], options: GuardServeOptions, io: Io): Promise<number> {
   const token = await guardToken(options.tokenFile, io);
   const listen = parseListen(options.listen);
+  const retryForMs = parseRetryFor(options.retryFor);
   const flags = await flagsTarget(options, io);
   const served = await openServed(files, options.manifest, io);
-  const engine = guardEngine(served, flags, { commit: options.commit === true, secrets: [token], actorSource: 'alertmanager' }, io);
+  const engine = guardEngine(
+    served,
+    flags,
+    { commit: options.commit === true, secrets: [token], actorSource: 'alertmanager', retryForMs },
+    io,
+  );
   const log = (event: LogEvent): void => io.out(renderLogLine(event, utcNow(), options.logFormat));
   const health = async () => {
     const manifests = await Promise.all(

@@ -57,7 +57,10 @@ export async function flagsTarget(options: { flagdOut?: string | undefined; cont
 export function guardEngine(
   served: Map<string, ServedAgent>,
   flags: FlagsTarget | undefined,
-  options: { commit: boolean; secrets: readonly string[] } & Pick<GuardOptions, 'actorSource' | 'dryRun' | 'trustOwnDisable'>,
+  options: { commit: boolean; secrets: readonly string[] } & Pick<
+    GuardOptions,
+    'actorSource' | 'dryRun' | 'trustOwnDisable' | 'retryForMs'
+  >,
   io: Io,
 ): GuardEngine {
   const { secrets, ...rest } = options;

@@ -152,7 +152,7 @@ describe('guard check against a real Prometheus', () => {
     expect(alert(report, 'SupportTriageHeldShort')?.detail).toBe('0.9, breaching at every step for 2s (max 0.5)');
     expect(alert(report, 'SupportTriageHeldLong')).toMatchObject({ status: 'ok', value: 0.9 });
     expect(alert(report, 'SupportTriageHeldLong')?.detail).toMatch(
-      /^breaching, but not yet for 3600s \(\d of 61 steps; pending, as Prometheus would hold it\) \(max 0\.5\)$/,
+      /^breaching, but not yet for 1h \(\d of 61 steps; pending, as Prometheus would hold it\) \(max 0\.5\)$/,
     );
     // A page alert only notifies: no state change, and still exit 1.
     expect(report.decisions.find((d) => d.alertname === 'SupportTriageHeldShort')).toMatchObject({ action: 'page', decision: 'notified' });

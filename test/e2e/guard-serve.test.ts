@@ -60,6 +60,15 @@ describe('guard serve refuses to start without a token', () => {
       });
       expect(short.code).toBe(2);
       expect(short.stderr).toContain('at least 16 characters');
+      for (const retryFor of ['soon', '2m']) {
+        const bad = await runCli(['guard', 'serve', 'support-triage/rollout.json', '--listen', '127.0.0.1:0', '--retry-for', retryFor], {
+          cwd: dir,
+          env: { AGENT_ROLLOUT_GUARD_TOKEN: 'a-token-long-enough-for-the-guard' },
+        });
+        expect(bad.code).toBe(2);
+        expect(bad.stderr).toContain(`error: --retry-for ${retryFor} is not a duration of at most 1m`);
+      }
+      expect(await readFile(path, 'utf8')).toBe(before);
     } finally {
       await cleanup();
     }
@@ -286,27 +295,24 @@ describe('guard serve under contention and SIGTERM', () => {
 });
 
 describe('guard serve when the manifest changes on disk during the change', () => {
-  it('answers 503 once its retries run out, writes nothing, and applies the next delivery', async () => {
+  it('answers 503 once its retries run out (--retry-for 0s), writes nothing, and applies the next delivery', async () => {
     const { dir, cleanup } = await tempDir();
     try {
       const path = await guardManifest(dir);
       // The write stops after the guard has read the manifest, before it takes the lock (only the first time).
-      const guard = await startGuard(['support-triage/rollout.json'], {
+      const guard = await startGuard(['support-triage/rollout.json', '--retry-for', '0s'], {
         cwd: dir,
         env: { AGENT_ROLLOUT_TEST_INTERRUPT: 'pause@before-lock' },
       });
       try {
         const answer = deliver(guard.url, payload([PAUSE]));
         await waitFor('the write to pause before the lock', () => /paused at before-lock/.test(guard.stderr()));
-        const heldAt = Date.now();
         // Someone edits the manifest meanwhile (a merged pull request, an editor).
         const edited = JSON.parse(await readFile(path, 'utf8'));
         edited.agent.name = 'Support triage (renamed)';
         await writeFile(path, `${JSON.stringify(edited, null, 2)}\n`);
         const editedText = await readFile(path, 'utf8');
-        // The guard retries a lost race for 3 s from the delivery; held here past that, its one try
-        // after SIGURG is its last. Nothing it says marks the deadline, so this waits it out.
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, heldAt + 3100 - Date.now())));
+        // With --retry-for 0s the try after SIGURG is the last: it finds the manifest changed and answers 503.
         guard.child.kill('SIGURG');
         const result = await answer;
         expect(result.status).toBe(503);
