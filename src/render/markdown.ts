@@ -34,7 +34,11 @@ function escapeChar(c: string, offset: number, text: string): string {
   if (c === '_' && /[\p{L}\p{N}]/u.test(text[offset - 1] ?? '') && /[\p{L}\p{N}]/u.test(text[offset + 1] ?? '')) return c;
   return ENTITY[c] ?? `\\${c}`;
 }
-const ENTITY: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
+const ENTITY: Readonly<Record<string, string>> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+};
 /** What starts a block when it opens a line: a list item, a thematic break or setext underline, a quote. */
 const BLOCK_START = /^(\s*)(?:([-+=])|(\d+)([.)]))/;
 
@@ -50,14 +54,18 @@ function escapeInline(text: string): string {
   );
 }
 
-/** Outside text that GitHub would turn into a link or a ping goes in code: URLs, e-mail, `#123`. */
-const LINKABLE = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s`]*|www\.[^\s`]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|#\d+|GH-\d+/gi;
+/**
+ * Outside text that GitHub or a linkifier would turn into a link or a ping goes in code: URLs
+ * (protocol-relative `//host` too), e-mail, `#123`.
+ */
+const LINKABLE =
+  /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s`]*|\/\/[^\s`]*|www\.[^\s`]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|#\d+|GH-\d+/gi;
 
 /**
  * Outside text as inert markdown inline text: controls and format characters shown escaped
  * (`safeText`), so a line break shows as `\n`; markdown punctuation backslash-escaped; `<`, `>`
  * and `&` as entities; URLs, e-mail addresses and issue references in code (GitHub would link
- * them); every `@` that could mention someone in a code span of its own.
+ * them); every other `@` in a code span of its own.
  */
 export function mdTextOf(text: string): string {
   const safe = safeText(text);
@@ -71,17 +79,16 @@ export function mdTextOf(text: string): string {
   return out + escapePlain(safe.slice(last), last === 0);
 }
 
-/** Escapes text; an `@` at its start, or after anything but a letter, digit or `_`, goes in code. */
+/**
+ * Escapes text; every `@` goes in a code span of its own. An `@` after a letter could still start
+ * a mention (`a@b`) or an e-mail autolink that a fuzzier linkifier reads wider than `LINKABLE`
+ * does (`a@1.|`): no linkifier and no mention crosses a code span.
+ */
 function escapePlain(text: string, atStart: boolean): string {
   const inline = (part: string): string => part.replace(INLINE, escapeChar);
-  const parts = text.split('@');
-  return parts
-    .map((part, i) => {
-      if (i === 0) return atStart ? escapeInline(part) : inline(part);
-      const before = parts[i - 1] ?? '';
-      const mention = before === '' || !/[A-Za-z0-9_]$/.test(before);
-      return `${mention ? '`@`' : '@'}${inline(part)}`;
-    })
+  return text
+    .split('@')
+    .map((part, i) => (i === 0 ? (atStart ? escapeInline(part) : inline(part)) : `\`@\`${inline(part)}`))
     .join('');
 }
 

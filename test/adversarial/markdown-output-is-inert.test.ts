@@ -60,6 +60,18 @@ describe('the markdown escaper', () => {
     );
   });
 
+  it('an @ inside a word or a protocol-relative address links nothing, however a linkifier reads it', () => {
+    // Found by the property below: markdown-it's linkify reads `a@1.|` in a cell as an e-mail,
+    // and `//b.c` as a link.
+    for (const text of ['a@1.|', 'a@b', 'a@1.a|', 'x@y.z|w', 'team@ops', 'a@@b.c', '//b.c', '(//evil.example/x)']) {
+      const html = renderer.render(renderMarkdownTable(['h'], [[text]]));
+      expect(html, text).not.toMatch(LIVE);
+      expect(html.match(/<td>/g) ?? [], text).toHaveLength(1);
+      expect(mentionsOutsideCode(html), text).toEqual([]);
+      expect(renderer.render(mdText(text).markdown), text).not.toMatch(LIVE);
+    }
+  });
+
   it('arbitrary text stays text: no live markup, and the same number of cells', () => {
     const pieces = fc.constantFrom(
       '*',
@@ -83,6 +95,8 @@ describe('the markdown escaper', () => {
       '1.',
       '\\',
       'http://x.y',
+      '/',
+      'b.c',
       '\n',
       '\u202e',
     );
@@ -114,7 +128,11 @@ describe('every --format markdown of the built binary, over a hostile manifest',
     manifest.agent.owner = '@octocat';
     manifest.agent.description = `# ${ATTACK}`;
     manifest.stages[0].description = `- ${ATTACK}`;
-    manifest.state.paused = { reason: `<b>org</b> ${ATTACK}`, by: '@mallory', at: '2026-12-01T09:00:00Z' };
+    manifest.state.paused = {
+      reason: `<b>org</b> ${ATTACK}`,
+      by: '@mallory',
+      at: '2026-12-01T09:00:00Z',
+    };
     manifest.inventory.credentials[0].description = ATTACK;
     manifest.inventory.tools[0].description = ATTACK;
     manifest.rollback.steps[0].description = ATTACK;
@@ -133,7 +151,9 @@ describe('every --format markdown of the built binary, over a hostile manifest',
 
   it.each(commands)('%s --format markdown renders no markup from the manifest', async (name, args) => {
     // diff through the built binary, the rest in-process: the markdown is the same either way.
-    const result = await (name === 'diff' ? runCli : runInProcess)(args, { cwd: folder });
+    const result = await (name === 'diff' ? runCli : runInProcess)(args, {
+      cwd: folder,
+    });
     expect(result.stderr).not.toMatch(/This is a bug/);
     expect(result.stdout.length, result.stderr).toBeGreaterThan(0);
     const html = renderer.render(result.stdout);
