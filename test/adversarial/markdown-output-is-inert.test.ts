@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md, mdCode, mdFence, mdText } from '../../src/render/markdown.js';
 import { renderMarkdownTable } from '../../src/render/table.js';
 import { copyExample, runCli, runInProcess, tempDir } from '../helpers/cli.js';
+import { fuzzRuns, fuzzTimeout } from '../helpers/run-counts.js';
 
 /**
  * Promise: markdown output is inert. No text from outside produces emphasis, a link, an image,
@@ -46,19 +47,23 @@ describe('the markdown escaper', () => {
     }
   });
 
-  it('a code span holds any run of backticks, and a fence any fence', () => {
-    fc.assert(
-      fc.property(fc.stringMatching(/^[`~a |*@<>\n-]{0,30}$/), (text) => {
-        const span = renderer.render(md`x ${mdCode(text)} y`.markdown);
-        expect(span.match(/<code>/g) ?? []).toHaveLength(1);
-        expect(span).not.toMatch(LIVE);
-        const fence = renderer.render(`${mdFence(text).markdown}\n\nafter *this*`);
-        expect(fence.match(/<pre>/g) ?? []).toHaveLength(1);
-        expect(fence).toContain('<em>this</em>');
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it(
+    'a code span holds any run of backticks, and a fence any fence',
+    () => {
+      fc.assert(
+        fc.property(fc.stringMatching(/^[`~a |*@<>\n-]{0,30}$/), (text) => {
+          const span = renderer.render(md`x ${mdCode(text)} y`.markdown);
+          expect(span.match(/<code>/g) ?? []).toHaveLength(1);
+          expect(span).not.toMatch(LIVE);
+          const fence = renderer.render(`${mdFence(text).markdown}\n\nafter *this*`);
+          expect(fence.match(/<pre>/g) ?? []).toHaveLength(1);
+          expect(fence).toContain('<em>this</em>');
+        }),
+        { numRuns: fuzzRuns(0.3) },
+      );
+    },
+    fuzzTimeout(5),
+  );
 
   it('an @ inside a word or a protocol-relative address links nothing, however a linkifier reads it', () => {
     // Found by the property below: markdown-it's linkify reads `a@1.|` in a cell as an e-mail,
@@ -72,45 +77,49 @@ describe('the markdown escaper', () => {
     }
   });
 
-  it('arbitrary text stays text: no live markup, and the same number of cells', () => {
-    const pieces = fc.constantFrom(
-      '*',
-      '_',
-      '[',
-      ']',
-      '(',
-      ')',
-      '!',
-      '<',
-      '>',
-      '&',
-      '#',
-      '`',
-      '~',
-      '|',
-      '@',
-      'a',
-      ' ',
-      '-',
-      '1.',
-      '\\',
-      'http://x.y',
-      '/',
-      'b.c',
-      '\n',
-      '\u202e',
-    );
-    fc.assert(
-      fc.property(fc.array(pieces, { maxLength: 25 }), (parts) => {
-        const text = parts.join('');
-        const html = renderer.render(renderMarkdownTable(['h'], [[text]]));
-        expect(html, text).not.toMatch(LIVE);
-        expect(html.match(/<td>/g) ?? [], text).toHaveLength(1);
-        expect(mentionsOutsideCode(html)).toEqual([]);
-      }),
-      { numRuns: 500 },
-    );
-  });
+  it(
+    'arbitrary text stays text: no live markup, and the same number of cells',
+    () => {
+      const pieces = fc.constantFrom(
+        '*',
+        '_',
+        '[',
+        ']',
+        '(',
+        ')',
+        '!',
+        '<',
+        '>',
+        '&',
+        '#',
+        '`',
+        '~',
+        '|',
+        '@',
+        'a',
+        ' ',
+        '-',
+        '1.',
+        '\\',
+        'http://x.y',
+        '/',
+        'b.c',
+        '\n',
+        '\u202e',
+      );
+      fc.assert(
+        fc.property(fc.array(pieces, { maxLength: 25 }), (parts) => {
+          const text = parts.join('');
+          const html = renderer.render(renderMarkdownTable(['h'], [[text]]));
+          expect(html, text).not.toMatch(LIVE);
+          expect(html.match(/<td>/g) ?? [], text).toHaveLength(1);
+          expect(mentionsOutsideCode(html)).toEqual([]);
+        }),
+        { numRuns: fuzzRuns(0.5) },
+      );
+    },
+    fuzzTimeout(5),
+  );
 });
 
 describe('every --format markdown of the built binary, over a hostile manifest', () => {

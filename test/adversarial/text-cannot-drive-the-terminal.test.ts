@@ -15,6 +15,7 @@ import { escapeJsonOutput, guardTerminal, safeData, safeText } from '../../src/r
 import { createStyle, loadColor } from '../../src/render/style.js';
 import { renderTable } from '../../src/render/table.js';
 import { EXAMPLES, copyExample, parseJsonOutput, runCli, runInProcess, tempDir } from '../helpers/cli.js';
+import { fuzzRuns, fuzzTimeout } from '../helpers/run-counts.js';
 
 /**
  * Promise: text from outside (a manifest, a metric source, a drill step or probe, an agent, the
@@ -132,44 +133,52 @@ describe('every renderer, fed hostile text, emits no raw control, bidi or invisi
     await loadColor();
   });
 
-  it('plan and diff in text (with colour), markdown and json', () => {
-    const colour = createStyle(true);
-    fc.assert(
-      fc.property(hostileString, (text) => {
-        const manifest = poisoned(text);
-        const plan = buildPlan({ path: 'rollout.json', manifest, diagnostics: [], trail: [], trailProblems: 0, now: NOW });
-        const diff = diffManifests({
-          base: { label: `main:${text}`, document: SUPPORT as any },
-          head: { label: 'rollout.json', document: manifest as any },
-        });
-        const outputs = {
-          'plan text': renderPlanText(plan, colour).replace(OWN_SGR, ''),
-          'plan markdown': renderPlanMarkdown(plan),
-          'plan json': renderPlanJson(plan),
-          'diff text': renderDiffText(diff, colour).replace(OWN_SGR, ''),
-          'diff markdown': renderDiffMarkdown(diff),
-          'diff json': renderDiffJson(diff),
-        };
-        for (const [name, output] of Object.entries(outputs)) expect(rawIn(output), name).toBeUndefined();
-        // JSON keeps the data.
-        expect((JSON.parse(outputs['diff json']) as { base: string }).base).toBe(`main:${text}`);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it(
+    'plan and diff in text (with colour), markdown and json',
+    () => {
+      const colour = createStyle(true);
+      fc.assert(
+        fc.property(hostileString, (text) => {
+          const manifest = poisoned(text);
+          const plan = buildPlan({ path: 'rollout.json', manifest, diagnostics: [], trail: [], trailProblems: 0, now: NOW });
+          const diff = diffManifests({
+            base: { label: `main:${text}`, document: SUPPORT as any },
+            head: { label: 'rollout.json', document: manifest as any },
+          });
+          const outputs = {
+            'plan text': renderPlanText(plan, colour).replace(OWN_SGR, ''),
+            'plan markdown': renderPlanMarkdown(plan),
+            'plan json': renderPlanJson(plan),
+            'diff text': renderDiffText(diff, colour).replace(OWN_SGR, ''),
+            'diff markdown': renderDiffMarkdown(diff),
+            'diff json': renderDiffJson(diff),
+          };
+          for (const [name, output] of Object.entries(outputs)) expect(rawIn(output), name).toBeUndefined();
+          // JSON keeps the data.
+          expect((JSON.parse(outputs['diff json']) as { base: string }).base).toBe(`main:${text}`);
+        }),
+        { numRuns: fuzzRuns(0.15) },
+      );
+    },
+    fuzzTimeout(10),
+  );
 
-  it('a table keeps its columns whatever a cell holds', () => {
-    fc.assert(
-      fc.property(hostileString, hostileString, (a, b) => {
-        const [x, y] = safeData([a, b]);
-        const table = renderTable(['one', 'two', 'three'], [[x ?? '', y ?? '', 'end']]);
-        const lines = table.trimEnd().split('\n');
-        expect(lines).toHaveLength(3);
-        expect(rawIn(table)).toBeUndefined();
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'a table keeps its columns whatever a cell holds',
+    () => {
+      fc.assert(
+        fc.property(hostileString, hostileString, (a, b) => {
+          const [x, y] = safeData([a, b]);
+          const table = renderTable(['one', 'two', 'three'], [[x ?? '', y ?? '', 'end']]);
+          const lines = table.trimEnd().split('\n');
+          expect(lines).toHaveLength(3);
+          expect(rawIn(table)).toBeUndefined();
+        }),
+        { numRuns: fuzzRuns(0.2) },
+      );
+    },
+    fuzzTimeout(10),
+  );
 });
 
 describe('through the built binary', () => {
